@@ -1,0 +1,228 @@
+"""The ``rnnplay`` command: one Typer app, thin commands over the runtime and training services.
+
+Start-up stays light: this module imports no NumPy-heavy or TensorFlow code at the top; each command
+imports what it needs, and only ``train`` and ``import`` ever load TensorFlow.
+"""
+
+from __future__ import annotations
+
+import functools
+import sys
+from pathlib import Path
+from typing import Any, Callable, List, Optional, TypeVar
+
+import typer
+
+from rnnplay.errors import Cancelled, RnnplayError, UsageError
+
+app = typer.Typer(
+    name="rnnplay",
+    help="A terminal playground for recurrent text models: train, classify, compare.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+F = TypeVar("F", bound=Callable[..., Any])
+DEFAULT_MODEL = "imdb-bilstm"
+ModelsDir = typer.Option(None, "--models-dir", envvar="RNNPLAY_MODELS_DIR", help="Folder of your own models (default: the user data dir).")
+
+
+def fail(message: str, code: int = 1) -> None:
+    typer.echo(f"rnnplay: error: {message}", err=True)
+    raise typer.Exit(code)
+
+
+def user_errors(command: F) -> F:
+    """Turn the failures a user can cause into one line on stderr and an exit code, never a traceback."""
+
+    @functools.wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return command(*args, **kwargs)
+        except RnnplayError as error:
+            fail(str(error), error.exit_code)
+        except KeyboardInterrupt:
+            fail("interrupted", 130)
+        except BrokenPipeError:
+            # The reader went away (``| head``): stop quietly, as Unix tools do.
+            import os
+
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            raise typer.Exit(0)
+
+    return wrapper  # type: ignore[return-value]
+
+
+def load_classifier(model: str, models_dir: Optional[Path]) -> Any:
+    from rnnplay.runtime.classifier import Classifier
+    from rnnplay.store import resolve
+
+    return Classifier.load(resolve(model, models_dir))
+
+
+@app.command()
+@user_errors
+def classify(
+    inputs: List[str] = typer.Argument(None, help="Files to classify line by line; '-' reads stdin. None: stdin."),
+    text: List[str] = typer.Option(None, "--text", "-t", help="A text to classify (repeatable); one output line each."),
+    model: str = typer.Option(DEFAULT_MODEL, "--model", "-m", help="Model name or path to a model folder."),
+    fmt: str = typer.Option("text", "--format", "-f", help="Output: text (label, probability), tsv, or jsonl."),
+    threshold: float = typer.Option(0.5, help="P(positive) at or above which the label is positive."),
+    batch_size: int = typer.Option(256, min=1, help="Lines classified together (memory is bounded by this)."),
+    max_line_bytes: int = typer.Option(1 << 20, min=1, help="Longer lines get an error line instead of a prediction."),
+    models_dir: Optional[Path] = ModelsDir,
+) -> None:
+    """Classify text: exactly one output line per input line, in order, ready to paste back.
+
+    Exit codes: 0 all lines classified (blank lines included), 1 some input was unreadable, 2 usage.
+    """
+    from rnnplay.classify import FORMATS, Classify, missing_sources, open_sources
+
+    if fmt not in FORMATS:
+        raise UsageError(f"--format must be one of {', '.join(FORMATS)}, not {fmt!r}")
+    if not 0.0 <= threshold <= 1.0:
+        raise UsageError("--threshold must be between 0 and 1")
+    inputs = list(inputs or [])
+    if missing := missing_sources(inputs):
+        raise RnnplayError(f"no such file: {', '.join(missing)}")
+    if not inputs and not text:
+        inputs = ["-"]
+        if sys.stdin.isatty():
+            typer.echo("rnnplay: reading lines from the terminal; end with Ctrl-D", err=True)
+    engine = Classify(load_classifier(model, models_dir), sys.stdout, sys.stderr, fmt, threshold, batch_size, max_line_bytes)  # type: ignore[arg-type]
+    if text:
+        engine.texts(text)
+    for source, stream in open_sources(inputs, sys.stdin.buffer):
+        engine.stream(source, stream)
+    if engine.tally.errors:
+        raise typer.Exit(1)
+
+
+@app.command()
+@user_errors
+def train(
+    corpus: str = typer.Option("imdb", "--corpus", "-c", help="Built-in corpus (imdb, rt) or a CSV/TSV/JSONL file or aclImdb-style folder."),
+    preset: str = typer.Option("default", "--preset", "-p", help="Starting settings: default (fast) or tutorial (the TensorFlow tutorial's model)."),
+    name: Optional[str] = typer.Option(None, "--name", "-n", help="Name of the saved model (default: CORPUS-PRESET)."),
+    cell: Optional[str] = typer.Option(None, help="Recurrent cell: lstm, gru or rnn."),
+    bidirectional: Optional[bool] = typer.Option(None, "--bidirectional/--unidirectional", help="Read both ways (cannot stream) or left to right only."),
+    layers: Optional[int] = typer.Option(None, help="Stacked recurrent layers."),
+    units: Optional[int] = typer.Option(None, help="Units per recurrent layer and direction."),
+    embedding_dim: Optional[int] = typer.Option(None, help="Size of the word vectors."),
+    vocab_size: Optional[int] = typer.Option(None, help="Vocabulary size, including padding and [UNK]."),
+    max_length: Optional[int] = typer.Option(None, help="Tokens kept per text; 0 keeps all (slow)."),
+    truncate: Optional[str] = typer.Option(None, help="Keep the start or the end of a long text."),
+    dense_units: Optional[int] = typer.Option(None, help="Hidden ReLU units in the head; 0 for none."),
+    dropout: Optional[float] = typer.Option(None, help="Dropout on embeddings and recurrent output while training."),
+    batch_size: Optional[int] = typer.Option(None, help="Texts per training step."),
+    learning_rate: Optional[float] = typer.Option(None, help="Adam learning rate."),
+    epochs: Optional[int] = typer.Option(None, help="Passes over the training split."),
+    restore_best: Optional[bool] = typer.Option(None, "--restore-best/--keep-last", help="Keep the epoch with the best validation accuracy, or the last."),
+    strip_markup: Optional[bool] = typer.Option(None, "--strip-markup/--keep-markup", help="Turn <br /> into spaces before tokenizing."),
+    seed: Optional[int] = typer.Option(None, help="Seed for the split, the initial weights and the shuffling."),
+    text_column: str = typer.Option("text", help="Text column of a CSV/TSV/JSONL corpus."),
+    label_column: str = typer.Option("label", help="Label column (0/1, neg/pos, negative/positive, false/true)."),
+    force: bool = typer.Option(False, "--force", help="Replace an existing model of the same name."),
+    models_dir: Optional[Path] = ModelsDir,
+) -> None:
+    """Train a sentiment classifier (TensorFlow) and save it; Ctrl-C stops and saves nothing."""
+    from rich.console import Console
+
+    from rnnplay.config import preset as preset_config
+    from rnnplay.progress_view import RichProgress
+    from rnnplay.store import check_name, user_models_dir
+
+    config = preset_config(preset).with_overrides(
+        cell=cell, bidirectional=bidirectional, layers=layers, units=units, embedding_dim=embedding_dim,
+        vocab_size=vocab_size, max_length=max_length, truncate=truncate, dense_units=dense_units, dropout=dropout,
+        batch_size=batch_size, learning_rate=learning_rate, epochs=epochs, restore_best=restore_best,
+        strip_markup=strip_markup, seed=seed,
+    )
+    target = user_models_dir(models_dir) / check_name(name or f"{Path(corpus).stem}-{preset}")
+    console = Console(stderr=True)
+    from rnnplay.training.classifier import train_classifier
+
+    try:
+        with RichProgress(console) as progress:
+            path = train_classifier(config, corpus, target, text_column=text_column, label_column=label_column,
+                                    overwrite=force, listener=progress)
+    except KeyboardInterrupt:
+        raise Cancelled("training cancelled; nothing was saved") from None
+    from rnnplay.store import read_card
+
+    card = read_card(path)
+    test = card["metrics"]["test"]
+    console.print(f"saved [bold]{path}[/bold]: held-out accuracy {test['accuracy']:.4f} on {test['n']:,} texts, "
+                  f"trained in {card['training']['seconds']:.0f}s (best epoch {card['training']['best_epoch']})")
+
+
+@app.command("import")
+@user_errors
+def import_model(
+    file: Path = typer.Argument(..., help="A .keras file: [TextVectorization →] Embedding → recurrent layers → Dense head."),
+    name: Optional[str] = typer.Option(None, "--name", "-n", help="Name of the saved model (default: the file's stem)."),
+    corpus: str = typer.Option("imdb", help="Texts for the parity check against Keras."),
+    force: bool = typer.Option(False, "--force", help="Replace an existing model of the same name."),
+    models_dir: Optional[Path] = ModelsDir,
+) -> None:
+    """Convert a Keras classifier (safe_mode: no code from the file runs) and verify it predicts the same."""
+    from rnnplay.store import check_name, user_models_dir
+    from rnnplay.training.keras_import import import_keras
+
+    target = user_models_dir(models_dir) / check_name(name or file.stem)
+    path, parity = import_keras(file, target, corpus, overwrite=force)
+    typer.echo(f"imported {path}: max |P(keras) - P(rnnplay)| = {parity['max_abs_diff']:.2e} on {parity['n']} texts", err=True)
+
+
+@app.command()
+@user_errors
+def models(models_dir: Optional[Path] = ModelsDir) -> None:
+    """List saved models: yours and the shipped defaults."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from rnnplay.store import list_models
+
+    table = Table("name", "source", "kind", "corpus", "architecture", "accuracy", "size", "date", box=None)
+    for entry in list_models(models_dir):
+        card = entry.card
+        if card is None:
+            table.add_row(entry.path.name, entry.source, "[red]unreadable[/red]", "", "", "", "", "")
+            continue
+        table.add_row(entry.path.name, entry.source, card["kind"], str(card.get("training", {}).get("corpus", "")),
+                      describe(card), f"{card['metrics']['test']['accuracy']:.3f}" if "metrics" in card else "",
+                      human_size(card.get("size_bytes", 0)), card.get("created", "")[:10])
+    Console().print(table)
+
+
+def describe(card: dict[str, Any]) -> str:
+    a = card.get("architecture", {})
+    if not a:
+        return ""
+    cell = {"lstm": "LSTM", "gru": "GRU", "rnn": "SimpleRNN"}.get(a.get("cell", ""), "?")
+    layers = f"{a['layers']}×" if a.get("layers", 1) > 1 else ""
+    return f"{'Bi' if a.get('bidirectional') else ''}{layers}{cell} {a.get('units')}, vocab {a.get('vocab_size'):,}"
+
+
+def human_size(size: int) -> str:
+    for unit in ("B", "KB", "MB", "GB"):
+        if size < 1024 or unit == "GB":
+            return f"{size:.0f} {unit}" if unit == "B" else f"{size:.1f} {unit}"
+        size /= 1024  # type: ignore[assignment]
+    return ""
+
+
+@app.command()
+@user_errors
+def corpora() -> None:
+    """List the built-in corpora (user files are named by path)."""
+    from rnnplay.corpora import BUILTIN
+
+    for name, (_, description) in BUILTIN.items():
+        typer.echo(f"{name:<6} {description}")
+    typer.echo("or a path: CSV/TSV/JSONL with text and label columns, or a folder with pos/ and neg/")
+
+
+def main() -> None:
+    app()

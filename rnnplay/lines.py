@@ -1,0 +1,81 @@
+"""Read input lines in bounded batches, turning bad bytes into defined results instead of exceptions.
+
+Lines are read from whatever the stream has ready (``read1``): a fast pipe yields big batches, a
+person typing at a terminal yields each line as soon as it is entered. Memory stays bounded on
+endless input: a batch holds at most ``batch_size`` lines of at most ``max_bytes`` each, and a longer
+line is skipped through without being kept.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import BinaryIO, Iterator, Literal
+
+CHUNK = 1 << 16
+MAX_LINE_BYTES = 1 << 20
+
+
+@dataclass(frozen=True)
+class Line:
+    """One input line: text to classify, a blank line, or a line that cannot be read as text."""
+
+    number: int  # 1-based, within its source
+    kind: Literal["text", "blank", "error"]
+    text: str = ""
+    problem: str = ""
+
+
+def decode(number: int, raw: bytes) -> Line:
+    if raw.endswith(b"\r"):
+        raw = raw[:-1]
+    if b"\x00" in raw:
+        return Line(number, "error", problem=f"contains a NUL byte at byte {raw.index(0) + 1} (binary input?)")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        return Line(number, "error", problem=f"invalid UTF-8 (byte 0x{raw[error.start]:02x} at byte {error.start + 1})")
+    if text.startswith("\ufeff") and number == 1:
+        text = text[1:]  # a byte-order mark from a Windows editor
+    if not text.strip():
+        return Line(number, "blank")
+    return Line(number, "text", text=text)
+
+
+def line_batches(stream: BinaryIO, batch_size: int = 256, max_bytes: int = MAX_LINE_BYTES) -> Iterator[list[Line]]:
+    """Yield lists of at most ``batch_size`` lines, each list as soon as its bytes have arrived."""
+    pending = bytearray()
+    too_long = False
+    number = 0
+    read = getattr(stream, "read1", stream.read)
+
+    def finish(raw: bytes) -> Line:
+        nonlocal pending, too_long, number
+        number += 1
+        if too_long or len(pending) + len(raw) > max_bytes:
+            line = Line(number, "error", problem=f"longer than {max_bytes:,} bytes (see --max-line-bytes)")
+        else:
+            pending += raw
+            line = decode(number, bytes(pending))
+        pending = bytearray()
+        too_long = False
+        return line
+
+    while chunk := read(CHUNK):
+        batch: list[Line] = []
+        start = 0
+        while (end := chunk.find(b"\n", start)) >= 0:
+            batch.append(finish(chunk[start:end]))
+            start = end + 1
+            if len(batch) == batch_size:
+                yield batch
+                batch = []
+        rest = chunk[start:]
+        if not too_long:
+            if len(pending) + len(rest) > max_bytes:
+                too_long, pending = True, bytearray()
+            else:
+                pending += rest
+        if batch:
+            yield batch
+    if pending or too_long:
+        yield [finish(b"")]

@@ -1,0 +1,45 @@
+"""Show training events in the terminal with Rich: a bar per epoch with loss, accuracy and ETA."""
+
+from __future__ import annotations
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+
+from rnnplay.training.progress import BatchEnd, EpochEnd, EpochStart, Event, Phase
+
+
+class RichProgress:
+    """A training listener; use as a context manager so the live display is always closed."""
+
+    def __init__(self, console: Console) -> None:
+        self.console = console
+        self.progress = Progress(
+            TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
+            TextColumn("loss {task.fields[loss]:.4f}  acc {task.fields[accuracy]:.4f}"),
+            TimeElapsedColumn(), TextColumn("ETA"), TimeRemainingColumn(),
+            console=console, transient=True,
+        )
+        self.task = None
+
+    def __enter__(self) -> "RichProgress":
+        self.progress.start()
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.progress.stop()
+
+    def __call__(self, event: Event) -> None:
+        if isinstance(event, Phase):
+            self.progress.console.print(f"[dim]{event.text}…[/dim]")
+        elif isinstance(event, EpochStart):
+            if self.task is not None:
+                self.progress.remove_task(self.task)
+            self.task = self.progress.add_task(f"epoch {event.epoch}/{event.epochs}", total=event.steps, loss=float("nan"), accuracy=float("nan"))
+        elif isinstance(event, BatchEnd) and self.task is not None:
+            self.progress.update(self.task, completed=event.step, loss=event.loss, accuracy=event.accuracy)
+        elif isinstance(event, EpochEnd):
+            mark = " [green]*best[/green]" if event.best else ""
+            self.progress.console.print(
+                f"epoch {event.epoch}/{event.epochs} {event.seconds:5.1f}s  loss {event.loss:.3f} acc {event.accuracy:.3f}"
+                f"  val_loss {event.val_loss:.3f} val_acc {event.val_accuracy:.3f}{mark}", soft_wrap=True,
+            )

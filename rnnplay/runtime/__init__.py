@@ -1,0 +1,1 @@
+"""NumPy side: forward passes over exported weights. Nothing here imports TensorFlow."""

@@ -1,0 +1,156 @@
+"""Load a saved classifier and run it with NumPy: Embedding → recurrent stack → Dense head → probability.
+
+Inputs are sorted by length and cut into batches of similar lengths, so almost no padding is ever
+computed (the recurrent layers skip what padding is left, see ``recurrent``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterable, Sequence
+
+import numpy as np
+
+from rnnplay.errors import RnnplayError
+from rnnplay.runtime.recurrent import DirectionWeights, RecurrentLayer
+from rnnplay.store import StoredModel, load_model
+from rnnplay.text import Encoder, TextSettings
+
+ACTIVATIONS = {
+    "linear": lambda x: x,
+    "relu": lambda x: np.maximum(x, 0.0),
+    "tanh": np.tanh,
+    "sigmoid": lambda x: 0.5 * (1.0 + np.tanh(0.5 * x)),
+}
+DIRECTIONS = ("forward", "backward")
+
+
+@dataclass(frozen=True)
+class Dense:
+    kernel: np.ndarray
+    bias: np.ndarray
+    activation: str
+
+    def __call__(self, x: np.ndarray) -> np.ndarray:
+        return ACTIVATIONS[self.activation](x @ self.kernel + self.bias)
+
+
+class Network:
+    """The forward pass on token ids."""
+
+    def __init__(self, embedding: np.ndarray, layers: Sequence[RecurrentLayer], head: Sequence[Dense], output: str) -> None:
+        self.embedding = embedding
+        self.layers = list(layers)
+        self.head = list(head)
+        self.output = output  # "logit" or "probability"
+
+    @classmethod
+    def from_arrays(cls, architecture: dict[str, Any], arrays: dict[str, np.ndarray]) -> "Network":
+        """Build from a card's ``architecture`` and the arrays of ``weights.npz``, checking every shape."""
+        try:
+            embedding = arrays["embedding"]
+            if embedding.shape != (architecture["vocab_size"], architecture["embedding_dim"]):
+                raise ValueError(f"embedding is {embedding.shape}, the card says "
+                                 f"({architecture['vocab_size']}, {architecture['embedding_dim']})")
+            directions = DIRECTIONS[: 2 if architecture["bidirectional"] else 1]
+            layers, width = [], embedding.shape[1]
+            for index in range(architecture["layers"]):
+                weights = [
+                    DirectionWeights(*(arrays[f"recurrent/{index}/{d}/{part}"] for part in ("kernel", "recurrent_kernel", "bias")))
+                    for d in directions
+                ]
+                last = index == architecture["layers"] - 1
+                layer = RecurrentLayer(architecture["cell"], weights, return_sequences=not last)
+                if layer.input_dim != width or layer.units != architecture["units"]:
+                    raise ValueError(f"recurrent layer {index} does not fit its input of {width} features")
+                layers.append(layer)
+                width = layer.output_dim
+            head = []
+            for index, spec in enumerate(architecture["head"]):
+                kernel, bias = arrays[f"dense/{index}/kernel"], arrays[f"dense/{index}/bias"]
+                if kernel.shape != (width, spec["units"]) or bias.shape != (spec["units"],):
+                    raise ValueError(f"dense layer {index} is {kernel.shape}, expected ({width}, {spec['units']})")
+                if spec["activation"] not in ACTIVATIONS:
+                    raise ValueError(f"unsupported activation {spec['activation']!r}")
+                head.append(Dense(kernel, bias, spec["activation"]))
+                width = spec["units"]
+            if width != 1:
+                raise ValueError("the head must end in one unit")
+            output = architecture["output"]
+            if output not in ("logit", "probability"):
+                raise ValueError(f"unknown output {output!r}")
+        except KeyError as missing:
+            raise ValueError(f"missing weights or card field {missing}") from None
+        return cls(embedding, layers, head, output)
+
+    def probabilities(self, sequences: Sequence[np.ndarray]) -> np.ndarray:
+        """P(positive) for id sequences that arrive sorted by length, longest first."""
+        lengths = np.fromiter((len(s) for s in sequences), dtype=np.int64, count=len(sequences))
+        steps = int(lengths[0]) if len(lengths) else 0
+        ids = np.zeros((len(sequences), max(steps, 1)), dtype=np.int64)
+        for row, seq in enumerate(sequences):
+            ids[row, : len(seq)] = seq
+        x = self.embedding[ids]
+        for layer in self.layers:
+            x = layer(x, lengths)
+        for dense in self.head:
+            x = dense(x)
+        score = x[:, 0].astype(np.float64)
+        return 0.5 * (1.0 + np.tanh(0.5 * score)) if self.output == "logit" else score
+
+
+def layer_summary(architecture: dict[str, Any]) -> list[dict[str, Any]]:
+    """Keras-``summary()``-style rows (layer, output shape, parameters) from a card, without Keras."""
+    rows = []
+    emb, vocab = architecture["embedding_dim"], architecture["vocab_size"]
+    rows.append({"layer": "Embedding", "output": f"(batch, time, {emb})", "params": vocab * emb})
+    gates = {"lstm": 4, "gru": 3, "rnn": 1}[architecture["cell"]]
+    width, units, directions = emb, architecture["units"], 2 if architecture["bidirectional"] else 1
+    for index in range(architecture["layers"]):
+        bias = 2 * gates * units if architecture["cell"] == "gru" else gates * units
+        params = directions * (width * gates * units + units * gates * units + bias)
+        name = {"lstm": "LSTM", "gru": "GRU", "rnn": "SimpleRNN"}[architecture["cell"]]
+        name = f"Bidirectional({name})" if directions == 2 else name
+        last = index == architecture["layers"] - 1
+        rows.append({"layer": name, "output": f"(batch, {directions * units})" if last else f"(batch, time, {directions * units})", "params": params})
+        width = directions * units
+    for spec in architecture["head"]:
+        rows.append({"layer": f"Dense({spec['activation']})", "output": f"(batch, {spec['units']})", "params": width * spec["units"] + spec["units"]})
+        width = spec["units"]
+    return rows
+
+
+class Classifier:
+    """A saved sentiment classifier, ready to predict on raw text."""
+
+    def __init__(self, stored: StoredModel) -> None:
+        card = stored.card
+        if card["kind"] != "classifier":
+            raise RnnplayError(f"{stored.path} is a {card['kind']} model, not a classifier")
+        try:
+            self.encoder = Encoder(stored.vocabulary, TextSettings(**card["text"]))
+            self.network = Network.from_arrays(card["architecture"], stored.arrays)
+        except (ValueError, TypeError, KeyError) as error:
+            raise RnnplayError(f"{stored.path} does not match its card: {error}") from None
+        if len(self.encoder) != self.network.embedding.shape[0]:
+            raise RnnplayError(f"{stored.path}: vocab.txt has {len(self.encoder)} tokens, the embedding {self.network.embedding.shape[0]}")
+        self.stored = stored
+        self.name = stored.name
+        self.card = card
+
+    @classmethod
+    def load(cls, path: Path) -> "Classifier":
+        return cls(load_model(path))
+
+    def predict_ids(self, sequences: Sequence[np.ndarray], batch_size: int = 256) -> np.ndarray:
+        """P(positive) for each id sequence, in input order."""
+        order = sorted(range(len(sequences)), key=lambda i: -len(sequences[i]))
+        result = np.empty(len(sequences), dtype=np.float64)
+        for start in range(0, len(order), batch_size):
+            chunk = order[start : start + batch_size]
+            result[chunk] = self.network.probabilities([sequences[i] for i in chunk])
+        return result
+
+    def predict(self, texts: Iterable[str], batch_size: int = 256) -> np.ndarray:
+        return self.predict_ids([self.encoder.encode(t) for t in texts], batch_size)

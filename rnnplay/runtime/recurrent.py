@@ -1,0 +1,167 @@
+"""SimpleRNN, GRU and LSTM layers in NumPy, one or two directions, with Keras' weights and masking.
+
+A batch is sorted by length, longest first, so at time step ``t`` the sequences still running are a
+prefix of the batch: each step computes only those rows and padding is never computed (Keras masks
+it; skipping it gives the same numbers). The backward direction reads each sequence from its own end,
+which is a forward pass over the sequences reversed within their lengths; both directions then run in
+the same step as a stacked (2, rows, units) state, so a bidirectional layer costs the Python loop of
+a one-directional one.
+
+Two rewrites keep each step to a handful of NumPy calls. Gate columns are reordered so the sigmoid
+gates are contiguous, and their weights are halved at load time: since
+``sigmoid(x) = 0.5 + 0.5 * tanh(x / 2)``, one ``tanh`` call then serves every gate of the step.
+
+Keras layouts: LSTM kernels are ``[i, f, c, o]`` (input, forget, candidate, output gates); GRU
+kernels are ``[z, r, h]`` (update, reset, candidate) with ``reset_after=True``, that is a bias of
+shape (2, 3 * units) whose second row is added to ``h @ U`` before the reset gate multiplies it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal, Sequence
+
+import numpy as np
+
+Cell = Literal["lstm", "gru", "rnn"]
+GATES = {"lstm": 4, "gru": 3, "rnn": 1}
+
+
+@dataclass(frozen=True)
+class DirectionWeights:
+    """One direction's weights as Keras stores them."""
+
+    kernel: np.ndarray  # (input_dim, gates * units)
+    recurrent_kernel: np.ndarray  # (units, gates * units)
+    bias: np.ndarray  # (gates * units,), or (2, 3 * units) for a reset_after GRU
+
+
+def _halve_sigmoid_gates(cell: Cell, units: int, matrix: np.ndarray) -> np.ndarray:
+    """Reorder gate columns (LSTM to [i, f, o, c]) and halve the sigmoid ones (see module docstring)."""
+    blocks = [matrix[..., g * units : (g + 1) * units] for g in range(GATES[cell])]
+    if cell == "lstm":
+        i, f, c, o = blocks
+        return np.concatenate([0.5 * i, 0.5 * f, 0.5 * o, c], axis=-1)
+    if cell == "gru":
+        z, r, h = blocks
+        return np.concatenate([0.5 * z, 0.5 * r, h], axis=-1)
+    return matrix
+
+
+class RecurrentLayer:
+    """One recurrent layer, prepared from Keras weights for fast stepping."""
+
+    def __init__(self, cell: Cell, directions: Sequence[DirectionWeights], return_sequences: bool) -> None:
+        if cell not in GATES:
+            raise ValueError(f"unknown cell {cell!r}")
+        if len(directions) not in (1, 2):
+            raise ValueError("a recurrent layer has one or two directions")
+        self.cell = cell
+        self.return_sequences = return_sequences
+        self.units = units = directions[0].recurrent_kernel.shape[0]
+        gates = GATES[cell] * units
+        kernels, recurrent, input_bias, recurrent_bias = [], [], [], []
+        for d in directions:
+            if d.kernel.shape[1] != gates or d.recurrent_kernel.shape != (units, gates):
+                raise ValueError(f"{cell} weights do not have {GATES[cell]} gates of {units} units")
+            bias = d.bias.reshape(-1, gates)
+            kernels.append(_halve_sigmoid_gates(cell, units, d.kernel))
+            recurrent.append(_halve_sigmoid_gates(cell, units, d.recurrent_kernel))
+            if cell == "gru":
+                if bias.shape[0] != 2:
+                    raise ValueError("only GRU layers with reset_after=True (the Keras 3 default) are supported")
+                # The recurrent bias of the z and r gates can join the input bias; the candidate's cannot.
+                fold = bias[1].copy()
+                fold[2 * units :] = 0.0
+                input_bias.append(_halve_sigmoid_gates(cell, units, bias[0] + fold))
+                rec = np.zeros(gates, dtype=np.float32)
+                rec[2 * units :] = bias[1][2 * units :]
+                recurrent_bias.append(rec)
+            else:
+                input_bias.append(_halve_sigmoid_gates(cell, units, bias.sum(axis=0)))
+        self.kernels = [np.ascontiguousarray(k, dtype=np.float32) for k in kernels]
+        self.input_bias = [np.asarray(b, dtype=np.float32) for b in input_bias]
+        self.recurrent_kernel = np.stack(recurrent).astype(np.float32)  # (D, units, gates)
+        self.recurrent_bias = np.stack(recurrent_bias)[:, None, :] if recurrent_bias else None
+        self.input_dim = self.kernels[0].shape[0]
+
+    @property
+    def directions(self) -> int:
+        return len(self.kernels)
+
+    @property
+    def output_dim(self) -> int:
+        return self.units * self.directions
+
+    def __call__(self, x: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+        """Run over ``x`` (batch, time, features), rows sorted by ``lengths`` descending.
+
+        Returns the last state of each sequence (batch, D * units), or with ``return_sequences`` the
+        state at every position (batch, time, D * units), zeros at padding, as Keras' Bidirectional
+        concatenates them: forward first.
+        """
+        batch, steps = x.shape[:2]
+        active = (lengths[None, :] > np.arange(steps)[:, None]).sum(axis=1)  # rows running at each step
+        inputs = [x]
+        if self.directions == 2:
+            reverse = _reverse_within_lengths(lengths, steps)
+            inputs.append(x[reverse])
+        projected = np.stack([inp @ k + b for inp, k, b in zip(inputs, self.kernels, self.input_bias)])
+        state = np.zeros((self.directions, batch, self.units), dtype=np.float32)
+        memory = np.zeros_like(state) if self.cell == "lstm" else None
+        sequence = np.zeros((self.directions, batch, steps, self.units), dtype=np.float32) if self.return_sequences else None
+        step = getattr(self, f"_step_{self.cell}")
+        for t in range(steps):
+            k = active[t]
+            if k == 0:
+                break
+            step(projected[:, :k, t], state[:, :k], None if memory is None else memory[:, :k])
+            if sequence is not None:
+                sequence[:, :k, t] = state[:, :k]
+        if sequence is None:
+            return np.concatenate(list(state), axis=-1)
+        if self.directions == 2:
+            sequence[1] = sequence[1][reverse]
+        return np.concatenate(list(sequence), axis=-1)
+
+    def _step_lstm(self, xw: np.ndarray, h: np.ndarray, c: np.ndarray) -> None:
+        u = self.units
+        z = np.matmul(h, self.recurrent_kernel)
+        z += xw
+        np.tanh(z, out=z)
+        gates = z[..., : 3 * u]
+        gates *= 0.5
+        gates += 0.5
+        c *= z[..., u : 2 * u]
+        c += z[..., :u] * z[..., 3 * u :]
+        np.multiply(z[..., 2 * u : 3 * u], np.tanh(c), out=h)
+
+    def _step_gru(self, xw: np.ndarray, h: np.ndarray, _: None) -> None:
+        u = self.units
+        inner = np.matmul(h, self.recurrent_kernel)
+        inner += self.recurrent_bias
+        gates = xw[..., : 2 * u] + inner[..., : 2 * u]
+        np.tanh(gates, out=gates)
+        gates *= 0.5
+        gates += 0.5
+        candidate = inner[..., 2 * u :]
+        candidate *= gates[..., u:]
+        candidate += xw[..., 2 * u :]
+        np.tanh(candidate, out=candidate)
+        h -= candidate
+        h *= gates[..., :u]
+        h += candidate
+
+    def _step_rnn(self, xw: np.ndarray, h: np.ndarray, _: None) -> None:
+        z = np.matmul(h, self.recurrent_kernel)
+        z += xw
+        np.tanh(z, out=h)
+
+
+def _reverse_within_lengths(lengths: np.ndarray, steps: int) -> tuple[np.ndarray, np.ndarray]:
+    """Index that reverses each row's first ``length`` positions (its own inverse); padding stays put."""
+    positions = np.arange(steps)[None, :]
+    flipped = lengths[:, None] - 1 - positions
+    columns = np.where(flipped >= 0, flipped, positions)
+    rows = np.broadcast_to(np.arange(len(lengths))[:, None], columns.shape)
+    return rows, columns

@@ -1,0 +1,220 @@
+"""Train a sentiment classifier with Keras and save it in rnnplay's layout.
+
+Tokenizing happens in Python with ``rnnplay.text`` (the same code the runtime uses), so Keras sees
+token ids, not strings. With a ``max_length`` every batch has one shape and the step is XLA-compiled,
+which on a CPU is what makes an LSTM fast (Keras has no fused CPU kernel). Without one, batches are
+bucketed by length and padded to their longest.
+
+Nothing is written until training has finished: a cancelled or crashed run leaves no model behind.
+"""
+
+from __future__ import annotations
+
+import platform
+import time
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Callable
+
+import numpy as np
+
+from rnnplay import __version__
+from rnnplay.config import ClassifierConfig
+from rnnplay.corpora import Corpus, Splits, load_corpus, split
+from rnnplay.errors import Cancelled
+from rnnplay.runtime.classifier import Classifier
+from rnnplay.store import KERAS, StoredModel, atomic_model_dir, write_model
+from rnnplay.text import Encoder, TextSettings, build_vocabulary
+from rnnplay.training import keras_model, tensorflow_modules
+from rnnplay.training.progress import BatchEnd, EpochEnd, EpochStart, Listener, Phase, ignore
+
+BUCKET_BATCHES = 50  # batches per bucket when lengths vary: sorted within, shuffled across
+
+
+@dataclass(frozen=True)
+class Encoded:
+    ids: list[np.ndarray]
+    labels: np.ndarray
+
+
+def encode(encoder: Encoder, corpus: Corpus) -> Encoded:
+    return Encoded([encoder.encode(text) for text in corpus.texts], corpus.labels.astype(np.float32))
+
+
+def pad(sequences: list[np.ndarray], width: int | None = None) -> np.ndarray:
+    width = width or max(1, max((len(s) for s in sequences), default=1))
+    out = np.zeros((len(sequences), width), dtype=np.int32)
+    for row, seq in enumerate(sequences):
+        out[row, : len(seq)] = seq
+    return out
+
+
+def batches(data: Encoded, batch_size: int, rng: np.random.Generator | None, width: int | None) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Shuffled (or in-order, without ``rng``) padded batches; bucketed by length when ``width`` is None."""
+    order = rng.permutation(len(data.ids)) if rng is not None else np.arange(len(data.ids))
+    if width is None:
+        span = batch_size * BUCKET_BATCHES
+        order = np.concatenate([
+            chunk[np.argsort([len(data.ids[i]) for i in chunk], kind="stable")]
+            for chunk in np.array_split(order, max(1, -(-len(order) // span)))
+        ])
+    cut = [order[i : i + batch_size] for i in range(0, len(order), batch_size)]
+    if rng is not None and width is None:
+        cut = [cut[i] for i in rng.permutation(len(cut))]
+    return [(pad([data.ids[i] for i in idx], width), data.labels[idx]) for idx in cut]
+
+
+class _Reporter:
+    """A Keras callback (made lazily, as it subclasses a Keras class): progress, cancel, best epoch."""
+
+    @staticmethod
+    def make(keras: Any, config: ClassifierConfig, steps: int, listener: Listener, should_stop: Callable[[], bool]) -> Any:
+        class Reporter(keras.callbacks.Callback):
+            def __init__(self) -> None:
+                super().__init__()
+                self.best_accuracy, self.best_weights, self.best_epoch = -1.0, None, 0
+                self.history: list[dict[str, float]] = []
+
+            def on_epoch_begin(self, epoch: int, logs: Any = None) -> None:
+                self.started = time.perf_counter()
+                listener(EpochStart(epoch + 1, config.epochs, steps))
+
+            def on_train_batch_end(self, batch: int, logs: Any = None) -> None:
+                logs = logs or {}
+                listener(BatchEnd(len(self.history) + 1, batch + 1, steps, float(logs.get("loss", np.nan)),
+                                  float(logs.get("accuracy", np.nan))))
+                if should_stop():
+                    raise Cancelled("training cancelled; nothing was saved")
+
+            def on_epoch_end(self, epoch: int, logs: Any = None) -> None:
+                logs = {k: float(v) for k, v in (logs or {}).items()}
+                best = logs["val_accuracy"] > self.best_accuracy
+                if best:
+                    self.best_accuracy, self.best_epoch = logs["val_accuracy"], epoch + 1
+                    if config.restore_best:
+                        self.best_weights = self.model.get_weights()
+                self.history.append({"epoch": epoch + 1, **{k: round(v, 5) for k, v in logs.items()}})
+                listener(EpochEnd(epoch + 1, config.epochs, logs["loss"], logs["accuracy"], logs["val_loss"],
+                                  logs["val_accuracy"], time.perf_counter() - self.started, best))
+
+            def on_train_end(self, logs: Any = None) -> None:
+                if config.restore_best and self.best_weights is not None:
+                    self.model.set_weights(self.best_weights)
+
+        return Reporter()
+
+
+def train_classifier(
+    config: ClassifierConfig,
+    corpus_name: str,
+    target: Path,
+    *,
+    text_column: str = "text",
+    label_column: str = "label",
+    overwrite: bool = False,
+    listener: Listener = ignore,
+    should_stop: Callable[[], bool] = lambda: False,
+) -> Path:
+    """Train on ``corpus_name`` (split with ``config.seed``) and save the model folder at ``target``."""
+    config.check()
+    if target.exists() and not overwrite:
+        # Fail before minutes of training, not after.
+        with atomic_model_dir(target, overwrite=False):
+            pass
+    listener(Phase(f"loading corpus {corpus_name}"))
+    corpus = load_corpus(corpus_name, text_column, label_column)
+    splits = split(corpus, config.seed)
+    listener(Phase(f"tokenizing {len(corpus):,} texts"))
+    settings = TextSettings(strip_markup=config.strip_markup, max_length=config.max_length, truncate=config.truncate)
+    vocabulary = build_vocabulary((settings.tokens(t) for t in splits.train.texts), config.vocab_size)
+    encoder = Encoder(vocabulary, settings)
+    train, validation, test = (encode(encoder, part) for part in (splits.train, splits.validation, splits.test))
+
+    listener(Phase("starting TensorFlow"))
+    tf, keras = tensorflow_modules()
+    # Seeds make a run repeatable on one machine. (Op determinism would also switch XLA off, and
+    # with it most of the speed, so it stays off; CPU kernels here are deterministic in practice.)
+    keras.utils.set_random_seed(config.seed)
+    rng = np.random.default_rng(config.seed)
+    model = keras_model.build(config, len(vocabulary))
+    fixed = config.max_length is not None
+    model.compile(
+        optimizer=keras.optimizers.Adam(config.learning_rate),
+        loss=keras.losses.BinaryCrossentropy(from_logits=True),
+        metrics=[keras.metrics.BinaryAccuracy(name="accuracy", threshold=0.0)],
+        jit_compile=fixed,  # one shape per batch: compile once; varying shapes would recompile each time
+    )
+    width = config.max_length if fixed else None
+    steps = -(-len(train.ids) // config.batch_size)
+    validation_batches = batches(validation, 512, None, width)
+    # A generator reshuffles each epoch; output_signature lets batches vary in length (no PyDataset).
+    signature = (tf.TensorSpec((None, None), tf.int32), tf.TensorSpec((None,), tf.float32))
+    train_data = tf.data.Dataset.from_generator(lambda: iter(batches(train, config.batch_size, rng, width)), output_signature=signature)
+    validation_data = tf.data.Dataset.from_generator(lambda: iter(validation_batches), output_signature=signature)
+    reporter = _Reporter.make(keras, config, steps, listener, should_stop)
+    started = time.perf_counter()
+    model.fit(train_data, validation_data=validation_data, epochs=config.epochs, verbose=0, callbacks=[reporter])
+    seconds = time.perf_counter() - started
+
+    listener(Phase("evaluating on the held-out test split"))
+    architecture, arrays, _ = keras_model.to_arrays(model)
+    card = {
+        "name": target.name,
+        "kind": "classifier",
+        "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "architecture": architecture,
+        "text": {"standardize": settings.standardize, "strip_markup": settings.strip_markup,
+                 "max_length": settings.max_length, "truncate": settings.truncate},
+        "training": {
+            "corpus": corpus_name, "split_seed": config.seed, "split": split_sizes(splits),
+            "config": config.to_dict(), "seconds": round(seconds, 1), "best_epoch": reporter.best_epoch,
+            "history": reporter.history,
+        },
+        "versions": versions(tf, keras),
+    }
+    runtime = Classifier(StoredModel(target, card, arrays, vocabulary))
+    card["metrics"] = {
+        "validation": accuracy(runtime, validation),
+        "test": accuracy(runtime, test),
+    }
+    if should_stop():
+        raise Cancelled("training cancelled; nothing was saved")
+    listener(Phase(f"saving {target}"))
+    with atomic_model_dir(target, overwrite=overwrite) as scratch:
+        end_to_end(keras, model, vocabulary, settings).save(scratch / KERAS)
+        write_model(scratch, card, arrays, vocabulary)
+    return target
+
+
+def end_to_end(keras: Any, model: Any, vocabulary: list[str], settings: TextSettings) -> Any:
+    """The tutorial's shape for Keras users: raw strings in, one logit out.
+
+    Keras keeps tokens from the start only; with ``truncate="end"`` this model reads whole texts,
+    and ``<br />`` stripping (``strip_markup``) is the caller's job, as the card says.
+    """
+    vectorizer = keras.layers.TextVectorization(
+        vocabulary=vocabulary[2:], standardize=settings.standardize if settings.standardize != "none" else None,
+        output_sequence_length=settings.max_length if settings.truncate == "start" else None,
+    )
+    return keras.Sequential([keras.Input(shape=(1,), dtype="string"), vectorizer, *model.layers])
+
+
+def accuracy(classifier: Classifier, data: Encoded) -> dict[str, float]:
+    """Accuracy and log loss of the NumPy runtime, the figures a card reports."""
+    p = np.clip(classifier.predict_ids(data.ids), 1e-7, 1 - 1e-7)
+    y = data.labels
+    return {
+        "accuracy": round(float(np.mean((p >= 0.5) == (y == 1))), 4),
+        "loss": round(float(-np.mean(y * np.log(p) + (1 - y) * np.log(1 - p))), 4),
+        "n": int(len(y)),
+    }
+
+
+def split_sizes(splits: Splits) -> dict[str, int]:
+    return {"train": len(splits.train), "validation": len(splits.validation), "test": len(splits.test)}
+
+
+def versions(tf: Any, keras: Any) -> dict[str, str]:
+    return {"rnnplay": __version__, "tensorflow": tf.__version__, "keras": keras.__version__,
+            "numpy": np.__version__, "python": platform.python_version()}

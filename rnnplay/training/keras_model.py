@@ -1,0 +1,123 @@
+"""Between Keras models and rnnplay's saved layout: build a classifier, and read one back into arrays.
+
+``to_arrays`` is the single converter used both after our own training and by ``rnnplay import`` on a
+user's ``.keras`` file, so what we ship and what we import go through the same checks.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from rnnplay.config import ClassifierConfig
+from rnnplay.errors import RnnplayError
+from rnnplay.training import tensorflow_modules
+
+CELLS = {"LSTM": "lstm", "GRU": "gru", "SimpleRNN": "rnn"}
+SKIPPED = {"InputLayer", "Dropout", "SpatialDropout1D", "GaussianNoise", "GaussianDropout"}
+
+
+def build(config: ClassifierConfig, vocab_size: int) -> Any:
+    """The classifier on token ids: Embedding (mask_zero) → recurrent stack → Dense head → one logit."""
+    _, keras = tensorflow_modules()
+    layer_class = {"lstm": keras.layers.LSTM, "gru": keras.layers.GRU, "rnn": keras.layers.SimpleRNN}[config.cell]
+    layers: list[Any] = [keras.Input(shape=(None,), dtype="int32"), keras.layers.Embedding(vocab_size, config.embedding_dim, mask_zero=True)]
+    if config.dropout:
+        layers.append(keras.layers.Dropout(config.dropout))
+    for index in range(config.layers):
+        recurrent = layer_class(config.units, return_sequences=index < config.layers - 1)
+        layers.append(keras.layers.Bidirectional(recurrent) if config.bidirectional else recurrent)
+    if config.dropout:
+        layers.append(keras.layers.Dropout(config.dropout))
+    if config.dense_units:
+        layers.append(keras.layers.Dense(config.dense_units, activation="relu"))
+    layers.append(keras.layers.Dense(1))
+    return keras.Sequential(layers)
+
+
+def _check_recurrent(layer: Any, where: str, backward: bool) -> None:
+    config = layer.get_config()
+    expected = {"activation": "tanh", "use_bias": True, "stateful": False, "go_backwards": backward}
+    if type(layer).__name__ != "SimpleRNN":
+        expected["recurrent_activation"] = "sigmoid"
+    if type(layer).__name__ == "GRU":
+        expected["reset_after"] = True
+    for key, value in expected.items():
+        if key in config and config[key] != value:
+            raise RnnplayError(f"{where}: {type(layer).__name__} with {key}={config[key]!r} is not supported (only {value!r})")
+
+
+def to_arrays(model: Any) -> tuple[dict[str, Any], dict[str, np.ndarray], Any]:
+    """Walk a Sequential classifier and return (architecture, arrays, TextVectorization layer or None)."""
+    arrays: dict[str, np.ndarray] = {}
+    vectorizer, embedding, recurrent, head = None, None, [], []
+    layers = list(model.layers)
+    for position, layer in enumerate(layers):
+        kind = type(layer).__name__
+        where = f"layer {position} ({layer.name})"
+        if kind in SKIPPED:
+            continue
+        if kind == "TextVectorization":
+            if embedding is not None or vectorizer is not None:
+                raise RnnplayError(f"{where}: the TextVectorization layer must come first")
+            vectorizer = layer
+        elif kind == "Embedding":
+            if embedding is not None:
+                raise RnnplayError(f"{where}: a second Embedding layer is not supported")
+            embedding = layer
+            arrays["embedding"] = layer.get_weights()[0]
+        elif kind in CELLS or kind == "Bidirectional":
+            if embedding is None or head:
+                raise RnnplayError(f"{where}: recurrent layers must follow the Embedding and precede the Dense head")
+            if kind == "Bidirectional":
+                if layer.merge_mode != "concat":
+                    raise RnnplayError(f"{where}: Bidirectional merge_mode {layer.merge_mode!r} is not supported (only 'concat')")
+                directions = {"forward": layer.forward_layer, "backward": layer.backward_layer}
+            else:
+                directions = {"forward": layer}
+            cells = {CELLS.get(type(d).__name__) for d in directions.values()}
+            if None in cells or len(cells) != 1:
+                raise RnnplayError(f"{where}: unsupported recurrent layer")
+            for direction, sub in directions.items():
+                _check_recurrent(sub, where, backward=direction == "backward")
+                kernel, recurrent_kernel, bias = sub.get_weights()
+                base = f"recurrent/{len(recurrent)}/{direction}"
+                arrays.update({f"{base}/kernel": kernel, f"{base}/recurrent_kernel": recurrent_kernel, f"{base}/bias": bias})
+            first = next(iter(directions.values()))
+            recurrent.append({"cell": cells.pop(), "units": first.units, "bidirectional": len(directions) == 2,
+                              "return_sequences": bool(first.return_sequences)})
+        elif kind == "Dense":
+            if not recurrent:
+                raise RnnplayError(f"{where}: a Dense layer before any recurrent layer is not supported")
+            activation = layer.get_config()["activation"]
+            if activation not in ("linear", "relu", "tanh", "sigmoid"):
+                raise RnnplayError(f"{where}: Dense activation {activation!r} is not supported")
+            kernel, bias = layer.get_weights()
+            arrays[f"dense/{len(head)}/kernel"], arrays[f"dense/{len(head)}/bias"] = kernel, bias
+            head.append({"units": int(layer.units), "activation": activation})
+        else:
+            raise RnnplayError(f"{where}: {kind} layers are not supported (rnnplay reads encoder → Embedding → "
+                               "recurrent layers → Dense layers)")
+    if embedding is None or not recurrent or not head:
+        raise RnnplayError("the model needs an Embedding, at least one recurrent layer and a Dense head")
+    shapes = {(r["cell"], r["units"], r["bidirectional"]) for r in recurrent}
+    if len(shapes) != 1:
+        raise RnnplayError("stacked recurrent layers must share cell, units and direction")
+    if [r["return_sequences"] for r in recurrent] != [True] * (len(recurrent) - 1) + [False]:
+        raise RnnplayError("every recurrent layer but the last must return sequences, and the last must not")
+    if head[-1]["units"] != 1 or head[-1]["activation"] not in ("linear", "sigmoid"):
+        raise RnnplayError("the head must end in Dense(1) with a linear (logit) or sigmoid output")
+    architecture = {
+        "vocab_size": int(arrays["embedding"].shape[0]),
+        "embedding_dim": int(arrays["embedding"].shape[1]),
+        "mask_zero": bool(embedding.mask_zero),
+        "cell": recurrent[0]["cell"],
+        "units": int(recurrent[0]["units"]),
+        "layers": len(recurrent),
+        "bidirectional": recurrent[0]["bidirectional"],
+        "head": head,
+        "output": "logit" if head[-1]["activation"] == "linear" else "probability",
+    }
+    return architecture, {k: np.asarray(v, dtype=np.float32) for k, v in arrays.items()}, vectorizer
+

@@ -1,0 +1,52 @@
+"""Typed progress events a training job sends to whoever shows it (Rich bar, Textual screen, tests).
+
+Kept free of TensorFlow so front ends can import them at start-up.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable, Union
+
+
+@dataclass(frozen=True)
+class Phase:
+    """A step before or after the epochs (loading, tokenizing, evaluating, saving)."""
+
+    text: str
+
+
+@dataclass(frozen=True)
+class EpochStart:
+    epoch: int  # 1-based
+    epochs: int
+    steps: int  # batches in this epoch
+
+
+@dataclass(frozen=True)
+class BatchEnd:
+    epoch: int
+    step: int  # 1-based
+    steps: int
+    loss: float  # running mean over the epoch so far
+    accuracy: float
+
+
+@dataclass(frozen=True)
+class EpochEnd:
+    epoch: int
+    epochs: int
+    loss: float
+    accuracy: float
+    val_loss: float
+    val_accuracy: float
+    seconds: float
+    best: bool  # the best validation accuracy so far
+
+
+Event = Union[Phase, EpochStart, BatchEnd, EpochEnd]
+Listener = Callable[[Event], None]
+
+
+def ignore(_: Event) -> None:
+    """A listener for callers that do not show progress."""

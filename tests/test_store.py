@@ -1,0 +1,100 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from rnnplay.errors import RnnplayError
+from rnnplay.store import CARD, VOCAB, WEIGHTS, atomic_model_dir, list_models, load_model, read_card, resolve, write_model
+
+VOCAB_LIST = ["", "[UNK]", "good"]
+
+
+def save(folder: Path, name: str = "m") -> Path:
+    target = folder / name
+    with atomic_model_dir(target) as scratch:
+        write_model(scratch, {"name": name, "kind": "classifier"}, {"embedding": np.ones((3, 2))}, VOCAB_LIST)
+    return target
+
+
+def test_round_trip_keeps_arrays_vocabulary_and_hashes(tmp_path):
+    stored = load_model(save(tmp_path))
+    assert stored.vocabulary == VOCAB_LIST
+    assert stored.arrays["embedding"].dtype == np.float32
+    assert set(stored.card["files"]) == {WEIGHTS, VOCAB}
+
+
+def test_a_failure_while_writing_leaves_nothing_behind(tmp_path):
+    with pytest.raises(KeyboardInterrupt):
+        with atomic_model_dir(tmp_path / "m") as scratch:
+            (scratch / WEIGHTS).write_bytes(b"half")
+            raise KeyboardInterrupt
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_existing_model_is_kept_unless_overwrite(tmp_path):
+    save(tmp_path)
+    with pytest.raises(RnnplayError, match="already exists"):
+        save(tmp_path)
+    with atomic_model_dir(tmp_path / "m", overwrite=True) as scratch:
+        write_model(scratch, {"name": "m", "kind": "vectors"}, {"embedding": np.zeros((3, 2))}, VOCAB_LIST)
+    assert read_card(tmp_path / "m")["kind"] == "vectors"
+    assert [p.name for p in tmp_path.iterdir()] == ["m"]
+
+
+def test_edited_file_is_refused(tmp_path):
+    path = save(tmp_path)
+    (path / VOCAB).write_text("\n[UNK]\nbad\n")
+    with pytest.raises(RnnplayError, match="does not match its card"):
+        load_model(path)
+
+
+def test_missing_file_and_missing_card(tmp_path):
+    path = save(tmp_path)
+    (path / WEIGHTS).unlink()
+    with pytest.raises(RnnplayError, match="weights.npz is missing"):
+        load_model(path)
+    (path / CARD).unlink()
+    with pytest.raises(RnnplayError, match="has no card.json"):
+        load_model(path)
+
+
+def test_corrupt_card(tmp_path):
+    path = save(tmp_path)
+    (path / CARD).write_text("{not json")
+    with pytest.raises(RnnplayError, match="card.json is corrupt"):
+        load_model(path)
+
+
+def test_pickled_arrays_are_never_loaded(tmp_path):
+    path = save(tmp_path)
+    np.savez(path / WEIGHTS, embedding=np.array([{"evil": 1}], dtype=object))
+    card = json.loads((path / CARD).read_text())
+    from rnnplay.store import sha256
+
+    card["files"][WEIGHTS] = sha256(path / WEIGHTS)
+    (path / CARD).write_text(json.dumps(card))
+    with pytest.raises(RnnplayError, match="weights.npz is corrupt"):
+        load_model(path)
+
+
+def test_resolve_by_name_prefers_user_models_and_by_path(tmp_path, models_dir):
+    save(models_dir, "mine")
+    assert resolve("mine") == models_dir / "mine"
+    assert resolve(str(models_dir / "mine")) == models_dir / "mine"
+    with pytest.raises(RnnplayError, match="no model named 'nope'"):
+        resolve("nope")
+    with pytest.raises(RnnplayError, match="no model folder"):
+        resolve(str(tmp_path / "absent" / "x"))
+    names = {(e.source, e.path.name) for e in list_models()}
+    assert ("user", "mine") in names
+
+
+@pytest.mark.parametrize("name", ["", ".hidden", "a/b", " x"])
+def test_unusable_names(name):
+    from rnnplay.store import check_name
+
+    with pytest.raises(RnnplayError, match="not a usable model name"):
+        check_name(name)
