@@ -114,7 +114,7 @@ def train(
     max_length: Optional[int] = typer.Option(None, help="Tokens kept per text; 0 keeps all (slow)."),
     truncate: Optional[str] = typer.Option(None, help="Keep the start or the end of a long text."),
     dense_units: Optional[int] = typer.Option(None, help="Hidden ReLU units in the head; 0 for none."),
-    dropout: Optional[float] = typer.Option(None, help="Dropout on embeddings and recurrent output while training."),
+    dropout: Optional[float] = typer.Option(None, help="Dropout on the recurrent output while training."),
     batch_size: Optional[int] = typer.Option(None, help="Texts per training step."),
     learning_rate: Optional[float] = typer.Option(None, help="Adam learning rate."),
     epochs: Optional[int] = typer.Option(None, help="Passes over the training split."),

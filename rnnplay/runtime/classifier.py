@@ -91,8 +91,8 @@ class Network:
         ids = np.zeros((len(sequences), max(steps, 1)), dtype=np.int64)
         for row, seq in enumerate(sequences):
             ids[row, : len(seq)] = seq
-        x = self.embedding[ids]
-        for layer in self.layers:
+        x = self.layers[0].on_tokens(ids, lengths, self.embedding)
+        for layer in self.layers[1:]:
             x = layer(x, lengths)
         for dense in self.head:
             x = dense(x)

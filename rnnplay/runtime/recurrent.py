@@ -19,7 +19,7 @@ shape (2, 3 * units) whose second row is added to ``h @ U`` before the reset gat
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal, Sequence
+from typing import Any, Literal, Sequence
 
 import numpy as np
 
@@ -100,62 +100,112 @@ class RecurrentLayer:
         state at every position (batch, time, D * units), zeros at padding, as Keras' Bidirectional
         concatenates them: forward first.
         """
-        batch, steps = x.shape[:2]
-        active = (lengths[None, :] > np.arange(steps)[:, None]).sum(axis=1)  # rows running at each step
-        inputs = [x]
-        if self.directions == 2:
-            reverse = _reverse_within_lengths(lengths, steps)
-            inputs.append(x[reverse])
-        projected = np.stack([inp @ k + b for inp, k, b in zip(inputs, self.kernels, self.input_bias)])
+        reverse = _reverse_within_lengths(lengths, x.shape[1]) if self.directions == 2 else None
+        inputs = [x] if reverse is None else [x, x[reverse]]
+        return self._run([inp @ k + b for inp, k, b in zip(inputs, self.kernels, self.input_bias)], lengths, reverse)
+
+    def on_tokens(self, ids: np.ndarray, lengths: np.ndarray, embedding: np.ndarray) -> np.ndarray:
+        """The first layer, straight from token ids (batch, time): as ``self(embedding[ids], lengths)``.
+
+        A review repeats most of its words, so each distinct token's input projection is computed
+        once and gathered, which removes most of the layer's matrix work.
+        """
+        distinct, where = np.unique(ids, return_inverse=True)
+        where = where.reshape(ids.shape)
+        vectors = embedding[distinct]
+        tables = [vectors @ k + b for k, b in zip(self.kernels, self.input_bias)]
+        reverse = _reverse_within_lengths(lengths, ids.shape[1]) if self.directions == 2 else None
+        projected = [tables[0][where]] if reverse is None else [tables[0][where], tables[1][where[reverse]]]
+        return self._run(projected, lengths, reverse)
+
+    def _run(self, projected_by_direction: list[np.ndarray], lengths: np.ndarray, reverse: Any) -> np.ndarray:
+        batch, steps = projected_by_direction[0].shape[:2]
+        active = (lengths[None, :] > np.arange(steps)[:, None]).sum(axis=1).tolist()  # rows running at each step
+        # (time, D, batch, gates): each step reads one contiguous block.
+        projected = np.ascontiguousarray(np.stack(projected_by_direction).transpose(2, 0, 1, 3))
         state = np.zeros((self.directions, batch, self.units), dtype=np.float32)
-        memory = np.zeros_like(state) if self.cell == "lstm" else None
-        sequence = np.zeros((self.directions, batch, steps, self.units), dtype=np.float32) if self.return_sequences else None
-        step = getattr(self, f"_step_{self.cell}")
-        for t in range(steps):
-            k = active[t]
-            if k == 0:
-                break
-            step(projected[:, :k, t], state[:, :k], None if memory is None else memory[:, :k])
-            if sequence is not None:
-                sequence[:, :k, t] = state[:, :k]
+        sequence = np.zeros((steps, self.directions, batch, self.units), dtype=np.float32) if self.return_sequences else None
+        getattr(self, f"_run_{self.cell}")(projected, active, state, sequence)
         if sequence is None:
             return np.concatenate(list(state), axis=-1)
-        if self.directions == 2:
-            sequence[1] = sequence[1][reverse]
+        sequence = sequence.transpose(1, 2, 0, 3)  # (D, batch, time, units)
+        if reverse is not None:
+            sequence = np.stack([sequence[0], sequence[1][reverse]])
         return np.concatenate(list(sequence), axis=-1)
 
-    def _step_lstm(self, xw: np.ndarray, h: np.ndarray, c: np.ndarray) -> None:
-        u = self.units
-        z = np.matmul(h, self.recurrent_kernel)
-        z += xw
-        np.tanh(z, out=z)
-        gates = z[..., : 3 * u]
-        gates *= 0.5
-        gates += 0.5
-        c *= z[..., u : 2 * u]
-        c += z[..., :u] * z[..., 3 * u :]
-        np.multiply(z[..., 2 * u : 3 * u], np.tanh(c), out=h)
+    # The loops below are the hot path: buffers are allocated once, and views into them are only
+    # re-cut when the number of running rows changes (a handful of times per batch).
 
-    def _step_gru(self, xw: np.ndarray, h: np.ndarray, _: None) -> None:
-        u = self.units
-        inner = np.matmul(h, self.recurrent_kernel)
-        inner += self.recurrent_bias
-        gates = xw[..., : 2 * u] + inner[..., : 2 * u]
-        np.tanh(gates, out=gates)
-        gates *= 0.5
-        gates += 0.5
-        candidate = inner[..., 2 * u :]
-        candidate *= gates[..., u:]
-        candidate += xw[..., 2 * u :]
-        np.tanh(candidate, out=candidate)
-        h -= candidate
-        h *= gates[..., :u]
-        h += candidate
+    def _run_lstm(self, projected: np.ndarray, active: list[int], h_all: np.ndarray, sequence: np.ndarray | None) -> None:
+        u, recurrent = self.units, self.recurrent_kernel
+        c_all = np.zeros_like(h_all)
+        z_all = np.empty(h_all.shape[:2] + (4 * u,), dtype=np.float32)
+        tmp_all = np.empty_like(h_all)
+        rows = -1
+        for t, k in enumerate(active):
+            if k == 0:
+                break
+            if k != rows:
+                rows = k
+                h, c, z, tmp = h_all[:, :k], c_all[:, :k], z_all[:, :k], tmp_all[:, :k]
+                sig, i, f, o, g = z[..., : 3 * u], z[..., :u], z[..., u : 2 * u], z[..., 2 * u : 3 * u], z[..., 3 * u :]
+            np.matmul(h, recurrent, out=z)
+            z += projected[t, :, :k]
+            np.tanh(z, out=z)
+            sig *= 0.5
+            sig += 0.5
+            c *= f
+            np.multiply(i, g, out=tmp)
+            c += tmp
+            np.tanh(c, out=tmp)
+            np.multiply(o, tmp, out=h)
+            if sequence is not None:
+                sequence[t, :, :k] = h
 
-    def _step_rnn(self, xw: np.ndarray, h: np.ndarray, _: None) -> None:
-        z = np.matmul(h, self.recurrent_kernel)
-        z += xw
-        np.tanh(z, out=h)
+    def _run_gru(self, projected: np.ndarray, active: list[int], h_all: np.ndarray, sequence: np.ndarray | None) -> None:
+        u, recurrent = self.units, self.recurrent_kernel
+        inner_all = np.empty(h_all.shape[:2] + (3 * u,), dtype=np.float32)
+        gates_all = np.empty(h_all.shape[:2] + (2 * u,), dtype=np.float32)
+        rows = -1
+        for t, k in enumerate(active):
+            if k == 0:
+                break
+            if k != rows:
+                rows = k
+                h, inner, gates = h_all[:, :k], inner_all[:, :k], gates_all[:, :k]
+                update, reset, candidate = gates[..., :u], gates[..., u:], inner[..., 2 * u :]
+                recurrent_bias = self.recurrent_bias
+            xw = projected[t, :, :k]
+            np.matmul(h, recurrent, out=inner)
+            inner += recurrent_bias
+            np.add(xw[..., : 2 * u], inner[..., : 2 * u], out=gates)
+            np.tanh(gates, out=gates)
+            gates *= 0.5
+            gates += 0.5
+            candidate *= reset
+            candidate += xw[..., 2 * u :]
+            np.tanh(candidate, out=candidate)
+            h -= candidate
+            h *= update
+            h += candidate
+            if sequence is not None:
+                sequence[t, :, :k] = h
+
+    def _run_rnn(self, projected: np.ndarray, active: list[int], h_all: np.ndarray, sequence: np.ndarray | None) -> None:
+        recurrent = self.recurrent_kernel
+        z_all = np.empty_like(h_all)
+        rows = -1
+        for t, k in enumerate(active):
+            if k == 0:
+                break
+            if k != rows:
+                rows = k
+                h, z = h_all[:, :k], z_all[:, :k]
+            np.matmul(h, recurrent, out=z)
+            z += projected[t, :, :k]
+            np.tanh(z, out=h)
+            if sequence is not None:
+                sequence[t, :, :k] = h
 
 
 def _reverse_within_lengths(lengths: np.ndarray, steps: int) -> tuple[np.ndarray, np.ndarray]:

@@ -1,0 +1,144 @@
+"""rnnplay's speed and quality figures, measured on this machine, printed as one table.
+
+    python benchmarks/run.py              # everything but the tutorial preset (~3 minutes)
+    python benchmarks/run.py --quick      # skip training (uses the shipped model)
+    python benchmarks/run.py --tutorial   # also train the tutorial's exact model (~25 minutes)
+
+Targets (issue 2): default preset ≥ 0.89 held-out accuracy within 90 s of training; NumPy single
+text ≤ 1 ms at 200 words; NumPy batch throughput ≥ Keras predict; classify start-up ≤ 0.5 s and
+≤ 150 MB peak memory.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from rnnplay.config import preset  # noqa: E402
+from rnnplay.corpora import load_corpus, split  # noqa: E402
+from rnnplay.runtime.classifier import Classifier  # noqa: E402
+from rnnplay.store import SHIPPED_DIR  # noqa: E402
+
+ROWS: list[tuple[str, str, str]] = []
+
+
+def row(what: str, value: str, note: str = "") -> None:
+    ROWS.append((what, value, note))
+    print(f"  {what:<52} {value:>14}  {note}", flush=True)
+
+
+def best_of(fn, repeats: int) -> float:
+    """Median seconds of ``repeats`` calls after one warm-up call."""
+    fn()
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def train(preset_name: str) -> None:
+    from rnnplay.training.classifier import train_classifier
+    from rnnplay.store import read_card
+
+    with tempfile.TemporaryDirectory() as folder:
+        start = time.perf_counter()
+        path = train_classifier(preset(preset_name), "imdb", Path(folder) / preset_name)
+        total = time.perf_counter() - start
+        card = read_card(path)
+    row(f"train {preset_name}: fit wall time (all epochs)", f"{card['training']['seconds']:.1f} s",
+        f"end to end {total:.0f} s incl. tokenizing, TF start, evaluation")
+    row(f"train {preset_name}: held-out accuracy (imdb test, 5,000)", f"{card['metrics']['test']['accuracy']:.4f}",
+        f"best epoch {card['training']['best_epoch']} of {len(card['training']['history'])}")
+
+
+def words(n: int) -> str:
+    vocab = ("the film was a wonderful surprise but the plot felt slow and the ending awful "
+             "great acting from everyone though").split()
+    return " ".join(vocab[i % len(vocab)] for i in range(n))
+
+
+def latency_and_throughput(model_dir: Path) -> None:
+    from rnnplay.training import tensorflow_modules
+
+    classifier = Classifier.load(model_dir)
+    tf, keras = tensorflow_modules()
+    full = keras.saving.load_model(model_dir / "model.keras", safe_mode=True)
+    on_ids = keras.Sequential([keras.Input(shape=(None,), dtype="int32"), *full.layers[1:]])
+    signature = tf.function(lambda x: on_ids(x, training=False), input_signature=[tf.TensorSpec((None, None), tf.int32)])
+    for n in (10, 200):
+        ids = classifier.encoder.encode(words(n))
+        batch = ids[None, :].astype(np.int32)
+        numpy_s = best_of(lambda: classifier.predict_ids([ids]), 200)
+        predict_s = best_of(lambda: on_ids.predict(batch, verbose=0), 20)
+        tf_s = best_of(lambda: signature(tf.constant(batch)), 50)
+        row(f"single text, {n} words: NumPy runtime", f"{numpy_s * 1e3:.3f} ms")
+        row(f"single text, {n} words: Keras model.predict", f"{predict_s * 1e3:.3f} ms")
+        row(f"single text, {n} words: tf.function call", f"{tf_s * 1e3:.3f} ms")
+    test = split(load_corpus("imdb"), classifier.card["training"]["split_seed"]).test
+    sequences = [classifier.encoder.encode(t) for t in test.texts]
+    start = time.perf_counter()
+    ours = classifier.predict_ids(sequences)
+    numpy_rate = len(sequences) / (time.perf_counter() - start)
+    width = max(len(s) for s in sequences)
+    padded = np.zeros((len(sequences), width), dtype=np.int32)
+    for i, s in enumerate(sequences):
+        padded[i, : len(s)] = s
+    on_ids.predict(padded[:256], verbose=0, batch_size=256)
+    start = time.perf_counter()
+    logits = on_ids.predict(padded, verbose=0, batch_size=256)[:, 0]
+    keras_rate = len(sequences) / (time.perf_counter() - start)
+    diff = np.max(np.abs(ours - 1 / (1 + np.exp(-logits.astype(np.float64)))))
+    row("batch, 5,000 held-out reviews: NumPy runtime", f"{numpy_rate:,.0f} rev/s", f"max |ΔP| vs Keras {diff:.1e}")
+    row("batch, 5,000 held-out reviews: Keras predict", f"{keras_rate:,.0f} rev/s", "batch 256")
+
+
+def child(code: list[str], stdin: bytes = b"") -> tuple[float, float]:
+    """Wall seconds and peak RSS (MB) of a command, measured from a fresh parent."""
+    probe = ("import resource, subprocess, sys, time; t = time.perf_counter(); "
+             f"subprocess.run({code!r}, input={stdin!r}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL); "
+             "print(time.perf_counter() - t, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024)")
+    runs = [subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout.split() for _ in range(5)]
+    return statistics.median(float(r[0]) for r in runs), max(float(r[1]) for r in runs)
+
+
+def startup() -> None:
+    rnnplay = str(Path(sys.executable).with_name("rnnplay"))
+    seconds, mb = child([rnnplay, "classify", "-"], b"a moving, beautifully acted film\n")
+    row("rnnplay classify (one line): start to exit", f"{seconds:.3f} s", f"peak {mb:.0f} MB")
+    seconds, mb = child([rnnplay, "--help"])
+    row("rnnplay --help", f"{seconds:.3f} s", f"peak {mb:.0f} MB")
+    seconds, mb = child([sys.executable, "-c", "import tensorflow"])
+    row('python -c "import tensorflow"', f"{seconds:.3f} s", f"peak {mb:.0f} MB")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--quick", action="store_true", help="skip training")
+    parser.add_argument("--tutorial", action="store_true", help="also train the tutorial preset (slow)")
+    args = parser.parse_args()
+    print("rnnplay benchmarks (2 CPU cores, no GPU)")
+    startup()
+    latency_and_throughput(SHIPPED_DIR / "imdb-bilstm")
+    if not args.quick:
+        train("default")
+    if args.tutorial:
+        train("tutorial")
+    print("\n| measure | value | note |\n|---|---|---|")
+    for what, value, note in ROWS:
+        print(f"| {what} | {value} | {note} |")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,37 @@
+"""The other commands' user-facing behaviour (training and import have their own tests)."""
+
+from __future__ import annotations
+
+from typer.testing import CliRunner
+
+from rnnplay.cli import app
+
+runner = CliRunner()
+
+
+def test_models_lists_shipped_and_user_models(models_dir):
+    (models_dir / "broken").mkdir(parents=True)
+    result = runner.invoke(app, ["models"], env={"COLUMNS": "200"})
+    assert result.exit_code == 0
+    assert "imdb-bilstm" in result.output and "shipped" in result.output
+    assert "broken" in result.output and "unreadable" in result.output
+
+
+def test_corpora_lists_builtin_ones():
+    result = runner.invoke(app, ["corpora"])
+    assert result.exit_code == 0 and "imdb" in result.output and "rt" in result.output
+
+
+def test_train_rejects_bad_flags_before_loading_anything():
+    result = runner.invoke(app, ["train", "--cell", "transformer"])
+    assert result.exit_code == 2 and "--cell must be lstm, gru or rnn" in result.output
+
+
+def test_train_unknown_corpus_is_one_line(models_dir):
+    result = runner.invoke(app, ["train", "--corpus", "nowhere.csv"])
+    assert result.exit_code == 1 and "unknown corpus 'nowhere.csv'" in result.output
+
+
+def test_import_missing_file_is_one_line():
+    result = runner.invoke(app, ["import", "absent.keras"])
+    assert result.exit_code == 1 and "no such file: absent.keras" in result.output

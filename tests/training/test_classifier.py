@@ -1,0 +1,81 @@
+"""Training on the project's tiny corpus: it learns, saves a complete card, cancels cleanly, repeats."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from rnnplay.config import ClassifierConfig, preset
+from rnnplay.errors import Cancelled, UsageError
+from rnnplay.runtime.classifier import Classifier
+from rnnplay.store import load_model
+from tests.conftest import TINY_CSV
+
+pytestmark = pytest.mark.tensorflow
+TINY = ClassifierConfig(units=8, embedding_dim=8, dense_units=8, max_length=20, epochs=8, batch_size=32,
+                        learning_rate=1e-2, dropout=0.0)
+
+
+def test_tiny_model_learns_and_its_card_tells_how(tiny_model):
+    card = json.loads((tiny_model / "card.json").read_text())
+    assert card["kind"] == "classifier"
+    assert card["training"]["split"] == {"train": 280, "validation": 40, "test": 80}
+    assert card["metrics"]["test"]["accuracy"] >= 0.9
+    assert set(card["files"]) == {"weights.npz", "vocab.txt", "model.keras"}
+    assert card["versions"]["tensorflow"].startswith("2.")
+    classifier = Classifier.load(tiny_model)
+    good, bad = classifier.predict(["The acting was wonderful.", "The acting was awful."])
+    assert good > 0.5 > bad
+
+
+def test_saved_keras_model_reads_raw_strings_and_agrees(tiny_model):
+    from rnnplay.training import tensorflow_modules
+
+    tf, keras = tensorflow_modules()
+    model = keras.saving.load_model(tiny_model / "model.keras", safe_mode=True)
+    texts = ["The plot was superb.", "Honestly the music was dull.", "nothing known here"]
+    keras_p = 1 / (1 + np.exp(-model.predict(tf.constant(texts), verbose=0)[:, 0]))
+    np.testing.assert_allclose(Classifier.load(tiny_model).predict(texts), keras_p, atol=1e-5)
+
+
+def test_cancel_at_a_batch_leaves_no_model(tmp_path):
+    from rnnplay.training.classifier import train_classifier
+
+    events = []
+
+    def stop_after_two_batches() -> bool:
+        return sum(type(e).__name__ == "BatchEnd" for e in events) >= 2
+
+    with pytest.raises(Cancelled):
+        train_classifier(TINY, str(TINY_CSV), tmp_path / "m", listener=events.append, should_stop=stop_after_two_batches)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_same_seed_same_weights(tmp_path):
+    from rnnplay.training.classifier import train_classifier
+
+    config = ClassifierConfig(**{**TINY.to_dict(), "epochs": 2})
+    a = load_model(train_classifier(config, str(TINY_CSV), tmp_path / "a"))
+    b = load_model(train_classifier(config, str(TINY_CSV), tmp_path / "b"))
+    assert a.card["files"]["weights.npz"] == b.card["files"]["weights.npz"]
+
+
+def test_variable_length_batches_without_max_length(tmp_path):
+    from rnnplay.training.classifier import train_classifier
+
+    config = ClassifierConfig(**{**TINY.to_dict(), "epochs": 1, "max_length": None, "cell": "gru", "bidirectional": False})
+    path = train_classifier(config, str(TINY_CSV), tmp_path / "g")
+    assert load_model(path).card["architecture"]["cell"] == "gru"
+
+
+def test_presets_and_flag_checks():
+    tutorial = preset("tutorial")
+    assert (tutorial.vocab_size, tutorial.units, tutorial.learning_rate, tutorial.batch_size, tutorial.epochs) == (1000, 64, 1e-4, 64, 10)
+    assert tutorial.max_length is None and not tutorial.strip_markup
+    assert preset("default").with_overrides(max_length=0, units=None).max_length is None
+    with pytest.raises(UsageError, match="--cell must be"):
+        preset("default").with_overrides(cell="transformer")
+    with pytest.raises(UsageError, match="unknown preset"):
+        preset("fast")
