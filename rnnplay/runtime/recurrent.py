@@ -3,13 +3,16 @@
 A batch is sorted by length, longest first, so at time step ``t`` the sequences still running are a
 prefix of the batch: each step computes only those rows and padding is never computed (Keras masks
 it; skipping it gives the same numbers). The backward direction reads each sequence from its own end,
-which is a forward pass over the sequences reversed within their lengths; both directions then run in
-the same step as a stacked (2, rows, units) state, so a bidirectional layer costs the Python loop of
-a one-directional one.
+which is a forward pass over the sequences reversed within their lengths.
 
-Two rewrites keep each step to a handful of NumPy calls. Gate columns are reordered so the sigmoid
-gates are contiguous, and their weights are halved at load time: since
-``sigmoid(x) = 0.5 + 0.5 * tanh(x / 2)``, one ``tanh`` call then serves every gate of the step.
+Both directions run in the same step, fused: the state is one (rows, D * units) array, the recurrent
+kernel is block-diagonal, and gate columns are interleaved by gate, then direction
+(``[i_fwd i_bwd | f_fwd f_bwd | ...]``), so every gate of both directions is one contiguous slice.
+A bidirectional layer therefore costs the Python loop of a one-directional one.
+
+Two more rewrites keep each step to ten NumPy calls. Gates are reordered so the sigmoid ones are
+contiguous (LSTM ``[i, f, o, c]``), and their weights are halved at load time: since
+``sigmoid(x) = 0.5 + 0.5 * tanh(x / 2)``, one ``tanh`` call serves every gate of the step.
 
 Keras layouts: LSTM kernels are ``[i, f, c, o]`` (input, forget, candidate, output gates); GRU
 kernels are ``[z, r, h]`` (update, reset, candidate) with ``reset_after=True``, that is a bias of
@@ -19,12 +22,13 @@ shape (2, 3 * units) whose second row is added to ``h @ U`` before the reset gat
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Literal, Sequence
+from typing import Literal, Sequence
 
 import numpy as np
 
 Cell = Literal["lstm", "gru", "rnn"]
 GATES = {"lstm": 4, "gru": 3, "rnn": 1}
+SIGMOID_GATES = {"lstm": 3, "gru": 2, "rnn": 0}
 
 
 @dataclass(frozen=True)
@@ -41,11 +45,16 @@ def _halve_sigmoid_gates(cell: Cell, units: int, matrix: np.ndarray) -> np.ndarr
     blocks = [matrix[..., g * units : (g + 1) * units] for g in range(GATES[cell])]
     if cell == "lstm":
         i, f, c, o = blocks
-        return np.concatenate([0.5 * i, 0.5 * f, 0.5 * o, c], axis=-1)
-    if cell == "gru":
-        z, r, h = blocks
-        return np.concatenate([0.5 * z, 0.5 * r, h], axis=-1)
-    return matrix
+        blocks = [i, f, o, c]
+    sigmoid = SIGMOID_GATES[cell]
+    return np.concatenate([0.5 * b for b in blocks[:sigmoid]] + blocks[sigmoid:], axis=-1)
+
+
+def _interleave(per_direction: Sequence[np.ndarray], gates: int) -> np.ndarray:
+    """Columns ``[g0_d0 g0_d1 | g1_d0 g1_d1 | ...]`` from one (..., gates * units) array per direction."""
+    split = [p.reshape(p.shape[:-1] + (gates, -1)) for p in per_direction]
+    joined = np.stack(split, axis=-2)  # (..., gates, D, units)
+    return joined.reshape(joined.shape[:-3] + (-1,))
 
 
 class RecurrentLayer:
@@ -59,11 +68,13 @@ class RecurrentLayer:
         self.cell = cell
         self.return_sequences = return_sequences
         self.units = units = directions[0].recurrent_kernel.shape[0]
-        gates = GATES[cell] * units
+        self.directions = len(directions)
+        n_gates = GATES[cell]
+        gates = n_gates * units
         kernels, recurrent, input_bias, recurrent_bias = [], [], [], []
         for d in directions:
             if d.kernel.shape[1] != gates or d.recurrent_kernel.shape != (units, gates):
-                raise ValueError(f"{cell} weights do not have {GATES[cell]} gates of {units} units")
+                raise ValueError(f"{cell} weights do not have {n_gates} gates of {units} units")
             bias = d.bias.reshape(-1, gates)
             kernels.append(_halve_sigmoid_gates(cell, units, d.kernel))
             recurrent.append(_halve_sigmoid_gates(cell, units, d.recurrent_kernel))
@@ -79,15 +90,16 @@ class RecurrentLayer:
                 recurrent_bias.append(rec)
             else:
                 input_bias.append(_halve_sigmoid_gates(cell, units, bias.sum(axis=0)))
+        # Input projections stay per direction (each direction reads its own order of the sequence).
         self.kernels = [np.ascontiguousarray(k, dtype=np.float32) for k in kernels]
         self.input_bias = [np.asarray(b, dtype=np.float32) for b in input_bias]
-        self.recurrent_kernel = np.stack(recurrent).astype(np.float32)  # (D, units, gates)
-        self.recurrent_bias = np.stack(recurrent_bias)[:, None, :] if recurrent_bias else None
+        width = self.directions * units
+        block = np.zeros((width, n_gates, self.directions, units), dtype=np.float32)
+        for index, matrix in enumerate(recurrent):
+            block[index * units : (index + 1) * units, :, index, :] = matrix.reshape(units, n_gates, units)
+        self.recurrent_kernel = block.reshape(width, n_gates * width)
+        self.recurrent_bias = _interleave(recurrent_bias, n_gates).astype(np.float32) if recurrent_bias else None
         self.input_dim = self.kernels[0].shape[0]
-
-    @property
-    def directions(self) -> int:
-        return len(self.kernels)
 
     @property
     def output_dim(self) -> int:
@@ -115,31 +127,34 @@ class RecurrentLayer:
         vectors = embedding[distinct]
         tables = [vectors @ k + b for k, b in zip(self.kernels, self.input_bias)]
         reverse = _reverse_within_lengths(lengths, ids.shape[1]) if self.directions == 2 else None
-        projected = [tables[0][where]] if reverse is None else [tables[0][where], tables[1][where[reverse]]]
-        return self._run(projected, lengths, reverse)
+        orders = [where] if reverse is None else [where, where[reverse]]
+        # Gathered time-major, so each step reads one contiguous (rows, gates) block.
+        return self._run([table[order.T] for table, order in zip(tables, orders)], lengths, reverse, time_major=True)
 
-    def _run(self, projected_by_direction: list[np.ndarray], lengths: np.ndarray, reverse: Any) -> np.ndarray:
-        batch, steps = projected_by_direction[0].shape[:2]
+    def _run(self, projected_by_direction: list[np.ndarray], lengths: np.ndarray, reverse: tuple | None,
+             time_major: bool = False) -> np.ndarray:
+        projected = _interleave(projected_by_direction, GATES[self.cell])
+        if not time_major:
+            projected = np.ascontiguousarray(projected.transpose(1, 0, 2))
+        steps, batch = projected.shape[:2]
         active = (lengths[None, :] > np.arange(steps)[:, None]).sum(axis=1).tolist()  # rows running at each step
-        # (time, D, batch, gates): each step reads one contiguous block.
-        projected = np.ascontiguousarray(np.stack(projected_by_direction).transpose(2, 0, 1, 3))
-        state = np.zeros((self.directions, batch, self.units), dtype=np.float32)
-        sequence = np.zeros((steps, self.directions, batch, self.units), dtype=np.float32) if self.return_sequences else None
+        state = np.zeros((batch, self.output_dim), dtype=np.float32)
+        sequence = np.zeros((steps, batch, self.output_dim), dtype=np.float32) if self.return_sequences else None
         getattr(self, f"_run_{self.cell}")(projected, active, state, sequence)
         if sequence is None:
-            return np.concatenate(list(state), axis=-1)
-        sequence = sequence.transpose(1, 2, 0, 3)  # (D, batch, time, units)
+            return state
+        sequence = sequence.transpose(1, 0, 2)  # (batch, time, D * units)
         if reverse is not None:
-            sequence = np.stack([sequence[0], sequence[1][reverse]])
-        return np.concatenate(list(sequence), axis=-1)
+            sequence = np.concatenate([sequence[..., : self.units], sequence[..., self.units :][reverse]], axis=-1)
+        return np.ascontiguousarray(sequence)
 
     # The loops below are the hot path: buffers are allocated once, and views into them are only
     # re-cut when the number of running rows changes (a handful of times per batch).
 
     def _run_lstm(self, projected: np.ndarray, active: list[int], h_all: np.ndarray, sequence: np.ndarray | None) -> None:
-        u, recurrent = self.units, self.recurrent_kernel
+        w, recurrent = self.output_dim, self.recurrent_kernel
         c_all = np.zeros_like(h_all)
-        z_all = np.empty(h_all.shape[:2] + (4 * u,), dtype=np.float32)
+        z_all = np.empty((h_all.shape[0], 4 * w), dtype=np.float32)
         tmp_all = np.empty_like(h_all)
         rows = -1
         for t, k in enumerate(active):
@@ -147,10 +162,10 @@ class RecurrentLayer:
                 break
             if k != rows:
                 rows = k
-                h, c, z, tmp = h_all[:, :k], c_all[:, :k], z_all[:, :k], tmp_all[:, :k]
-                sig, i, f, o, g = z[..., : 3 * u], z[..., :u], z[..., u : 2 * u], z[..., 2 * u : 3 * u], z[..., 3 * u :]
+                h, c, z, tmp = h_all[:k], c_all[:k], z_all[:k], tmp_all[:k]
+                sig, i, f, o, g = z[:, : 3 * w], z[:, :w], z[:, w : 2 * w], z[:, 2 * w : 3 * w], z[:, 3 * w :]
             np.matmul(h, recurrent, out=z)
-            z += projected[t, :, :k]
+            z += projected[t, :k]
             np.tanh(z, out=z)
             sig *= 0.5
             sig += 0.5
@@ -160,36 +175,35 @@ class RecurrentLayer:
             np.tanh(c, out=tmp)
             np.multiply(o, tmp, out=h)
             if sequence is not None:
-                sequence[t, :, :k] = h
+                sequence[t, :k] = h
 
     def _run_gru(self, projected: np.ndarray, active: list[int], h_all: np.ndarray, sequence: np.ndarray | None) -> None:
-        u, recurrent = self.units, self.recurrent_kernel
-        inner_all = np.empty(h_all.shape[:2] + (3 * u,), dtype=np.float32)
-        gates_all = np.empty(h_all.shape[:2] + (2 * u,), dtype=np.float32)
+        w, recurrent, recurrent_bias = self.output_dim, self.recurrent_kernel, self.recurrent_bias
+        inner_all = np.empty((h_all.shape[0], 3 * w), dtype=np.float32)
+        gates_all = np.empty((h_all.shape[0], 2 * w), dtype=np.float32)
         rows = -1
         for t, k in enumerate(active):
             if k == 0:
                 break
             if k != rows:
                 rows = k
-                h, inner, gates = h_all[:, :k], inner_all[:, :k], gates_all[:, :k]
-                update, reset, candidate = gates[..., :u], gates[..., u:], inner[..., 2 * u :]
-                recurrent_bias = self.recurrent_bias
-            xw = projected[t, :, :k]
+                h, inner, gates = h_all[:k], inner_all[:k], gates_all[:k]
+                update, reset, candidate = gates[:, :w], gates[:, w:], inner[:, 2 * w :]
+            xw = projected[t, :k]
             np.matmul(h, recurrent, out=inner)
             inner += recurrent_bias
-            np.add(xw[..., : 2 * u], inner[..., : 2 * u], out=gates)
+            np.add(xw[:, : 2 * w], inner[:, : 2 * w], out=gates)
             np.tanh(gates, out=gates)
             gates *= 0.5
             gates += 0.5
             candidate *= reset
-            candidate += xw[..., 2 * u :]
+            candidate += xw[:, 2 * w :]
             np.tanh(candidate, out=candidate)
             h -= candidate
             h *= update
             h += candidate
             if sequence is not None:
-                sequence[t, :, :k] = h
+                sequence[t, :k] = h
 
     def _run_rnn(self, projected: np.ndarray, active: list[int], h_all: np.ndarray, sequence: np.ndarray | None) -> None:
         recurrent = self.recurrent_kernel
@@ -200,12 +214,12 @@ class RecurrentLayer:
                 break
             if k != rows:
                 rows = k
-                h, z = h_all[:, :k], z_all[:, :k]
+                h, z = h_all[:k], z_all[:k]
             np.matmul(h, recurrent, out=z)
-            z += projected[t, :, :k]
+            z += projected[t, :k]
             np.tanh(z, out=h)
             if sequence is not None:
-                sequence[t, :, :k] = h
+                sequence[t, :k] = h
 
 
 def _reverse_within_lengths(lengths: np.ndarray, steps: int) -> tuple[np.ndarray, np.ndarray]:
