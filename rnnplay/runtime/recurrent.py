@@ -22,7 +22,7 @@ shape (2, 3 * units) whose second row is added to ``h @ U`` before the reset gat
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal, Sequence
+from typing import Iterator, Literal, Sequence
 
 import numpy as np
 
@@ -149,19 +149,15 @@ class RecurrentLayer:
         return np.ascontiguousarray(sequence)
 
     # The loops below are the hot path: buffers are allocated once, and views into them are only
-    # re-cut when the number of running rows changes (a handful of times per batch).
+    # re-cut when the number of running rows changes (a handful of times per batch; see _row_steps).
 
     def _run_lstm(self, projected: np.ndarray, active: list[int], h_all: np.ndarray, sequence: np.ndarray | None) -> None:
         w, recurrent = self.output_dim, self.recurrent_kernel
         c_all = np.zeros_like(h_all)
         z_all = np.empty((h_all.shape[0], 4 * w), dtype=np.float32)
         tmp_all = np.empty_like(h_all)
-        rows = -1
-        for t, k in enumerate(active):
-            if k == 0:
-                break
-            if k != rows:
-                rows = k
+        for t, k, changed in _row_steps(active):
+            if changed:
                 h, c, z, tmp = h_all[:k], c_all[:k], z_all[:k], tmp_all[:k]
                 sig, i, f, o, g = z[:, : 3 * w], z[:, :w], z[:, w : 2 * w], z[:, 2 * w : 3 * w], z[:, 3 * w :]
             np.matmul(h, recurrent, out=z)
@@ -181,12 +177,8 @@ class RecurrentLayer:
         w, recurrent, recurrent_bias = self.output_dim, self.recurrent_kernel, self.recurrent_bias
         inner_all = np.empty((h_all.shape[0], 3 * w), dtype=np.float32)
         gates_all = np.empty((h_all.shape[0], 2 * w), dtype=np.float32)
-        rows = -1
-        for t, k in enumerate(active):
-            if k == 0:
-                break
-            if k != rows:
-                rows = k
+        for t, k, changed in _row_steps(active):
+            if changed:
                 h, inner, gates = h_all[:k], inner_all[:k], gates_all[:k]
                 update, reset, candidate = gates[:, :w], gates[:, w:], inner[:, 2 * w :]
             xw = projected[t, :k]
@@ -208,18 +200,24 @@ class RecurrentLayer:
     def _run_rnn(self, projected: np.ndarray, active: list[int], h_all: np.ndarray, sequence: np.ndarray | None) -> None:
         recurrent = self.recurrent_kernel
         z_all = np.empty_like(h_all)
-        rows = -1
-        for t, k in enumerate(active):
-            if k == 0:
-                break
-            if k != rows:
-                rows = k
+        for t, k, changed in _row_steps(active):
+            if changed:
                 h, z = h_all[:k], z_all[:k]
             np.matmul(h, recurrent, out=z)
             z += projected[t, :k]
             np.tanh(z, out=h)
             if sequence is not None:
                 sequence[t, :k] = h
+
+
+def _row_steps(active: list[int]) -> Iterator[tuple[int, int, bool]]:
+    """``(t, rows, changed)`` for each step that still has running rows; ``changed`` when rows differ."""
+    previous = -1
+    for t, rows in enumerate(active):
+        if rows == 0:
+            return
+        yield t, rows, rows != previous
+        previous = rows
 
 
 def _reverse_within_lengths(lengths: np.ndarray, steps: int) -> tuple[np.ndarray, np.ndarray]:
