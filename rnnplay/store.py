@@ -75,6 +75,13 @@ def check_name(name: str) -> str:
     return name
 
 
+def ensure_free(target: Path, overwrite: bool = False) -> None:
+    """Refuse to replace a model unless asked; called before minutes of training, and again at saving."""
+    check_name(target.name)
+    if target.exists() and not overwrite:
+        raise RnnplayError(f"a model already exists at {target} (choose another --name, or --force)")
+
+
 @contextmanager
 def atomic_model_dir(target: Path, overwrite: bool = False) -> Iterator[Path]:
     """Yield a temporary folder beside ``target``; on success it is renamed into place.
@@ -82,9 +89,7 @@ def atomic_model_dir(target: Path, overwrite: bool = False) -> Iterator[Path]:
     On any exception (a crash, Ctrl-C, a cancelled training) the temporary folder is removed, so a
     half-written model can never be found under the target's name.
     """
-    check_name(target.name)
-    if target.exists() and not overwrite:
-        raise RnnplayError(f"a model already exists at {target} (choose another --name, or --force)")
+    ensure_free(target, overwrite)
     target.parent.mkdir(parents=True, exist_ok=True)
     scratch = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".partial", dir=target.parent))
     umask = os.umask(0)

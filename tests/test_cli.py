@@ -35,3 +35,9 @@ def test_train_unknown_corpus_is_one_line(models_dir):
 def test_import_missing_file_is_one_line():
     result = runner.invoke(app, ["import", "absent.keras"])
     assert result.exit_code == 1 and "no such file: absent.keras" in result.output
+
+
+def test_train_refuses_to_replace_a_model_before_training(models_dir):
+    (models_dir / "taken").mkdir(parents=True)
+    result = runner.invoke(app, ["train", "--corpus", "rt", "--name", "taken"])
+    assert result.exit_code == 1 and "already exists" in result.output and "--force" in result.output

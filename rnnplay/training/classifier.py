@@ -24,7 +24,7 @@ from rnnplay.config import ClassifierConfig
 from rnnplay.corpora import Corpus, Splits, load_corpus, split
 from rnnplay.errors import Cancelled
 from rnnplay.runtime.classifier import Classifier
-from rnnplay.store import KERAS, StoredModel, atomic_model_dir, write_model
+from rnnplay.store import KERAS, StoredModel, atomic_model_dir, ensure_free, write_model
 from rnnplay.text import Encoder, TextSettings, build_vocabulary
 from rnnplay.training import keras_model, tensorflow_modules
 from rnnplay.training.progress import BatchEnd, EpochEnd, EpochStart, Listener, Phase, ignore
@@ -118,10 +118,7 @@ def train_classifier(
 ) -> Path:
     """Train on ``corpus_name`` (split with ``config.seed``) and save the model folder at ``target``."""
     config.check()
-    if target.exists() and not overwrite:
-        # Fail before minutes of training, not after.
-        with atomic_model_dir(target, overwrite=False):
-            pass
+    ensure_free(target, overwrite)
     listener(Phase(f"loading corpus {corpus_name}"))
     corpus = load_corpus(corpus_name, text_column, label_column)
     splits = split(corpus, config.seed)

@@ -18,7 +18,7 @@ import numpy as np
 from rnnplay.corpora import load_corpus, split
 from rnnplay.errors import RnnplayError
 from rnnplay.runtime.classifier import Classifier
-from rnnplay.store import KERAS, StoredModel, atomic_model_dir, write_model
+from rnnplay.store import KERAS, StoredModel, atomic_model_dir, ensure_free, write_model
 from rnnplay.text import OOV, PAD, STANDARDIZERS, TextSettings
 from rnnplay.training import keras_model, tensorflow_modules
 from rnnplay.training.classifier import versions
@@ -85,8 +85,7 @@ def encoder_settings(vectorizer: Any) -> tuple[list[str], TextSettings]:
 
 def import_keras(path: Path, target: Path, corpus_name: str = "imdb", overwrite: bool = False) -> tuple[Path, dict[str, Any]]:
     """Convert ``path`` into a model folder at ``target`` and return it with the parity figures."""
-    if target.exists() and not overwrite:
-        raise RnnplayError(f"a model already exists at {target} (choose another --name, or --force)")
+    ensure_free(target, overwrite)
     model = load_keras(path)
     architecture, arrays, vectorizer = keras_model.to_arrays(model)
     vocabulary, settings = encoder_settings(vectorizer)
