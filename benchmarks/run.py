@@ -104,11 +104,14 @@ def latency_and_throughput(model_dir: Path) -> None:
 
 
 def child(code: list[str], stdin: bytes = b"") -> tuple[float, float]:
-    """Wall seconds and peak RSS (MB) of a command, measured from a fresh parent."""
-    probe = ("import resource, subprocess, sys, time; t = time.perf_counter(); "
-             f"subprocess.run({code!r}, input={stdin!r}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL); "
-             "print(time.perf_counter() - t, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024)")
-    runs = [subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout.split() for _ in range(5)]
+    """Wall seconds (median of 5) and peak RSS (MB) of a command, each run from a fresh parent."""
+    with tempfile.NamedTemporaryFile() as feed:
+        feed.write(stdin)
+        feed.flush()
+        probe = ("import resource, subprocess, sys, time; t = time.perf_counter(); "
+                 f"subprocess.run({code!r}, stdin=open({feed.name!r}, 'rb'), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL); "
+                 "print(time.perf_counter() - t, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024)")
+        runs = [subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout.split() for _ in range(5)]
     return statistics.median(float(r[0]) for r in runs), max(float(r[1]) for r in runs)
 
 
@@ -116,6 +119,9 @@ def startup() -> None:
     rnnplay = str(Path(sys.executable).with_name("rnnplay"))
     seconds, mb = child([rnnplay, "classify", "-"], b"a moving, beautifully acted film\n")
     row("rnnplay classify (one line): start to exit", f"{seconds:.3f} s", f"peak {mb:.0f} MB")
+    lines = b"a moving, beautifully acted film that I will not forget\n" * 100_000
+    seconds, mb = child([rnnplay, "classify", "-"], lines)
+    row("rnnplay classify, 100,000 lines from a pipe", f"{100_000 / seconds:,.0f} lines/s", f"peak {mb:.0f} MB (bounded batches)")
     seconds, mb = child([rnnplay, "--help"])
     row("rnnplay --help", f"{seconds:.3f} s", f"peak {mb:.0f} MB")
     seconds, mb = child([sys.executable, "-c", "import tensorflow"])

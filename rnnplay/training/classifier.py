@@ -65,44 +65,42 @@ def batches(data: Encoded, batch_size: int, rng: np.random.Generator | None, wid
     return [(pad([data.ids[i] for i in idx], width), data.labels[idx]) for idx in cut]
 
 
-class _Reporter:
-    """A Keras callback (made lazily, as it subclasses a Keras class): progress, cancel, best epoch."""
+def make_reporter(keras: Any, config: ClassifierConfig, steps: int, listener: Listener, should_stop: Callable[[], bool]) -> Any:
+    """A Keras callback for progress, cancelling and the best epoch (defined here: Keras loads lazily)."""
 
-    @staticmethod
-    def make(keras: Any, config: ClassifierConfig, steps: int, listener: Listener, should_stop: Callable[[], bool]) -> Any:
-        class Reporter(keras.callbacks.Callback):
-            def __init__(self) -> None:
-                super().__init__()
-                self.best_accuracy, self.best_weights, self.best_epoch = -1.0, None, 0
-                self.history: list[dict[str, float]] = []
+    class Reporter(keras.callbacks.Callback):
+        def __init__(self) -> None:
+            super().__init__()
+            self.best_accuracy, self.best_weights, self.best_epoch = -1.0, None, 0
+            self.history: list[dict[str, float]] = []
 
-            def on_epoch_begin(self, epoch: int, logs: Any = None) -> None:
-                self.started = time.perf_counter()
-                listener(EpochStart(epoch + 1, config.epochs, steps))
+        def on_epoch_begin(self, epoch: int, logs: Any = None) -> None:
+            self.started = time.perf_counter()
+            listener(EpochStart(epoch + 1, config.epochs, steps))
 
-            def on_train_batch_end(self, batch: int, logs: Any = None) -> None:
-                logs = logs or {}
-                listener(BatchEnd(len(self.history) + 1, batch + 1, steps, float(logs.get("loss", np.nan)),
-                                  float(logs.get("accuracy", np.nan))))
-                if should_stop():
-                    raise Cancelled("training cancelled; nothing was saved")
+        def on_train_batch_end(self, batch: int, logs: Any = None) -> None:
+            logs = logs or {}
+            listener(BatchEnd(len(self.history) + 1, batch + 1, steps, float(logs.get("loss", np.nan)),
+                              float(logs.get("accuracy", np.nan))))
+            if should_stop():
+                raise Cancelled("training cancelled; nothing was saved")
 
-            def on_epoch_end(self, epoch: int, logs: Any = None) -> None:
-                logs = {k: float(v) for k, v in (logs or {}).items()}
-                best = logs["val_accuracy"] > self.best_accuracy
-                if best:
-                    self.best_accuracy, self.best_epoch = logs["val_accuracy"], epoch + 1
-                    if config.restore_best:
-                        self.best_weights = self.model.get_weights()
-                self.history.append({"epoch": epoch + 1, **{k: round(v, 5) for k, v in logs.items()}})
-                listener(EpochEnd(epoch + 1, config.epochs, logs["loss"], logs["accuracy"], logs["val_loss"],
-                                  logs["val_accuracy"], time.perf_counter() - self.started, best))
+        def on_epoch_end(self, epoch: int, logs: Any = None) -> None:
+            logs = {k: float(v) for k, v in (logs or {}).items()}
+            best = logs["val_accuracy"] > self.best_accuracy
+            if best:
+                self.best_accuracy, self.best_epoch = logs["val_accuracy"], epoch + 1
+                if config.restore_best:
+                    self.best_weights = self.model.get_weights()
+            self.history.append({"epoch": epoch + 1, **{k: round(v, 5) for k, v in logs.items()}})
+            listener(EpochEnd(epoch + 1, config.epochs, logs["loss"], logs["accuracy"], logs["val_loss"],
+                              logs["val_accuracy"], time.perf_counter() - self.started, best))
 
-            def on_train_end(self, logs: Any = None) -> None:
-                if config.restore_best and self.best_weights is not None:
-                    self.model.set_weights(self.best_weights)
+        def on_train_end(self, logs: Any = None) -> None:
+            if config.restore_best and self.best_weights is not None:
+                self.model.set_weights(self.best_weights)
 
-        return Reporter()
+    return Reporter()
 
 
 def train_classifier(
@@ -149,7 +147,7 @@ def train_classifier(
     signature = (tf.TensorSpec((None, None), tf.int32), tf.TensorSpec((None,), tf.float32))
     train_data = tf.data.Dataset.from_generator(lambda: iter(batches(train, config.batch_size, rng, width)), output_signature=signature)
     validation_data = tf.data.Dataset.from_generator(lambda: iter(validation_batches), output_signature=signature)
-    reporter = _Reporter.make(keras, config, steps, listener, should_stop)
+    reporter = make_reporter(keras, config, steps, listener, should_stop)
     started = time.perf_counter()
     model.fit(train_data, validation_data=validation_data, epochs=config.epochs, verbose=0, callbacks=[reporter])
     seconds = time.perf_counter() - started
