@@ -7,6 +7,7 @@ imports what it needs, and only ``train`` and ``import`` ever load TensorFlow.
 from __future__ import annotations
 
 import functools
+import os
 import sys
 from pathlib import Path
 from typing import Any, Callable, List, Optional, TypeVar
@@ -46,8 +47,6 @@ def user_errors(command: F) -> F:
             fail("interrupted", 130)
         except BrokenPipeError:
             # The reader went away (``| head``): stop quietly, as Unix tools do.
-            import os
-
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
             raise typer.Exit(0)
 
@@ -182,6 +181,7 @@ def models(models_dir: Optional[Path] = ModelsDir) -> None:
     from rich.console import Console
     from rich.table import Table
 
+    from rnnplay.runtime.classifier import describe_architecture
     from rnnplay.store import list_models
 
     table = Table("name", "source", "kind", "corpus", "architecture", "accuracy", "size", "date", box=None)
@@ -191,18 +191,9 @@ def models(models_dir: Optional[Path] = ModelsDir) -> None:
             table.add_row(entry.path.name, entry.source, "[red]unreadable[/red]", "", "", "", "", "")
             continue
         table.add_row(entry.path.name, entry.source, card["kind"], str(card.get("training", {}).get("corpus", "")),
-                      describe(card), f"{card['metrics']['test']['accuracy']:.3f}" if "metrics" in card else "",
+                      describe_architecture(card.get("architecture", {})), f"{card['metrics']['test']['accuracy']:.3f}" if "metrics" in card else "",
                       human_size(card.get("size_bytes", 0)), card.get("created", "")[:10])
     Console().print(table)
-
-
-def describe(card: dict[str, Any]) -> str:
-    a = card.get("architecture", {})
-    if not a:
-        return ""
-    cell = {"lstm": "LSTM", "gru": "GRU", "rnn": "SimpleRNN"}.get(a.get("cell", ""), "?")
-    layers = f"{a['layers']}×" if a.get("layers", 1) > 1 else ""
-    return f"{'Bi' if a.get('bidirectional') else ''}{layers}{cell} {a.get('units')}, vocab {a.get('vocab_size'):,}"
 
 
 def human_size(size: int) -> str:

@@ -13,7 +13,7 @@ from typing import Any, Iterable, Sequence
 import numpy as np
 
 from rnnplay.errors import RnnplayError
-from rnnplay.runtime.recurrent import DirectionWeights, RecurrentLayer
+from rnnplay.runtime.recurrent import CELL_NAMES, GATES, DirectionWeights, RecurrentLayer
 from rnnplay.store import StoredModel, load_model
 from rnnplay.text import Encoder, TextSettings
 
@@ -105,12 +105,12 @@ def layer_summary(architecture: dict[str, Any]) -> list[dict[str, Any]]:
     rows = []
     emb, vocab = architecture["embedding_dim"], architecture["vocab_size"]
     rows.append({"layer": "Embedding", "output": f"(batch, time, {emb})", "params": vocab * emb})
-    gates = {"lstm": 4, "gru": 3, "rnn": 1}[architecture["cell"]]
+    gates = GATES[architecture["cell"]]
     width, units, directions = emb, architecture["units"], 2 if architecture["bidirectional"] else 1
     for index in range(architecture["layers"]):
         bias = 2 * gates * units if architecture["cell"] == "gru" else gates * units
         params = directions * (width * gates * units + units * gates * units + bias)
-        name = {"lstm": "LSTM", "gru": "GRU", "rnn": "SimpleRNN"}[architecture["cell"]]
+        name = CELL_NAMES[architecture["cell"]]
         name = f"Bidirectional({name})" if directions == 2 else name
         last = index == architecture["layers"] - 1
         rows.append({"layer": name, "output": f"(batch, {directions * units})" if last else f"(batch, time, {directions * units})", "params": params})
@@ -119,6 +119,17 @@ def layer_summary(architecture: dict[str, Any]) -> list[dict[str, Any]]:
         rows.append({"layer": f"Dense({spec['activation']})", "output": f"(batch, {spec['units']})", "params": width * spec["units"] + spec["units"]})
         width = spec["units"]
     return rows
+
+
+
+def describe_architecture(architecture: dict[str, Any]) -> str:
+    """One line such as ``Bi2×LSTM 32, vocab 10,000`` for tables of models ("" when unknown)."""
+    if not architecture:
+        return ""
+    cell = CELL_NAMES.get(architecture.get("cell", ""), "?")
+    layers = f"{architecture['layers']}×" if architecture.get("layers", 1) > 1 else ""
+    direction = "Bi" if architecture.get("bidirectional") else ""
+    return f"{direction}{layers}{cell} {architecture.get('units')}, vocab {architecture.get('vocab_size', 0):,}"
 
 
 class Classifier:

@@ -28,6 +28,7 @@ import numpy as np
 
 Cell = Literal["lstm", "gru", "rnn"]
 GATES = {"lstm": 4, "gru": 3, "rnn": 1}
+CELL_NAMES = {"lstm": "LSTM", "gru": "GRU", "rnn": "SimpleRNN"}  # as Keras names the layers
 SIGMOID_GATES = {"lstm": 3, "gru": 2, "rnn": 0}
 
 
@@ -51,9 +52,12 @@ def _halve_sigmoid_gates(cell: Cell, units: int, matrix: np.ndarray) -> np.ndarr
 
 
 def _interleave(per_direction: Sequence[np.ndarray], gates: int) -> np.ndarray:
-    """Columns ``[g0_d0 g0_d1 | g1_d0 g1_d1 | ...]`` from one (..., gates * units) array per direction."""
+    """Columns ``[g0_d0 g0_d1 | g1_d0 g1_d1 | ...]`` from one (..., gates * units) array per direction.
+
+    The result is always C-contiguous (inputs may be transposed views), so a step reads one block.
+    """
     split = [p.reshape(p.shape[:-1] + (gates, -1)) for p in per_direction]
-    joined = np.stack(split, axis=-2)  # (..., gates, D, units)
+    joined = np.ascontiguousarray(np.stack(split, axis=-2))  # (..., gates, D, units)
     return joined.reshape(joined.shape[:-3] + (-1,))
 
 
@@ -114,7 +118,8 @@ class RecurrentLayer:
         """
         reverse = _reverse_within_lengths(lengths, x.shape[1]) if self.directions == 2 else None
         inputs = [x] if reverse is None else [x, x[reverse]]
-        return self._run([inp @ k + b for inp, k, b in zip(inputs, self.kernels, self.input_bias)], lengths, reverse)
+        time_major = [(inp @ k + b).transpose(1, 0, 2) for inp, k, b in zip(inputs, self.kernels, self.input_bias)]
+        return self._run(time_major, lengths, reverse)
 
     def on_tokens(self, ids: np.ndarray, lengths: np.ndarray, embedding: np.ndarray) -> np.ndarray:
         """The first layer, straight from token ids (batch, time): as ``self(embedding[ids], lengths)``.
@@ -128,14 +133,16 @@ class RecurrentLayer:
         tables = [vectors @ k + b for k, b in zip(self.kernels, self.input_bias)]
         reverse = _reverse_within_lengths(lengths, ids.shape[1]) if self.directions == 2 else None
         orders = [where] if reverse is None else [where, where[reverse]]
-        # Gathered time-major, so each step reads one contiguous (rows, gates) block.
-        return self._run([table[order.T] for table, order in zip(tables, orders)], lengths, reverse, time_major=True)
+        # Gathered time-major: ``_run`` steps through time.
+        return self._run([table[order.T] for table, order in zip(tables, orders)], lengths, reverse)
 
-    def _run(self, projected_by_direction: list[np.ndarray], lengths: np.ndarray, reverse: tuple | None,
-             time_major: bool = False) -> np.ndarray:
+    def _run(self, projected_by_direction: list[np.ndarray], lengths: np.ndarray, reverse: tuple | None) -> np.ndarray:
+        """Step through time-major input projections, one (time, batch, gates) array per direction.
+
+        Interleaving copies them into one contiguous (time, batch, D * gates) array, so each step
+        reads a single block.
+        """
         projected = _interleave(projected_by_direction, GATES[self.cell])
-        if not time_major:
-            projected = np.ascontiguousarray(projected.transpose(1, 0, 2))
         steps, batch = projected.shape[:2]
         active = (lengths[None, :] > np.arange(steps)[:, None]).sum(axis=1).tolist()  # rows running at each step
         state = np.zeros((batch, self.output_dim), dtype=np.float32)
@@ -143,10 +150,10 @@ class RecurrentLayer:
         getattr(self, f"_run_{self.cell}")(projected, active, state, sequence)
         if sequence is None:
             return state
-        sequence = sequence.transpose(1, 0, 2)  # (batch, time, D * units)
+        sequence = sequence.transpose(1, 0, 2)  # (batch, time, D * units), a view
         if reverse is not None:
             sequence = np.concatenate([sequence[..., : self.units], sequence[..., self.units :][reverse]], axis=-1)
-        return np.ascontiguousarray(sequence)
+        return sequence
 
     # The loops below are the hot path: buffers are allocated once, and views into them are only
     # re-cut when the number of running rows changes (a handful of times per batch; see _row_steps).

@@ -13,7 +13,6 @@ from __future__ import annotations
 import platform
 import time
 from dataclasses import dataclass
-from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Callable
 
@@ -154,20 +153,15 @@ def train_classifier(
 
     listener(Phase("evaluating on the held-out test split"))
     architecture, arrays, _ = keras_model.to_arrays(model)
-    card = {
-        "name": target.name,
-        "kind": "classifier",
-        "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-        "architecture": architecture,
-        "text": {"standardize": settings.standardize, "strip_markup": settings.strip_markup,
-                 "max_length": settings.max_length, "truncate": settings.truncate},
-        "training": {
+    card = keras_model.classifier_card(
+        target.name, architecture, settings,
+        training={
             "corpus": corpus_name, "split_seed": config.seed, "split": split_sizes(splits),
             "config": config.to_dict(), "seconds": round(seconds, 1), "best_epoch": reporter.best_epoch,
             "history": reporter.history,
         },
-        "versions": versions(tf, keras),
-    }
+        versions=versions(tf, keras),
+    )
     runtime = Classifier(StoredModel(target, card, arrays, vocabulary))
     card["metrics"] = {
         "validation": accuracy(runtime, validation),

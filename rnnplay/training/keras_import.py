@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import shutil
 import zipfile
-from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
@@ -91,15 +90,7 @@ def import_keras(path: Path, target: Path, corpus_name: str = "imdb", overwrite:
     vocabulary, settings = encoder_settings(vectorizer)
     if len(vocabulary) != architecture["vocab_size"]:
         raise RnnplayError(f"the encoder has {len(vocabulary)} tokens but the Embedding {architecture['vocab_size']} rows")
-    card: dict[str, Any] = {
-        "name": target.name,
-        "kind": "classifier",
-        "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-        "architecture": architecture,
-        "text": {"standardize": settings.standardize, "strip_markup": False, "max_length": settings.max_length,
-                 "truncate": "start"},
-        "imported_from": str(path),
-    }
+    card = keras_model.classifier_card(target.name, architecture, settings, imported_from=str(path))
     runtime = Classifier(StoredModel(target, card, arrays, vocabulary))
     card["parity"] = parity(model, runtime, corpus_name, architecture["mask_zero"])
     if card["parity"]["max_abs_diff"] > PARITY_TOLERANCE:
