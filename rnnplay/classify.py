@@ -7,10 +7,9 @@ Blank and unreadable lines get a line saying so (and unreadable ones a message o
 from __future__ import annotations
 
 import json
-import sys
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import BinaryIO, Callable, Iterator, Literal, TextIO
+from typing import BinaryIO, Iterator, Literal, TextIO
 
 from rnnplay.lines import Line, decode, line_batches
 from rnnplay.runtime.classifier import Classifier

@@ -1,9 +1,13 @@
 """Saved models on disk: where they live, how they are named, written atomically and loaded safely.
 
 A model is a folder: ``card.json`` (what it is, how it was made, how well it does, a sha256 of every
-other file), ``weights.npz`` (float32 arrays, loaded with ``allow_pickle=False``), ``vocab.txt`` (one
-token a line; line 1 is the empty padding token) and, for classifiers trained or imported through
-Keras, ``model.keras`` so Keras users can take the model back into their own code.
+other file), ``weights.npz`` (float32 arrays, or float16 where a card says so; loaded with
+``allow_pickle=False``), ``vocab.txt`` (one token a line; for a classifier line 1 is the empty padding
+token) and, for classifiers trained or imported through Keras, ``model.keras`` so Keras users can take
+the model back into their own code.
+
+Two kinds share the layout: ``classifier`` (embedding → recurrent stack → head) and ``vectors``
+(word vectors: ``input`` rows, and for CBOW the ``output`` rows that guess a word from its context).
 
 Shipped defaults live read-only in the repository's ``saved/``; a user's models go to the user data
 directory (``$RNNPLAY_MODELS_DIR``, ``--models-dir``, or the platform's data dir).
@@ -17,13 +21,15 @@ import os
 import shutil
 import tempfile
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Iterator, NamedTuple
 
 import numpy as np
 
 from rnnplay.errors import RnnplayError
+from rnnplay.text import TextSettings
 
 CARD, WEIGHTS, VOCAB, KERAS = "card.json", "weights.npz", "vocab.txt", "model.keras"
 CARD_FORMAT = 1
@@ -109,14 +115,27 @@ def atomic_model_dir(target: Path, overwrite: bool = False) -> Iterator[Path]:
             shutil.rmtree(scratch, ignore_errors=True)
 
 
+def new_card(kind: str, name: str, architecture: dict[str, Any], settings: TextSettings, **fields: Any) -> dict[str, Any]:
+    """The card fields every model has, whatever made it (trained here, imported, converted)."""
+    return {
+        "name": name,
+        "kind": kind,
+        "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "architecture": architecture,
+        "text": asdict(settings),
+        **fields,
+    }
+
+
 def write_model(folder: Path, card: dict[str, Any], arrays: dict[str, np.ndarray], vocabulary: list[str]) -> None:
     """Write weights, vocabulary and the card (with file hashes) into ``folder``.
 
-    Any other file already in the folder (``model.keras``) is hashed into the card too.
+    Any other file already in the folder (``model.keras``) is hashed into the card too. Arrays are
+    stored as float32, except float16 ones, which stay half size (shipped word vectors).
     """
     if any("\n" in token for token in vocabulary):
         raise ValueError("a vocabulary token contains a newline")
-    np.savez(folder / WEIGHTS, **{k: np.asarray(v, dtype=np.float32) for k, v in arrays.items()})
+    np.savez(folder / WEIGHTS, **{k: v if v.dtype == np.float16 else np.asarray(v, dtype=np.float32) for k, v in arrays.items()})
     (folder / VOCAB).write_text("\n".join(vocabulary) + "\n", encoding="utf-8")
     card = dict(card, format=CARD_FORMAT)
     card["files"] = {p.name: sha256(p) for p in sorted(folder.iterdir()) if p.name != CARD}

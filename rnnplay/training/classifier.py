@@ -23,7 +23,7 @@ from rnnplay.config import ClassifierConfig
 from rnnplay.corpora import Corpus, Splits, load_corpus, split
 from rnnplay.errors import Cancelled
 from rnnplay.runtime.classifier import Classifier
-from rnnplay.store import KERAS, StoredModel, atomic_model_dir, ensure_free, write_model
+from rnnplay.store import KERAS, StoredModel, atomic_model_dir, ensure_free, new_card, write_model
 from rnnplay.text import Encoder, TextSettings, build_vocabulary
 from rnnplay.training import keras_model, tensorflow_modules
 from rnnplay.training.progress import BatchEnd, EpochEnd, EpochStart, Listener, Phase, ignore
@@ -153,7 +153,7 @@ def train_classifier(
 
     listener(Phase("evaluating on the held-out test split"))
     architecture, arrays, _ = keras_model.to_arrays(model)
-    card = keras_model.classifier_card(
+    card = new_card("classifier", 
         target.name, architecture, settings,
         training={
             "corpus": corpus_name, "split_seed": config.seed, "split": split_sizes(splits),

@@ -6,8 +6,6 @@ user's ``.keras`` file, so what we ship and what we import go through the same c
 
 from __future__ import annotations
 
-from dataclasses import asdict
-from datetime import datetime, timezone
 from typing import Any
 
 import numpy as np
@@ -15,7 +13,6 @@ import numpy as np
 from rnnplay.config import ClassifierConfig
 from rnnplay.errors import RnnplayError
 from rnnplay.runtime.recurrent import CELL_NAMES
-from rnnplay.text import TextSettings
 from rnnplay.training import tensorflow_modules
 
 CELLS = {keras_name: cell for cell, keras_name in CELL_NAMES.items()}
@@ -37,18 +34,6 @@ def build(config: ClassifierConfig, vocab_size: int) -> Any:
         layers.append(keras.layers.Dense(config.dense_units, activation="relu"))
     layers.append(keras.layers.Dense(1))
     return keras.Sequential(layers)
-
-
-def classifier_card(name: str, architecture: dict[str, Any], settings: TextSettings, **fields: Any) -> dict[str, Any]:
-    """The card fields every classifier has, however it was made (trained here or imported)."""
-    return {
-        "name": name,
-        "kind": "classifier",
-        "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-        "architecture": architecture,
-        "text": asdict(settings),
-        **fields,
-    }
 
 
 def _check_recurrent(layer: Any, where: str, backward: bool) -> None:
