@@ -35,3 +35,44 @@ def tiny_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
     config = ClassifierConfig(units=8, embedding_dim=8, dense_units=8, max_length=20, epochs=8, batch_size=32,
                               learning_rate=1e-2, dropout=0.0)
     return train_classifier(config, str(TINY_CSV), tmp_path_factory.mktemp("trained") / "tiny")
+
+
+# Word vectors whose geometry is planted by hand, so neighbours, analogies and guesses have exact answers.
+# Axes: 0 sentiment, 1 intensity, 2 person, 3 male, 4 female, 5 acting, 6 royalty, 7 "film talk".
+PLANTED_WORDS = ["the", "film", "was", "plot", "good", "great", "excellent", "bad", "awful",
+                 "man", "woman", "actor", "actress", "king", "queen", "nothing"]
+PLANTED_WINDOW = 2
+
+
+def planted_arrays() -> dict:
+    import numpy as np
+
+    e = np.eye(8)
+    rows = {
+        "the": e[7], "film": e[7] + 0.5 * e[5], "was": e[7] + 0.2 * e[2], "plot": e[7] + 0.3 * e[6],
+        "good": e[0] + 0.3 * e[1], "great": e[0] + 0.5 * e[1], "excellent": e[0] + 0.8 * e[1],
+        "bad": -e[0] + 0.3 * e[1], "awful": -e[0] + 0.5 * e[1],
+        "man": e[2] + e[3], "woman": e[2] + e[4], "actor": e[5] + e[3], "actress": e[5] + e[4],
+        "king": e[6] + e[3], "queen": e[6] + e[4], "nothing": 0 * e[0],
+    }
+    output = {word: 0 * e[0] for word in PLANTED_WORDS}
+    output.update({"great": 2 * e[7], "excellent": e[7] + e[5], "the": 0.5 * e[7], "awful": -e[7]})
+    return {"input": np.array([rows[w] for w in PLANTED_WORDS]), "output": np.array([output[w] for w in PLANTED_WORDS])}
+
+
+def write_vectors_model(target: Path, words: list, arrays: dict, window: int | None = PLANTED_WINDOW, method: str = "cbow") -> Path:
+    from rnnplay.store import atomic_model_dir, new_card, write_model
+    from rnnplay.text import TextSettings
+
+    architecture = {"method": method, "vocab_size": len(words), "dimension": arrays["input"].shape[1]}
+    if window is not None:
+        architecture["window"] = window
+    with atomic_model_dir(target) as scratch:
+        write_model(scratch, new_card("vectors", target.name, architecture, TextSettings()), arrays, list(words))
+    return target
+
+
+@pytest.fixture(scope="session")
+def planted_vectors(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A saved "vectors" model (16 words, 8 dimensions, window 2) with hand-planted geometry."""
+    return write_vectors_model(tmp_path_factory.mktemp("vectors") / "planted", PLANTED_WORDS, planted_arrays())

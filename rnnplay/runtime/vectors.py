@@ -1,0 +1,261 @@
+"""Word vectors, queried with NumPy: neighbours, analogies, similarity, and CBOW's own guess of a blank.
+
+The query names follow gensim's ``KeyedVectors`` (``index_to_key``, ``key_to_index``, ``similarity``;
+``analogy(a, b, c)`` is ``most_similar(positive=[a, c], negative=[b])``), so people who know gensim
+find their way. Two kinds of saved model carry word vectors:
+
+- ``vectors`` (CBOW trained here, or imported from a word2vec file): ``input`` rows W, one per word of
+  ``vocab.txt`` (most frequent first, no padding or ``[UNK]`` entries), and for CBOW the ``output`` rows
+  W′ (word2vec's ``syn1neg``) that score every word as the centre of a context: ``guess`` needs them.
+- ``classifier``: its ``embedding`` rows 2.. (rows 0 and 1 are padding and ``[UNK]``), the space the
+  sentiment model learnt; it has no output layer, so it cannot guess.
+
+Rows are normalised to unit length once at load (a zero row stays zero), so every cosine ranking is one
+matrix-vector product and an ``argpartition``.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from pathlib import Path
+from typing import Any, Iterable, Sequence
+
+import numpy as np
+
+from rnnplay.errors import RnnplayError
+from rnnplay.store import StoredModel, load_model
+from rnnplay.text import OOV, PAD, TextSettings
+
+BLANK = re.compile(r"_{3,}")
+DEFAULT_WINDOW = 5
+
+
+class UnknownWord(RnnplayError):
+    """A word the model has no vector for; the message offers the nearest spellings it has."""
+
+    def __init__(self, word: str, model: str, size: int, suggestions: Sequence[str]) -> None:
+        hint = f"; did you mean: {', '.join(suggestions)}?" if suggestions else ""
+        super().__init__(f'"{word}" is not in {model}\'s vocabulary ({size:,} words){hint}')
+        self.word = word
+        self.suggestions = list(suggestions)
+
+
+def describe_vectors(architecture: dict[str, Any]) -> str:
+    """One line such as ``CBOW 100-d, window 5, vocab 30,164`` for tables of models."""
+    method = {"cbow": "CBOW", "imported": "imported"}.get(architecture.get("method", ""), architecture.get("method", "?"))
+    window = f", window {architecture['window']}" if "window" in architecture else ""
+    return f"{method} {architecture.get('dimension', '?')}-d{window}, vocab {architecture.get('vocab_size', 0):,}"
+
+
+def unit_rows(matrix: np.ndarray) -> np.ndarray:
+    """Rows scaled to length 1 (float32); a zero row stays zero instead of becoming NaN."""
+    matrix = np.asarray(matrix, dtype=np.float32)
+    norms = np.linalg.norm(matrix, axis=-1, keepdims=True)
+    return np.divide(matrix, norms, out=np.zeros_like(matrix), where=norms > 0)
+
+
+class Vectors:
+    """Word vectors plus, for CBOW, the output rows that predict a word from its context."""
+
+    def __init__(self, words: list[str], matrix: np.ndarray, output: np.ndarray | None, settings: TextSettings,
+                 name: str, source_kind: str, window: int = DEFAULT_WINDOW) -> None:
+        matrix = np.asarray(matrix)
+        if matrix.ndim != 2 or matrix.shape[0] != len(words) or matrix.shape[1] == 0:
+            raise RnnplayError(f"{name}: the vectors are {matrix.shape} for {len(words):,} words")
+        if not len(words):
+            raise RnnplayError(f"{name} has no words")
+        if output is not None and np.shape(output) != matrix.shape:
+            raise RnnplayError(f"{name}: the output matrix is {np.shape(output)}, the input {matrix.shape}")
+        if not np.isfinite(matrix).all() or (output is not None and not np.isfinite(output).all()):
+            raise RnnplayError(f"{name}: the vectors hold NaN or infinite values")
+        self.index_to_key = list(words)
+        self.key_to_index = {word: i for i, word in enumerate(self.index_to_key)}
+        if len(self.key_to_index) != len(self.index_to_key):
+            raise RnnplayError(f"{name}: the vocabulary has repeated words")
+        self.vectors = np.asarray(matrix, dtype=np.float32)
+        self.output = None if output is None else np.asarray(output, dtype=np.float32)
+        self.unit = unit_rows(self.vectors)
+        self.settings = settings
+        self.name = name
+        self.source_kind = source_kind
+        self.window = int(window)
+        self._by_length: dict[int, list[str]] | None = None
+
+    @classmethod
+    def from_stored(cls, stored: StoredModel) -> "Vectors":
+        """The word vectors of a saved ``vectors`` model, or a classifier's embedding space."""
+        card, name = stored.card, stored.name
+        try:
+            settings = TextSettings(**card["text"])
+            architecture = card["architecture"]
+            if card["kind"] == "vectors":
+                matrix, output = stored.arrays["input"], stored.arrays.get("output")
+                expected = (architecture["vocab_size"], architecture["dimension"])
+                if matrix.shape != expected:
+                    raise ValueError(f"input is {matrix.shape}, the card says {expected}")
+                if len(stored.vocabulary) != matrix.shape[0]:
+                    raise ValueError(f"vocab.txt has {len(stored.vocabulary):,} words, the vectors {matrix.shape[0]:,} rows")
+                return cls(stored.vocabulary, matrix, output, settings, name, "vectors",
+                           architecture.get("window", DEFAULT_WINDOW))
+            if card["kind"] == "classifier":
+                embedding = stored.arrays["embedding"]
+                if stored.vocabulary[:2] != [PAD, OOV]:
+                    raise ValueError("vocab.txt does not start with the padding and [UNK] tokens")
+                if embedding.ndim != 2 or embedding.shape[0] != len(stored.vocabulary):
+                    raise ValueError(f"vocab.txt has {len(stored.vocabulary):,} tokens, the embedding is {embedding.shape}")
+                return cls(stored.vocabulary[2:], embedding[2:], None, settings, name, "classifier")
+        except (KeyError, TypeError, ValueError) as error:
+            detail = f"missing {error}" if isinstance(error, KeyError) else str(error)
+            raise RnnplayError(f"{stored.path} does not match its card: {detail}") from None
+        raise RnnplayError(f"{stored.path} is a {card['kind']} model: it has no word vectors")
+
+    @classmethod
+    def load(cls, path: Path) -> "Vectors":
+        return cls.from_stored(load_model(Path(path)))
+
+    def __len__(self) -> int:
+        return len(self.index_to_key)
+
+    def __contains__(self, word: str) -> bool:
+        return word in self.key_to_index
+
+    @property
+    def vector_size(self) -> int:
+        return self.vectors.shape[1]
+
+    # --- words ---------------------------------------------------------------------------------
+
+    def lookup(self, word: str) -> int:
+        """The row of a word, standardized as the model's text was (``Good!`` finds ``good``)."""
+        tokens = self.settings.tokens(word)
+        if not tokens:
+            raise RnnplayError(f"{word!r} is empty once standardized: give a word" if word.strip() else "give a word, not an empty string")
+        if len(tokens) > 1:
+            raise RnnplayError(f"{word!r} is {len(tokens)} words ({' '.join(tokens)}); give one word")
+        index = self.key_to_index.get(tokens[0])
+        if index is None:
+            raise UnknownWord(word, self.name, len(self), self.suggestions(tokens[0]))
+        return index
+
+    def suggestions(self, word: str, n: int = 3, cutoff: float = 0.75) -> list[str]:
+        """The nearest spellings in the vocabulary (difflib ratio), most frequent first among equals.
+
+        Only words whose length allows the cutoff are compared (a ratio is at most
+        2·min(a, b)/(a + b)), which keeps it to a few milliseconds on 30,000 words.
+        """
+        if self._by_length is None:
+            self._by_length = {}
+            for key in self.index_to_key:
+                self._by_length.setdefault(len(key), []).append(key)
+        size = len(word)
+        candidates = [key for length, keys in self._by_length.items()
+                      if 2 * min(size, length) >= cutoff * (size + length) for key in keys]
+        return difflib.get_close_matches(word, candidates, n=n, cutoff=cutoff)
+
+    def get_vector(self, word: str, norm: bool = False) -> np.ndarray:
+        index = self.lookup(word)
+        return self.unit[index] if norm else self.vectors[index]
+
+    def similarity(self, a: str, b: str) -> float:
+        """Cosine similarity of two words."""
+        return float(self.unit[self.lookup(a)] @ self.unit[self.lookup(b)])
+
+    # --- rankings --------------------------------------------------------------------------------
+
+    def _excluded(self, exclude: Iterable[str | int]) -> list[int]:
+        rows = []
+        for item in exclude:
+            if isinstance(item, (int, np.integer)):
+                rows.append(int(item))
+            elif item in self.key_to_index:
+                rows.append(self.key_to_index[item])
+            else:
+                tokens = self.settings.tokens(item)
+                if len(tokens) == 1 and tokens[0] in self.key_to_index:
+                    rows.append(self.key_to_index[tokens[0]])
+        return rows
+
+    def rank(self, query: np.ndarray, k: int, exclude: Sequence[int] = ()) -> list[tuple[str, float]]:
+        """The ``k`` words of highest cosine with ``query`` (any length), best first, skipping rows ``exclude``."""
+        if k < 1:
+            raise RnnplayError("k must be at least 1")
+        query = np.asarray(query, dtype=np.float32)
+        if query.shape != (self.vector_size,):
+            raise RnnplayError(f"a query vector must have {self.vector_size} values, not shape {query.shape}")
+        norm = float(np.linalg.norm(query))
+        if not np.isfinite(norm) or norm == 0.0:
+            raise RnnplayError("the query vector is zero: it points nowhere to compare with")
+        scores = self.unit @ (query / norm)
+        if len(exclude):
+            scores[list(exclude)] = -np.inf
+        k = min(k, len(scores) - len(set(exclude)))
+        if k <= 0:
+            return []
+        top = np.argpartition(-scores, k - 1)[:k]
+        top = top[np.lexsort((top, -scores[top]))]  # best first; equal scores in vocabulary order
+        return [(self.index_to_key[i], float(scores[i])) for i in top]
+
+    def neighbours(self, word_or_vector: str | np.ndarray, k: int = 10, exclude: Iterable[str | int] = ()) -> list[tuple[str, float]]:
+        """The ``k`` nearest words by cosine; a query word is never its own neighbour."""
+        rows = self._excluded(exclude)
+        if isinstance(word_or_vector, str):
+            index = self.lookup(word_or_vector)
+            if not self.unit[index].any():
+                raise RnnplayError(f"{word_or_vector!r} has a zero vector in {self.name}: it has no neighbours")
+            return self.rank(self.unit[index], k, rows + [index])
+        return self.rank(word_or_vector, k, rows)
+
+    def analogy(self, a: str, b: str, c: str, k: int = 10) -> list[tuple[str, float]]:
+        """a − b + c (3CosAdd): ``analogy("actor", "man", "woman")`` → actress.
+
+        As gensim's ``most_similar(positive=[a, c], negative=[b])``: the unit vectors are combined, the
+        vocabulary ranked by cosine with the result, and the three query words left out.
+        """
+        ia, ib, ic = self.lookup(a), self.lookup(b), self.lookup(c)
+        query = self.unit[ia] - self.unit[ib] + self.unit[ic]
+        if not np.any(np.abs(query) > 1e-6):
+            raise RnnplayError(f"{a} - {b} + {c} is the zero vector: nothing to compare with")
+        return self.rank(query, k, [ia, ib, ic])
+
+    # --- CBOW's own prediction ---------------------------------------------------------------------
+
+    def context(self, text: str) -> tuple[list[str], list[str]]:
+        """The known words CBOW reads around the blank ``___``: up to ``window`` on each side.
+
+        As in word2vec, words outside the vocabulary are dropped before the window is counted (they
+        never reached the model in training either).
+        """
+        pieces = BLANK.split(text)  # split first: the tokenizer would strip the underscores
+        if len(pieces) == 1:
+            raise RnnplayError("put one blank (___) where the missing word goes, e.g. 'the acting was ___ and the plot made no sense'")
+        if len(pieces) > 2:
+            raise RnnplayError(f"the text has {len(pieces) - 1} blanks (___); CBOW guesses one word at a time")
+        left = [t for t in self.settings.tokens(pieces[0]) if t in self.key_to_index]
+        right = [t for t in self.settings.tokens(pieces[1]) if t in self.key_to_index]
+        return left[max(0, len(left) - self.window):], right[: self.window]
+
+    def guess(self, text: str, k: int = 10) -> list[tuple[str, float]]:
+        """CBOW's prediction of the blank: softmax(W′ · mean of the context rows of W), top ``k``.
+
+        The probabilities are the full softmax over the vocabulary (training with negative sampling
+        never normalised them, so read them as the model's ranking more than calibrated odds).
+        """
+        if self.output is None:
+            what = "a classifier's embedding" if self.source_kind == "classifier" else "imported vectors"
+            raise RnnplayError(f"{self.name} is {what}: it has no output layer to guess with; use CBOW vectors")
+        if k < 1:
+            raise RnnplayError("k must be at least 1")
+        if not text.strip():
+            raise RnnplayError("give a text with a blank (___), not an empty one")
+        left, right = self.context(text)
+        if not left and not right:
+            raise RnnplayError(f"no word around the blank is in {self.name}'s vocabulary: nothing to guess from")
+        hidden = self.vectors[[self.key_to_index[t] for t in left + right]].mean(axis=0)
+        scores = (self.output @ hidden).astype(np.float64)
+        probabilities = np.exp(scores - scores.max())
+        probabilities /= probabilities.sum()
+        k = min(k, len(probabilities))
+        top = np.argpartition(-probabilities, k - 1)[:k]
+        top = top[np.lexsort((top, -probabilities[top]))]
+        return [(self.index_to_key[i], float(probabilities[i])) for i in top]

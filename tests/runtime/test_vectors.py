@@ -1,0 +1,225 @@
+"""Word-vector queries on planted geometry (exact answers) and on the shipped classifier's embedding."""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+import pytest
+
+from rnnplay.errors import RnnplayError
+from rnnplay.runtime.vectors import UnknownWord, Vectors, unit_rows
+from rnnplay.store import load_model
+from rnnplay.text import TextSettings
+from tests.conftest import PLANTED_WORDS, SHIPPED_MODEL, planted_arrays, write_vectors_model
+
+
+@pytest.fixture(scope="module")
+def planted(planted_vectors):
+    return Vectors.load(planted_vectors)
+
+
+def cos(u, v):
+    return float(np.dot(u, v) / (np.linalg.norm(u) * np.linalg.norm(v)))
+
+
+def test_loads_words_rows_and_window_from_the_card(planted):
+    assert planted.index_to_key == PLANTED_WORDS and len(planted) == 16 and planted.vector_size == 8
+    assert planted.window == 2 and planted.source_kind == "vectors" and planted.name == "planted"
+    assert planted.vectors.dtype == planted.unit.dtype == np.float32
+    np.testing.assert_allclose(np.linalg.norm(planted.unit[:-1], axis=1), 1.0, rtol=1e-6)
+    assert not planted.unit[planted.key_to_index["nothing"]].any() and np.isfinite(planted.unit).all()
+
+
+def test_lookup_standardizes_like_the_model_text():
+    v = Vectors(["good", "dont"], np.eye(2), None, TextSettings(), "m", "vectors")
+    assert v.lookup("Good!") == 0 and v.lookup("don't") == 1 and v.lookup("  GOOD ") == 0
+
+
+def test_neighbours_rank_by_cosine_and_leave_out_the_query(planted):
+    arrays = planted_arrays()["input"]
+    good, great, excellent = (arrays[PLANTED_WORDS.index(w)] for w in ("good", "great", "excellent"))
+    result = planted.neighbours("good", k=2)
+    assert [w for w, _ in result] == ["great", "excellent"]
+    assert result[0][1] == pytest.approx(cos(good, great), abs=1e-6) == pytest.approx(0.98521, abs=1e-5)
+    assert result[1][1] == pytest.approx(cos(good, excellent), abs=1e-6)
+    # Past the planted neighbours every score is 0: ties come in vocabulary order; the opposites come last.
+    everything = planted.neighbours("good", k=100)
+    assert len(everything) == 15 and "good" not in dict(everything)
+    assert [w for w, _ in everything[2:4]] == ["the", "film"]
+    assert [w for w, _ in everything[-2:]] == ["awful", "bad"]
+    assert everything[-1][1] == pytest.approx(cos(good, arrays[PLANTED_WORDS.index("bad")]), abs=1e-6)
+
+
+def test_neighbours_of_a_vector_and_with_exclusions(planted):
+    e = np.eye(8)
+    assert planted.neighbours(e[5] + e[4], k=1) == [("actress", pytest.approx(1.0))]
+    assert planted.neighbours("good", k=1, exclude=["great", "Excellent"]) == [("the", 0.0)]
+    assert planted.neighbours("good", k=2, exclude=["great", "unknownword"])[0][0] == "excellent"
+
+
+def test_analogy_is_gensims_3cosadd(planted):
+    assert planted.analogy("actor", "man", "woman", k=2) == [("actress", pytest.approx(1.0, abs=1e-6)), ("queen", pytest.approx(0.5, abs=1e-6))]
+    assert planted.analogy("king", "man", "woman", k=1)[0][0] == "queen"
+    assert {"actor", "man", "woman"}.isdisjoint(w for w, _ in planted.analogy("actor", "man", "woman", k=20))
+
+
+def test_similarity_is_the_cosine(planted):
+    arrays = planted_arrays()["input"]
+    expected = cos(arrays[PLANTED_WORDS.index("good")], arrays[PLANTED_WORDS.index("bad")])
+    assert planted.similarity("good", "bad") == pytest.approx(expected, abs=1e-6) == pytest.approx(-0.83486, abs=1e-5)
+    assert planted.similarity("Man", "man") == pytest.approx(1.0)
+    assert planted.similarity("nothing", "good") == 0.0
+
+
+def test_unknown_word_offers_the_nearest_spellings(planted):
+    with pytest.raises(UnknownWord) as caught:
+        planted.lookup("excelent")
+    assert str(caught.value) == '"excelent" is not in planted\'s vocabulary (16 words); did you mean: excellent?'
+    assert caught.value.suggestions == ["excellent"] and isinstance(caught.value, RnnplayError)
+    with pytest.raises(UnknownWord, match=r"\(16 words\)$"):
+        planted.neighbours("zzzzzz")
+
+
+@pytest.mark.parametrize("word, message", [("", "give a word"), ("  ", "give a word"), ("!!!", "'!!!' is empty once standardized"),
+                                           ("good film", "is 2 words")])
+def test_empty_or_several_words_are_refused(planted, word, message):
+    with pytest.raises(RnnplayError, match=message):
+        planted.neighbours(word)
+
+
+def test_zero_vector_has_no_neighbours(planted):
+    with pytest.raises(RnnplayError, match="zero vector"):
+        planted.neighbours("nothing")
+    with pytest.raises(RnnplayError, match="zero vector"):
+        planted.analogy("good", "good", "nothing")
+
+
+def test_guess_is_the_softmax_of_the_output_rows_on_the_mean_context(planted):
+    arrays = planted_arrays()
+    context = ["the", "film", "was", "plot"]
+    hidden = arrays["input"][[PLANTED_WORDS.index(w) for w in context]].mean(axis=0)
+    scores = arrays["output"] @ hidden
+    expected = np.exp(scores) / np.exp(scores).sum()
+    result = planted.guess("The film ___ was plot", k=3)
+    assert [w for w, _ in result] == ["great", "excellent", "the"]
+    for word, p in result:
+        assert p == pytest.approx(expected[PLANTED_WORDS.index(word)], rel=1e-5)
+    assert result[0][1] == pytest.approx(np.exp(2) / (np.exp(2) + np.exp(1.125) + np.exp(0.5) + np.exp(-1) + 12), rel=1e-5)
+    assert sum(p for _, p in planted.guess("the film ___ was plot", k=16)) == pytest.approx(1.0)
+
+
+def test_guess_reads_window_known_words_on_each_side(planted):
+    assert planted.context("good bad the film ___ was plot good good") == (["the", "film"], ["was", "plot"])
+    # Unknown words are dropped before the window is counted, as word2vec never saw them either.
+    assert planted.context("the zzz film xyz ___ qq was") == (["the", "film"], ["was"])
+    assert planted.context("awful?___,good") == (["awful"], ["good"])
+    assert planted.guess("good bad the film ___ was plot good good") == planted.guess("the film ___ was plot")
+
+
+@pytest.mark.parametrize("text, message", [
+    ("the acting was good", "put one blank"),
+    ("___ and ___", "2 blanks"),
+    ("the __ blank is too short", "put one blank"),
+    ("zzz qqq ___ xxx", "no word around the blank"),
+    ("___", "no word around the blank"),
+    ("", "put one blank|not an empty one"),
+])
+def test_guess_errors_are_clear(planted, text, message):
+    with pytest.raises(RnnplayError, match=message):
+        planted.guess(text)
+
+
+def test_float16_vectors_give_the_same_answers(tmp_path, planted):
+    arrays = {k: v.astype(np.float16) for k, v in planted_arrays().items()}
+    half = Vectors.load(write_vectors_model(tmp_path / "half", PLANTED_WORDS, arrays))
+    assert load_model(tmp_path / "half").arrays["input"].dtype == np.float16
+    assert [w for w, _ in half.neighbours("good", k=2)] == ["great", "excellent"]
+    assert half.similarity("good", "great") == pytest.approx(planted.similarity("good", "great"), abs=1e-3)
+    assert half.guess("the film ___ was the plot", k=1)[0][0] == "great"
+
+
+def test_imported_vectors_without_output_refuse_to_guess(tmp_path):
+    arrays = {"input": planted_arrays()["input"]}
+    imported = Vectors.load(write_vectors_model(tmp_path / "imp", PLANTED_WORDS, arrays, window=None, method="imported"))
+    assert imported.window == 5 and imported.output is None
+    with pytest.raises(RnnplayError, match="imp is imported vectors: it has no output layer"):
+        imported.guess("the ___ film")
+
+
+def test_shipped_classifier_embedding_is_a_vector_space(shipped_classifier):
+    vectors = Vectors.from_stored(shipped_classifier.stored)
+    embedding = shipped_classifier.stored.arrays["embedding"]
+    assert len(vectors) == embedding.shape[0] - 2 == 9998 and vectors.source_kind == "classifier"
+    assert vectors.index_to_key[:3] == shipped_classifier.encoder.vocabulary[2:5]
+    unit = embedding[2:] / np.linalg.norm(embedding[2:], axis=1, keepdims=True)
+    row = vectors.key_to_index["excellent"]
+    expected = np.argsort(-(unit @ unit[row]), kind="stable")[1:11]
+    result = vectors.neighbours("excellent", k=10)
+    assert [w for w, _ in result] == [vectors.index_to_key[i] for i in expected]
+    np.testing.assert_allclose([s for _, s in result], (unit @ unit[row])[expected], atol=1e-5)
+    with pytest.raises(RnnplayError, match="imdb-bilstm is a classifier's embedding: it has no output layer to guess with; use CBOW vectors"):
+        vectors.guess("the acting was ___ and the plot made no sense")
+
+
+def test_classifier_loads_through_load_too():
+    assert Vectors.load(SHIPPED_MODEL).similarity("good", "good") == pytest.approx(1.0)
+
+
+def test_mismatching_shapes_are_one_line_errors(tmp_path):
+    arrays = planted_arrays()
+    with pytest.raises(RnnplayError, match="does not match its card: vocab.txt has 15 words, the vectors 16 rows"):
+        Vectors.load(_short_vocab(tmp_path, arrays))
+    bad_output = dict(arrays, output=arrays["output"][:, :4])
+    with pytest.raises(RnnplayError, match=r"the output matrix is \(16, 4\), the input \(16, 8\)"):
+        Vectors.load(write_vectors_model(tmp_path / "b", PLANTED_WORDS, bad_output))
+    nan = dict(arrays, input=np.where(np.eye(16, 8) > 0, np.nan, arrays["input"]))
+    with pytest.raises(RnnplayError, match="NaN or infinite"):
+        Vectors.load(write_vectors_model(tmp_path / "c", PLANTED_WORDS, nan))
+    with pytest.raises(RnnplayError, match="repeated words"):
+        Vectors(["a", "a"], np.eye(2), None, TextSettings(), "m", "vectors")
+
+
+def _short_vocab(tmp_path, arrays):
+    """A card that agrees with its arrays but a vocab.txt one word short (hashes still match)."""
+    from rnnplay.store import atomic_model_dir, new_card, write_model
+
+    target = tmp_path / "short"
+    with atomic_model_dir(target) as scratch:
+        card = new_card("vectors", "short", {"method": "cbow", "vocab_size": 16, "dimension": 8}, TextSettings())
+        write_model(scratch, card, arrays, PLANTED_WORDS[:-1])
+    return target
+
+
+def test_card_shape_mismatch_and_wrong_kind(tmp_path):
+    from rnnplay.store import atomic_model_dir, new_card, write_model
+
+    with atomic_model_dir(tmp_path / "wide") as scratch:
+        write_model(scratch, new_card("vectors", "wide", {"method": "cbow", "vocab_size": 16, "dimension": 9}, TextSettings()),
+                    planted_arrays(), PLANTED_WORDS)
+    with pytest.raises(RnnplayError, match=r"does not match its card: input is \(16, 8\), the card says \(16, 9\)"):
+        Vectors.load(tmp_path / "wide")
+    with atomic_model_dir(tmp_path / "other") as scratch:
+        write_model(scratch, new_card("tagger", "other", {}, TextSettings()), {"x": np.ones(2)}, ["a"])
+    with pytest.raises(RnnplayError, match="is a tagger model: it has no word vectors"):
+        Vectors.load(tmp_path / "other")
+
+
+def test_unit_rows_keeps_zero_rows_zero():
+    rows = unit_rows(np.array([[3.0, 4.0], [0.0, 0.0]]))
+    np.testing.assert_allclose(rows, [[0.6, 0.8], [0.0, 0.0]])
+
+
+def test_queries_are_fast_on_30000_words():
+    rng = np.random.default_rng(0)
+    words = [f"w{i}" for i in range(30_000)]
+    vectors = Vectors(words, rng.standard_normal((30_000, 100)).astype(np.float32), None, TextSettings(), "big", "vectors")
+    vectors.neighbours("w1", k=10)
+    start = time.perf_counter()
+    for _ in range(20):
+        vectors.neighbours("w123", k=10)
+    assert (time.perf_counter() - start) / 20 < 0.02  # ~1 ms measured; generous for a shared CI box
+    start = time.perf_counter()
+    with pytest.raises(UnknownWord, match="did you mean: w1234"):
+        vectors.lookup("w12345x")
+    assert time.perf_counter() - start < 0.2
