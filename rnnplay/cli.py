@@ -181,7 +181,6 @@ def models(models_dir: Optional[Path] = ModelsDir) -> None:
     from rich.console import Console
     from rich.table import Table
 
-    from rnnplay.runtime.classifier import describe_architecture
     from rnnplay.store import list_models
 
     table = Table("name", "source", "kind", "corpus", "architecture", "accuracy", "size", "date", box=None)
@@ -191,9 +190,21 @@ def models(models_dir: Optional[Path] = ModelsDir) -> None:
             table.add_row(entry.path.name, entry.source, "[red]unreadable[/red]", "", "", "", "", "")
             continue
         table.add_row(entry.path.name, entry.source, card["kind"], str(card.get("training", {}).get("corpus", "")),
-                      describe_architecture(card.get("architecture", {})), f"{card['metrics']['test']['accuracy']:.3f}" if "metrics" in card else "",
+                      describe_model(card), accuracy(card),
                       human_size(card.get("size_bytes", 0)), card.get("created", "")[:10])
     Console().print(table)
+
+
+def accuracy(card: dict) -> str:
+    value = card.get("metrics", {}).get("test", {}).get("accuracy")
+    return f"{value:.3f}" if isinstance(value, (int, float)) else ""
+
+
+def describe_model(card: dict) -> str:
+    from rnnplay.runtime.classifier import describe_architecture
+    from rnnplay.runtime.vectors import describe_vectors
+
+    return (describe_vectors if card["kind"] == "vectors" else describe_architecture)(card.get("architecture", {}))
 
 
 def human_size(size: int) -> str:
@@ -213,6 +224,217 @@ def corpora() -> None:
     for name, (_, description) in BUILTIN.items():
         typer.echo(f"{name:<6} {description}")
     typer.echo("or a path: CSV/TSV/JSONL with text and label columns, or a folder with pos/ and neg/")
+
+
+# --- word vectors -------------------------------------------------------------------------------------
+
+DEFAULT_VECTORS = "imdb-cbow"
+VectorsOption = typer.Option(DEFAULT_VECTORS, "--vectors", help="Word vectors: a vectors model, or a classifier (its embedding), by name or path.")
+TopOption = typer.Option(10, "-k", "--top", min=1, help="How many words to show.")
+cbow_app = typer.Typer(no_args_is_help=True, context_settings={"help_option_names": ["-h", "--help"]})
+app.add_typer(cbow_app, name="cbow", help="CBOW word vectors: export, evaluate, import (word2vec files).")
+EXPORT_FORMATS = ("word2vec", "word2vec-binary", "projector")
+
+
+def load_vectors(name: str, models_dir: Optional[Path]) -> Any:
+    from rnnplay.runtime.vectors import Vectors
+    from rnnplay.store import resolve
+
+    try:
+        path = resolve(name, models_dir)
+    except RnnplayError as error:
+        if name != DEFAULT_VECTORS:
+            raise
+        raise RnnplayError(f"{error}; pass --vectors NAME (e.g. --vectors imdb-bilstm, the classifier's embedding)") from None
+    return Vectors.load(path)
+
+
+def vectors_label(vectors: Any) -> str:
+    what = "a classifier's embedding, " if vectors.source_kind == "classifier" else ""
+    return f"{vectors.name} ({what}{len(vectors):,} words × {vectors.vector_size})"
+
+
+def bar(fraction: float, width: int = 20) -> str:
+    """A horizontal bar in eighths of a character; nothing for a negative value."""
+    eighths = round(max(0.0, min(1.0, fraction)) * width * 8)
+    return "█" * (eighths // 8) + ("", "▏", "▎", "▍", "▌", "▋", "▊", "▉")[eighths % 8]
+
+
+def show_ranking(title: str, rows: list, column: str, relative: bool = False) -> None:
+    """A table of ranked words: rank, word, score and a bar (scaled to the top score when ``relative``)."""
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
+
+    console = Console(highlight=False)
+    console.print(Text(title), soft_wrap=True)
+    table = Table("#", "word", column, "", box=None, pad_edge=False)
+    top = rows[0][1] if rows and relative and rows[0][1] > 0 else 1.0
+    for rank, (word, score) in enumerate(rows, start=1):
+        table.add_row(str(rank), Text(word), f"{score:.4f}", bar(score / top))
+    console.print(table)
+
+
+@app.command()
+@user_errors
+def neighbours(
+    word: str = typer.Argument(..., help="A word; standardized like the model's text ('Good!' finds 'good')."),
+    top: int = TopOption,
+    vectors: str = VectorsOption,
+    models_dir: Optional[Path] = ModelsDir,
+) -> None:
+    """The nearest words by cosine similarity."""
+    space = load_vectors(vectors, models_dir)
+    show_ranking(f"nearest to {word!r} in {vectors_label(space)}", space.neighbours(word, k=top), "cosine")
+
+
+@app.command()
+@user_errors
+def analogy(
+    a: str = typer.Argument(..., help="The word to start from (actor)."),
+    b: str = typer.Argument(..., help="What to take away (man)."),
+    c: str = typer.Argument(..., help="What to add instead (woman)."),
+    top: int = TopOption,
+    vectors: str = VectorsOption,
+    models_dir: Optional[Path] = ModelsDir,
+) -> None:
+    """A − B + C: `analogy actor man woman` finds words like actress (3CosAdd, as gensim's most_similar)."""
+    space = load_vectors(vectors, models_dir)
+    show_ranking(f"{a} − {b} + {c} in {vectors_label(space)}", space.analogy(a, b, c, k=top), "cosine")
+
+
+@app.command()
+@user_errors
+def similarity(
+    a: str = typer.Argument(..., help="A word."),
+    b: str = typer.Argument(..., help="Another word."),
+    vectors: str = VectorsOption,
+    models_dir: Optional[Path] = ModelsDir,
+) -> None:
+    """The cosine similarity of two words (1 same direction, 0 unrelated, −1 opposite)."""
+    space = load_vectors(vectors, models_dir)
+    typer.echo(f"cosine({a}, {b}) = {space.similarity(a, b):.4f}")
+
+
+@app.command()
+@user_errors
+def guess(
+    text: str = typer.Argument(..., help="A text with one blank (___) where the missing word goes."),
+    top: int = TopOption,
+    vectors: str = VectorsOption,
+    models_dir: Optional[Path] = ModelsDir,
+) -> None:
+    """CBOW's own guess of the blank from the words around it (needs CBOW vectors, not a classifier)."""
+    space = load_vectors(vectors, models_dir)
+    rows = space.guess(text, k=top)
+    left, right = space.context(text)
+    show_ranking(f"context ({space.window} each side): {' '.join(left + ['___'] + right)}  —  {vectors_label(space)}",
+                 rows, "probability", relative=True)
+
+
+@cbow_app.command("export")
+@user_errors
+def cbow_export(
+    model: str = typer.Argument(..., help="Word vectors (or a classifier) by name or path."),
+    out: Path = typer.Argument(..., help="The file to write (a folder for projector)."),
+    fmt: str = typer.Option("word2vec", "--format", "-f", help="word2vec (text), word2vec-binary, or projector (vectors.tsv + metadata.tsv)."),
+    force: bool = typer.Option(False, "--force", help="Replace existing files."),
+    models_dir: Optional[Path] = ModelsDir,
+) -> None:
+    """Write word vectors for gensim, word2vec tools or projector.tensorflow.org."""
+    if fmt not in EXPORT_FORMATS:
+        raise UsageError(f"--format must be one of {', '.join(EXPORT_FORMATS)}, not {fmt!r}")
+    from rnnplay.vector_formats import write_projector, write_word2vec
+
+    existing = [out / name for name in ("vectors.tsv", "metadata.tsv")] if fmt == "projector" else [out]
+    if not force and any(p.exists() for p in existing):
+        raise RnnplayError(f"{next(p for p in existing if p.exists())} already exists (use --force to replace it)")
+    space = load_vectors(model, models_dir)
+    if fmt == "projector":
+        written = ", ".join(str(p) for p in write_projector(space, out))
+    else:
+        written = str(write_word2vec(space, out, binary=fmt == "word2vec-binary"))
+    typer.echo(f"wrote {written}: {len(space):,} words × {space.vector_size} ({fmt})", err=True)
+
+
+def gensim_data_files() -> Optional[Path]:
+    """gensim's copy of WordSim-353, SimLex-999 and questions-words.txt, found without importing gensim."""
+    from importlib.util import find_spec
+
+    spec = find_spec("gensim")
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    folder = Path(list(spec.submodule_search_locations)[0]) / "test" / "test_data"
+    return folder if (folder / "questions-words.txt").is_file() else None
+
+
+@cbow_app.command("eval")
+@user_errors
+def cbow_eval(
+    model: str = typer.Argument(..., help="Word vectors (or a classifier) by name or path."),
+    pairs: List[Path] = typer.Option(None, "--pairs", help="Word-pair similarity file (WordSim-353, SimLex-999 format); repeatable."),
+    analogies: Optional[Path] = typer.Option(None, "--analogies", help="Analogy questions (questions-words.txt format)."),
+    restrict_vocab: int = typer.Option(300_000, min=1, help="Use only the most frequent words, as gensim does."),
+    models_dir: Optional[Path] = ModelsDir,
+) -> None:
+    """Score word vectors as gensim does: Spearman on word pairs, accuracy on analogies.
+
+    With no --pairs and no --analogies, uses the copies gensim ships (wordsim353.tsv, simlex999.txt,
+    questions-words.txt) when gensim is installed.
+    """
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
+
+    from rnnplay.vector_eval import evaluate_analogies, evaluate_pairs, read_analogies, read_pairs
+
+    pairs = list(pairs or [])
+    if not pairs and analogies is None:
+        folder = gensim_data_files()
+        if folder is None:
+            raise UsageError("give --pairs FILE and/or --analogies FILE (WordSim-353, SimLex-999, questions-words.txt; "
+                             "gensim ships them in gensim/test/test_data)")
+        pairs, analogies = [folder / "wordsim353.tsv", folder / "simlex999.txt"], folder / "questions-words.txt"
+    pair_sets = [(path, read_pairs(path)) for path in pairs]  # read every file before the model loads
+    questions = read_analogies(analogies) if analogies is not None else None
+    space = load_vectors(model, models_dir)
+    console = Console(highlight=False)
+    console.print(Text(f"{vectors_label(space)}, first {min(restrict_vocab, len(space)):,} words"), soft_wrap=True)
+    table = Table("data", "score", "", "used", box=None, pad_edge=False)
+    for path, rows in pair_sets:
+        result = evaluate_pairs(space, rows, restrict_vocab)
+        table.add_row(Text(path.name), f"{result.spearman:.4f}", f"Spearman (Pearson {result.pearson:.4f})", f"{result.used:,} / {result.total:,} pairs")
+    if questions is not None:
+        result = evaluate_analogies(space, questions, restrict_vocab)
+        table.add_row(Text(analogies.name), f"{result.accuracy:.4f}", f"accuracy ({result.correct:,} correct)", f"{result.used:,} / {result.total:,} questions")
+        for name, section in result.sections.items():
+            table.add_row(Text(f"  {name}"), f"{section.accuracy:.4f}", "", f"{section.used:,} / {section.total:,}")
+    console.print(table)
+
+
+@cbow_app.command("import")
+@user_errors
+def cbow_import(
+    file: Path = typer.Argument(..., help="A word2vec file, text or binary (detected)."),
+    name: Optional[str] = typer.Option(None, "--name", "-n", help="Name of the saved model (default: the file's stem)."),
+    standardize: str = typer.Option("lower_and_strip_punctuation", help="How query words are standardized: lower_and_strip_punctuation, lower, strip_punctuation or none."),
+    force: bool = typer.Option(False, "--force", help="Replace an existing model of the same name."),
+    models_dir: Optional[Path] = ModelsDir,
+) -> None:
+    """Save word vectors from a word2vec file (gensim, word2vec.c, fastText .vec) as an rnnplay model."""
+    from rnnplay.store import check_name, read_card, user_models_dir
+    from rnnplay.text import STANDARDIZERS, TextSettings
+    from rnnplay.vector_formats import import_word2vec
+
+    if standardize not in STANDARDIZERS:
+        raise UsageError(f"--standardize must be one of {', '.join(STANDARDIZERS)}, not {standardize!r}")
+    target = user_models_dir(models_dir) / check_name(name or file.stem)
+    path = import_word2vec(file, target, overwrite=force, settings=TextSettings(standardize=standardize))  # type: ignore[arg-type]
+    card = read_card(path)
+    for note in card["import"]["notes"]:
+        typer.echo(f"rnnplay: note: {note}", err=True)
+    architecture = card["architecture"]
+    typer.echo(f"imported {path}: {architecture['vocab_size']:,} words × {architecture['dimension']} ({card['import']['format']})", err=True)
 
 
 def main() -> None:

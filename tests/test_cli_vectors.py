@@ -1,0 +1,220 @@
+"""The word-vector commands: neighbours, analogy, similarity, guess, and cbow export / eval / import."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+from typer.testing import CliRunner
+
+from rnnplay.cli import app
+from rnnplay.runtime.vectors import Vectors
+from rnnplay.vector_formats import read_word2vec, read_word2vec_file, write_word2vec
+from tests.conftest import ROOT, SHIPPED_MODEL
+
+runner = CliRunner()
+WIDE = {"COLUMNS": "200"}
+
+
+def run(*args: str):
+    return runner.invoke(app, list(args), env=WIDE)
+
+
+def table(output: str) -> list[list[str]]:
+    """The rows of a ranking table: rank, word, score (the bar is left out)."""
+    return [line.split()[:3] for line in output.splitlines() if line.split() and line.split()[0].isdigit()]
+
+
+def assert_one_line_error(result, message: str, code: int = 1) -> None:
+    assert result.exit_code == code, result.output
+    assert result.stdout == "" and result.stderr.count("\n") == 1
+    assert result.stderr.startswith("rnnplay: error: ") and message in result.stderr, result.stderr
+
+
+def test_neighbours_table(planted_vectors):
+    result = run("neighbours", "Good", "-k", "3", "--vectors", str(planted_vectors))
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[0] == "nearest to 'Good' in planted (16 words × 8)"
+    assert table(result.stdout) == [["1", "great", "0.9852"], ["2", "excellent", "0.9274"], ["3", "the", "0.0000"]]
+    assert "███████████████████▊" in result.stdout  # 0.9852 of 20 characters
+
+
+def test_neighbours_by_model_name(planted_vectors, models_dir):
+    shutil.copytree(planted_vectors, models_dir / "mine")
+    result = run("neighbours", "bad", "--top", "1", "--vectors", "mine")
+    assert result.exit_code == 0 and table(result.stdout) == [["1", "awful", "0.9852"]]
+
+
+def test_neighbours_in_the_classifier_embedding():
+    expected = Vectors.load(SHIPPED_MODEL).neighbours("excellent", k=5)
+    result = run("neighbours", "excellent", "-k", "5", "--vectors", "imdb-bilstm")
+    assert result.exit_code == 0, result.output
+    assert "imdb-bilstm (a classifier's embedding, 9,998 words × 64)" in result.stdout
+    assert table(result.stdout) == [[str(i), w, f"{s:.4f}"] for i, (w, s) in enumerate(expected, start=1)]
+
+
+def test_analogy_and_similarity(planted_vectors):
+    result = run("analogy", "actor", "man", "woman", "-k", "2", "--vectors", str(planted_vectors))
+    assert result.exit_code == 0 and result.stdout.startswith("actor − man + woman in planted")
+    assert table(result.stdout) == [["1", "actress", "1.0000"], ["2", "queen", "0.5000"]]
+    result = run("similarity", "good", "Bad", "--vectors", str(planted_vectors))
+    assert result.exit_code == 0 and result.stdout == "cosine(good, Bad) = -0.8349\n"
+
+
+def test_guess(planted_vectors):
+    expected = Vectors.load(planted_vectors).guess("The film ___ was plot", k=2)
+    result = run("guess", "The film ___ was plot", "-k", "2", "--vectors", str(planted_vectors))
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[0].startswith("context (2 each side): the film ___ was plot")
+    assert table(result.stdout) == [[str(i), w, f"{p:.4f}"] for i, (w, p) in enumerate(expected, start=1)]
+    assert table(result.stdout)[0][1:] == ["great", "0.3018"]
+
+
+@pytest.mark.parametrize("args, message", [
+    (["neighbours", "excelent"], 'did you mean: excellent?'),
+    (["neighbours", ""], "give a word, not an empty string"),
+    (["neighbours", "?!"], "'?!' is empty once standardized"),
+    (["neighbours", "good film"], "is 2 words"),
+    (["similarity", "good", "zzzz"], '"zzzz" is not in planted\'s vocabulary (16 words)'),
+    (["analogy", "actor", "man", "womann"], "did you mean: woman?"),
+    (["guess", "no blank here"], "put one blank (___)"),
+    (["guess", "___ two ___"], "2 blanks"),
+    (["guess", ""], "not an empty one"),
+    (["guess", "zzz ___ qqq"], "no word around the blank"),
+])
+def test_user_errors_are_one_line(planted_vectors, args, message):
+    assert_one_line_error(run(*args, "--vectors", str(planted_vectors)), message)
+
+
+def test_guess_on_a_classifier_is_refused():
+    result = run("guess", "the acting was ___ and the plot made no sense", "--vectors", "imdb-bilstm")
+    assert_one_line_error(result, "imdb-bilstm is a classifier's embedding: it has no output layer to guess with; use CBOW vectors")
+
+
+def test_missing_and_corrupt_models(planted_vectors, tmp_path):
+    assert_one_line_error(run("neighbours", "good", "--vectors", "nosuch"), "no model named 'nosuch'")
+    assert_one_line_error(run("neighbours", "good"), "no model named 'imdb-cbow' (known: imdb-bilstm); pass --vectors NAME")
+    broken = tmp_path / "broken"
+    shutil.copytree(planted_vectors, broken)
+    (broken / "vocab.txt").write_text("edited\n")
+    assert_one_line_error(run("neighbours", "good", "--vectors", str(broken)), "does not match its card")
+
+
+def test_word_commands_never_import_tensorflow(planted_vectors):
+    code = ("import sys\nfrom typer.testing import CliRunner\nfrom rnnplay.cli import app\n"
+            "for args in (['neighbours', 'good', '--vectors', 'imdb-bilstm'], ['analogy', 'actor', 'man', 'woman', '--vectors', P],\n"
+            "             ['similarity', 'good', 'bad', '--vectors', P], ['guess', 'the film ___ was', '--vectors', P],\n"
+            "             ['cbow', 'export', P, OUT]):\n"
+            "    r = CliRunner().invoke(app, args)\n    assert r.exit_code == 0, r.output\n"
+            "import rnnplay.vector_eval, rnnplay.vector_formats\n"
+            "print(sorted(m for m in ('tensorflow', 'keras') if m in sys.modules))")
+    prelude = f"P = {str(planted_vectors)!r}\nOUT = {str(planted_vectors.parent / 'no-tf.txt')!r}\n"
+    out = subprocess.run([sys.executable, "-c", prelude + code], capture_output=True, text=True, timeout=120, cwd=ROOT)
+    assert out.stdout.strip() == "[]", out.stderr
+
+
+def test_help_lists_the_word_commands():
+    result = run("--help")
+    assert result.exit_code == 0
+    assert all(name in result.stdout for name in ("neighbours", "analogy", "similarity", "guess", "cbow"))
+    result = run("cbow", "--help")
+    assert all(name in result.stdout for name in ("export", "eval", "import"))
+
+
+# --- cbow export / eval / import ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("fmt, binary", [("word2vec", False), ("word2vec-binary", True)])
+def test_export_word2vec(planted_vectors, tmp_path, fmt, binary):
+    out = tmp_path / "out" / "planted.vec"
+    result = run("cbow", "export", str(planted_vectors), str(out), "--format", fmt)
+    assert result.exit_code == 0 and f"16 words × 8 ({fmt})" in result.stderr
+    words, matrix, detected = read_word2vec_file(out)
+    planted = Vectors.load(planted_vectors)
+    assert words == planted.index_to_key and detected == binary
+    np.testing.assert_array_equal(matrix, planted.vectors)
+    assert_one_line_error(run("cbow", "export", str(planted_vectors), str(out), "--format", fmt), "already exists (use --force")
+    assert run("cbow", "export", str(planted_vectors), str(out), "--format", fmt, "--force").exit_code == 0
+
+
+def test_export_projector_and_bad_format(planted_vectors, tmp_path):
+    result = run("cbow", "export", str(planted_vectors), str(tmp_path / "proj"), "-f", "projector")
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "proj" / "metadata.tsv").read_text().splitlines()[:3] == ["the", "film", "was"]
+    assert [len(line.split("\t")) for line in (tmp_path / "proj" / "vectors.tsv").read_text().splitlines()] == [8] * 16
+    assert_one_line_error(run("cbow", "export", str(planted_vectors), str(tmp_path / "x"), "-f", "glove"),
+                          "--format must be one of word2vec, word2vec-binary, projector", code=2)
+
+
+def test_export_the_classifier_embedding(tmp_path):
+    result = run("cbow", "export", "imdb-bilstm", str(tmp_path / "emb.bin"), "-f", "word2vec-binary")
+    assert result.exit_code == 0
+    words, matrix = read_word2vec(tmp_path / "emb.bin")
+    assert len(words) == 9998 and matrix.shape == (9998, 64)
+
+
+def test_eval_with_small_files(planted_vectors, tmp_path):
+    pairs = tmp_path / "pairs.tsv"
+    pairs.write_text("# word1\tword2\tscore\ngood\tgreat\t9\ngood\texcellent\t8\ngood\tbad\t1\ngood\tawful\t2\ngood\tzzz\t5\n")
+    questions = tmp_path / "questions.txt"
+    questions.write_text(": gender\nman woman actor actress\nman woman king queen\nman woman zzz qqq\n: sentiment\ngood bad great excellent\n")
+    result = run("cbow", "eval", str(planted_vectors), "--pairs", str(pairs), "--analogies", str(questions))
+    assert result.exit_code == 0, result.output
+    lines = {line.split()[0]: line.split() for line in result.stdout.splitlines()[1:] if line.strip()}
+    assert lines["pairs.tsv"][1:3] == ["1.0000", "Spearman"] and "4 / 5 pairs" in result.stdout
+    assert lines["questions.txt"][1] == "0.6667" and "3 / 4 questions" in result.stdout
+    assert lines["gender"][1:] == ["1.0000", "2", "/", "3"] and lines["sentiment"][1:] == ["0.0000", "1", "/", "1"]
+
+
+def test_eval_errors(planted_vectors, tmp_path, monkeypatch):
+    assert_one_line_error(run("cbow", "eval", str(planted_vectors), "--pairs", str(tmp_path / "absent.tsv")), "no such file")
+    (tmp_path / "bad.txt").write_text(": s\na b c\n")
+    assert_one_line_error(run("cbow", "eval", str(planted_vectors), "--analogies", str(tmp_path / "bad.txt")), "bad.txt, line 2: expected four words")
+    monkeypatch.setattr("rnnplay.cli.gensim_data_files", lambda: None)
+    assert_one_line_error(run("cbow", "eval", str(planted_vectors)), "give --pairs FILE and/or --analogies FILE", code=2)
+
+
+def test_eval_defaults_to_gensims_data_files():
+    pytest.importorskip("gensim")
+    from rnnplay.cli import gensim_data_files
+    from rnnplay.vector_eval import evaluate_pairs, read_pairs
+
+    result = run("cbow", "eval", "imdb-bilstm")
+    assert result.exit_code == 0, result.output
+    expected = evaluate_pairs(Vectors.load(SHIPPED_MODEL), read_pairs(gensim_data_files() / "simlex999.txt"))
+    simlex = next(line.split() for line in result.stdout.splitlines() if line.startswith("simlex999.txt"))
+    assert simlex[1] == f"{expected.spearman:.4f}" and f"{expected.used:,} / 999 pairs" in result.stdout
+    assert "wordsim353.tsv" in result.stdout and "capital-common-countries" in result.stdout and "/ 19,544 questions" in result.stdout
+
+
+def test_import_then_query(tmp_path, models_dir):
+    source = tmp_path / "cities.txt"
+    source.write_text("4 2\nparis 1 0\nlondon 0.9 0.1\nrome 0 1\nparis 3 3\n")
+    result = run("cbow", "import", str(source), "--name", "cities")
+    assert result.exit_code == 0, result.output
+    assert "note: skipped 1 repeated words" in result.stderr and "3 words × 2 (word2vec)" in result.stderr
+    assert (models_dir / "cities" / "card.json").is_file()
+    assert table(run("neighbours", "Paris", "-k", "1", "--vectors", "cities").stdout) == [["1", "london", "0.9939"]]
+    assert_one_line_error(run("guess", "paris ___ rome", "--vectors", "cities"), "cities is imported vectors: it has no output layer")
+    assert_one_line_error(run("cbow", "import", str(source), "--name", "cities"), "already exists")
+    assert run("cbow", "import", str(source), "--name", "cities", "--force").exit_code == 0
+    assert "cities" in run("models").stdout and "imported 2-d, vocab 3" in run("models").stdout
+
+
+def test_import_errors(tmp_path):
+    assert_one_line_error(run("cbow", "import", str(tmp_path / "absent.bin")), "no such file")
+    (tmp_path / "bad.txt").write_text("not a header\n")
+    assert_one_line_error(run("cbow", "import", str(tmp_path / "bad.txt")), "not a word2vec file")
+    (tmp_path / "ok.txt").write_text("1 1\na 1\n")
+    assert_one_line_error(run("cbow", "import", str(tmp_path / "ok.txt"), "--standardize", "upper"), "--standardize must be one of", code=2)
+
+
+def test_exported_file_imports_back(planted_vectors, tmp_path, models_dir):
+    out = tmp_path / "planted.bin"
+    write_word2vec(Vectors.load(planted_vectors), out, binary=True)
+    assert run("cbow", "import", str(out)).exit_code == 0
+    again = Vectors.load(models_dir / "planted")
+    assert again.analogy("actor", "man", "woman", k=1)[0][0] == "actress"
