@@ -232,7 +232,7 @@ DEFAULT_VECTORS = "imdb-cbow"
 VectorsOption = typer.Option(DEFAULT_VECTORS, "--vectors", help="Word vectors: a vectors model, or a classifier (its embedding), by name or path.")
 TopOption = typer.Option(10, "-k", "--top", min=1, help="How many words to show.")
 cbow_app = typer.Typer(no_args_is_help=True, context_settings={"help_option_names": ["-h", "--help"]})
-app.add_typer(cbow_app, name="cbow", help="CBOW word vectors: export, evaluate, import (word2vec files).")
+app.add_typer(cbow_app, name="cbow", help="CBOW word vectors: train, export, evaluate, import (word2vec files).")
 EXPORT_FORMATS = ("word2vec", "word2vec-binary", "projector")
 
 
@@ -330,6 +330,57 @@ def guess(
     left, right = space.context(text)
     show_ranking(f"context ({space.window} each side): {' '.join(left + ['___'] + right)}  —  {vectors_label(space)}",
                  rows, "probability", relative=True)
+
+
+@cbow_app.command("train")
+@user_errors
+def cbow_train(
+    corpus: str = typer.Option("imdb", "--corpus", "-c", help="Built-in corpus (imdb, rt), a .txt file (one text a line), or a CSV/TSV/JSONL file."),
+    name: Optional[str] = typer.Option(None, "--name", "-n", help="Name of the saved vectors (default: CORPUS-cbow)."),
+    dimension: Optional[int] = typer.Option(None, "--dimension", "--vector-size", help="Size of each word vector (100)."),
+    window: Optional[int] = typer.Option(None, help="Context words on each side, at most (5)."),
+    min_count: Optional[int] = typer.Option(None, help="Leave out words seen fewer times (5)."),
+    sample: Optional[float] = typer.Option(None, help="Subsampling of frequent words; 0 keeps all (1e-3)."),
+    negative: Optional[int] = typer.Option(None, help="Noise words per window (5)."),
+    epochs: Optional[int] = typer.Option(None, help="Passes over the corpus (5)."),
+    alpha: Optional[float] = typer.Option(None, help="Starting learning rate, falling linearly (0.025)."),
+    min_alpha: Optional[float] = typer.Option(None, help="Final learning rate (0.0001)."),
+    batch_size: Optional[int] = typer.Option(None, help="Windows per update (256)."),
+    workers: Optional[int] = typer.Option(None, help="Threads, each on its share of the text (2)."),
+    max_vocab: Optional[int] = typer.Option(None, help="Keep only this many most frequent words."),
+    strip_markup: Optional[bool] = typer.Option(None, "--strip-markup/--keep-markup", help="Turn <br /> into spaces before tokenizing."),
+    seed: Optional[int] = typer.Option(None, help="Seed for the initial vectors, subsampling, windows and noise."),
+    float16: bool = typer.Option(False, "--float16", help="Store the vectors at half size (as the shipped imdb-cbow)."),
+    text_column: str = typer.Option("text", help="Text column of a CSV/TSV/JSONL corpus."),
+    force: bool = typer.Option(False, "--force", help="Replace existing vectors of the same name."),
+    models_dir: Optional[Path] = ModelsDir,
+) -> None:
+    """Train CBOW word vectors (word2vec's algorithm, TensorFlow) and save them; Ctrl-C saves nothing."""
+    from rich.console import Console
+
+    from rnnplay.config import CbowConfig
+    from rnnplay.progress_view import RichProgress
+    from rnnplay.store import check_name, read_card, user_models_dir
+
+    config = CbowConfig().with_overrides(
+        dimension=dimension, window=window, min_count=min_count, sample=sample, negative=negative, epochs=epochs,
+        alpha=alpha, min_alpha=min_alpha, batch_size=batch_size, workers=workers, max_vocab=max_vocab,
+        strip_markup=strip_markup, seed=seed,
+    )
+    target = user_models_dir(models_dir) / check_name(name or f"{Path(corpus).stem}-cbow")
+    console = Console(stderr=True)
+    from rnnplay.training.cbow import train_cbow
+
+    try:
+        with RichProgress(console) as progress:
+            path = train_cbow(config, corpus, target, text_column=text_column, half=float16, overwrite=force, listener=progress)
+    except KeyboardInterrupt:
+        raise Cancelled("training cancelled; nothing was saved") from None
+    card = read_card(path)
+    training = card["training"]
+    console.print(f"saved [bold]{path}[/bold]: {card['architecture']['vocab_size']:,} words × {config.dimension}, "
+                  f"{training['raw_tokens']:,} tokens × {config.epochs} epochs in {training['seconds']:.0f}s "
+                  f"({training['windows_per_second'] / 1000:,.0f}k words/s), final loss {card['metrics']['loss']:.3f}")
 
 
 @cbow_app.command("export")

@@ -101,3 +101,49 @@ def preset(name: str) -> ClassifierConfig:
     if name not in PRESETS:
         raise UsageError(f"unknown preset {name!r}: choose one of {', '.join(PRESETS)}")
     return PRESETS[name][0]
+
+
+@dataclass(frozen=True)
+class CbowConfig:
+    """Continuous Bag-of-Words as word2vec defines it, with gensim's defaults.
+
+    Each word is guessed from the mean of the vectors of up to ``window`` words on each side (the
+    window is shrunk at random, so near words count more), against ``negative`` noise words drawn
+    from the unigram distribution raised to 0.75. Frequent words are dropped at random (``sample``),
+    and the learning rate falls linearly from ``alpha`` to ``min_alpha`` over the whole run.
+    """
+
+    dimension: int = 100  # vector_size
+    window: int = 5
+    min_count: int = 5  # rarer words are left out of the vocabulary (and out of the windows)
+    sample: float = 1e-3  # 0 keeps every word
+    negative: int = 5
+    epochs: int = 5
+    alpha: float = 0.025
+    min_alpha: float = 0.0001
+    batch_size: int = 256  # windows per sparse update; steps run in compiled chunks
+    workers: int = 2  # threads, each on its own share of the text; their updates are summed
+    max_vocab: int | None = None  # keep only the most frequent words
+    strip_markup: bool = True
+    seed: int = 0
+
+    def check(self) -> "CbowConfig":
+        problems = []
+        for name in ("dimension", "window", "min_count", "negative", "epochs", "batch_size", "workers"):
+            if getattr(self, name) < 1:
+                problems.append(f"--{name.replace('_', '-')} must be at least 1")
+        if not 0.0 <= self.sample < 1.0:
+            problems.append("--sample must be in [0, 1)")
+        if not 0 < self.min_alpha <= self.alpha:
+            problems.append("--alpha must be positive and at least --min-alpha")
+        if self.max_vocab is not None and self.max_vocab < 2:
+            problems.append("--max-vocab must be at least 2")
+        if problems:
+            raise UsageError("; ".join(problems))
+        return self
+
+    def with_overrides(self, **overrides: Any) -> "CbowConfig":
+        return replace(self, **{k: v for k, v in overrides.items() if v is not None}).check()
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)

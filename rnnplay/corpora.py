@@ -84,15 +84,16 @@ def _builtin(name: str) -> Corpus:
     return Corpus(name, texts, np.asarray(labels, dtype=np.int8))
 
 
-def _table(path: Path, text_column: str, label_column: str) -> Corpus:
-    """A CSV/TSV (by extension; TSV for ``.tsv``/``.tab``) with a header row."""
+def _table(path: Path, text_column: str, label_column: str | None) -> Corpus:
+    """A CSV/TSV (by extension; TSV for ``.tsv``/``.tab``) with a header row; no labels read when
+    ``label_column`` is None (word vectors need only the texts)."""
     delimiter = "\t" if path.suffix.lower() in (".tsv", ".tab") else ","
     texts, labels = [], []
     csv.field_size_limit(sys.maxsize)
     try:
         with path.open(encoding="utf-8", newline="") as f:
             reader = csv.DictReader(f, delimiter=delimiter, strict=True)
-            missing = {text_column, label_column} - set(reader.fieldnames or [])
+            missing = {text_column, label_column or text_column} - set(reader.fieldnames or [])
             if missing:
                 raise RnnplayError(
                     f"{path}: no column {', '.join(sorted(missing))} in the header "
@@ -100,16 +101,17 @@ def _table(path: Path, text_column: str, label_column: str) -> Corpus:
                 )
             for row in reader:
                 where = f"{path}:{reader.line_num}"
-                if None in row or row[text_column] is None or row[label_column] is None:
+                if None in row or row[text_column] is None or row[label_column or text_column] is None:
                     raise RnnplayError(f"{where}: the row does not have as many fields as the header")
                 texts.append(row[text_column])
-                labels.append(parse_label(row[label_column], where))
+                if label_column:
+                    labels.append(parse_label(row[label_column], where))
     except csv.Error as error:
         raise RnnplayError(f"{path}: malformed {'TSV' if delimiter == chr(9) else 'CSV'}: {error}") from None
     return Corpus(path.name, texts, np.asarray(labels, dtype=np.int8))
 
 
-def _jsonl(path: Path, text_column: str, label_column: str) -> Corpus:
+def _jsonl(path: Path, text_column: str, label_column: str | None) -> Corpus:
     texts, labels = [], []
     with path.open(encoding="utf-8") as f:
         for number, line in enumerate(f, 1):
@@ -120,12 +122,14 @@ def _jsonl(path: Path, text_column: str, label_column: str) -> Corpus:
                 record = json.loads(line)
             except json.JSONDecodeError as error:
                 raise RnnplayError(f"{where}: not a JSON object: {error.msg}") from None
-            if not isinstance(record, dict) or text_column not in record or label_column not in record:
-                raise RnnplayError(f"{where}: expected an object with keys {text_column!r} and {label_column!r}")
+            keys = [text_column] + ([label_column] if label_column else [])
+            if not isinstance(record, dict) or any(key not in record for key in keys):
+                raise RnnplayError(f"{where}: expected an object with keys {' and '.join(map(repr, keys))}")
             if not isinstance(record[text_column], str):
                 raise RnnplayError(f"{where}: {text_column!r} is not a string")
             texts.append(record[text_column])
-            labels.append(parse_label(record[label_column], where))
+            if label_column:
+                labels.append(parse_label(record[label_column], where))
     return Corpus(path.name, texts, np.asarray(labels, dtype=np.int8))
 
 
@@ -143,8 +147,27 @@ def _aclimdb(path: Path) -> Corpus:
     return Corpus(path.name, texts, np.asarray(labels, dtype=np.int8))
 
 
+def _lines(path: Path) -> Corpus:
+    """Plain text, one text per non-blank line (for word vectors, which need no labels)."""
+    with path.open(encoding="utf-8") as f:
+        texts = [line.rstrip("\n") for line in f if line.strip()]
+    return Corpus(path.name, texts, np.zeros(0, dtype=np.int8))
+
+
 def load_corpus(name: str, text_column: str = "text", label_column: str = "label") -> Corpus:
-    """A built-in corpus by name, or a user's file or folder by path."""
+    """A built-in corpus by name, or a user's file or folder by path, with both labels present."""
+    corpus = _load(name, text_column, label_column)
+    if len(set(corpus.labels.tolist())) < 2:
+        raise RnnplayError(f"corpus {name!r} has only one label; a sentiment classifier needs both")
+    return corpus
+
+
+def load_texts(name: str, text_column: str = "text") -> list[str]:
+    """Only the texts of a corpus (labels are neither needed nor checked); ``.txt`` files count too."""
+    return _load(name, text_column, None).texts
+
+
+def _load(name: str, text_column: str, label_column: str | None) -> Corpus:
     if name in BUILTIN:
         corpus = _builtin(name)
     else:
@@ -154,6 +177,8 @@ def load_corpus(name: str, text_column: str = "text", label_column: str = "label
         try:
             if path.is_dir():
                 corpus = _aclimdb(path)
+            elif path.suffix.lower() == ".txt" and label_column is None:
+                corpus = _lines(path)
             elif path.suffix.lower() in (".jsonl", ".ndjson"):
                 corpus = _jsonl(path, text_column, label_column)
             else:
@@ -164,8 +189,6 @@ def load_corpus(name: str, text_column: str = "text", label_column: str = "label
             raise RnnplayError(f"{path}: cannot read: {error.strerror}") from None
     if len(corpus) == 0:
         raise RnnplayError(f"corpus {name!r} has no texts")
-    if len(set(corpus.labels.tolist())) < 2:
-        raise RnnplayError(f"corpus {name!r} has only one label; a sentiment classifier needs both")
     return corpus
 
 

@@ -1,11 +1,11 @@
-"""Show training events in the terminal with Rich: a bar per epoch with loss, accuracy and ETA."""
+"""Show training events in the terminal with Rich: a bar per epoch with loss, accuracy (or words/s) and ETA."""
 
 from __future__ import annotations
 
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
-from rnnplay.training.progress import BatchEnd, EpochEnd, EpochStart, Event, Phase
+from rnnplay.training.progress import BatchEnd, EpochEnd, EpochStart, Event, Phase, VectorsEpochEnd, VectorsProgress
 
 
 class RichProgress:
@@ -15,7 +15,7 @@ class RichProgress:
         self.console = console
         self.progress = Progress(
             TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
-            TextColumn("loss {task.fields[loss]:.4f}  acc {task.fields[accuracy]:.4f}"),
+            TextColumn("{task.fields[status]}"),
             TimeElapsedColumn(), TextColumn("ETA"), TimeRemainingColumn(),
             console=console, transient=True,
         )
@@ -34,9 +34,15 @@ class RichProgress:
         elif isinstance(event, EpochStart):
             if self.task is not None:
                 self.progress.remove_task(self.task)
-            self.task = self.progress.add_task(f"epoch {event.epoch}/{event.epochs}", total=event.steps, loss=float("nan"), accuracy=float("nan"))
+            self.task = self.progress.add_task(f"epoch {event.epoch}/{event.epochs}", total=event.steps, status="")
         elif isinstance(event, BatchEnd) and self.task is not None:
-            self.progress.update(self.task, completed=event.step, loss=event.loss, accuracy=event.accuracy)
+            self.progress.update(self.task, completed=event.step, status=f"loss {event.loss:.4f}  acc {event.accuracy:.4f}")
+        elif isinstance(event, VectorsProgress) and self.task is not None:
+            self.progress.update(self.task, completed=event.step, status=f"loss {event.loss:.4f}  "
+                                 f"{event.words_per_second / 1000:,.0f}k words/s  lr {event.learning_rate:.4f}")
+        elif isinstance(event, VectorsEpochEnd):
+            self.progress.console.print(f"epoch {event.epoch}/{event.epochs} {event.seconds:5.1f}s  loss {event.loss:.4f}  "
+                                        f"{event.words:,} words, {event.words / max(event.seconds, 1e-9) / 1000:,.0f}k/s")
         elif isinstance(event, EpochEnd):
             mark = " [green]*best[/green]" if event.best else ""
             self.progress.console.print(

@@ -20,7 +20,7 @@ class Phase:
 class EpochStart:
     epoch: int  # 1-based
     epochs: int
-    steps: int  # batches in this epoch
+    steps: int  # batches (or compiled calls, for word vectors) in this epoch
 
 
 @dataclass(frozen=True)
@@ -44,7 +44,29 @@ class EpochEnd:
     best: bool  # the best validation accuracy so far
 
 
-Event = Union[Phase, EpochStart, BatchEnd, EpochEnd]
+@dataclass(frozen=True)
+class VectorsProgress:
+    """Word vectors after one compiled call (tens of thousands of windows)."""
+
+    epoch: int
+    epochs: int
+    step: int
+    steps: int
+    loss: float  # mean negative-sampling loss per window, this epoch so far
+    words_per_second: float  # windows (centre words after subsampling) per second, this epoch
+    learning_rate: float
+
+
+@dataclass(frozen=True)
+class VectorsEpochEnd:
+    epoch: int
+    epochs: int
+    loss: float
+    words: int  # windows trained this epoch
+    seconds: float
+
+
+Event = Union[Phase, EpochStart, BatchEnd, EpochEnd, VectorsProgress, VectorsEpochEnd]
 Listener = Callable[[Event], None]
 
 
