@@ -120,6 +120,7 @@ def train(
     restore_best: Optional[bool] = typer.Option(None, "--restore-best/--keep-last", help="Keep the epoch with the best validation accuracy, or the last."),
     strip_markup: Optional[bool] = typer.Option(None, "--strip-markup/--keep-markup", help="Turn <br /> into spaces before tokenizing."),
     seed: Optional[int] = typer.Option(None, help="Seed for the split, the initial weights and the shuffling."),
+    init_embeddings: Optional[str] = typer.Option(None, "--init-embeddings", help="Start the embedding from these word vectors (e.g. imdb-cbow); sets --embedding-dim to theirs."),
     text_column: str = typer.Option("text", help="Text column of a CSV/TSV/JSONL corpus."),
     label_column: str = typer.Option("label", help="Label column (0/1, neg/pos, negative/positive, false/true)."),
     force: bool = typer.Option(False, "--force", help="Replace an existing model of the same name."),
@@ -130,13 +131,16 @@ def train(
 
     from rnnplay.config import preset as preset_config
     from rnnplay.progress_view import RichProgress
-    from rnnplay.store import check_name, user_models_dir
+    from rnnplay.store import check_name, read_card, resolve, user_models_dir
 
+    if init_embeddings and embedding_dim is None:
+        card = read_card(resolve(init_embeddings, models_dir))
+        embedding_dim = card["architecture"].get("dimension", card["architecture"].get("embedding_dim"))
     config = preset_config(preset).with_overrides(
         cell=cell, bidirectional=bidirectional, layers=layers, units=units, embedding_dim=embedding_dim,
         vocab_size=vocab_size, max_length=max_length, truncate=truncate, dense_units=dense_units, dropout=dropout,
         batch_size=batch_size, learning_rate=learning_rate, epochs=epochs, restore_best=restore_best,
-        strip_markup=strip_markup, seed=seed,
+        strip_markup=strip_markup, seed=seed, init_embeddings=init_embeddings,
     )
     target = user_models_dir(models_dir) / check_name(name or f"{Path(corpus).stem}-{preset}")
     console = Console(stderr=True)
@@ -148,7 +152,6 @@ def train(
                                     overwrite=force, listener=progress)
     except KeyboardInterrupt:
         raise Cancelled("training cancelled; nothing was saved") from None
-    from rnnplay.store import read_card
 
     card = read_card(path)
     test = card["metrics"]["test"]

@@ -40,6 +40,7 @@ class ClassifierConfig:
     restore_best: bool = True  # keep the epoch with the best validation accuracy
     strip_markup: bool = True  # turn IMDB's <br /> into spaces before tokenizing
     seed: int = 0  # split, initial weights, shuffling
+    init_embeddings: str | None = None  # word vectors (a vectors model) to start the embedding from
 
     def check(self) -> "ClassifierConfig":
         """Reject values that cannot train, with the flag to fix."""

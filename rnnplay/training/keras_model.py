@@ -19,11 +19,16 @@ CELLS = {keras_name: cell for cell, keras_name in CELL_NAMES.items()}
 SKIPPED = {"InputLayer", "Dropout", "SpatialDropout1D", "GaussianNoise", "GaussianDropout"}
 
 
-def build(config: ClassifierConfig, vocab_size: int) -> Any:
-    """The classifier on token ids: Embedding (mask_zero) → recurrent stack → Dense head → one logit."""
+def build(config: ClassifierConfig, vocab_size: int, embedding: np.ndarray | None = None) -> Any:
+    """The classifier on token ids: Embedding (mask_zero) → recurrent stack → Dense head → one logit.
+
+    ``embedding`` starts the word vectors from given values (CBOW's) instead of at random.
+    """
     _, keras = tensorflow_modules()
     layer_class = {"lstm": keras.layers.LSTM, "gru": keras.layers.GRU, "rnn": keras.layers.SimpleRNN}[config.cell]
-    layers: list[Any] = [keras.Input(shape=(None,), dtype="int32"), keras.layers.Embedding(vocab_size, config.embedding_dim, mask_zero=True)]
+    initializer = "uniform" if embedding is None else keras.initializers.Constant(embedding)
+    layers: list[Any] = [keras.Input(shape=(None,), dtype="int32"),
+                         keras.layers.Embedding(vocab_size, config.embedding_dim, mask_zero=True, embeddings_initializer=initializer)]
     for index in range(config.layers):
         recurrent = layer_class(config.units, return_sequences=index < config.layers - 1)
         layers.append(keras.layers.Bidirectional(recurrent) if config.bidirectional else recurrent)
