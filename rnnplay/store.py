@@ -7,7 +7,8 @@ token) and, for classifiers trained or imported through Keras, ``model.keras`` s
 the model back into their own code.
 
 Two kinds share the layout: ``classifier`` (embedding → recurrent stack → head) and ``vectors``
-(word vectors: ``input`` rows, and for CBOW the ``output`` rows that guess a word from its context).
+(word vectors: ``input`` rows, and for CBOW the ``output`` rows that guess a word from its context and
+the training ``counts`` of each word).
 
 Shipped defaults live read-only in the repository's ``saved/``; a user's models go to the user data
 directory (``$RNNPLAY_MODELS_DIR``, ``--models-dir``, or the platform's data dir).

@@ -59,7 +59,7 @@ class Vectors:
     """Word vectors plus, for CBOW, the output rows that predict a word from its context."""
 
     def __init__(self, words: list[str], matrix: np.ndarray, output: np.ndarray | None, settings: TextSettings,
-                 name: str, source_kind: str, window: int = DEFAULT_WINDOW) -> None:
+                 name: str, source_kind: str, window: int = DEFAULT_WINDOW, counts: np.ndarray | None = None) -> None:
         matrix = np.asarray(matrix)
         if matrix.ndim != 2 or matrix.shape[0] != len(words) or matrix.shape[1] == 0:
             raise RnnplayError(f"{name}: the vectors are {matrix.shape} for {len(words):,} words")
@@ -69,12 +69,16 @@ class Vectors:
             raise RnnplayError(f"{name}: the output matrix is {np.shape(output)}, the input {matrix.shape}")
         if not np.isfinite(matrix).all() or (output is not None and not np.isfinite(output).all()):
             raise RnnplayError(f"{name}: the vectors hold NaN or infinite values")
+        if counts is not None and (np.shape(counts) != (len(words),) or not np.all(np.asarray(counts) > 0)):
+            raise RnnplayError(f"{name}: the word counts are {np.shape(counts)} for {len(words):,} words, or not all positive")
         self.index_to_key = list(words)
         self.key_to_index = {word: i for i, word in enumerate(self.index_to_key)}
         if len(self.key_to_index) != len(self.index_to_key):
             raise RnnplayError(f"{name}: the vocabulary has repeated words")
         self.vectors = np.asarray(matrix, dtype=np.float32)
         self.output = None if output is None else np.asarray(output, dtype=np.float32)
+        # log of the noise distribution negative sampling drew from (count^0.75), when counts are known
+        self.noise_log = None if counts is None else 0.75 * np.log(np.asarray(counts, dtype=np.float64))
         self.unit = unit_rows(self.vectors)
         self.settings = settings
         self.name = name
@@ -97,7 +101,7 @@ class Vectors:
                 if len(stored.vocabulary) != matrix.shape[0]:
                     raise ValueError(f"vocab.txt has {len(stored.vocabulary):,} words, the vectors {matrix.shape[0]:,} rows")
                 return cls(stored.vocabulary, matrix, output, settings, name, "vectors",
-                           architecture.get("window", DEFAULT_WINDOW))
+                           architecture.get("window", DEFAULT_WINDOW), stored.arrays.get("counts"))
             if card["kind"] == "classifier":
                 embedding = stored.arrays["embedding"]
                 if stored.vocabulary[:2] != [PAD, OOV]:
@@ -236,10 +240,13 @@ class Vectors:
         return left[max(0, len(left) - self.window):], right[: self.window]
 
     def guess(self, text: str, k: int = 10) -> list[tuple[str, float]]:
-        """CBOW's prediction of the blank: softmax(W′ · mean of the context rows of W), top ``k``.
+        """CBOW's prediction of the blank: a softmax over W′ · h, h the mean of the context rows of W.
 
-        The probabilities are the full softmax over the vocabulary (training with negative sampling
-        never normalised them, so read them as the model's ranking more than calibrated odds).
+        Negative sampling trains W′·h towards log P(w | context) / (k · Pn(w)), Pn the noise
+        distribution (count^0.75), so when the counts are stored we add log Pn(w) back before the
+        softmax: the model's own estimate of P(w | context). Without the prior the ranking favours
+        rare words tied to the context ("a complete waste of ___" → "piece" before "time"). Training
+        never normalised these scores, so read the probabilities as estimates, not calibrated odds.
         """
         if self.output is None:
             what = "a classifier's embedding" if self.source_kind == "classifier" else "imported vectors"
@@ -253,6 +260,8 @@ class Vectors:
             raise RnnplayError(f"no word around the blank is in {self.name}'s vocabulary: nothing to guess from")
         hidden = self.vectors[[self.key_to_index[t] for t in left + right]].mean(axis=0)
         scores = (self.output @ hidden).astype(np.float64)
+        if self.noise_log is not None:
+            scores += self.noise_log
         probabilities = np.exp(scores - scores.max())
         probabilities /= probabilities.sum()
         k = min(k, len(probabilities))
