@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
 import sys
@@ -94,9 +95,13 @@ def test_guess_on_a_classifier_is_refused():
     assert_one_line_error(result, "imdb-bilstm is a classifier's embedding: it has no output layer to guess with; use CBOW vectors")
 
 
-def test_missing_and_corrupt_models(planted_vectors, tmp_path):
+def test_missing_and_corrupt_models(planted_vectors, tmp_path, monkeypatch):
     assert_one_line_error(run("neighbours", "good", "--vectors", "nosuch"), "no model named 'nosuch'")
-    assert_one_line_error(run("neighbours", "good"), "no model named 'imdb-cbow' (known: imdb-bilstm); pass --vectors NAME")
+    result = run("neighbours", "good", "-k", "1")  # the shipped imdb-cbow is the default
+    assert result.exit_code == 0 and result.stdout.startswith("nearest to 'good' in imdb-cbow"), result.output
+    monkeypatch.setattr("rnnplay.cli.DEFAULT_VECTORS", "gone-cbow")  # a missing default gets a hint
+    assert_one_line_error(run("neighbours", "good", "--vectors", "gone-cbow"),
+                          "no model named 'gone-cbow' (known: imdb-bilstm, imdb-cbow); pass --vectors NAME")
     broken = tmp_path / "broken"
     shutil.copytree(planted_vectors, broken)
     (broken / "vocab.txt").write_text("edited\n")
@@ -218,3 +223,83 @@ def test_exported_file_imports_back(planted_vectors, tmp_path, models_dir):
     assert run("cbow", "import", str(out)).exit_code == 0
     again = Vectors.load(models_dir / "planted")
     assert again.analogy("actor", "man", "woman", k=1)[0][0] == "actress"
+
+
+# --- cbow train ------------------------------------------------------------------------------------------------
+
+
+def assert_error_after_progress(result, message: str, code: int = 1) -> None:
+    """One error line, last; before it only the progress display's phase lines (and Rich's blank line)."""
+    assert result.exit_code == code, result.output
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert result.stdout == "" and lines and "Traceback" not in result.stderr
+    assert lines[-1].startswith("rnnplay: error: ") and message in lines[-1], result.stderr
+    assert all(line.endswith("…") for line in lines[:-1]), result.stderr
+
+
+def write_corpus(path):
+    """A few hundred short texts where 'zorp' and 'blick' always sit between 'glim' and 'frap'."""
+    import random
+
+    rng = random.Random(0)
+    filler = [c + v for c in "bdfgklmnprst" for v in ("a", "e", "i", "o", "u")]
+    lines = []
+    for i in range(300):
+        words = [rng.choice(filler) for _ in range(8)]
+        if i % 3 == 0:
+            words[4:4] = ["glim", "zorp" if i % 2 else "blick", "frap"]
+        lines.append(" ".join(words))
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+@pytest.mark.tensorflow
+def test_cbow_train_then_query(tmp_path):
+    corpus = write_corpus(tmp_path / "tiny.txt")
+    models = tmp_path / "vecs"
+    result = run("cbow", "train", "--corpus", str(corpus), "--min-count", "1", "--epochs", "2", "--name", "x",
+                 "--models-dir", str(models), "--dimension", "16")
+    assert result.exit_code == 0, result.output
+    assert result.stdout == ""
+    assert f"saved {models / 'x'}: 64 words × 16" in " ".join(result.stderr.split())
+    card = json.loads((models / "x" / "card.json").read_text())
+    assert card["kind"] == "vectors" and card["training"]["config"]["epochs"] == 2 and card["training"]["texts"] == 300
+    result = run("neighbours", "zorp", "-k", "3", "--vectors", str(models / "x"))
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith("nearest to 'zorp' in x (64 words × 16)") and len(table(result.stdout)) == 3
+    result = run("guess", "glim ___ frap", "-k", "2", "--vectors", "x", "--models-dir", str(models))
+    assert result.exit_code == 0 and len(table(result.stdout)) == 2
+    assert_error_after_progress(run("cbow", "train", "--corpus", str(corpus), "--min-count", "1", "--name", "x",
+                                    "--models-dir", str(models)), "already exists")
+
+
+def test_cbow_train_names_the_model_after_the_corpus(tmp_path, models_dir):
+    corpus = write_corpus(tmp_path / "tiny.txt")
+    (models_dir / "tiny-cbow").mkdir(parents=True)
+    assert_error_after_progress(run("cbow", "train", "--corpus", str(corpus)), f"a model already exists at {models_dir / 'tiny-cbow'}")
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--window", "0"], "--window must be at least 1"),
+    (["--dimension", "0"], "--dimension must be at least 1"),
+    (["--workers", "0", "--epochs", "0"], "--epochs must be at least 1; --workers must be at least 1"),
+    (["--sample", "1"], "--sample must be in [0, 1)"),
+    (["--alpha", "0.00001"], "--alpha must be positive and at least --min-alpha"),
+    (["--max-vocab", "1"], "--max-vocab must be at least 2"),
+])
+def test_cbow_train_bad_options(tmp_path, args, message):
+    corpus = write_corpus(tmp_path / "tiny.txt")
+    assert_one_line_error(run("cbow", "train", "--corpus", str(corpus), *args), message, code=2)
+
+
+@pytest.mark.parametrize("corpus, message", [
+    ("imbd", "unknown corpus 'imbd': not one of imdb, rt"),
+    ("{tmp}/absent.txt", "no such file or folder"),
+    ("{tmp}/one.txt", "fewer than 2 words occur 5 times or more"),
+    ("{tmp}/blank.txt", "has no texts"),
+])
+def test_cbow_train_bad_corpus(tmp_path, corpus, message):
+    (tmp_path / "one.txt").write_text("the the the the the the\n")
+    (tmp_path / "blank.txt").write_text("\n\n")
+    assert_error_after_progress(run("cbow", "train", "--corpus", corpus.format(tmp=tmp_path)), message)
+    assert not any(tmp_path.glob("models/*"))

@@ -136,7 +136,7 @@ class _Compiled:
             (tf.Variable(start), tf.Variable(np.zeros((vocab_size, dim), np.float32))) for _ in range(config.workers)
         ]
         self.table = tf.constant(table)
-        window, negative = config.window, config.negative
+        window, negative, min_alpha = config.window, config.negative, tf.constant(config.min_alpha, tf.float32)
         offsets = [o for o in range(-window, window + 1) if o != 0]
         labels = tf.constant([[1.0] + [0.0] * negative])
 
@@ -181,7 +181,7 @@ class _Compiled:
             total, windows = tf.constant(0.0), tf.constant(0.0)
             for i in tf.range(STEPS_PER_CALL):
                 loss, n = step(w_in, w_out, stream, docs, i * batch_size, end,
-                               lr - tf.cast(i, tf.float32) * lr_step, counter, key)
+                               tf.maximum(lr - tf.cast(i, tf.float32) * lr_step, min_alpha), counter, key)
                 total += loss
                 windows += n
             return total, windows
@@ -235,10 +235,11 @@ def train_vectors(
             for call in range(calls):
                 lr = config.alpha - (config.alpha - config.min_alpha) * min(done_windows / expected, 1.0)
                 lr_step = (config.alpha - config.min_alpha) * batch * workers / expected
-                jobs = []
+                jobs, centres = [], 0
                 for k, (w_in, w_out) in enumerate(compiled.copies):
                     first = k * share + call * per_call  # in the padded stream, ``window`` before the first centre
                     end = min((k + 1) * share, length) - first  # centres from here on belong to the next share
+                    centres += max(0, min(end, per_call))
                     piece = slice(first, first + per_call + 2 * config.window)
                     jobs.append(pool.submit(compiled.chunk, w_in, w_out, stream[piece], docs[piece], np.int32(end),
                                             np.float32(max(lr, config.min_alpha)), np.float32(lr_step), np.int32(first), key))
@@ -248,7 +249,7 @@ def train_vectors(
                     epoch_windows += float(windows)
                 if workers > 1:
                     compiled.merge()
-                done_windows += per_call * workers
+                done_windows += centres  # the real centres, not the padding a short last call runs over
                 if should_stop():
                     raise Cancelled("training cancelled; nothing was saved")
                 elapsed = time.perf_counter() - epoch_started
