@@ -142,7 +142,10 @@ def _aclimdb(path: Path) -> Corpus:
     for root in roots:
         for label, folder in ((0, "neg"), (1, "pos")):
             for file in sorted((root / folder).glob("*.txt")):
-                texts.append(file.read_text(encoding="utf-8"))
+                try:
+                    texts.append(file.read_text(encoding="utf-8"))
+                except UnicodeDecodeError as error:
+                    raise RnnplayError(f"{file}: not valid UTF-8 (byte {error.start + 1})") from None
                 labels.append(label)
     return Corpus(path.name, texts, np.asarray(labels, dtype=np.int8))
 
@@ -183,13 +186,24 @@ def _load(name: str, text_column: str, label_column: str | None) -> Corpus:
                 corpus = _jsonl(path, text_column, label_column)
             else:
                 corpus = _table(path, text_column, label_column)
-        except UnicodeDecodeError as error:
-            raise RnnplayError(f"{path}: not valid UTF-8 (byte {error.start})") from None
+        except UnicodeDecodeError:
+            raise RnnplayError(f"{path}: not valid UTF-8 ({_first_bad_line(path)})") from None
         except OSError as error:
             raise RnnplayError(f"{path}: cannot read: {error.strerror}") from None
     if len(corpus) == 0:
         raise RnnplayError(f"corpus {name!r} has no texts")
     return corpus
+
+
+def _first_bad_line(path: Path) -> str:
+    """Where a file stops being UTF-8, by line: the decoder's offset counts from its last chunk, not the file."""
+    with path.open("rb") as f:
+        for number, line in enumerate(f, 1):
+            try:
+                line.decode("utf-8")
+            except UnicodeDecodeError as error:
+                return f"line {number}, byte {error.start + 1}"
+    return "somewhere in the file"
 
 
 def split(corpus: Corpus, seed: int = 0) -> Splits:

@@ -3,10 +3,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import numpy as np
 import pytest
 
-from rnnplay.corpora import load_corpus, split
+from rnnplay.corpora import load_corpus, load_texts, split
 from rnnplay.errors import RnnplayError
 from tests.conftest import TINY_CSV
 
@@ -89,3 +88,70 @@ def test_unknown_corpus_lists_the_builtin_ones():
 def test_folder_without_pos_and_neg(tmp_path):
     with pytest.raises(RnnplayError, match="pos/ and neg/"):
         load_corpus(str(tmp_path))
+
+
+# --- load_texts: only the texts, for word vectors ----------------------------------------------------------
+
+
+def test_load_texts_from_a_txt_file_skips_blank_lines(tmp_path):
+    path = write(tmp_path / "lines.txt", "first text\n\n   \nsecond, with a comma\r\nthird\n")
+    assert load_texts(str(path)) == ["first text", "second, with a comma", "third"]
+
+
+def test_load_texts_from_a_table_needs_no_label_column(tmp_path):
+    assert load_texts(str(write(tmp_path / "t.csv", 'text,other\nhello,x\n"a, b",y\n'))) == ["hello", "a, b"]
+    assert load_texts(str(write(tmp_path / "t.tsv", "id\treview\n1\tgood\n2\tbad\n")), text_column="review") == ["good", "bad"]
+    # a label column is ignored, even one a classifier would refuse
+    assert load_texts(str(write(tmp_path / "l.csv", "text,label\ngood,maybe\nfine,1\n"))) == ["good", "fine"]
+
+
+def test_load_texts_from_jsonl_with_only_a_text_key(tmp_path):
+    lines = [json.dumps({"text": "one"}), "", json.dumps({"text": "two", "extra": [1]}), "  "]
+    assert load_texts(str(write(tmp_path / "t.jsonl", "\n".join(lines)))) == ["one", "two"]
+    assert load_texts(str(write(tmp_path / "t.ndjson", json.dumps({"body": "three"}))), text_column="body") == ["three"]
+
+
+def test_load_texts_of_a_builtin_corpus():
+    texts = load_texts("rt")
+    assert len(texts) == 8_530 and all(isinstance(t, str) and t for t in texts[:100])
+
+
+@pytest.mark.parametrize("name, content, message", [
+    ("t.csv", "words,label\nhello,1\n", "no column text in the header"),
+    ("t.tsv", "body\nhello\n", "no column text"),
+    ("t.jsonl", '{"body": "hello"}\n', r"t.jsonl:1: expected an object with keys 'text'"),
+    ("t.jsonl", '{"text": 3}\n', "'text' is not a string"),
+    ("t.txt", b"fine\nnot \xff fine\n", r"t.txt: not valid UTF-8 \(line 2, byte 5\)"),
+    ("t.csv", b"text\nok\n\xfe\n", "not valid UTF-8"),
+    ("t.jsonl", b'{"text": "\xff"}\n', "not valid UTF-8"),
+    ("t.txt", "\n  \n\n", "has no texts"),
+    ("t.csv", "text\n", "has no texts"),
+])
+def test_load_texts_errors(tmp_path, name, content, message):
+    with pytest.raises(RnnplayError, match=message):
+        load_texts(str(write(tmp_path / name, content)))
+
+
+def test_bad_utf8_is_placed_by_line_even_far_into_a_file(tmp_path):
+    # The decoder reports offsets within its last chunk; the message must name the real place.
+    path = write(tmp_path / "big.txt", b"good line\n" * 20_000 + b"caf\xe9\n")
+    with pytest.raises(RnnplayError, match=r"big.txt: not valid UTF-8 \(line 20001, byte 4\)"):
+        load_texts(str(path))
+    with pytest.raises(RnnplayError, match=r"big.csv: not valid UTF-8 \(line 20002, byte 4\)"):
+        load_corpus(str(write(tmp_path / "big.csv", b"text,label\n" + b"good,1\n" * 20_000 + b"caf\xe9,0\n")))
+
+
+def test_bad_utf8_in_a_corpus_folder_names_the_file(tmp_path):
+    for label in ("pos", "neg"):
+        (tmp_path / label).mkdir()
+        (tmp_path / label / "1.txt").write_text(f"{label} review")
+    (tmp_path / "neg" / "2.txt").write_bytes(b"caf\xe9")
+    with pytest.raises(RnnplayError, match=r"2.txt: not valid UTF-8 \(byte 4\)"):
+        load_corpus(str(tmp_path))
+
+
+def test_load_texts_of_an_unknown_corpus(tmp_path):
+    with pytest.raises(RnnplayError, match="unknown corpus 'rtt': not one of imdb, rt and no such file or folder"):
+        load_texts("rtt")
+    with pytest.raises(RnnplayError, match="unknown corpus"):
+        load_texts(str(tmp_path / "absent.txt"))
