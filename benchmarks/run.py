@@ -1,12 +1,13 @@
 """rnnplay's speed and quality figures, measured on this machine, printed as one table.
 
-    python benchmarks/run.py              # everything but the tutorial preset (~3 minutes)
-    python benchmarks/run.py --quick      # skip training (uses the shipped model)
+    python benchmarks/run.py              # everything but the tutorial preset (~7 minutes)
+    python benchmarks/run.py --quick      # no training: runtime figures on the shipped models only
     python benchmarks/run.py --tutorial   # also train the tutorial's exact model (~25 minutes)
 
 Targets (issue 2): default preset ≥ 0.89 held-out accuracy within 90 s of training; NumPy single
 text ≤ 1 ms at 200 words; NumPy batch throughput ≥ Keras predict; classify start-up ≤ 0.5 s and
-≤ 150 MB peak memory.
+≤ 150 MB peak memory. Word vectors (issue 3, ``benchmarks/cbow.py``): our CBOW within 1.5× of
+gensim's 2-worker wall time at equal quality; a neighbour query ≤ 1 ms.
 """
 
 from __future__ import annotations
@@ -21,32 +22,13 @@ from pathlib import Path
 
 import numpy as np
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from common import best_of, print_table, row  # noqa: I001  (benchmarks/ is on sys.path when run as a script)
 
+import cbow  # noqa: E402
 from rnnplay.config import preset  # noqa: E402
 from rnnplay.corpora import load_corpus, split  # noqa: E402
 from rnnplay.runtime.classifier import Classifier  # noqa: E402
 from rnnplay.store import SHIPPED_DIR  # noqa: E402
-
-ROWS: list[tuple[str, str, str]] = []
-
-
-def row(what: str, value: str, note: str = "") -> None:
-    ROWS.append((what, value, note))
-    print(f"  {what:<52} {value:>14}  {note}", flush=True)
-
-
-def best_of(fn, repeats: int) -> float:
-    """Median seconds of ``repeats`` calls after one warm-up call (steady state, caches and allocator warm)."""
-    fn()
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
-
 
 def train(preset_name: str) -> None:
     from rnnplay.training.classifier import train_classifier
@@ -135,14 +117,15 @@ def main() -> None:
     args = parser.parse_args()
     print("rnnplay benchmarks (2 CPU cores, no GPU)")
     startup()
+    cbow.queries(SHIPPED_DIR / "imdb-cbow")
     latency_and_throughput(SHIPPED_DIR / "imdb-bilstm")
     if not args.quick:
+        cbow.against_gensim()
         train("default")
+        cbow.init_embeddings(SHIPPED_DIR / "imdb-cbow")
     if args.tutorial:
         train("tutorial")
-    print("\n| measure | value | note |\n|---|---|---|")
-    for what, value, note in ROWS:
-        print(f"| {what} | {value} | {note} |")
+    print_table()
 
 
 if __name__ == "__main__":

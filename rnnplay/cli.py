@@ -454,15 +454,18 @@ def cbow_eval(
     space = load_vectors(model, models_dir)
     console = Console(highlight=False)
     console.print(Text(f"{vectors_label(space)}, first {min(restrict_vocab, len(space)):,} words"), soft_wrap=True)
-    table = Table("data", "score", "", "used", box=None, pad_edge=False)
+    table = Table("data", "measure", "score", "used / all", "", box=None, pad_edge=False)
+    table.columns[0].no_wrap = True
     for path, rows in pair_sets:
         result = evaluate_pairs(space, rows, restrict_vocab)
-        table.add_row(Text(path.name), f"{result.spearman:.4f}", f"Spearman (Pearson {result.pearson:.4f})", f"{result.used:,} / {result.total:,} pairs")
+        table.add_row(Text(path.name), "Spearman", f"{result.spearman:.4f}", f"{result.used:,} / {result.total:,}",
+                      f"Pearson {result.pearson:.4f}")
     if questions is not None:
         result = evaluate_analogies(space, questions, restrict_vocab)
-        table.add_row(Text(analogies.name), f"{result.accuracy:.4f}", f"accuracy ({result.correct:,} correct)", f"{result.used:,} / {result.total:,} questions")
+        table.add_row(Text(analogies.name), "accuracy", f"{result.accuracy:.4f}", f"{result.used:,} / {result.total:,}",
+                      f"{result.correct:,} correct")
         for name, section in result.sections.items():
-            table.add_row(Text(f"  {name}"), f"{section.accuracy:.4f}", "", f"{section.used:,} / {section.total:,}")
+            table.add_row(Text(f"  {name}"), "", f"{section.accuracy:.4f}", f"{section.used:,} / {section.total:,}", "")
     console.print(table)
 
 

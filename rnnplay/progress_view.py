@@ -22,16 +22,18 @@ class RichProgress:
         self.task = None
 
     def __enter__(self) -> "RichProgress":
-        self.progress.start()
         return self
 
     def __exit__(self, *_: object) -> None:
-        self.progress.stop()
+        if self.progress.live.is_started:
+            self.progress.stop()
 
     def __call__(self, event: Event) -> None:
         if isinstance(event, Phase):
             self.progress.console.print(f"[dim]{event.text}…[/dim]")
         elif isinstance(event, EpochStart):
+            if not self.progress.live.is_started:  # started late, so an early error leaves no blank line
+                self.progress.start()
             if self.task is not None:
                 self.progress.remove_task(self.task)
             self.task = self.progress.add_task(f"epoch {event.epoch}/{event.epochs}", total=event.steps, status="")

@@ -9,6 +9,7 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 TINY_CSV = ROOT / "corpora" / "tiny-sentiment.csv"
 SHIPPED_MODEL = ROOT / "saved" / "imdb-bilstm"
+SHIPPED_VECTORS = ROOT / "saved" / "imdb-cbow"
 
 
 @pytest.fixture(autouse=True)

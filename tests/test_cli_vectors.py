@@ -169,8 +169,8 @@ def test_eval_with_small_files(planted_vectors, tmp_path):
     result = run("cbow", "eval", str(planted_vectors), "--pairs", str(pairs), "--analogies", str(questions))
     assert result.exit_code == 0, result.output
     lines = {line.split()[0]: line.split() for line in result.stdout.splitlines()[1:] if line.strip()}
-    assert lines["pairs.tsv"][1:3] == ["1.0000", "Spearman"] and "4 / 5 pairs" in result.stdout
-    assert lines["questions.txt"][1] == "0.6667" and "3 / 4 questions" in result.stdout
+    assert lines["pairs.tsv"][1:6] == ["Spearman", "1.0000", "4", "/", "5"]
+    assert lines["questions.txt"][1:6] == ["accuracy", "0.6667", "3", "/", "4"]
     assert lines["gender"][1:] == ["1.0000", "2", "/", "3"] and lines["sentiment"][1:] == ["0.0000", "1", "/", "1"]
 
 
@@ -191,8 +191,8 @@ def test_eval_defaults_to_gensims_data_files():
     assert result.exit_code == 0, result.output
     expected = evaluate_pairs(Vectors.load(SHIPPED_MODEL), read_pairs(gensim_data_files() / "simlex999.txt"))
     simlex = next(line.split() for line in result.stdout.splitlines() if line.startswith("simlex999.txt"))
-    assert simlex[1] == f"{expected.spearman:.4f}" and f"{expected.used:,} / 999 pairs" in result.stdout
-    assert "wordsim353.tsv" in result.stdout and "capital-common-countries" in result.stdout and "/ 19,544 questions" in result.stdout
+    assert simlex[1:6] == ["Spearman", f"{expected.spearman:.4f}", f"{expected.used:,}", "/", "999"]
+    assert "wordsim353.tsv" in result.stdout and "capital-common-countries" in result.stdout and "/ 19,544" in result.stdout
 
 
 def test_import_then_query(tmp_path, models_dir):

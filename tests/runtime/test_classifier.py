@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from rnnplay.corpora import load_corpus, split
-from rnnplay.runtime.classifier import Classifier, layer_summary
+from rnnplay.runtime.classifier import layer_summary
 from tests.conftest import SHIPPED_MODEL
 
 

@@ -239,3 +239,15 @@ def test_guess_adds_the_noise_prior_when_counts_are_stored(tmp_path):
         assert p == pytest.approx(expected[PLANTED_WORDS.index(word)], rel=1e-5)
     with pytest.raises(RnnplayError, match="word counts"):
         Vectors(PLANTED_WORDS, arrays["input"], arrays["output"], TextSettings(), "bad", "vectors", counts=counts[:3])
+
+
+def test_shipped_cbow_vectors_answer_like_word_vectors_should():
+    """The shipped imdb-cbow: synonyms are neighbours, the classic analogy works, the blank is guessable."""
+    from tests.conftest import SHIPPED_VECTORS
+
+    vectors = Vectors.load(SHIPPED_VECTORS)
+    assert vectors.source_kind == "vectors" and vectors.output is not None and vectors.noise_log is not None
+    assert {"outstanding", "superb", "exceptional"} <= {w for w, _ in vectors.neighbours("excellent", k=5)}
+    assert vectors.analogy("actor", "man", "woman", k=1)[0][0] == "actress"
+    assert "time" in {w for w, _ in vectors.guess("a complete waste of ___", k=3)}
+    assert vectors.similarity("good", "great") > vectors.similarity("good", "plot")

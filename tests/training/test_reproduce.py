@@ -1,4 +1,4 @@
-"""Slow: retrain the shipped default with its documented command and get the same model back."""
+"""Slow: retrain the shipped defaults with their documented commands and get the same models back."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import json
 import pytest
 
 from rnnplay.config import preset
-from tests.conftest import SHIPPED_MODEL
+from tests.conftest import SHIPPED_MODEL, SHIPPED_VECTORS
 
 pytestmark = [pytest.mark.slow, pytest.mark.tensorflow]
 
@@ -20,3 +20,25 @@ def test_default_preset_reproduces_the_shipped_model(tmp_path):
     assert card["training"]["config"] == shipped["training"]["config"]
     assert card["metrics"]["test"]["accuracy"] == pytest.approx(shipped["metrics"]["test"]["accuracy"], abs=0.005)
     assert card["files"]["vocab.txt"] == shipped["files"]["vocab.txt"]
+
+
+def test_documented_cbow_command_reproduces_the_shipped_vectors(tmp_path):
+    """The README's command, run as a user runs it; the same seed gives the same vectors."""
+    import subprocess
+    import sys
+
+    import numpy as np
+
+    from rnnplay.store import load_model
+
+    command = [sys.executable, "-m", "rnnplay", "cbow", "train", "--corpus", "imdb", "--name", "imdb-cbow", "--float16",
+               "--models-dir", str(tmp_path), "--force"]
+    subprocess.run(command, check=True, capture_output=True)
+    shipped, again = load_model(SHIPPED_VECTORS), load_model(tmp_path / "imdb-cbow")
+    assert again.card["training"]["config"] == shipped.card["training"]["config"]
+    assert again.vocabulary == shipped.vocabulary
+    np.testing.assert_array_equal(again.arrays["counts"], shipped.arrays["counts"])
+    for name in ("input", "output"):
+        # Identical on the machine that made them; another CPU may round differently inside XLA.
+        difference = np.abs(again.arrays[name].astype(np.float32) - shipped.arrays[name].astype(np.float32))
+        assert difference.max() < 0.05, name
