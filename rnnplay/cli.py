@@ -495,4 +495,17 @@ def cbow_import(
 
 
 def main() -> None:
-    app()
+    """Run the app. A usage mistake (unknown option, missing argument, bad value) is one line, exit 2."""
+    try:
+        code = app(standalone_mode=False)
+    except typer.TyperException as error:
+        if type(error).__name__ == "NoArgsIsHelpError":  # a bare ``rnnplay`` or ``rnnplay cbow``: the help
+            error.show()  # type: ignore[attr-defined]
+        else:
+            context = getattr(error, "ctx", None)
+            hint = f" (see: {context.command_path} --help)" if context is not None else ""
+            typer.echo(f"rnnplay: error: {error.format_message()}{hint}", err=True)
+        sys.exit(error.exit_code)
+    except typer.Abort:
+        sys.exit(130)
+    sys.exit(code if isinstance(code, int) else 0)

@@ -41,3 +41,18 @@ def test_train_refuses_to_replace_a_model_before_training(models_dir):
     (models_dir / "taken").mkdir(parents=True)
     result = runner.invoke(app, ["train", "--corpus", "rt", "--name", "taken"])
     assert result.exit_code == 1 and "already exists" in result.output and "--force" in result.output
+
+
+def test_usage_mistakes_are_one_line_with_where_to_look():
+    """Through the real entry point: Typer's boxed usage errors become one line and exit code 2."""
+    import subprocess
+    import sys
+
+    for args, message in ((["analogy", "actor", "man"], "Missing argument 'c'. (see: rnnplay analogy --help)"),
+                          (["nope"], "No such command 'nope'."),
+                          (["classify", "--threshold", "x"], "Invalid value for '--threshold'")):
+        result = subprocess.run([sys.executable, "-m", "rnnplay", *args], capture_output=True, text=True, timeout=60)
+        assert result.returncode == 2, args
+        assert result.stderr.count("\n") == 1 and result.stderr.startswith("rnnplay: error: ") and message in result.stderr
+    help_run = subprocess.run([sys.executable, "-m", "rnnplay", "--help"], capture_output=True, text=True, timeout=60)
+    assert help_run.returncode == 0 and "cbow" in help_run.stdout and "neighbours" in help_run.stdout
