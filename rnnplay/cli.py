@@ -180,22 +180,31 @@ def import_model(
 @app.command()
 @user_errors
 def models(models_dir: Optional[Path] = ModelsDir) -> None:
-    """List saved models: yours and the shipped defaults."""
+    """List saved models: yours and the shipped defaults (marked *)."""
     from rich.console import Console
     from rich.table import Table
 
-    from rnnplay.store import list_models
+    from rnnplay.store import list_models, user_models_dir
 
-    table = Table("name", "source", "kind", "corpus", "architecture", "accuracy", "size", "date", box=None)
-    for entry in list_models(models_dir):
+    table = Table("name", "kind", "corpus", "architecture", "acc.", "size", "date", box=None, pad_edge=False)
+    for column in table.columns:  # at 80 columns only corpus and architecture wrap, over the space left
+        column.no_wrap = column.header not in ("corpus", "architecture")
+        column.overflow = "fold"
+    table.columns[3].ratio, table.columns[3].min_width = 1, 16
+    listed = list_models(models_dir)
+    for entry in listed:
         card = entry.card
+        name = entry.path.name + (" *" if entry.source == "shipped" else "")
         if card is None:
-            table.add_row(entry.path.name, entry.source, "[red]unreadable[/red]", "", "", "", "", "")
+            table.add_row(name, "[red]unreadable[/red]", "", "", "", "", "")
             continue
-        table.add_row(entry.path.name, entry.source, card["kind"], str(card.get("training", {}).get("corpus", "")),
-                      describe_model(card), accuracy(card),
-                      human_size(card.get("size_bytes", 0)), card.get("created", "")[:10])
-    Console().print(table)
+        table.add_row(name, card["kind"], Path(str(card.get("training", {}).get("corpus", ""))).name,
+                      describe_model(card), accuracy(card), human_size(card.get("size_bytes", 0)), card.get("created", "")[:10])
+    console = Console()
+    console.print(table)
+    if any(entry.source == "shipped" for entry in listed):
+        console.print("[dim]* shipped with rnnplay (read-only); yours are in "
+                      f"{user_models_dir(models_dir)}[/dim]", soft_wrap=True)
 
 
 def accuracy(card: dict) -> str:
@@ -383,7 +392,7 @@ def cbow_train(
     training = card["training"]
     console.print(f"saved [bold]{path}[/bold]: {card['architecture']['vocab_size']:,} words × {config.dimension}, "
                   f"{training['raw_tokens']:,} tokens × {config.epochs} epochs in {training['seconds']:.0f}s "
-                  f"({training['windows_per_second'] / 1000:,.0f}k words/s), final loss {card['metrics']['loss']:.3f}")
+                  f"({training['windows_per_second'] / 1000:,.0f}k words/s after subsampling), final loss {card['metrics']['loss']:.3f}")
 
 
 @cbow_app.command("export")
