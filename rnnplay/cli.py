@@ -186,11 +186,11 @@ def models(models_dir: Optional[Path] = ModelsDir) -> None:
 
     from rnnplay.store import list_models, user_models_dir
 
-    table = Table("name", "kind", "corpus", "architecture", "acc.", "size", "date", box=None, pad_edge=False)
+    table = Table("name", "kind", "corpus", "architecture", "acc.", "size", "date", box=None, pad_edge=False, collapse_padding=True)
     for column in table.columns:  # at 80 columns only corpus and architecture wrap, over the space left
         column.no_wrap = column.header not in ("corpus", "architecture")
         column.overflow = "fold"
-    table.columns[3].ratio, table.columns[3].min_width, table.columns[6].min_width = 1, 16, 10
+    table.columns[3].min_width = 16
     listed = list_models(models_dir)
     for entry in listed:
         card = entry.card
