@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+
+import pytest
 from typer.testing import CliRunner
 
 from rnnplay.cli import app
@@ -56,3 +59,16 @@ def test_usage_mistakes_are_one_line_with_where_to_look():
         assert result.stderr.count("\n") == 1 and result.stderr.startswith("rnnplay: error: ") and message in result.stderr
     help_run = subprocess.run([sys.executable, "-m", "rnnplay", "--help"], capture_output=True, text=True, timeout=60)
     assert help_run.returncode == 0 and "cbow" in help_run.stdout and "neighbours" in help_run.stdout
+
+
+@pytest.mark.tensorflow
+def test_train_from_word_vectors_takes_their_dimension(models_dir, planted_vectors):
+    from tests.conftest import TINY_CSV
+
+    result = runner.invoke(app, ["train", "--corpus", str(TINY_CSV), "--init-embeddings", str(planted_vectors), "--units", "4",
+                                 "--dense-units", "4", "--max-length", "10", "--epochs", "1", "--name", "from-planted"])
+    assert result.exit_code == 0, result.output
+    card = json.loads((models_dir / "from-planted" / "card.json").read_text())
+    assert card["architecture"]["embedding_dim"] == 8 and card["training"]["init_embeddings"]["vectors"] == "planted"
+    missing = runner.invoke(app, ["train", "--corpus", str(TINY_CSV), "--init-embeddings", "no-such-vectors"])
+    assert missing.exit_code == 1 and "no model named 'no-such-vectors'" in missing.output

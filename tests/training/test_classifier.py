@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from rnnplay.config import ClassifierConfig, preset
-from rnnplay.errors import Cancelled, UsageError
+from rnnplay.errors import Cancelled, RnnplayError, UsageError
 from rnnplay.runtime.classifier import Classifier
 from rnnplay.store import load_model
 from tests.conftest import TINY_CSV
@@ -79,3 +79,32 @@ def test_presets_and_flag_checks():
         preset("default").with_overrides(cell="transformer")
     with pytest.raises(UsageError, match="unknown preset"):
         preset("fast")
+
+
+def test_initial_embedding_takes_each_known_words_vector_scaled(planted_vectors, tmp_path):
+    from rnnplay.training.classifier import INIT_STD, initial_embedding
+    from tests.conftest import PLANTED_WORDS, planted_arrays
+
+    vocabulary = ["", "[UNK]", "film", "zzz", "good", "nothing", "unheard"]
+    config = ClassifierConfig(embedding_dim=8, init_embeddings=str(planted_vectors))
+    matrix, note = initial_embedding(config, vocabulary, tmp_path)
+    vectors = planted_arrays()["input"]
+    known = [PLANTED_WORDS.index(w) for w in ("film", "good", "nothing")]
+    scale = INIT_STD / vectors[known].std()
+    for row, word in ((2, "film"), (4, "good"), (5, "nothing")):
+        np.testing.assert_allclose(matrix[row], vectors[PLANTED_WORDS.index(word)] * scale, rtol=1e-6)
+    assert not matrix[0].any()  # padding
+    assert np.abs(matrix[[1, 3, 6]]).max() <= 0.05 and matrix[[1, 3, 6]].any()  # Keras' uniform start
+    assert note == {"vectors": "planted", "coverage": 0.6}
+    with pytest.raises(RnnplayError, match="8-d vectors but the embedding is 16-d"):
+        initial_embedding(ClassifierConfig(embedding_dim=16, init_embeddings=str(planted_vectors)), vocabulary, tmp_path)
+
+
+def test_training_from_word_vectors_records_them(planted_vectors, tmp_path):
+    from rnnplay.training.classifier import train_classifier
+
+    config = ClassifierConfig(**{**TINY.to_dict(), "epochs": 2, "init_embeddings": str(planted_vectors)})
+    card = json.loads((train_classifier(config, str(TINY_CSV), tmp_path / "from-vectors") / "card.json").read_text())
+    assert card["training"]["config"]["init_embeddings"] == str(planted_vectors)
+    assert card["training"]["init_embeddings"]["vectors"] == "planted"
+    assert 0 < card["training"]["init_embeddings"]["coverage"] < 1
