@@ -1,6 +1,6 @@
 """Word vectors: our CBOW against gensim's on the same tokens and settings, and what the vectors are for.
 
-    python benchmarks/cbow.py            # queries, ours vs gensim, float16, classifier from CBOW (~5 min)
+    python benchmarks/cbow.py            # queries, ours vs gensim, float16, classifier from CBOW (~4 min)
     python benchmarks/cbow.py --quick    # query latency on the shipped vectors only
 
 Needs the ``benchmark`` extra (gensim): ``pip install -e '.[benchmark]'``. Both trainers get the
@@ -41,7 +41,7 @@ def queries(path: Path) -> None:
     row("neighbours (top 10 of 30k words, cosine)", f"{best_of(lambda: vectors.neighbours('excellent'), 200) * 1e3:.3f} ms")
     row("analogy actor − man + woman", f"{best_of(lambda: vectors.analogy('actor', 'man', 'woman'), 200) * 1e3:.3f} ms",
         vectors.analogy("actor", "man", "woman", k=1)[0][0])
-    guess = "the acting was ___ and the plot made no sense"
+    guess = "a complete waste of ___"
     row("guess the blank (softmax over 30k words)", f"{best_of(lambda: vectors.guess(guess), 200) * 1e3:.3f} ms",
         ", ".join(word for word, _ in vectors.guess(guess, k=3)))
 
