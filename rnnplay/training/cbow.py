@@ -49,7 +49,7 @@ STEPS_PER_CALL = 128  # 32,768 windows per call and worker at the default batch
 
 
 @dataclass(frozen=True)
-class Corpus:
+class TokenIds:
     """The training text as ids: one flat array, and which text each token came from."""
 
     words: list[str]  # most frequent first, ties alphabetical
@@ -59,7 +59,7 @@ class Corpus:
     raw_tokens: int  # before dropping rare words
 
 
-def prepare(token_lists: Iterable[Sequence[str]], min_count: int, max_vocab: int | None = None) -> Corpus:
+def prepare(token_lists: Iterable[Sequence[str]], min_count: int, max_vocab: int | None = None) -> TokenIds:
     """Count, keep words seen ``min_count`` times (the ``max_vocab`` most frequent), and map to ids.
 
     Rare words are removed from the text before windows are made, as word2vec does, so the words
@@ -79,7 +79,7 @@ def prepare(token_lists: Iterable[Sequence[str]], min_count: int, max_vocab: int
     ids = np.fromiter((get(t, -1) for tokens in token_lists for t in tokens), dtype=np.int32, count=int(lengths.sum()))
     texts = np.repeat(np.arange(len(token_lists), dtype=np.int32), lengths)
     known = ids >= 0
-    return Corpus([w for w, _ in ranked], np.array([n for _, n in ranked], dtype=np.int64), ids[known], texts[known],
+    return TokenIds([w for w, _ in ranked], np.array([n for _, n in ranked], dtype=np.int64), ids[known], texts[known],
                   int(lengths.sum()))
 
 
@@ -115,8 +115,8 @@ def random_bits(tf: Any, counter: Any, key: Any) -> Any:
 
 
 @dataclass(frozen=True)
-class Vectors:
-    """What training produces: one input and one output vector per word."""
+class Trained:
+    """What training produces: one input and one output vector per word (``runtime.vectors`` queries them)."""
 
     words: list[str]
     counts: np.ndarray
@@ -211,33 +211,33 @@ def train_vectors(
     *,
     listener: Listener = ignore,
     should_stop: Callable[[], bool] = lambda: False,
-) -> Vectors:
+) -> Trained:
     """Train CBOW vectors on tokenized texts; ``should_stop`` is polled after every compiled call."""
     config.check()
     listener(Phase("counting words"))
-    corpus = prepare(token_lists, config.min_count, config.max_vocab)
+    text = prepare(token_lists, config.min_count, config.max_vocab)
     listener(Phase("starting TensorFlow"))
     tf, _ = tensorflow_modules()
     rng = np.random.default_rng(config.seed)
-    vocab_size, workers, batch = len(corpus.words), config.workers, config.batch_size
-    keep = keep_probabilities(corpus.counts, config.sample)
-    compiled = _Compiled(tf, config, vocab_size, noise_table(corpus.counts), batch)
+    vocab_size, workers, batch = len(text.words), config.workers, config.batch_size
+    keep = keep_probabilities(text.counts, config.sample)
+    compiled = _Compiled(tf, config, vocab_size, noise_table(text.counts), batch)
     per_call = STEPS_PER_CALL * batch
-    expected = float(keep[corpus.ids].sum()) * config.epochs  # windows over the run, for the learning rate
+    expected = float(keep[text.ids].sum()) * config.epochs  # windows over the run, for the learning rate
+    lr_step = (config.alpha - config.min_alpha) * batch * workers / expected  # per step of every worker
     done_windows, started = 0.0, time.perf_counter()
     history = []
     with ThreadPoolExecutor(max_workers=workers) as pool:
         for epoch in range(1, config.epochs + 1):
             epoch_started, epoch_loss, epoch_windows = time.perf_counter(), 0.0, 0.0
-            kept = rng.random(len(corpus.ids)) < keep[corpus.ids]
+            kept = rng.random(len(text.ids)) < keep[text.ids]
             length = int(kept.sum())
-            stream, docs, share = _layout(corpus.ids[kept], corpus.texts[kept], config.window, workers, per_call)
+            stream, docs, share = _layout(text.ids[kept], text.texts[kept], config.window, workers, per_call)
             calls = -(-share // per_call)
             key = np.int32(np.random.default_rng([config.seed, epoch]).integers(-(2**31), 2**31))
             listener(EpochStart(epoch, config.epochs, calls))
             for call in range(calls):
                 lr = config.alpha - (config.alpha - config.min_alpha) * min(done_windows / expected, 1.0)
-                lr_step = (config.alpha - config.min_alpha) * batch * workers / expected
                 jobs, centres = [], 0
                 for k, (w_in, w_out) in enumerate(compiled.copies):
                     first = k * share + call * per_call  # in the padded stream, ``window`` before the first centre
@@ -245,7 +245,7 @@ def train_vectors(
                     centres += max(0, min(end, per_call))
                     piece = slice(first, first + per_call + 2 * config.window)
                     jobs.append(pool.submit(compiled.chunk, w_in, w_out, stream[piece], docs[piece], np.int32(end),
-                                            np.float32(max(lr, config.min_alpha)), np.float32(lr_step), np.int32(first), key))
+                                            np.float32(lr), np.float32(lr_step), np.int32(first), key))
                 for job in jobs:
                     loss, windows = job.result()
                     epoch_loss += float(loss)
@@ -265,9 +265,9 @@ def train_vectors(
     seconds = time.perf_counter() - started
     w_in, w_out = compiled.result()
     windows = sum(h["windows"] for h in history)
-    stats = {"seconds": round(seconds, 1), "raw_tokens": corpus.raw_tokens, "tokens": int(len(corpus.ids)),
+    stats = {"seconds": round(seconds, 1), "raw_tokens": text.raw_tokens, "tokens": int(len(text.ids)),
              "windows": windows, "windows_per_second": round(windows / seconds), "history": history}
-    return Vectors(corpus.words, corpus.counts, w_in, w_out, stats)
+    return Trained(text.words, text.counts, w_in, w_out, stats)
 
 
 def _layout(ids: np.ndarray, texts: np.ndarray, window: int, workers: int, per_call: int) -> tuple[np.ndarray, np.ndarray, int]:
