@@ -25,7 +25,7 @@ from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Iterator, NamedTuple
+from typing import Any, BinaryIO, Iterator, NamedTuple
 
 import numpy as np
 
@@ -99,9 +99,7 @@ def atomic_model_dir(target: Path, overwrite: bool = False) -> Iterator[Path]:
     ensure_free(target, overwrite)
     target.parent.mkdir(parents=True, exist_ok=True)
     scratch = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".partial", dir=target.parent))
-    umask = os.umask(0)
-    os.umask(umask)
-    scratch.chmod(0o777 & ~umask)  # mkdtemp makes it private; a model folder is an ordinary folder
+    _as_ordinary(scratch, 0o777)
     try:
         yield scratch
         if target.exists():
@@ -126,6 +124,32 @@ def new_card(kind: str, name: str, architecture: dict[str, Any], settings: TextS
         "text": asdict(settings),
         **fields,
     }
+
+
+def _as_ordinary(path: Path, mode: int) -> None:
+    """mkdtemp/mkstemp make private entries; what we publish gets the permissions the umask gives."""
+    umask = os.umask(0)
+    os.umask(umask)
+    path.chmod(mode & ~umask)
+
+
+@contextmanager
+def atomic_file(path: Path) -> Iterator[BinaryIO]:
+    """A binary file that appears at ``path`` only once it is completely written (exports)."""
+    path = Path(path)
+    if path.is_dir():
+        raise RnnplayError(f"{path} is a folder, not a file name")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".partial", dir=path.parent)
+    scratch = Path(name)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            yield f
+        _as_ordinary(scratch, 0o666)
+        os.replace(scratch, path)
+    except BaseException:
+        scratch.unlink()
+        raise
 
 
 def write_model(folder: Path, card: dict[str, Any], arrays: dict[str, np.ndarray], vocabulary: list[str]) -> None:

@@ -11,21 +11,20 @@ Words cannot hold ASCII whitespace in either format. The Embedding Projector
 (projector.tensorflow.org, "Load") takes ``vectors.tsv`` (one row of tab-separated values per word, no
 header) and ``metadata.tsv`` (one word a line; a single column has no header row).
 
-Every file is written to a temporary file beside its target and renamed into place, so an interrupted
-export never leaves a half-written file under the real name.
+Every file is written through ``store.atomic_file`` (a temporary file beside its target, renamed into
+place), so an interrupted export never leaves a half-written file under the real name.
 """
 
 from __future__ import annotations
 
 import os
-import tempfile
-from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO, Iterator
 
 import numpy as np
 
 from rnnplay.errors import RnnplayError
+from rnnplay.store import atomic_file, atomic_model_dir, ensure_free, new_card, sha256, write_model
 from rnnplay.text import TextSettings
 
 if TYPE_CHECKING:
@@ -34,26 +33,6 @@ if TYPE_CHECKING:
 ASCII_WHITESPACE = " \t\n\r\x0b\x0c"
 MAX_WORD_BYTES = 10_000  # a binary record whose word runs longer is not a word2vec record
 CHUNK_ROWS = 2_000
-
-
-@contextmanager
-def atomic_file(path: Path) -> Iterator[BinaryIO]:
-    """A binary file that appears at ``path`` only once it is completely written."""
-    path = Path(path)
-    if path.is_dir():
-        raise RnnplayError(f"{path} is a folder, not a file name")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, scratch = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".partial", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            yield f
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(scratch, 0o666 & ~umask)  # mkstemp makes it private; an export is an ordinary file
-        os.replace(scratch, path)
-    except BaseException:
-        os.unlink(scratch)
-        raise
 
 
 def _checked_words(words: list[str]) -> None:
@@ -267,8 +246,6 @@ def import_word2vec(path: Path, target: Path, overwrite: bool = False, settings:
     the card's ``import`` entry counts them and says which words the text settings cannot reach
     (``Paris`` under lowercasing: it still shows up as a neighbour, but a query finds ``paris``).
     """
-    from rnnplay.store import atomic_model_dir, ensure_free, new_card, sha256, write_model
-
     path, target = Path(path), Path(target)
     ensure_free(target, overwrite)
     words, matrix, binary = read_word2vec_file(path)

@@ -98,3 +98,24 @@ def test_unusable_names(name):
 
     with pytest.raises(RnnplayError, match="not a usable model name"):
         check_name(name)
+
+
+def test_atomic_file_appears_whole_or_not_at_all(tmp_path):
+    import os
+
+    from rnnplay.store import atomic_file
+
+    with pytest.raises(KeyboardInterrupt):
+        with atomic_file(tmp_path / "out.txt") as f:
+            f.write(b"half")
+            raise KeyboardInterrupt
+    assert list(tmp_path.iterdir()) == []
+    with atomic_file(tmp_path / "out.txt") as f:
+        f.write(b"whole")
+    assert [p.name for p in tmp_path.iterdir()] == ["out.txt"] and (tmp_path / "out.txt").read_bytes() == b"whole"
+    umask = os.umask(0)
+    os.umask(umask)
+    assert (tmp_path / "out.txt").stat().st_mode & 0o777 == 0o666 & ~umask  # not mkstemp's private 0o600
+    with pytest.raises(RnnplayError, match="is a folder"):
+        with atomic_file(tmp_path):
+            pass
