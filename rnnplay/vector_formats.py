@@ -213,7 +213,7 @@ def _read_binary(path: Path, f: BinaryIO, count: int, dimension: int) -> tuple[l
     return words, matrix
 
 
-def read_word2vec_file(path: Path) -> tuple[list[str], np.ndarray, bool]:
+def read_word2vec(path: Path) -> tuple[list[str], np.ndarray, bool]:
     """``(words, float32 matrix, binary?)`` from a word2vec file, text or binary (detected)."""
     path = Path(path)
     if not path.is_file():
@@ -233,12 +233,6 @@ def read_word2vec_file(path: Path) -> tuple[list[str], np.ndarray, bool]:
     return words, matrix, binary
 
 
-def read_word2vec(path: Path) -> tuple[list[str], np.ndarray]:
-    """``(words, float32 matrix)`` from a word2vec file; text or binary is detected."""
-    words, matrix, _ = read_word2vec_file(path)
-    return words, matrix
-
-
 def import_word2vec(path: Path, target: Path, overwrite: bool = False, settings: TextSettings = TextSettings()) -> Path:
     """Save a word2vec file as a ``vectors`` model (``method: imported``; no output rows, so no guessing).
 
@@ -248,7 +242,7 @@ def import_word2vec(path: Path, target: Path, overwrite: bool = False, settings:
     """
     path, target = Path(path), Path(target)
     ensure_free(target, overwrite)
-    words, matrix, binary = read_word2vec_file(path)
+    words, matrix, binary = read_word2vec(path)
     keep, seen, blank, repeated = [], set(), [], []
     for index, word in enumerate(words):
         if not word or any(c in ASCII_WHITESPACE for c in word):

@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 
 from rnnplay.cli import app
 from rnnplay.runtime.vectors import Vectors
-from rnnplay.vector_formats import read_word2vec, read_word2vec_file, write_word2vec
+from rnnplay.vector_formats import read_word2vec, write_word2vec
 from tests.conftest import ROOT, SHIPPED_MODEL
 
 runner = CliRunner()
@@ -137,7 +137,7 @@ def test_export_word2vec(planted_vectors, tmp_path, fmt, binary):
     out = tmp_path / "out" / "planted.vec"
     result = run("cbow", "export", str(planted_vectors), str(out), "--format", fmt)
     assert result.exit_code == 0 and f"16 words × 8 ({fmt})" in result.stderr
-    words, matrix, detected = read_word2vec_file(out)
+    words, matrix, detected = read_word2vec(out)
     planted = Vectors.load(planted_vectors)
     assert words == planted.index_to_key and detected == binary
     np.testing.assert_array_equal(matrix, planted.vectors)
@@ -157,7 +157,7 @@ def test_export_projector_and_bad_format(planted_vectors, tmp_path):
 def test_export_the_classifier_embedding(tmp_path):
     result = run("cbow", "export", "imdb-bilstm", str(tmp_path / "emb.bin"), "-f", "word2vec-binary")
     assert result.exit_code == 0
-    words, matrix = read_word2vec(tmp_path / "emb.bin")
+    words, matrix, _ = read_word2vec(tmp_path / "emb.bin")
     assert len(words) == 9998 and matrix.shape == (9998, 64)
 
 

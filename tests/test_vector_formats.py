@@ -11,7 +11,7 @@ from rnnplay.errors import RnnplayError
 from rnnplay.runtime.vectors import Vectors
 from rnnplay.store import load_model
 from rnnplay.text import TextSettings
-from rnnplay.vector_formats import import_word2vec, read_word2vec, read_word2vec_file, write_projector, write_word2vec
+from rnnplay.vector_formats import import_word2vec, read_word2vec, write_projector, write_word2vec
 
 WORDS = ["the", "café", "naïve", "日本", "don’t", "x"]
 
@@ -47,7 +47,7 @@ def test_binary_layout_is_word2vec_c(tmp_path):
 @pytest.mark.parametrize("binary", [False, True])
 def test_round_trip_is_exact(tmp_path, small, binary):
     path = write_word2vec(small, tmp_path / "v", binary=binary)
-    words, matrix, detected = read_word2vec_file(path)
+    words, matrix, detected = read_word2vec(path)
     assert words == WORDS and detected == binary and matrix.dtype == np.float32
     np.testing.assert_array_equal(matrix, small.vectors)  # 9 significant digits give back the float32
 
@@ -55,7 +55,7 @@ def test_round_trip_is_exact(tmp_path, small, binary):
 def test_round_trip_of_the_planted_model(tmp_path, planted_vectors):
     planted = Vectors.load(planted_vectors)
     for binary in (False, True):
-        words, matrix = read_word2vec(write_word2vec(planted, tmp_path / f"p{binary}", binary=binary))
+        words, matrix, _ = read_word2vec(write_word2vec(planted, tmp_path / f"p{binary}", binary=binary))
         assert words == planted.index_to_key
         np.testing.assert_array_equal(matrix, planted.vectors)
 
@@ -69,7 +69,7 @@ def test_gensim_reads_our_files_and_we_read_gensims(tmp_path, small):
         np.testing.assert_array_equal(loaded.vectors, small.vectors)
         theirs = tmp_path / f"theirs{binary}"
         loaded.save_word2vec_format(str(theirs), binary=binary)  # gensim's binary has no newline per record
-        words, matrix, detected = read_word2vec_file(theirs)
+        words, matrix, detected = read_word2vec(theirs)
         assert words == WORDS and detected == binary
         np.testing.assert_allclose(matrix, small.vectors, rtol=1e-6)
 
@@ -133,7 +133,7 @@ def test_missing_file(tmp_path):
 
 def test_text_detection_takes_windows_line_ends_and_blank_lines(tmp_path):
     (tmp_path / "v.txt").write_bytes(b"2 2\r\na 1 2\r\n\r\nb 3 4 \r\n")
-    words, matrix, binary = read_word2vec_file(tmp_path / "v.txt")
+    words, matrix, binary = read_word2vec(tmp_path / "v.txt")
     assert words == ["a", "b"] and not binary and matrix.tolist() == [[1, 2], [3, 4]]
 
 
