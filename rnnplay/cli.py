@@ -53,6 +53,25 @@ def user_errors(command: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
+def run_training(job: Callable[[Any], Path]) -> tuple[Path, dict, Any]:
+    """Run ``job(listener)`` with a Rich progress display on stderr; Ctrl-C cancels and nothing is saved.
+
+    Returns the saved model's path, its card and the console, for the command's closing line.
+    """
+    from rich.console import Console
+
+    from rnnplay.progress_view import RichProgress
+    from rnnplay.store import read_card
+
+    console = Console(stderr=True)
+    try:
+        with RichProgress(console) as progress:
+            path = job(progress)
+    except KeyboardInterrupt:
+        raise Cancelled("training cancelled; nothing was saved") from None
+    return path, read_card(path), console
+
+
 def load_classifier(model: str, models_dir: Optional[Path]) -> Any:
     from rnnplay.runtime.classifier import Classifier
     from rnnplay.store import resolve
@@ -127,15 +146,12 @@ def train(
     models_dir: Optional[Path] = ModelsDir,
 ) -> None:
     """Train a sentiment classifier (TensorFlow) and save it; Ctrl-C stops and saves nothing."""
-    from rich.console import Console
-
     from rnnplay.config import preset as preset_config
-    from rnnplay.progress_view import RichProgress
+    from rnnplay.runtime.vectors import vector_size
     from rnnplay.store import check_name, read_card, resolve, user_models_dir
 
     if init_embeddings and embedding_dim is None:
-        card = read_card(resolve(init_embeddings, models_dir))
-        embedding_dim = card["architecture"].get("dimension", card["architecture"].get("embedding_dim"))
+        embedding_dim = vector_size(read_card(resolve(init_embeddings, models_dir)))
     config = preset_config(preset).with_overrides(
         cell=cell, bidirectional=bidirectional, layers=layers, units=units, embedding_dim=embedding_dim,
         vocab_size=vocab_size, max_length=max_length, truncate=truncate, dense_units=dense_units, dropout=dropout,
@@ -143,17 +159,10 @@ def train(
         strip_markup=strip_markup, seed=seed, init_embeddings=init_embeddings,
     )
     target = user_models_dir(models_dir) / check_name(name or f"{Path(corpus).stem}-{preset}")
-    console = Console(stderr=True)
     from rnnplay.training.classifier import train_classifier
 
-    try:
-        with RichProgress(console) as progress:
-            path = train_classifier(config, corpus, target, text_column=text_column, label_column=label_column,
-                                    overwrite=force, listener=progress)
-    except KeyboardInterrupt:
-        raise Cancelled("training cancelled; nothing was saved") from None
-
-    card = read_card(path)
+    path, card, console = run_training(lambda listener: train_classifier(
+        config, corpus, target, text_column=text_column, label_column=label_column, overwrite=force, listener=listener))
     test = card["metrics"]["test"]
     console.print(f"saved [bold]{path}[/bold]: held-out accuracy {test['accuracy']:.4f} on {test['n']:,} texts, "
                   f"trained in {card['training']['seconds']:.0f}s (best epoch {card['training']['best_epoch']})")
@@ -368,11 +377,8 @@ def cbow_train(
     models_dir: Optional[Path] = ModelsDir,
 ) -> None:
     """Train CBOW word vectors (word2vec's algorithm, TensorFlow) and save them; Ctrl-C saves nothing."""
-    from rich.console import Console
-
     from rnnplay.config import CbowConfig
-    from rnnplay.progress_view import RichProgress
-    from rnnplay.store import check_name, read_card, user_models_dir
+    from rnnplay.store import check_name, user_models_dir
 
     config = CbowConfig().with_overrides(
         dimension=dimension, window=window, min_count=min_count, sample=sample, negative=negative, epochs=epochs,
@@ -380,15 +386,10 @@ def cbow_train(
         strip_markup=strip_markup, seed=seed,
     )
     target = user_models_dir(models_dir) / check_name(name or f"{Path(corpus).stem}-cbow")
-    console = Console(stderr=True)
     from rnnplay.training.cbow import train_cbow
 
-    try:
-        with RichProgress(console) as progress:
-            path = train_cbow(config, corpus, target, text_column=text_column, half=float16, overwrite=force, listener=progress)
-    except KeyboardInterrupt:
-        raise Cancelled("training cancelled; nothing was saved") from None
-    card = read_card(path)
+    path, card, console = run_training(lambda listener: train_cbow(
+        config, corpus, target, text_column=text_column, half=float16, overwrite=force, listener=listener))
     training = card["training"]
     console.print(f"saved [bold]{path}[/bold]: {card['architecture']['vocab_size']:,} words × {config.dimension}, "
                   f"{training['raw_tokens']:,} tokens × {config.epochs} epochs in {training['seconds']:.0f}s "

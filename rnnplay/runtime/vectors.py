@@ -48,6 +48,15 @@ def describe_vectors(architecture: dict[str, Any]) -> str:
     return f"{method} {architecture.get('dimension', '?')}-d{window}, vocab {architecture.get('vocab_size', 0):,}"
 
 
+def vector_size(card: dict[str, Any]) -> int:
+    """How long a model's word vectors are, from its card: CBOW's dimension or a classifier's embedding."""
+    architecture = card.get("architecture", {})
+    size = architecture.get("dimension" if card.get("kind") == "vectors" else "embedding_dim")
+    if not isinstance(size, int):
+        raise RnnplayError(f"the card of {card.get('name', 'this model')} does not say how long its word vectors are")
+    return size
+
+
 def unit_rows(matrix: np.ndarray) -> np.ndarray:
     """Rows scaled to length 1 (float32); a zero row stays zero instead of becoming NaN."""
     matrix = np.asarray(matrix, dtype=np.float32)

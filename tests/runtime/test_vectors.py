@@ -251,3 +251,13 @@ def test_shipped_cbow_vectors_answer_like_word_vectors_should():
     assert vectors.analogy("actor", "man", "woman", k=1)[0][0] == "actress"
     assert "time" in {w for w, _ in vectors.guess("a complete waste of ___", k=3)}
     assert vectors.similarity("good", "great") > vectors.similarity("good", "plot")
+
+
+def test_vector_size_reads_either_kind_of_card():
+    from rnnplay.runtime.vectors import vector_size
+    from rnnplay.store import read_card
+    from tests.conftest import SHIPPED_VECTORS
+
+    assert vector_size(read_card(SHIPPED_VECTORS)) == 100 and vector_size(read_card(SHIPPED_MODEL)) == 64
+    with pytest.raises(RnnplayError, match="does not say how long"):
+        vector_size({"kind": "vectors", "name": "odd", "architecture": {}})
