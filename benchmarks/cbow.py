@@ -30,7 +30,7 @@ from rnnplay.corpora import load_texts  # noqa: E402
 from rnnplay.runtime.vectors import Vectors  # noqa: E402
 from rnnplay.store import SHIPPED_DIR  # noqa: E402
 from rnnplay.text import TextSettings  # noqa: E402
-from rnnplay.vector_eval import evaluate_analogies, evaluate_pairs, read_analogies, read_pairs  # noqa: E402
+from rnnplay.vector_eval import evaluate_analogies, evaluate_pairs, read_analogies, read_pairs, reference_data  # noqa: E402
 
 PROBES = ("good bad excellent awful boring funny actor actress director movie plot script ending music "
           "horror comedy love beautiful terrible character").split()
@@ -47,18 +47,13 @@ def queries(path: Path) -> None:
         ", ".join(word for word, _ in vectors.guess(guess, k=3)))
 
 
-def data_files() -> dict[str, Path]:
-    from gensim.test.utils import datapath
-
-    return {name: Path(datapath(name)) for name in ("wordsim353.tsv", "simlex999.txt", "questions-words.txt")}
-
-
 def scores(vectors: Vectors) -> dict[str, float]:
-    files = data_files()
+    folder = reference_data()
+    assert folder is not None, "install the benchmark extra (gensim): pip install -e '.[benchmark]'"
     return {
-        "wordsim": evaluate_pairs(vectors, read_pairs(files["wordsim353.tsv"])).spearman,
-        "simlex": evaluate_pairs(vectors, read_pairs(files["simlex999.txt"])).spearman,
-        "analogy": evaluate_analogies(vectors, read_analogies(files["questions-words.txt"])).accuracy,
+        "wordsim": evaluate_pairs(vectors, read_pairs(folder / "wordsim353.tsv")).spearman,
+        "simlex": evaluate_pairs(vectors, read_pairs(folder / "simlex999.txt")).spearman,
+        "analogy": evaluate_analogies(vectors, read_analogies(folder / "questions-words.txt")).accuracy,
     }
 
 
@@ -89,42 +84,38 @@ def against_gensim() -> None:
         tensorflow_modules()
         row("import TensorFlow (ours only; not in the wall times)", f"{time.perf_counter() - start:.1f} s")
 
-    def as_vectors(words: list[str], matrix: np.ndarray, name: str) -> Vectors:
-        return Vectors(list(words), matrix, None, settings, name, "vectors", config.window)
+    def as_vectors(words: list[str], matrix: np.ndarray) -> Vectors:
+        return Vectors(list(words), matrix, None, settings, "benchmark", "vectors", config.window)
 
-    runs: dict[str, tuple[float, Vectors]] = {}
+    runs: dict[tuple[str, int, int], tuple[float, Vectors]] = {}  # (trainer, workers, seed) → (seconds, vectors)
+    trained = {}
     for workers, seed in ((2, 0), (1, 0), (2, 1)):
         start = time.perf_counter()
         model = Word2Vec(tokens, vector_size=config.dimension, window=config.window, min_count=config.min_count,
                          sample=config.sample, negative=config.negative, epochs=config.epochs, alpha=config.alpha,
                          min_alpha=config.min_alpha, sg=0, cbow_mean=1, hs=0, workers=workers, seed=seed)
-        seconds = time.perf_counter() - start
-        runs[f"gensim {gensim.__version__}, {workers} worker{'s' * (workers > 1)}, seed {seed}"] = (
-            seconds, as_vectors(model.wv.index_to_key, model.wv.vectors, f"gensim-{workers}-{seed}"))
+        runs["gensim", workers, seed] = (time.perf_counter() - start, as_vectors(model.wv.index_to_key, model.wv.vectors))
     for workers, seed in ((2, 0), (1, 0), (2, 1)):
         start = time.perf_counter()
-        trained = train_vectors(tokens, replace(config, workers=workers, seed=seed))
-        seconds = time.perf_counter() - start
-        runs[f"rnnplay, {workers} worker{'s' * (workers > 1)}, seed {seed}"] = (
-            seconds, as_vectors(trained.words, trained.input, f"ours-{workers}-{seed}"))
-        if workers == 2 and seed == 0:
-            ours32 = trained
+        trained[workers, seed] = train_vectors(tokens, replace(config, workers=workers, seed=seed))
+        runs["rnnplay", workers, seed] = (time.perf_counter() - start, as_vectors(trained[workers, seed].words, trained[workers, seed].input))
 
-    gensim_best = runs[next(k for k in runs if k.startswith("gensim") and "2 workers, seed 0" in k)]
-    reference = neighbour_sets(gensim_best[1])
-    for name, (seconds, vectors) in runs.items():
+    baseline_seconds, baseline = runs["gensim", 2, 0]
+    reference = neighbour_sets(baseline)
+    for (trainer, workers, seed), (seconds, vectors) in runs.items():
+        name = f"{trainer}{f' {gensim.__version__}' if trainer == 'gensim' else ''}, {workers} worker{'s' * (workers > 1)}, seed {seed}"
         s = scores(vectors)
-        ratio = seconds / gensim_best[0]
         row(f"{name}: wall time", f"{seconds:.1f} s", f"{raw * config.epochs / seconds / 1e6:.2f} M words/s, "
-            f"{ratio:.2f}× gensim 2 workers")
+            f"{seconds / baseline_seconds:.2f}× gensim 2 workers")
         row(f"{name}: WordSim-353 / SimLex-999 ρ, analogy",
             f"{s['wordsim']:.3f} / {s['simlex']:.3f}, {s['analogy']:.4f}",
             f"top-10 neighbour overlap with gensim seed 0: {overlap(neighbour_sets(vectors), reference):.2f}")
 
-    half = Vectors(ours32.words, ours32.input.astype(np.float16), ours32.output.astype(np.float16), settings, "half", "vectors")
-    full, halved = scores(runs[next(k for k in runs if k.startswith("rnnplay, 2 workers, seed 0"))][1]), scores(half)
+    ours = trained[2, 0]
+    half = Vectors(ours.words, ours.input.astype(np.float16), ours.output.astype(np.float16), settings, "half", "vectors")
+    full, halved = scores(runs["rnnplay", 2, 0][1]), scores(half)
     row("float16 storage: largest change in any score", f"{max(abs(full[k] - halved[k]) for k in full):.1e}",
-        f"top-10 overlap float16 vs float32 {overlap(neighbour_sets(half), neighbour_sets(as_vectors(ours32.words, ours32.input, 'f32'))):.3f}")
+        f"top-10 overlap float16 vs float32 {overlap(neighbour_sets(half), neighbour_sets(runs['rnnplay', 2, 0][1])):.3f}")
 
 
 def init_embeddings(vectors: Path) -> None:

@@ -421,17 +421,6 @@ def cbow_export(
     typer.echo(f"wrote {written}: {len(space):,} words × {space.vector_size} ({fmt})", err=True)
 
 
-def gensim_data_files() -> Optional[Path]:
-    """gensim's copy of WordSim-353, SimLex-999 and questions-words.txt, found without importing gensim."""
-    from importlib.util import find_spec
-
-    spec = find_spec("gensim")
-    if spec is None or not spec.submodule_search_locations:
-        return None
-    folder = Path(list(spec.submodule_search_locations)[0]) / "test" / "test_data"
-    return folder if (folder / "questions-words.txt").is_file() else None
-
-
 @cbow_app.command("eval")
 @user_errors
 def cbow_eval(
@@ -450,11 +439,11 @@ def cbow_eval(
     from rich.table import Table
     from rich.text import Text
 
-    from rnnplay.vector_eval import evaluate_analogies, evaluate_pairs, read_analogies, read_pairs
+    from rnnplay.vector_eval import evaluate_analogies, evaluate_pairs, read_analogies, read_pairs, reference_data
 
     pairs = list(pairs or [])
     if not pairs and analogies is None:
-        folder = gensim_data_files()
+        folder = reference_data()
         if folder is None:
             raise UsageError("give --pairs FILE and/or --analogies FILE (WordSim-353, SimLex-999, questions-words.txt; "
                              "gensim ships them in gensim/test/test_data)")

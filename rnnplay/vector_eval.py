@@ -67,6 +67,17 @@ class AnalogyResult(NamedTuple):
     sections: dict[str, SectionScore]
 
 
+def reference_data() -> Path | None:
+    """gensim's copies of WordSim-353, SimLex-999 and questions-words.txt, found without importing gensim."""
+    from importlib.util import find_spec
+
+    spec = find_spec("gensim")
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    folder = Path(list(spec.submodule_search_locations)[0]) / "test" / "test_data"
+    return folder if (folder / "questions-words.txt").is_file() else None
+
+
 # --- reading the data sets -------------------------------------------------------------------------
 
 

@@ -178,18 +178,17 @@ def test_eval_errors(planted_vectors, tmp_path, monkeypatch):
     assert_one_line_error(run("cbow", "eval", str(planted_vectors), "--pairs", str(tmp_path / "absent.tsv")), "no such file")
     (tmp_path / "bad.txt").write_text(": s\na b c\n")
     assert_one_line_error(run("cbow", "eval", str(planted_vectors), "--analogies", str(tmp_path / "bad.txt")), "bad.txt, line 2: expected four words")
-    monkeypatch.setattr("rnnplay.cli.gensim_data_files", lambda: None)
+    monkeypatch.setattr("rnnplay.vector_eval.reference_data", lambda: None)
     assert_one_line_error(run("cbow", "eval", str(planted_vectors)), "give --pairs FILE and/or --analogies FILE", code=2)
 
 
 def test_eval_defaults_to_gensims_data_files():
     pytest.importorskip("gensim")
-    from rnnplay.cli import gensim_data_files
-    from rnnplay.vector_eval import evaluate_pairs, read_pairs
+    from rnnplay.vector_eval import evaluate_pairs, read_pairs, reference_data
 
     result = run("cbow", "eval", "imdb-bilstm")
     assert result.exit_code == 0, result.output
-    expected = evaluate_pairs(Vectors.load(SHIPPED_MODEL), read_pairs(gensim_data_files() / "simlex999.txt"))
+    expected = evaluate_pairs(Vectors.load(SHIPPED_MODEL), read_pairs(reference_data() / "simlex999.txt"))
     simlex = next(line.split() for line in result.stdout.splitlines() if line.startswith("simlex999.txt"))
     assert simlex[1:6] == ["Spearman", f"{expected.spearman:.4f}", f"{expected.used:,}", "/", "999"]
     assert "wordsim353.tsv" in result.stdout and "capital-common-countries" in result.stdout and "/ 19,544" in result.stdout

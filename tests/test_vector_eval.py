@@ -11,7 +11,7 @@ from rnnplay.errors import RnnplayError
 from rnnplay.runtime.vectors import Vectors
 from rnnplay.text import TextSettings
 from rnnplay.vector_eval import (AnalogyResult, PairsResult, Question, SectionScore, average_ranks, evaluate_analogies,
-                                 evaluate_pairs, pearson, read_analogies, read_pairs, spearman)
+                                 evaluate_pairs, pearson, read_analogies, read_pairs, reference_data, spearman)
 
 
 def make(words, matrix) -> Vectors:
@@ -28,7 +28,9 @@ def gensim_test_data() -> Path:
     pytest.importorskip("gensim")
     from gensim.test.utils import datapath
 
-    return Path(datapath("questions-words.txt")).parent
+    folder = Path(datapath("questions-words.txt")).parent
+    assert reference_data() == folder  # found without importing gensim, where gensim itself looks
+    return folder
 
 
 # --- reading -----------------------------------------------------------------------------------------
