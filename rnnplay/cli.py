@@ -81,6 +81,33 @@ def load_classifier(model: str, models_dir: Optional[Path]) -> Any:
 
 @app.command()
 @user_errors
+def tui(
+    model: str = typer.Option(DEFAULT_MODEL, "--model", "-m", help="The classifier to start with (name or path)."),
+    vectors: str = typer.Option("imdb-cbow", "--vectors", help="The word vectors the Words screen starts with."),
+    models_dir: Optional[Path] = ModelsDir,
+) -> None:
+    """The playground: type and watch the prediction, explore words, train with live curves."""
+    from rnnplay.tui.app import run
+
+    run(model=model, vectors=vectors, models_dir=models_dir)
+
+
+@app.command()
+@user_errors
+def repl(
+    model: str = typer.Option(DEFAULT_MODEL, "--model", "-m", help="The classifier to start with (name or path)."),
+    vectors: str = typer.Option("imdb-cbow", "--vectors", help="The word vectors :nn, :analogy, :sim and :guess use."),
+    json_lines: bool = typer.Option(False, "--json", help="One JSON object per input line (for scripts)."),
+    models_dir: Optional[Path] = ModelsDir,
+) -> None:
+    """A prompt: classify what you type, query words, train; reads commands line by line from a pipe."""
+    from rnnplay.repl import run
+
+    raise typer.Exit(run(model=model, vectors=vectors, json_lines=json_lines, models_dir=models_dir))
+
+
+@app.command()
+@user_errors
 def classify(
     inputs: List[str] = typer.Argument(None, help="Files to classify line by line; '-' reads stdin. None: stdin."),
     text: List[str] = typer.Option(None, "--text", "-t", help="A text to classify (repeatable); one output line each."),
@@ -193,6 +220,7 @@ def models(models_dir: Optional[Path] = ModelsDir) -> None:
     from rich.console import Console
     from rich.table import Table
 
+    from rnnplay.render import model_row
     from rnnplay.store import list_models, user_models_dir
 
     table = Table("name", "kind", "corpus", "architecture", "acc.", "size", "date", box=None, pad_edge=False, collapse_padding=True)
@@ -202,38 +230,13 @@ def models(models_dir: Optional[Path] = ModelsDir) -> None:
     table.columns[3].min_width = 16
     listed = list_models(models_dir)
     for entry in listed:
-        card = entry.card
-        name = entry.path.name + (" *" if entry.source == "shipped" else "")
-        if card is None:
-            table.add_row(name, "[red]unreadable[/red]", "", "", "", "", "")
-            continue
-        table.add_row(name, card["kind"], Path(str(card.get("training", {}).get("corpus", ""))).name,
-                      describe_model(card), accuracy(card), human_size(card.get("size_bytes", 0)), card.get("created", "")[:10])
+        name, kind, *rest = model_row(entry)
+        table.add_row(name, "[red]unreadable[/red]" if entry.card is None else kind, *rest)
     console = Console()
     console.print(table)
     if any(entry.source == "shipped" for entry in listed):
         console.print("[dim]* shipped with rnnplay (read-only); yours are in "
                       f"{user_models_dir(models_dir)}[/dim]", soft_wrap=True)
-
-
-def accuracy(card: dict) -> str:
-    value = card.get("metrics", {}).get("test", {}).get("accuracy")
-    return f"{value:.3f}" if isinstance(value, (int, float)) else ""
-
-
-def describe_model(card: dict) -> str:
-    from rnnplay.runtime.classifier import describe_architecture
-    from rnnplay.runtime.vectors import describe_vectors
-
-    return (describe_vectors if card["kind"] == "vectors" else describe_architecture)(card.get("architecture", {}))
-
-
-def human_size(size: int) -> str:
-    for unit in ("B", "KB", "MB", "GB"):
-        if size < 1024 or unit == "GB":
-            return f"{size:.0f} {unit}" if unit == "B" else f"{size:.1f} {unit}"
-        size /= 1024  # type: ignore[assignment]
-    return ""
 
 
 @app.command()
@@ -270,30 +273,21 @@ def load_vectors(name: str, models_dir: Optional[Path]) -> Any:
     return Vectors.load(path)
 
 
-def vectors_label(vectors: Any) -> str:
-    what = "a classifier's embedding, " if vectors.source_kind == "classifier" else ""
-    return f"{vectors.name} ({what}{len(vectors):,} words × {vectors.vector_size})"
-
-
-def bar(fraction: float, width: int = 20) -> str:
-    """A horizontal bar in eighths of a character; nothing for a negative value."""
-    eighths = round(max(0.0, min(1.0, fraction)) * width * 8)
-    return "█" * (eighths // 8) + ("", "▏", "▎", "▍", "▌", "▋", "▊", "▉")[eighths % 8]
-
-
 def show_ranking(title: str, rows: list, column: str, relative: bool = False) -> None:
-    """A table of ranked words: rank, word, score and a bar (scaled to the top score when ``relative``)."""
     from rich.console import Console
-    from rich.table import Table
     from rich.text import Text
+
+    from rnnplay.render import ranking_table
 
     console = Console(highlight=False)
     console.print(Text(title), soft_wrap=True)
-    table = Table("#", "word", column, "", box=None, pad_edge=False)
-    top = rows[0][1] if rows and relative and rows[0][1] > 0 else 1.0
-    for rank, (word, score) in enumerate(rows, start=1):
-        table.add_row(str(rank), Text(word), f"{score:.4f}", bar(score / top))
-    console.print(table)
+    console.print(ranking_table(rows, column, relative))
+
+
+def vectors_label(vectors: Any) -> str:
+    from rnnplay.render import vectors_label as label
+
+    return label(vectors)
 
 
 @app.command()

@@ -238,3 +238,22 @@ def list_models(models_dir: str | Path | None = None) -> list[ListedModel]:
                     card = None
                 found.append(ListedModel(source, path, card))
     return found
+
+
+def delete_model(path: Path, models_dir: str | Path | None = None) -> None:
+    """Remove one of the user's models; shipped models and folders outside the user dir are refused.
+
+    The folder is first renamed to a hidden name (atomic), so a crash halfway through the removal
+    never leaves a half-deleted model that still lists as a model.
+    """
+    import shutil
+
+    folder = user_models_dir(models_dir).resolve()
+    path = Path(path).resolve()
+    if path.parent != folder:
+        raise RnnplayError(f"{path.name} is not one of your models (only models in {folder} can be deleted)")
+    if not path.is_dir():
+        raise RnnplayError(f"no model folder at {path}")
+    trash = path.with_name(f".deleting-{path.name}")
+    os.replace(path, trash)
+    shutil.rmtree(trash)

@@ -20,6 +20,7 @@ from typing import Iterable, Literal, Sequence
 import numpy as np
 
 PAD, OOV = "", "[UNK]"
+OOV_ID = 1  # the id of every word the vocabulary does not have
 STANDARDIZERS = ("lower_and_strip_punctuation", "lower", "strip_punctuation", "none")
 Standardize = Literal["lower_and_strip_punctuation", "lower", "strip_punctuation", "none"]
 Truncate = Literal["start", "end"]
@@ -87,7 +88,7 @@ class Encoder:
 
     def ids(self, tokens: Iterable[str]) -> np.ndarray:
         get = self.index.get
-        return np.fromiter((get(t, 1) for t in tokens), dtype=np.int32)
+        return np.fromiter((get(t, OOV_ID) for t in tokens), dtype=np.int32)
 
     def encode(self, text: str) -> np.ndarray:
         return self.ids(self.tokens(text))

@@ -119,3 +119,17 @@ def test_atomic_file_appears_whole_or_not_at_all(tmp_path):
     with pytest.raises(RnnplayError, match="is a folder"):
         with atomic_file(tmp_path):
             pass
+
+
+def test_delete_model_removes_a_user_model_and_refuses_shipped_ones(models_dir):
+    from rnnplay.store import SHIPPED_DIR, delete_model, list_models
+
+    target = save(models_dir, "mine")
+    assert any(entry.path == target for entry in list_models())
+    delete_model(target)
+    assert not target.exists() and not list(models_dir.iterdir())
+    with pytest.raises(RnnplayError, match="not one of your models"):
+        delete_model(SHIPPED_DIR / "imdb-bilstm")
+    assert (SHIPPED_DIR / "imdb-bilstm" / "card.json").is_file()
+    with pytest.raises(RnnplayError, match="no model folder"):
+        delete_model(target)

@@ -99,6 +99,19 @@ class Network:
         score = x[:, 0].astype(np.float64)
         return 0.5 * (1.0 + np.tanh(0.5 * score)) if self.output == "logit" else score
 
+    def explain(self, ids: np.ndarray) -> tuple[float, np.ndarray, np.ndarray, bool]:
+        """P(text), occlusion shares and the prefix trace for one id sequence, in one batched pass.
+
+        Returns ``(probability, shares, prefix, streamed)``; see ``runtime.explain``.
+        """
+        n = len(ids)
+        variants = [ids] + [np.delete(ids, i) for i in range(n)] + [ids[:j] for j in range(n - 1, 0, -1)]
+        probs = self.probabilities(variants)
+        full = float(probs[0])
+        shares = full - probs[1 : n + 1]
+        prefix = np.append(probs[n + 1 :][::-1], full)
+        return full, shares, prefix, False
+
 
 def layer_summary(architecture: dict[str, Any]) -> list[dict[str, Any]]:
     """Keras-``summary()``-style rows (layer, output shape, parameters) from a card, without Keras."""

@@ -1,0 +1,128 @@
+"""Rich renderings shared by the CLI, the REPL and the TUI, so the three front ends look alike.
+
+Only presentation lives here: every number comes from the runtime (``runtime.explain``,
+``runtime.vectors``) or from a model card.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Sequence
+
+from rich.table import Table
+from rich.text import Text
+
+if TYPE_CHECKING:
+    from rnnplay.runtime.explain import Explanation
+    from rnnplay.runtime.vectors import Vectors
+    from rnnplay.store import ListedModel
+
+SPARK = "▁▂▃▄▅▆▇█"
+POSITIVE, NEGATIVE = (0, 170, 0), (220, 40, 40)  # readable on light and dark backgrounds
+SHARE_SCALE = 0.25  # a share of ±0.25 in P(positive) or more gets the full colour
+
+
+def bar(fraction: float, width: int = 20) -> str:
+    """A horizontal bar in eighths of a character; nothing for a negative value."""
+    eighths = round(max(0.0, min(1.0, fraction)) * width * 8)
+    return "█" * (eighths // 8) + ("", "▏", "▎", "▍", "▌", "▋", "▊", "▉")[eighths % 8]
+
+
+def sparkline(values: Sequence[float], low: float = 0.0, high: float = 1.0) -> str:
+    """One block character per value, from ``low`` (▁) to ``high`` (█)."""
+    span = (high - low) or 1.0
+    return "".join(SPARK[min(len(SPARK) - 1, max(0, int((v - low) / span * len(SPARK))))] for v in values)
+
+
+def human_size(size: float) -> str:
+    for unit in ("B", "KB", "MB", "GB"):
+        if size < 1024 or unit == "GB":
+            return f"{size:.0f} {unit}" if unit == "B" else f"{size:.1f} {unit}"
+        size /= 1024
+    return ""
+
+
+def accuracy(card: dict) -> str:
+    value = card.get("metrics", {}).get("test", {}).get("accuracy")
+    return f"{value:.3f}" if isinstance(value, (int, float)) else ""
+
+
+def describe_model(card: dict) -> str:
+    from rnnplay.runtime.classifier import describe_architecture
+    from rnnplay.runtime.vectors import describe_vectors
+
+    return (describe_vectors if card["kind"] == "vectors" else describe_architecture)(card.get("architecture", {}))
+
+
+def model_row(entry: "ListedModel") -> tuple[str, ...]:
+    """name, kind, corpus, architecture, accuracy, size, date; shipped models are marked ``*``."""
+    name = entry.path.name + (" *" if entry.source == "shipped" else "")
+    card = entry.card
+    if card is None:
+        return (name, "unreadable", "", "", "", "", "")
+    return (name, card["kind"], Path(str(card.get("training", {}).get("corpus", ""))).name, describe_model(card),
+            accuracy(card), human_size(card.get("size_bytes", 0)), str(card.get("created", ""))[:10])
+
+
+def vectors_label(vectors: "Vectors") -> str:
+    what = "a classifier's embedding, " if vectors.source_kind == "classifier" else ""
+    return f"{vectors.name} ({what}{len(vectors):,} words × {vectors.vector_size})"
+
+
+def ranking_table(rows: Sequence[tuple[str, float]], column: str, relative: bool = False, width: int = 20) -> Table:
+    """Ranked words: rank, word, score and a bar (scaled to the top score when ``relative``)."""
+    table = Table("#", "word", column, "", box=None, pad_edge=False)
+    top = rows[0][1] if rows and relative and rows[0][1] > 0 else 1.0
+    for rank, (word, score) in enumerate(rows, start=1):
+        table.add_row(str(rank), Text(word), f"{score:.4f}", bar(score / top, width))
+    return table
+
+
+def share_colour(share: float) -> str:
+    """Green for a word that pushes towards positive, red towards negative, stronger for a bigger share."""
+    strength = min(1.0, abs(share) / SHARE_SCALE) ** 0.5
+    r, g, b = POSITIVE if share > 0 else NEGATIVE
+    grey = 128  # a share of 0 is mid grey, readable on both themes
+    mix = lambda c: round(grey + (c - grey) * strength)  # noqa: E731
+    return f"rgb({mix(r)},{mix(g)},{mix(b)})"
+
+
+def shares_text(explanation: "Explanation") -> Text:
+    """The text's tokens, each coloured by its share; out-of-vocabulary tokens are struck through."""
+    text = Text()
+    for index, (token, share, oov) in enumerate(zip(explanation.tokens, explanation.shares, explanation.oov)):
+        if index:
+            text.append(" ")
+        style = f"bold {share_colour(float(share))}"
+        text.append(token, style=f"{style} strike" if oov else style)
+    return text
+
+
+def verdict(explanation: "Explanation") -> Text:
+    """``positive 0.912`` in the label's colour."""
+    colour = share_colour(explanation.probability - 0.5)
+    return Text.assemble((explanation.label, f"bold {colour}"), f" {explanation.probability:.3f}")
+
+
+def shares_table(explanation: "Explanation") -> Table:
+    """One row per token: position, token, id, share, and P(positive) after reading up to it."""
+    table = Table("#", "token", "id", "share", "after", box=None, pad_edge=False)
+    for index, (token, token_id, share, after, oov) in enumerate(
+        zip(explanation.tokens, explanation.ids, explanation.shares, explanation.prefix, explanation.oov)
+    ):
+        table.add_row(str(index), Text(token + (" (OOV)" if oov else ""), style=share_colour(float(share))),
+                      str(int(token_id)), f"{share:+.3f}", f"{after:.3f}")
+    return table
+
+
+def explanation_json(explanation: "Explanation") -> dict[str, Any]:
+    """What scripts get for a classified text (``--json``)."""
+    return {
+        "label": explanation.label,
+        "probability": round(explanation.probability, 6),
+        "tokens": [
+            {"token": t, "id": int(i), "oov": bool(o), "share": round(float(s), 6), "after": round(float(p), 6)}
+            for t, i, o, s, p in zip(explanation.tokens, explanation.ids, explanation.oov, explanation.shares, explanation.prefix)
+        ],
+        "dropped": explanation.dropped,
+    }
