@@ -1,0 +1,9 @@
+"""The Play tab (placeholder until its owner lands it)."""
+
+from __future__ import annotations
+
+from textual.containers import Vertical
+
+
+class PlayTab(Vertical):
+    pass
