@@ -26,7 +26,8 @@ TABS = {"play": "Play", "words": "Words", "train": "Train", "models": "Models"}
 class RnnplayApp(App[None]):
     """Tabs watch ``classifier``, ``vectors`` and ``catalog`` instead of calling each other."""
 
-    CSS_PATH = "app.tcss"
+    # One stylesheet per tab beside its module (a Widget cannot have its own CSS_PATH).
+    CSS_PATH = ["app.tcss", "screens/play.tcss", "screens/words.tcss", "screens/train.tcss", "screens/models.tcss"]
     TITLE = "rnnplay"
     BINDINGS = [
         Binding("f1", "show_tab('play')", "Play"),
