@@ -13,7 +13,7 @@ from typing import Any, Iterable, Sequence
 import numpy as np
 
 from rnnplay.errors import RnnplayError
-from rnnplay.runtime.recurrent import CELL_NAMES, GATES, DirectionWeights, RecurrentLayer
+from rnnplay.runtime.recurrent import CELL_NAMES, GATES, DirectionWeights, RecurrentLayer, Sliding
 from rnnplay.store import StoredModel, load_model
 from rnnplay.text import Encoder, TextSettings
 
@@ -94,24 +94,103 @@ class Network:
         x = self.layers[0].on_tokens(ids, lengths, self.embedding)
         for layer in self.layers[1:]:
             x = layer(x, lengths)
+        return self.head_probability(x)
+
+    def head_probability(self, features: np.ndarray) -> np.ndarray:
+        """P(positive) from the last recurrent layer's output (batch, width)."""
+        x = features
         for dense in self.head:
             x = dense(x)
         score = x[:, 0].astype(np.float64)
         return 0.5 * (1.0 + np.tanh(0.5 * score)) if self.output == "logit" else score
 
     def explain(self, ids: np.ndarray) -> tuple[float, np.ndarray, np.ndarray, bool]:
-        """P(text), occlusion shares and the prefix trace for one id sequence, in one batched pass.
+        """P(text), occlusion shares and the prefix trace for one id sequence (see ``runtime.explain``).
 
-        Returns ``(probability, shares, prefix, streamed)``; see ``runtime.explain``.
+        Returns ``(probability, shares, prefix, streamed)``. Every variant of the text (the text
+        without word i, the text up to word j) would be a pass of its own; instead, the states the
+        variants share with the whole text are computed once and each variant runs only from where it
+        differs. A one-directional stack reads left to right, so its prefix trace falls out of a single
+        pass (``streamed``); a bidirectional model must re-read every prefix from its end.
         """
-        n = len(ids)
-        variants = [ids] + [np.delete(ids, i) for i in range(n)] + [ids[:j] for j in range(n - 1, 0, -1)]
-        probs = self.probabilities(variants)
-        full = float(probs[0])
-        shares = full - probs[1 : n + 1]
-        prefix = np.append(probs[n + 1 :][::-1], full)
-        return full, shares, prefix, False
+        if len(self.layers) == 1 and self.layers[0].directions == 2:
+            full, without, prefix = self._variants_bidirectional(ids)
+            streamed = False
+        elif all(layer.directions == 1 for layer in self.layers):
+            full, without, prefix = self._variants_one_way(ids)
+            streamed = True
+        else:  # stacked bidirectional layers share nothing between variants
+            n = len(ids)
+            probs = self.probabilities([ids] + [np.delete(ids, i) for i in range(n)] + [ids[:j] for j in range(n - 1, 0, -1)])
+            full, without, prefix = float(probs[0]), probs[1 : n + 1], np.append(probs[n + 1 :][::-1], probs[0])
+            streamed = False
+        return full, full - without, prefix, streamed
 
+    def _variants_one_way(self, ids: np.ndarray) -> tuple[float, np.ndarray, np.ndarray]:
+        """Left-to-right stack: the text without word i starts from every layer's state before word i."""
+        n = len(ids)
+        by_position = self.layers[0].project(self.embedding[ids])  # (n, gates): every variant reads these
+        starts, x = [], by_position[:, None]  # per layer: state arrays after 0 … n words, (n + 1, width) each
+        for index, layer in enumerate(self.layers):
+            projected = x if index == 0 else layer.project(x)
+            _, recorded = layer.run_states(projected, np.array([n]), record=True)
+            starts.append([np.concatenate([np.zeros((1, r.shape[2]), np.float32), r[:, 0]]) for r in recorded])
+            x = recorded[0]  # time-major (n, 1, width): the next layer's input
+        prefix = self.head_probability(starts[-1][0][1:])
+        # Row i reads words i + 1 … n - 1 (longest first) from the states after i words; in the
+        # first layer, row i at step t reads word i + 1 + t: a window sliding down the table.
+        lengths = n - 1 - np.arange(n)
+        x = Sliding(by_position[1:], 1, max(n - 1, 1), n)
+        for index, layer in enumerate(self.layers):
+            projected = x if index == 0 else layer.project(x)
+            final, recorded = layer.run_states(projected, lengths, [s[:n] for s in starts[index]], record=index < len(self.layers) - 1)
+            x = recorded[0] if recorded is not None else None
+        return float(prefix[-1]), self.head_probability(final[0]), prefix
+
+    def _variants_bidirectional(self, ids: np.ndarray) -> tuple[float, np.ndarray, np.ndarray]:
+        """One bidirectional layer: each direction of each variant starts from the whole text's states.
+
+        Every variant reads the text's own words, so input projections are computed once per
+        position and variants gather them by position.
+        """
+        layer = self.layers[0]
+        forward, backward = layer.one_way(0), layer.one_way(1)
+        n, units = len(ids), layer.units
+        vectors = self.embedding[ids]
+        ahead = vectors @ forward.kernels[0] + forward.input_bias[0]  # (n, gates), by position
+        behind = vectors @ backward.kernels[0] + backward.input_bias[0]
+
+        # The whole text, both directions in one pass; row t of a state is after t + 1 words read.
+        _, recorded = layer.run_states(layer.interleave([ahead[:, None], behind[::-1, None]]), np.array([n]), record=True)
+        start_ahead = [np.concatenate([np.zeros((1, units), np.float32), r[:, 0, :units]]) for r in recorded]
+        start_behind = [np.concatenate([np.zeros((1, units), np.float32), r[:, 0, units:]]) for r in recorded]
+
+        # Forward half of "without word i": read words i + 1 … n - 1 from the state after i words.
+        # Row i at step t reads word i + 1 + t: a window sliding down the table.
+        lengths = n - 1 - np.arange(n)
+        without_ahead, _ = forward.run_states(Sliding(ahead[1:], 1, max(n - 1, 1), n), lengths, [s[:n] for s in start_ahead])
+
+        # Backward halves in one batch: prefix j reads words j … 0 from zero (j + 1 words); "without
+        # word i" reads words i - 1 … 0 from the state after words i + 1 … n - 1 (i words). Sorted
+        # longest first, the rows are prefix n-1, then pairs (without m, prefix m-1) for m = n-1 … 1,
+        # then "without 0" (empty); both rows of a pair read the same word at every step, so step t
+        # reads ``doubled[2t : 2t + k]``, where ``doubled`` lists the words from the end, each but
+        # the last one twice.
+        from_end = behind[::-1]
+        doubled = from_end[(np.arange(2 * n - 1) + 1) // 2]
+        lengths = np.empty(2 * n, dtype=np.int64)
+        lengths[0], lengths[1::2], lengths[2::2] = n, np.arange(n - 1, -1, -1), np.arange(n - 1, 0, -1)
+        starts = np.zeros(2 * n, dtype=np.int64)  # rows of start_behind: after that many words from the end
+        starts[1::2] = np.arange(n)  # "without word i" (i = n-1 … 0) starts after the n - 1 - i last words
+        final, _ = backward.run_states(Sliding(doubled, 2, n, 2 * n), lengths, [s[starts] for s in start_behind])
+        prefix_rows = np.concatenate([[0], np.arange(2, 2 * n, 2)])  # prefix n-1, n-2, …, 0
+        without_rows = np.arange(1, 2 * n, 2)  # without n-1, n-2, …, 0
+        behind_prefix = final[0][prefix_rows][::-1]
+        behind_without = final[0][without_rows][::-1]
+
+        prefix = self.head_probability(np.concatenate([start_ahead[0][1:], behind_prefix], axis=1))
+        without = self.head_probability(np.concatenate([without_ahead[0], behind_without], axis=1))
+        return float(prefix[-1]), without, prefix
 
 def layer_summary(architecture: dict[str, Any]) -> list[dict[str, Any]]:
     """Keras-``summary()``-style rows (layer, output shape, parameters) from a card, without Keras."""

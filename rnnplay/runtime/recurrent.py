@@ -70,6 +70,7 @@ class RecurrentLayer:
         if len(directions) not in (1, 2):
             raise ValueError("a recurrent layer has one or two directions")
         self.cell = cell
+        self.weights = list(directions)
         self.return_sequences = return_sequences
         self.units = units = directions[0].recurrent_kernel.shape[0]
         self.directions = len(directions)
@@ -143,24 +144,63 @@ class RecurrentLayer:
         reads a single block.
         """
         projected = _interleave(projected_by_direction, GATES[self.cell])
+        final, sequence = self.run_states(projected, lengths, record=self.return_sequences)
+        if sequence is None:
+            return final[0]
+        h = sequence[0].transpose(1, 0, 2)  # (batch, time, D * units), a view
+        if reverse is not None:
+            h = np.concatenate([h[..., : self.units], h[..., self.units :][reverse]], axis=-1)
+        return h
+
+    # --- running from given states (what ``runtime.explain`` needs to reuse a text's computation) ----
+
+    @property
+    def state_count(self) -> int:
+        """Arrays in the state: h and c for an LSTM, h alone for GRU and SimpleRNN."""
+        return 2 if self.cell == "lstm" else 1
+
+    def one_way(self, direction: int) -> "RecurrentLayer":
+        """One direction of this layer as a layer of its own (0 forward, 1 backward), returning sequences.
+
+        The backward direction alone is a forward pass over the reversed sequence; the caller reverses.
+        """
+        cache = self.__dict__.setdefault("_one_way", {})
+        if direction not in cache:
+            cache[direction] = RecurrentLayer(self.cell, [self.weights[direction]], return_sequences=True)
+        return cache[direction]
+
+    def interleave(self, projected_by_direction: Sequence[np.ndarray]) -> np.ndarray:
+        """One time-major (time, batch, gates) projection per direction, laid out for ``run_states``."""
+        return _interleave(projected_by_direction, GATES[self.cell])
+
+    def project(self, x: np.ndarray) -> np.ndarray:
+        """Input projections of a one-direction layer, in ``x``'s layout: (..., features) to (..., gates)."""
+        return x @ self.kernels[0] + self.input_bias[0]
+
+    def run_states(self, projected: "np.ndarray | Sliding", lengths: np.ndarray, initial: Sequence[np.ndarray] | None = None,
+                   record: bool = False) -> tuple[list[np.ndarray], list[np.ndarray] | None]:
+        """Run over interleaved time-major projections; rows sorted by length, longest first.
+
+        ``initial`` gives each row's starting state arrays (see ``state_count``; zeros when None).
+        Returns the final state arrays and, with ``record``, every step's (time, batch, width) arrays
+        (zeros at padding).
+        """
         steps, batch = projected.shape[:2]
         active = (lengths[None, :] > np.arange(steps)[:, None]).sum(axis=1).tolist()  # rows running at each step
-        state = np.zeros((batch, self.output_dim), dtype=np.float32)
-        sequence = np.zeros((steps, batch, self.output_dim), dtype=np.float32) if self.return_sequences else None
+        width = self.output_dim
+        state = [np.zeros((batch, width), dtype=np.float32) if initial is None else np.array(a, dtype=np.float32)
+                 for a in (initial or [None] * self.state_count)]
+        sequence = [np.zeros((steps, batch, width), dtype=np.float32) for _ in state] if record else None
         getattr(self, f"_run_{self.cell}")(projected, active, state, sequence)
-        if sequence is None:
-            return state
-        sequence = sequence.transpose(1, 0, 2)  # (batch, time, D * units), a view
-        if reverse is not None:
-            sequence = np.concatenate([sequence[..., : self.units], sequence[..., self.units :][reverse]], axis=-1)
-        return sequence
+        return state, sequence
 
     # The loops below are the hot path: buffers are allocated once, and views into them are only
     # re-cut when the number of running rows changes (a handful of times per batch; see _row_steps).
+    # ``state`` holds the state arrays (updated in place); ``sequence``, when given, records them.
 
-    def _run_lstm(self, projected: np.ndarray, active: list[int], h_all: np.ndarray, sequence: np.ndarray | None) -> None:
+    def _run_lstm(self, projected: np.ndarray, active: list[int], state: list[np.ndarray], sequence: list[np.ndarray] | None) -> None:
         w, recurrent = self.output_dim, self.recurrent_kernel
-        c_all = np.zeros_like(h_all)
+        h_all, c_all = state
         z_all = np.empty((h_all.shape[0], 4 * w), dtype=np.float32)
         tmp_all = np.empty_like(h_all)
         for t, k, changed in _row_steps(active):
@@ -178,10 +218,12 @@ class RecurrentLayer:
             np.tanh(c, out=tmp)
             np.multiply(o, tmp, out=h)
             if sequence is not None:
-                sequence[t, :k] = h
+                sequence[0][t, :k] = h
+                sequence[1][t, :k] = c
 
-    def _run_gru(self, projected: np.ndarray, active: list[int], h_all: np.ndarray, sequence: np.ndarray | None) -> None:
+    def _run_gru(self, projected: np.ndarray, active: list[int], state: list[np.ndarray], sequence: list[np.ndarray] | None) -> None:
         w, recurrent, recurrent_bias = self.output_dim, self.recurrent_kernel, self.recurrent_bias
+        (h_all,) = state
         inner_all = np.empty((h_all.shape[0], 3 * w), dtype=np.float32)
         gates_all = np.empty((h_all.shape[0], 2 * w), dtype=np.float32)
         for t, k, changed in _row_steps(active):
@@ -202,10 +244,11 @@ class RecurrentLayer:
             h *= update
             h += candidate
             if sequence is not None:
-                sequence[t, :k] = h
+                sequence[0][t, :k] = h
 
-    def _run_rnn(self, projected: np.ndarray, active: list[int], h_all: np.ndarray, sequence: np.ndarray | None) -> None:
+    def _run_rnn(self, projected: np.ndarray, active: list[int], state: list[np.ndarray], sequence: list[np.ndarray] | None) -> None:
         recurrent = self.recurrent_kernel
+        (h_all,) = state
         z_all = np.empty_like(h_all)
         for t, k, changed in _row_steps(active):
             if changed:
@@ -214,7 +257,24 @@ class RecurrentLayer:
             z += projected[t, :k]
             np.tanh(z, out=h)
             if sequence is not None:
-                sequence[t, :k] = h
+                sequence[0][t, :k] = h
+
+
+class Sliding:
+    """Step inputs that are a window sliding down one table: step ``t`` reads rows
+    ``table[stride * t : stride * t + k]``, so no (time, batch, gates) array is ever built.
+
+    This is how the variants of one text see their words: see ``Network.explain``.
+    """
+
+    def __init__(self, table: np.ndarray, stride: int, steps: int, batch: int) -> None:
+        self.table, self.stride = table, stride
+        self.shape = (steps, batch, table.shape[1])
+
+    def __getitem__(self, key: tuple[int, slice]) -> np.ndarray:
+        t, rows = key
+        start = self.stride * t
+        return self.table[start : start + rows.stop]
 
 
 def _row_steps(active: list[int]) -> Iterator[tuple[int, int, bool]]:
