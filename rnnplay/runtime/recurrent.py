@@ -71,6 +71,7 @@ class RecurrentLayer:
             raise ValueError("a recurrent layer has one or two directions")
         self.cell = cell
         self.weights = list(directions)
+        self._one_way: dict[int, RecurrentLayer] = {}
         self.return_sequences = return_sequences
         self.units = units = directions[0].recurrent_kernel.shape[0]
         self.directions = len(directions)
@@ -164,10 +165,9 @@ class RecurrentLayer:
 
         The backward direction alone is a forward pass over the reversed sequence; the caller reverses.
         """
-        cache = self.__dict__.setdefault("_one_way", {})
-        if direction not in cache:
-            cache[direction] = RecurrentLayer(self.cell, [self.weights[direction]], return_sequences=True)
-        return cache[direction]
+        if direction not in self._one_way:
+            self._one_way[direction] = RecurrentLayer(self.cell, [self.weights[direction]], return_sequences=True)
+        return self._one_way[direction]
 
     def interleave(self, projected_by_direction: Sequence[np.ndarray]) -> np.ndarray:
         """One time-major (time, batch, gates) projection per direction, laid out for ``run_states``."""
