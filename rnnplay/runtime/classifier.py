@@ -13,7 +13,7 @@ from typing import Any, Iterable, Sequence
 import numpy as np
 
 from rnnplay.errors import RnnplayError
-from rnnplay.runtime.recurrent import CELL_NAMES, GATES, DirectionWeights, RecurrentLayer, Sliding
+from rnnplay.runtime.recurrent import CELL_NAMES, GATES, DirectionWeights, RecurrentLayer, Sliding, step_inputs
 from rnnplay.store import StoredModel, load_model
 from rnnplay.text import Encoder, TextSettings
 
@@ -104,25 +104,29 @@ class Network:
         score = x[:, 0].astype(np.float64)
         return 0.5 * (1.0 + np.tanh(0.5 * score)) if self.output == "logit" else score
 
-    def explain(self, ids: np.ndarray) -> tuple[float, np.ndarray, np.ndarray, bool]:
+    def explain(self, ids: np.ndarray, known_prefix: np.ndarray | None = None) -> tuple[float, np.ndarray, np.ndarray, bool]:
         """P(text), occlusion shares and the prefix trace for one id sequence (see ``runtime.explain``).
 
         Returns ``(probability, shares, prefix, streamed)``. Every variant of the text (the text
         without word i, the text up to word j) would be a pass of its own; instead, the states the
         variants share with the whole text are computed once and each variant runs only from where it
         differs. A one-directional stack reads left to right, so its prefix trace falls out of a single
-        pass (``streamed``); a bidirectional model must re-read every prefix from its end.
+        pass (``streamed``); a bidirectional model must re-read every prefix from its end, unless the
+        caller passes ``known_prefix``: the trace of a text that began with the same ``p`` words (the
+        text before the last keystroke), whose first ``p`` values are then reused.
         """
+        n = len(ids)
+        known = np.asarray(known_prefix if known_prefix is not None else [], dtype=np.float64)[: n - 1]
         if len(self.layers) == 1 and self.layers[0].directions == 2:
-            full, without, prefix = self._variants_bidirectional(ids)
+            full, without, prefix = self._variants_bidirectional(ids, known)
             streamed = False
         elif all(layer.directions == 1 for layer in self.layers):
             full, without, prefix = self._variants_one_way(ids)
             streamed = True
         else:  # stacked bidirectional layers share nothing between variants
-            n = len(ids)
-            probs = self.probabilities([ids] + [np.delete(ids, i) for i in range(n)] + [ids[:j] for j in range(n - 1, 0, -1)])
-            full, without, prefix = float(probs[0]), probs[1 : n + 1], np.append(probs[n + 1 :][::-1], probs[0])
+            p = len(known)
+            probs = self.probabilities([ids] + [np.delete(ids, i) for i in range(n)] + [ids[:j] for j in range(n - 1, p, -1)])
+            full, without, prefix = float(probs[0]), probs[1 : n + 1], np.concatenate([known, probs[n + 1 :][::-1], probs[:1]])
             streamed = False
         return full, full - without, prefix, streamed
 
@@ -147,7 +151,7 @@ class Network:
             x = recorded[0] if recorded is not None else None
         return float(prefix[-1]), self.head_probability(final[0]), prefix
 
-    def _variants_bidirectional(self, ids: np.ndarray) -> tuple[float, np.ndarray, np.ndarray]:
+    def _variants_bidirectional(self, ids: np.ndarray, known: np.ndarray) -> tuple[float, np.ndarray, np.ndarray]:
         """One bidirectional layer: each direction of each variant starts from the whole text's states.
 
         Every variant reads the text's own words, so input projections are computed once per
@@ -170,27 +174,26 @@ class Network:
         lengths = n - 1 - np.arange(n)
         without_ahead, _ = forward.run_states(Sliding(ahead[1:], 1, max(n - 1, 1), n), lengths, [s[:n] for s in start_ahead])
 
-        # Backward halves in one batch: prefix j reads words j … 0 from zero (j + 1 words); "without
-        # word i" reads words i - 1 … 0 from the state after words i + 1 … n - 1 (i words). Sorted
-        # longest first, the rows are prefix n-1, then pairs (without m, prefix m-1) for m = n-1 … 1,
-        # then "without 0" (empty); both rows of a pair read the same word at every step, so step t
-        # reads ``doubled[2t : 2t + k]``, where ``doubled`` lists the words from the end, each but
-        # the last one twice.
-        from_end = behind[::-1]
-        doubled = from_end[(np.arange(2 * n - 1) + 1) // 2]
-        lengths = np.empty(2 * n, dtype=np.int64)
-        lengths[0], lengths[1::2], lengths[2::2] = n, np.arange(n - 1, -1, -1), np.arange(n - 1, 0, -1)
-        starts = np.zeros(2 * n, dtype=np.int64)  # rows of start_behind: after that many words from the end
-        starts[1::2] = np.arange(n)  # "without word i" (i = n-1 … 0) starts after the n - 1 - i last words
-        final, _ = backward.run_states(Sliding(doubled, 2, n, 2 * n), lengths, [s[starts] for s in start_behind])
-        prefix_rows = np.concatenate([[0], np.arange(2, 2 * n, 2)])  # prefix n-1, n-2, …, 0
-        without_rows = np.arange(1, 2 * n, 2)  # without n-1, n-2, …, 0
-        behind_prefix = final[0][prefix_rows][::-1]
+        # Backward halves in one batch. "Without word i" reads words i - 1 … 0 from the state after
+        # words i + 1 … n - 1 (i words); prefix j reads words j … 0 from zero (j + 1 words), for the
+        # prefixes not known (the whole text's own is the full pass). Longest first, the rows are
+        # pairs (without m, prefix m - 1) down to the known prefixes, then the rest of "without";
+        # both rows of a pair read the same word at every step. Row r reads word n - 1 - offset[r] - t.
+        p = len(known)
+        paired = n - 1 - p  # prefixes to compute: j = n - 2 … p
+        offsets = np.concatenate([1 + np.arange(2 * paired) // 2, np.arange(n - p, n + 1)])
+        without_rows = np.concatenate([np.arange(0, 2 * paired, 2), 2 * paired + np.arange(p + 1)])  # i = n-1 … 0
+        prefix_rows = np.arange(1, 2 * paired, 2)  # j = n-2 … p
+        lengths = n - offsets
+        starts = np.zeros(len(offsets), dtype=np.int64)  # rows of start_behind: after that many words from the end
+        starts[without_rows] = np.arange(n)  # "without word i" (i = n-1 … 0) starts after the n - 1 - i last words
+        final, _ = backward.run_states(step_inputs(behind[::-1], offsets, n), lengths, [s[starts] for s in start_behind])
+        behind_prefix = np.concatenate([final[0][prefix_rows][::-1], start_behind[0][n:]])  # prefixes p … n-1
         behind_without = final[0][without_rows][::-1]
 
-        prefix = self.head_probability(np.concatenate([start_ahead[0][1:], behind_prefix], axis=1))
+        prefix = self.head_probability(np.concatenate([start_ahead[0][1 + p :], behind_prefix], axis=1))
         without = self.head_probability(np.concatenate([without_ahead[0], behind_without], axis=1))
-        return float(prefix[-1]), without, prefix
+        return float(prefix[-1]), without, np.concatenate([known, prefix])
 
 def layer_summary(architecture: dict[str, Any]) -> list[dict[str, Any]]:
     """Keras-``summary()``-style rows (layer, output shape, parameters) from a card, without Keras."""

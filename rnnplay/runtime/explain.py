@@ -9,7 +9,7 @@ The TUI's Play screen and the REPL both call ``explain``; neither has any model 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -31,6 +31,7 @@ class Explanation:
     prefix: np.ndarray  # P(positive) after tokens[: i + 1], one per token
     dropped: int  # tokens cut off by the model's max_length
     streamed: bool  # True when the prefix trace came out of one left-to-right pass
+    network: object = field(default=None, repr=False, compare=False)  # which model said it (for reuse)
 
     @property
     def oov(self) -> np.ndarray:
@@ -41,13 +42,22 @@ class Explanation:
         return "positive" if self.probability >= 0.5 else "negative"
 
 
-def explain(classifier: Classifier, text: str) -> Explanation:
-    """Classify ``text`` and say which words moved the prediction, and how it evolved word by word."""
+def explain(classifier: Classifier, text: str, previous: Explanation | None = None) -> Explanation:
+    """Classify ``text`` and say which words moved the prediction, and how it evolved word by word.
+
+    ``previous``, the explanation before the last edit, lets the prefix trace of the words the two
+    texts begin with be reused: typing at the end of a text recomputes one prefix, not all of them.
+    """
     encoder = classifier.encoder
     all_tokens = encoder.settings.tokens(text)
     tokens = encoder.truncate(all_tokens)
     if not tokens:
         raise EmptyText("the text has no words to classify")
     ids = encoder.ids(tokens)
-    probability, shares, prefix, streamed = classifier.network.explain(ids)
-    return Explanation(tokens, ids, probability, shares, prefix, len(all_tokens) - len(tokens), streamed)
+    known = None
+    if previous is not None and previous.network is classifier.network:
+        m = min(len(ids), len(previous.ids))
+        same = ids[:m] == previous.ids[:m]
+        known = previous.prefix[: m if same.all() else int(np.argmin(same))]
+    probability, shares, prefix, streamed = classifier.network.explain(ids, known)
+    return Explanation(tokens, ids, probability, shares, prefix, len(all_tokens) - len(tokens), streamed, classifier.network)

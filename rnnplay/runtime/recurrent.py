@@ -277,6 +277,31 @@ class Sliding:
         return self.table[start : start + rows.stop]
 
 
+class Gathered:
+    """Step inputs where row ``r`` at step ``t`` reads ``table[offsets[r] + t]`` (one gather a step)."""
+
+    def __init__(self, table: np.ndarray, offsets: np.ndarray, steps: int) -> None:
+        self.table, self.offsets = table, offsets
+        self.shape = (steps, len(offsets), table.shape[1])
+        self.buffer = np.empty((len(offsets), table.shape[1]), dtype=table.dtype)
+
+    def __getitem__(self, key: tuple[int, slice]) -> np.ndarray:
+        t, rows = key
+        return np.take(self.table, self.offsets[rows] + t, axis=0, out=self.buffer[rows])
+
+
+def step_inputs(table: np.ndarray, offsets: np.ndarray, steps: int) -> "Sliding | Gathered":
+    """Inputs for rows that read ``table[offsets[r] + t]`` at step ``t``, without copying when the
+    offsets allow it: consecutive offsets (or each repeated twice) make every step's rows one slice."""
+    rows = len(offsets)
+    if rows and np.array_equal(offsets, offsets[0] + np.arange(rows)):
+        return Sliding(table[offsets[0] :], 1, steps, rows)
+    if rows and np.array_equal(offsets, offsets[0] + np.arange(rows) // 2):
+        doubled = np.minimum(offsets[0] + np.arange(rows + 2 * steps) // 2, len(table) - 1)  # past the end: never read
+        return Sliding(table[doubled], 2, steps, rows)
+    return Gathered(table, offsets, steps)
+
+
 def _row_steps(active: list[int]) -> Iterator[tuple[int, int, bool]]:
     """``(t, rows, changed)`` for each step that still has running rows; ``changed`` when rows differ."""
     previous = -1

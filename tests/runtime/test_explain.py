@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from rnnplay.runtime.explain import EmptyText, explain
+from rnnplay.runtime.explain import EmptyText, Explanation, explain
 
 TEXT = "This movie was wonderful, but the ending was awful and zxqv"
 
@@ -87,3 +87,29 @@ def test_every_architecture_matches_the_variants_run_one_by_one(cell, bidirectio
         np.testing.assert_allclose(shares, [full - alone(np.delete(ids, i)) for i in range(n)], atol=1e-5)
         np.testing.assert_allclose(prefix, [alone(ids[: j + 1]) for j in range(n)], atol=1e-5)
         assert streamed == (not bidirectional)
+
+
+@pytest.mark.parametrize("bidirectional,layers", [(False, 1), (True, 1), (True, 2)])
+def test_a_known_prefix_trace_is_reused_without_changing_any_result(bidirectional, layers):
+    network = random_network("lstm", bidirectional, layers, seed=3)
+    ids = np.random.default_rng(4).integers(1, 30, 12).astype(np.int32)
+    cold = network.explain(ids)
+    for p in range(0, 12):
+        warm = network.explain(ids, known_prefix=cold[2][:p])
+        assert warm[0] == pytest.approx(cold[0], abs=1e-6)
+        np.testing.assert_allclose(warm[1], cold[1], atol=1e-6)
+        np.testing.assert_allclose(warm[2], cold[2], atol=1e-6)
+
+
+def test_explain_reuses_the_previous_explanation_only_where_the_texts_agree(shipped_classifier):
+    before = explain(shipped_classifier, "a wonderful film with an awful")
+    # A wrong trace for the shared words would show in the result: make it recognisable.
+    planted = Explanation(before.tokens, before.ids, before.probability, before.shares,
+                          np.full(len(before.ids), 0.123), before.dropped, before.streamed, before.network)
+    after = explain(shipped_classifier, "a wonderful film with an awesome ending", previous=planted)
+    cold = explain(shipped_classifier, "a wonderful film with an awesome ending")
+    assert after.prefix[:5].tolist() == [0.123] * 5  # the 5 shared words' trace was reused ...
+    np.testing.assert_allclose(after.prefix[5:], cold.prefix[5:], atol=1e-6)  # ... and nothing else
+    np.testing.assert_allclose(after.shares, cold.shares, atol=1e-6)
+    other = explain(shipped_classifier, "a wonderful film", previous=explain(shipped_classifier, "an awful film"))
+    np.testing.assert_allclose(other.prefix, explain(shipped_classifier, "a wonderful film").prefix, atol=1e-6)
