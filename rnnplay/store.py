@@ -21,6 +21,7 @@ import json
 import os
 import shutil
 import tempfile
+import zipfile
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from datetime import datetime, timezone
@@ -211,9 +212,12 @@ def load_model(path: Path) -> StoredModel:
     try:
         with np.load(path / WEIGHTS, allow_pickle=False) as npz:
             arrays = {key: npz[key] for key in npz.files}
-    except (ValueError, OSError) as error:
+    except (ValueError, OSError, EOFError, zipfile.BadZipFile) as error:
         raise RnnplayError(f"{path / WEIGHTS} is corrupt: {error}") from None
-    text = (path / VOCAB).read_text(encoding="utf-8")
+    try:
+        text = (path / VOCAB).read_text(encoding="utf-8")
+    except UnicodeDecodeError as error:
+        raise RnnplayError(f"{path / VOCAB} is corrupt: not UTF-8 ({error.reason} at byte {error.start})") from None
     vocabulary = text[:-1].split("\n") if text.endswith("\n") else text.split("\n")
     return StoredModel(path, card, arrays, vocabulary)
 

@@ -133,3 +133,29 @@ def test_delete_model_removes_a_user_model_and_refuses_shipped_ones(models_dir):
     assert (SHIPPED_DIR / "imdb-bilstm" / "card.json").is_file()
     with pytest.raises(RnnplayError, match="no model folder"):
         delete_model(target)
+
+
+def rehash(path: Path, name: str) -> None:
+    """Make the card agree with an edited file, as a careless (or hostile) editor would."""
+    from rnnplay.store import sha256
+
+    card = json.loads((path / CARD).read_text())
+    card["files"][name] = sha256(path / name)
+    (path / CARD).write_text(json.dumps(card))
+
+
+@pytest.mark.parametrize("damage", [b"PK\x03\x04 truncated zip", b"", b"\x93NUMPY not a zip"])
+def test_damaged_weights_that_match_their_card_are_still_one_clear_error(tmp_path, damage):
+    path = save(tmp_path)
+    (path / WEIGHTS).write_bytes(damage)
+    rehash(path, WEIGHTS)
+    with pytest.raises(RnnplayError, match="weights.npz is corrupt"):
+        load_model(path)
+
+
+def test_a_vocabulary_that_is_not_utf8_is_one_clear_error(tmp_path):
+    path = save(tmp_path)
+    (path / VOCAB).write_bytes(b"\n[UNK]\ngo\xffod\n")
+    rehash(path, VOCAB)
+    with pytest.raises(RnnplayError, match="vocab.txt is corrupt: not UTF-8"):
+        load_model(path)
