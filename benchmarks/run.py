@@ -7,7 +7,9 @@
 Targets (issue 2): default preset ≥ 0.89 held-out accuracy within 90 s of training; NumPy single
 text ≤ 1 ms at 200 words; NumPy batch throughput ≥ Keras predict; classify start-up ≤ 0.5 s and
 ≤ 150 MB peak memory. Word vectors (issue 3, ``benchmarks/cbow.py``): our CBOW within 1.5× of
-gensim's 2-worker wall time at equal quality; a neighbour query ≤ 1 ms.
+gensim's 2-worker wall time at equal quality; a neighbour query ≤ 1 ms. TUI and REPL (issues 4 and 5,
+``benchmarks/interactive.py``): the Play tab's model work ≤ 5 ms for 100 words; TUI cold start
+≤ 1.5 s; REPL start-up ≤ 0.7 s.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ import numpy as np
 from common import best_of, print_table, row  # noqa: I001  (benchmarks/ is on sys.path when run as a script)
 
 import cbow  # noqa: E402
+import interactive  # noqa: E402
 from rnnplay.config import preset  # noqa: E402
 from rnnplay.corpora import load_corpus, split  # noqa: E402
 from rnnplay.runtime.classifier import Classifier  # noqa: E402
@@ -118,6 +121,7 @@ def main() -> None:
     print("rnnplay benchmarks (2 CPU cores, no GPU)")
     startup()
     cbow.queries(SHIPPED_DIR / "imdb-cbow")
+    interactive.figures()
     latency_and_throughput(SHIPPED_DIR / "imdb-bilstm")
     if not args.quick:
         train("default")  # first: in a process that has trained CBOW, the same fit took 50 s, not 35
