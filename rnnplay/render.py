@@ -126,3 +126,41 @@ def explanation_json(explanation: "Explanation") -> dict[str, Any]:
         ],
         "dropped": explanation.dropped,
     }
+
+
+def top_shares(explanation: "Explanation", n: int = 5) -> Text:
+    """The ``n`` words that moved P(positive) most, signed and coloured: the short answer to "why"."""
+    order = sorted(range(len(explanation.tokens)), key=lambda i: -abs(float(explanation.shares[i])))[:n]
+    text = Text()
+    for rank, index in enumerate(order):
+        if rank:
+            text.append(" · ", style="dim")
+        share = float(explanation.shares[index])
+        text.append(f"{explanation.tokens[index]} {share:+.3f}", style=share_colour(share))
+    return text
+
+
+def tokens_table(tokens: Sequence[str], ids: Sequence[int], oov_id: int = 1) -> Table:
+    """The encoder's view of a text: each token and its id, out-of-vocabulary tokens marked."""
+    table = Table("#", "token", "id", "", box=None, pad_edge=False)
+    for index, (token, token_id) in enumerate(zip(tokens, ids)):
+        unknown = int(token_id) == oov_id
+        table.add_row(str(index), Text(token, style="strike" if unknown else ""), str(int(token_id)),
+                      Text("OOV", style="yellow") if unknown else "")
+    return table
+
+
+def models_table(listed: Sequence["ListedModel"], in_use: Sequence[Path] = ()) -> Table:
+    """Saved models, readable at 80 columns: only corpus and architecture wrap; ``→`` marks those in ``in_use``."""
+    marked = {Path(path).resolve() for path in in_use}
+    table = Table("", "name", "kind", "corpus", "architecture", "acc.", "size", "date", box=None, pad_edge=False,
+                  collapse_padding=True)
+    for column in table.columns:
+        column.no_wrap = column.header not in ("corpus", "architecture")
+        column.overflow = "fold"
+    table.columns[4].min_width = 16
+    for entry in listed:
+        name, kind, *rest = model_row(entry)
+        table.add_row("→" if entry.path.resolve() in marked else "", Text(name),
+                      "[red]unreadable[/red]" if entry.card is None else kind, *(Text(cell) for cell in rest))
+    return table

@@ -1,0 +1,154 @@
+"""``:train …`` and ``:cbow …``: the CLI's own Typer commands, run inside the REPL.
+
+Going through ``rnnplay.cli.app`` keeps the options, their checks, the progress display and the
+messages exactly the CLI's. What a command prints on stdout becomes the result block, and its one-line
+error (``rnnplay: error: …``) becomes the outcome's error instead of a second copy on the terminal.
+While a training runs, everything else on stderr goes straight through, so the Rich progress stays
+live; Ctrl-C then stops the training (``cli.run_training`` turns it into ``Cancelled``), not the REPL.
+After a success, the model the command saved (found by comparing the user's models before and after)
+becomes the one in use.
+"""
+
+from __future__ import annotations
+
+import io
+import shlex
+import sys
+from contextlib import redirect_stderr, redirect_stdout
+from pathlib import Path
+from typing import Any, Optional, TextIO
+
+from rnnplay.errors import UsageError
+from rnnplay.repl.outcome import Outcome
+from rnnplay.repl.session import Session
+
+ERROR_PREFIX = "rnnplay: error: "
+CBOW_COMMANDS = ("train", "export", "eval", "import")
+
+
+class StderrTap(io.TextIOBase):
+    """Stands in for ``sys.stderr``: keeps the CLI's error lines; passes the rest through, or keeps it too."""
+
+    def __init__(self, target: TextIO, passthrough: bool) -> None:
+        super().__init__()
+        self.target = target
+        self.passthrough = passthrough
+        self.error_lines: list[str] = []
+        self.kept = io.StringIO()
+
+    def write(self, text: str) -> int:  # type: ignore[override]
+        if text.startswith(ERROR_PREFIX):  # typer.echo writes a message and its newline in one call
+            self.error_lines.append(text[len(ERROR_PREFIX):].strip())
+        elif self.passthrough:
+            self.target.write(text)
+        else:
+            self.kept.write(text)
+        return len(text)
+
+    def flush(self) -> None:
+        if self.passthrough:
+            self.target.flush()
+
+    def isatty(self) -> bool:  # Rich shows a live progress bar only on a terminal
+        return self.passthrough and self.target.isatty()
+
+    def fileno(self) -> int:
+        if not self.passthrough:
+            raise io.UnsupportedOperation("fileno")
+        return self.target.fileno()
+
+    @property
+    def encoding(self) -> str:  # type: ignore[override]
+        return getattr(self.target, "encoding", None) or "utf-8"
+
+    @property
+    def errors(self) -> Optional[str]:  # type: ignore[override]
+        return getattr(self.target, "errors", None)
+
+
+def cli_arguments(session: Session, command: str, args: str) -> list[str]:
+    """The argv for ``rnnplay.cli.app``; the REPL's ``--models-dir`` goes along unless one is given."""
+    try:
+        parts = shlex.split(args)
+    except ValueError as error:
+        raise UsageError(f"cannot read the options: {error}") from None
+    if command == "cbow" and (not parts or parts[0] not in CBOW_COMMANDS + ("--help", "-h")):
+        given = f", not {parts[0]!r}" if parts else ""
+        raise UsageError(f":cbow takes train, export, eval or import{given} (e.g. :cbow train --help)")
+    argv = [command, *parts]
+    takes_models_dir = command == "train" or parts[0] in CBOW_COMMANDS
+    if session.models_dir is not None and takes_models_dir and not any(p.split("=")[0] == "--models-dir" for p in parts):
+        argv += ["--models-dir", str(session.models_dir)]
+    return argv
+
+
+def is_training(argv: list[str]) -> bool:
+    wants_help = "--help" in argv or "-h" in argv
+    return not wants_help and (argv[0] == "train" or argv[:2] == ["cbow", "train"])
+
+
+def saved_models(session: Session) -> dict[Path, int]:
+    """Each of the user's model folders and when its card was written (a replaced model gets a new card)."""
+    from rnnplay.store import CARD, user_models_dir
+
+    folder = user_models_dir(session.models_dir)
+    if not folder.is_dir():
+        return {}
+    return {path: (path / CARD).stat().st_mtime_ns for path in folder.iterdir()
+            if not path.name.startswith(".") and (path / CARD).is_file()}
+
+
+def run_cli_command(session: Session, command: str, args: str) -> Outcome:
+    """Run ``rnnplay COMMAND ARGS`` as the CLI would, and switch to what it saved."""
+    from rnnplay import cli
+    from typer import Abort, Exit, TyperException
+
+    argv = cli_arguments(session, command, args)
+    before = saved_models(session)
+    stdout, tap = io.StringIO(), StderrTap(sys.stderr, passthrough=is_training(argv))
+    problem: Optional[str] = None
+    try:
+        with redirect_stdout(stdout), redirect_stderr(tap):
+            code = cli.app(args=argv, prog_name="rnnplay", standalone_mode=False)
+    except TyperException as error:  # a usage mistake: unknown option, bad value
+        code, problem = 2, f"{error.format_message()} (see :{' '.join(argv[:2 if command == 'cbow' else 1])} --help)"
+    except Exit as error:
+        code = error.exit_code
+    except (Abort, KeyboardInterrupt):
+        code = 130
+    code = code if isinstance(code, int) else 0
+    if code != 0:
+        problem = problem or (tap.error_lines[-1] if tap.error_lines else
+                              "cancelled" if code == 130 else f"rnnplay {' '.join(argv[:2])} stopped (exit code {code})")
+        return Outcome.failed(command, problem)
+    output = (stdout.getvalue() + tap.kept.getvalue()).strip("\n")
+    return finished(session, command, output, before)
+
+
+def finished(session: Session, command: str, output: str, before: dict[Path, int]) -> Outcome:
+    from rich.text import Text
+
+    from rnnplay.render import accuracy, describe_model, vectors_label
+    from rnnplay.store import read_card
+
+    view: list[Any] = [Text(output)] if output else []
+    data: dict[str, Any] = {"exit_code": 0, "output": output, "saved": None}
+    changed = [path for path, stamp in saved_models(session).items() if before.get(path) != stamp]
+    if len(changed) == 1:
+        path = changed[0]
+        data["saved"] = str(path)
+        if read_card(path).get("kind") == "classifier":
+            previous = session.classifier.name
+            classifier = session.use_model(str(path))
+            score = accuracy(classifier.card)
+            data["model"] = classifier.name
+            view.append(Text(f"now using {classifier.name}: {describe_model(classifier.card)}"
+                             f"{f', held-out accuracy {score}' if score else ''} (:model {previous} goes back)"))
+        else:
+            previous = session.vectors_name
+            space = session.use_vectors(str(path))
+            data["vectors"] = space.name
+            view.append(Text(f"now using {vectors_label(space)} for :nn, :analogy, :sim, :guess (:vectors {previous} goes back)"))
+    if not view:
+        view.append(Text("done"))
+    return Outcome(command, data, view)

@@ -1,0 +1,314 @@
+"""The REPL's commands: each takes the session and the rest of the line and returns an ``Outcome``.
+
+Every number comes from the runtime (``explain``, ``Vectors``) and every picture from ``render``; a
+command only parses its arguments and puts the two together. ``COMMANDS`` is also what ``:help`` and
+the completer read, so a command documented here is a command that exists.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Callable, Optional
+
+from rnnplay.errors import RnnplayError, UsageError
+from rnnplay.repl.outcome import Outcome
+from rnnplay.repl.session import Session
+
+MAX_TOP = 1000  # the most words a ranking shows
+
+
+@dataclass(frozen=True)
+class Command:
+    name: str
+    usage: str  # ":nn WORD [k]"
+    summary: str  # one line for the :help table
+    details: str  # what :help NAME adds: the why and an example
+    run: Callable[[Session, str], Outcome]
+    aliases: tuple[str, ...] = ()
+    completes: Optional[str] = None  # what Tab offers for the arguments (see completion.py)
+
+
+# --- arguments -----------------------------------------------------------------------------------
+
+def need_text(args: str, usage: str) -> str:
+    if not args.strip():
+        raise UsageError(f"usage: {usage}")
+    return args
+
+
+def split_words(args: str, usage: str, words: int, optional_k: bool) -> tuple[list[str], int]:
+    """``words`` words, then an optional ``k`` (10 when not given)."""
+    parts = args.split()
+    if not words <= len(parts) <= words + optional_k:
+        raise UsageError(f"usage: {usage}")
+    k = 10
+    if len(parts) > words:
+        if not parts[-1].isdigit() or not 1 <= int(parts[-1]) <= MAX_TOP:
+            raise UsageError(f"k must be a whole number from 1 to {MAX_TOP}, not {parts[-1]!r} (usage: {usage})")
+        k = int(parts[-1])
+    return parts[:words], k
+
+
+def ranking(title: str, rows: list[tuple[str, float]], column: str, relative: bool = False) -> list[Any]:
+    from rich.text import Text
+
+    from rnnplay.render import ranking_table
+
+    return [Text(title), ranking_table(rows, column, relative)]
+
+
+def ranked_json(rows: list[tuple[str, float]], column: str) -> list[dict[str, Any]]:
+    return [{"word": word, column: round(score, 6)} for word, score in rows]
+
+
+# --- the classifier ------------------------------------------------------------------------------
+
+def classify(session: Session, text: str) -> Outcome:
+    from rich.text import Text
+
+    from rnnplay.render import explanation_json, shares_text, top_shares, verdict
+    from rnnplay.runtime.explain import explain
+
+    explanation = explain(session.classifier, text)
+    view: list[Any] = [Text.assemble(verdict(explanation), "  ", shares_text(explanation)),
+                       Text.assemble(("  shares: ", "dim"), top_shares(explanation))]
+    if explanation.dropped:
+        view.append(dropped_note(session, explanation.dropped))
+    return Outcome("classify", {"model": session.classifier.name, **explanation_json(explanation)}, view)
+
+
+def dropped_note(session: Session, dropped: int) -> Any:
+    from rich.text import Text
+
+    settings = session.classifier.encoder.settings
+    kept = "first" if settings.truncate == "start" else "last"
+    return Text(f"  ({dropped:,} words not read: {session.classifier.name} reads the {kept} {settings.max_length:,})", style="dim")
+
+
+def prefix(session: Session, args: str) -> Outcome:
+    from rich.text import Text
+
+    from rnnplay.render import explanation_json, shares_table, sparkline
+    from rnnplay.runtime.explain import explain
+
+    explanation = explain(session.classifier, need_text(args, ":prefix TEXT"))
+    trace = explanation.prefix
+    view: list[Any] = [Text(f"P(positive) word by word  {sparkline(trace)}  {trace[0]:.3f} → {explanation.probability:.3f} "
+                            f"({explanation.label})"), shares_table(explanation)]
+    if explanation.dropped:
+        view.append(dropped_note(session, explanation.dropped))
+    return Outcome("prefix", {"model": session.classifier.name, **explanation_json(explanation)}, view)
+
+
+def tokens(session: Session, args: str) -> Outcome:
+    from rich.text import Text
+
+    from rnnplay.render import tokens_table
+    from rnnplay.text import OOV_ID
+
+    encoder, name = session.classifier.encoder, session.classifier.name
+    settings = encoder.settings
+    every = settings.tokens(need_text(args, ":tokens TEXT"))
+    kept = encoder.truncate(every)
+    if not kept:
+        raise RnnplayError("the text has no words once standardized (punctuation is stripped)")
+    ids = encoder.ids(kept)
+    unknown = int((ids == OOV_ID).sum())
+    reads = f"{settings.standardize}{', <br /> stripped' if settings.strip_markup else ''}"
+    if settings.max_length:
+        reads += f", the {'first' if settings.truncate == 'start' else 'last'} {settings.max_length:,} tokens"
+    view: list[Any] = [Text(f"{len(kept)} tokens, {unknown} out of vocabulary (id {OOV_ID})"),
+                       Text(f"{name}: {len(encoder):,} tokens; reads {reads}", style="dim"), tokens_table(kept, ids, OOV_ID)]
+    if len(every) > len(kept):
+        view.append(dropped_note(session, len(every) - len(kept)))
+    data = {"model": name, "tokens": [{"token": t, "id": int(i), "oov": int(i) == OOV_ID} for t, i in zip(kept, ids)],
+            "dropped": len(every) - len(kept)}
+    return Outcome("tokens", data, view)
+
+
+def model(session: Session, args: str) -> Outcome:
+    from rich.text import Text
+
+    from rnnplay.render import accuracy, describe_model
+
+    name = args.strip()
+    classifier = session.use_model(name) if name else session.classifier
+    card = classifier.card
+    score = accuracy(card)
+    what = f"{describe_model(card)}" + (f", held-out accuracy {score}" if score else "")
+    verb = "now using" if name else "using"
+    data = {"model": classifier.name, "path": str(classifier.stored.path), "architecture": describe_model(card),
+            "accuracy": float(score) if score else None}
+    return Outcome("model", data, [Text(f"{verb} {classifier.name}: {what}")])
+
+
+def models(session: Session, args: str) -> Outcome:
+    from rich.text import Text
+
+    from rnnplay.render import model_row, models_table
+
+    if args.strip():
+        raise UsageError("usage: :models (switch with :model NAME or :vectors NAME)")
+    listed = session.listed()
+    in_use = [session.classifier.stored.path, session.vectors_path]
+    rows = []
+    for entry in listed:
+        _, kind, corpus, architecture, score, *_ = model_row(entry)
+        rows.append({"name": entry.path.name, "source": entry.source, "kind": kind, "corpus": corpus,
+                     "architecture": architecture, "accuracy": float(score) if score else None,
+                     "in_use": any(entry.path.resolve() == path.resolve() for path in in_use)})
+    return Outcome("models", {"models": rows}, [models_table(listed, in_use), Text("→ in use; * shipped with rnnplay", style="dim")])
+
+
+# --- word vectors --------------------------------------------------------------------------------
+
+def vectors(session: Session, args: str) -> Outcome:
+    from rich.text import Text
+
+    from rnnplay.render import vectors_label
+
+    name = args.strip()
+    space = session.use_vectors(name) if name else session.vectors
+    guesses = "can guess a blank" if space.output is not None else "cannot guess (no output layer)"
+    data = {"vectors": space.name, "words": len(space), "dimension": space.vector_size, "source_kind": space.source_kind,
+            "can_guess": space.output is not None}
+    return Outcome("vectors", data, [Text(f"{'now using' if name else 'using'} {vectors_label(space)}; {guesses}")])
+
+
+def nn(session: Session, args: str) -> Outcome:
+    from rnnplay.render import vectors_label
+
+    (word,), k = split_words(args, ":nn WORD [k]", 1, True)
+    space = session.vectors
+    rows = space.neighbours(word, k=k)
+    return Outcome("nn", {"vectors": space.name, "word": word, "results": ranked_json(rows, "cosine")},
+                   ranking(f"nearest to {word!r} in {vectors_label(space)}", rows, "cosine"))
+
+
+def analogy(session: Session, args: str) -> Outcome:
+    from rnnplay.render import vectors_label
+
+    (a, b, c), k = split_words(args, ":analogy A B C [k]", 3, True)
+    space = session.vectors
+    rows = space.analogy(a, b, c, k=k)
+    return Outcome("analogy", {"vectors": space.name, "a": a, "b": b, "c": c, "results": ranked_json(rows, "cosine")},
+                   ranking(f"{a} − {b} + {c} in {vectors_label(space)}", rows, "cosine"))
+
+
+def sim(session: Session, args: str) -> Outcome:
+    from rich.text import Text
+
+    from rnnplay.render import bar
+
+    (a, b), _ = split_words(args, ":sim A B", 2, False)
+    space = session.vectors
+    cosine = space.similarity(a, b)
+    return Outcome("sim", {"vectors": space.name, "a": a, "b": b, "cosine": round(cosine, 6)},
+                   [Text(f"cosine({a}, {b}) = {cosine:.4f}  {bar(cosine)}  in {space.name}")])
+
+
+def guess(session: Session, args: str) -> Outcome:
+    from rnnplay.render import vectors_label
+
+    text = need_text(args, ":guess TEXT with ___")
+    space = session.vectors
+    rows = space.guess(text, k=10)
+    left, right = space.context(text)
+    context = left + ["___"] + right
+    return Outcome("guess", {"vectors": space.name, "context": context, "results": ranked_json(rows, "probability")},
+                   ranking(f"context ({space.window} each side): {' '.join(context)}  —  {vectors_label(space)}",
+                           rows, "probability", relative=True))
+
+
+# --- the REPL itself -----------------------------------------------------------------------------
+
+def help_(session: Session, args: str) -> Outcome:
+    from rich.table import Table
+    from rich.text import Text
+
+    name = args.strip().lstrip(":").lower()
+    if name:
+        command = find(name)
+        if command is None:
+            raise UsageError(f"no command :{name}{did_you_mean(name)} (:help lists them)")
+        aliases = f"  (also {', '.join(':' + a for a in command.aliases)})" if command.aliases else ""
+        view = [Text.assemble((command.usage, "bold"), aliases), Text(command.summary), Text(command.details)]
+        return Outcome("help", {"topic": command.name, "usage": command.usage, "help": f"{command.summary} {command.details}"}, view)
+    table = Table("command", "what it does", box=None, pad_edge=False)
+    for command in COMMANDS:
+        table.add_row(Text(command.usage, style="bold"), command.summary)
+    intro = Text("Type a text to classify it; a line that starts with ':' is a command.")
+    outro = Text(":help COMMAND tells more. Tab completes; Ctrl-C clears the line; Ctrl-D quits.", style="dim")
+    data = {"commands": [{"name": c.name, "usage": c.usage, "summary": c.summary} for c in COMMANDS]}
+    return Outcome("help", data, [intro, table, outro])
+
+
+def quit_(session: Session, args: str) -> Outcome:
+    return Outcome("quit", quit=True)
+
+
+def train(session: Session, args: str) -> Outcome:
+    from rnnplay.repl.cli_commands import run_cli_command
+
+    return run_cli_command(session, "train", args)
+
+
+def cbow(session: Session, args: str) -> Outcome:
+    from rnnplay.repl.cli_commands import run_cli_command
+
+    return run_cli_command(session, "cbow", args)
+
+
+COMMANDS: list[Command] = [
+    Command("help", ":help [COMMAND]", "list the commands, or explain one",
+            "Example: :help nn", help_, ("h", "?"), "commands"),
+    Command("classify", ":classify TEXT", "classify a text (what a plain line does)",
+            "Shows the label, P(positive) and each word coloured by its share: how much P(positive) drops without it "
+            "(green pushes towards positive, red towards negative, struck through: not in the vocabulary). Use it for "
+            "a text that starts with ':'.", classify, (), "model-words"),
+    Command("model", ":model [NAME]", "switch the classifier (no NAME: show the current one)",
+            "NAME is a model from :models or a path to a model folder. Example: :model imdb-bilstm",
+            model, (), "models"),
+    Command("models", ":models", "list the saved models (yours and the shipped ones)",
+            "→ marks the classifier and vectors in use.", models),
+    Command("vectors", ":vectors [NAME]", "switch the word vectors :nn, :analogy, :sim and :guess use",
+            "NAME is a vectors model (CBOW, imported word2vec) or a classifier, whose embedding is then the space. "
+            "Example: :vectors imdb-bilstm", vectors, (), "models"),
+    Command("nn", ":nn WORD [k]", "the k nearest words by cosine (default 10)",
+            "Example: :nn excellent 5", nn, ("neighbours", "neighbors"), "vectors-words"),
+    Command("analogy", ":analogy A B C [k]", "A − B + C: words like actress for actor man woman",
+            "3CosAdd, as gensim's most_similar(positive=[A, C], negative=[B]). Example: :analogy actor man woman",
+            analogy, (), "vectors-words"),
+    Command("sim", ":sim A B", "the cosine similarity of two words",
+            "1 same direction, 0 unrelated, −1 opposite. Example: :sim good great", sim, ("similarity",), "vectors-words"),
+    Command("guess", ":guess TEXT with ___", "CBOW's guess of the blank from the words around it",
+            "Needs CBOW vectors (they keep the output layer). Example: :guess a complete waste of ___",
+            guess, (), "vectors-words"),
+    Command("tokens", ":tokens TEXT", "the encoder's view: tokens, ids, out-of-vocabulary words",
+            "What the current classifier reads after standardizing and truncating. Example: :tokens Isn't it GREAT?<br />",
+            tokens, (), "model-words"),
+    Command("prefix", ":prefix TEXT", "P(positive) after each word, and each word's share",
+            "What the model thought while reading, word by word. Example: :prefix not bad at all",
+            prefix, (), "model-words"),
+    Command("train", ":train [OPTIONS]", "train a classifier with the options of `rnnplay train`",
+            ":train --help lists the options. Progress shows as in the CLI; Ctrl-C cancels the training, not the REPL; "
+            "the REPL then uses the new model. Example: :train --corpus rt --epochs 2 --name rt-small",
+            train, (), "train"),
+    Command("cbow", ":cbow SUBCOMMAND …", "train, export, eval or import word vectors, as `rnnplay cbow`",
+            ":cbow train --help lists the options; Ctrl-C cancels a training, not the REPL; new vectors are then in "
+            "use. Example: :cbow train --corpus rt --epochs 1 --name rt-cbow", cbow, (), "cbow"),
+    Command("quit", ":quit", "leave (Ctrl-D does too)", "", quit_, ("q", "exit")),
+]
+BY_NAME = {name: command for command in COMMANDS for name in (command.name, *command.aliases)}
+CBOW_COMMANDS = ("train", "export", "eval", "import")
+
+
+def find(name: str) -> Optional[Command]:
+    return BY_NAME.get(name.lower())
+
+
+def did_you_mean(name: str) -> str:
+    import difflib
+
+    close = difflib.get_close_matches(name.lower(), list(BY_NAME), n=1, cutoff=0.6)
+    return f"; did you mean :{close[0]}?" if close else ""

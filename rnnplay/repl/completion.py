@@ -1,0 +1,88 @@
+"""Tab completion: commands after ``:``, model names after ``:model``/``:vectors``, and words.
+
+Which words depends on the command (``Command.completes``): the current word vectors' vocabulary for
+``:nn``, ``:analogy``, ``:sim`` and ``:guess``; the classifier's vocabulary for plain text, ``:tokens``
+and ``:prefix``; the CLI's own options for ``:train`` and ``:cbow …``. Vocabularies are listed most
+frequent first, so the likeliest words come first.
+"""
+
+from __future__ import annotations
+
+from typing import Iterable, Iterator, Sequence
+
+from prompt_toolkit.completion import CompleteEvent, Completer, Completion
+from prompt_toolkit.document import Document
+
+from rnnplay.errors import RnnplayError
+from rnnplay.repl.commands import BY_NAME, CBOW_COMMANDS, COMMANDS
+from rnnplay.repl.session import Session
+
+MAX_WORDS = 50  # a vocabulary has tens of thousands of words; a menu shows the likeliest few
+
+
+def starting_with(prefix: str, candidates: Iterable[str], limit: int | None = None) -> list[str]:
+    found = []
+    for candidate in candidates:
+        if candidate.startswith(prefix) and candidate != prefix:
+            found.append(candidate)
+            if limit is not None and len(found) == limit:
+                break
+    return found
+
+
+def cli_options(path: Sequence[str]) -> list[str]:
+    """The options of ``rnnplay train`` or ``rnnplay cbow SUB``, read from the CLI itself."""
+    import typer
+
+    from rnnplay.cli import app
+
+    command = typer.main.get_command(app)
+    for name in path:
+        command = getattr(command, "commands", {}).get(name)
+        if command is None:
+            return []
+    return sorted({opt for param in command.params for opt in (*param.opts, *param.secondary_opts) if opt.startswith("--")})
+
+
+class ReplCompleter(Completer):
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def get_completions(self, document: Document, complete_event: CompleteEvent) -> Iterator[Completion]:
+        before = document.text_before_cursor.lstrip()
+        word = document.get_word_before_cursor(WORD=True)
+        if before.startswith(":") and not any(c.isspace() for c in before):
+            names = starting_with(before[1:].lower(), [c.name for c in COMMANDS])
+            yield from (Completion(f":{name}", -len(before), display_meta=BY_NAME[name].summary) for name in names)
+            return
+        command = BY_NAME.get(before[1:].split(None, 1)[0].lower()) if before.startswith(":") else BY_NAME["classify"]
+        if command is None or command.completes is None:
+            return
+        arguments = before.split()[1:] if before.startswith(":") else before.split()
+        if word and arguments:
+            arguments = arguments[:-1]  # the word being completed is not an argument yet
+        for choice in self.choices(command.completes, arguments, word):
+            yield Completion(choice, -len(word))
+
+    def choices(self, kind: str, arguments: list[str], word: str) -> list[str]:
+        """What may replace ``word``, given the arguments before it."""
+        if kind == "commands":
+            return [] if arguments else starting_with(word.lstrip(":"), [c.name for c in COMMANDS])
+        if kind == "models":
+            return [] if arguments else starting_with(word, self.session.model_names())
+        if kind == "cbow" and not arguments:
+            return starting_with(word, CBOW_COMMANDS)
+        if kind in ("cbow", "train"):
+            path = ["train"] if kind == "train" else ["cbow", arguments[0]]
+            return starting_with(word, cli_options(path)) if word.startswith("-") else []
+        if not word:
+            return []  # not the whole vocabulary for an empty word
+        return starting_with(word.lower(), self.vocabulary(kind), MAX_WORDS)
+
+    def vocabulary(self, kind: str) -> Sequence[str]:
+        if kind == "model-words":
+            return self.session.classifier.encoder.vocabulary[2:]  # past the padding and [UNK] entries
+        try:
+            return self.session.vectors.index_to_key
+        except RnnplayError:
+            return []  # the vectors cannot be read: the command itself will say why

@@ -1,0 +1,62 @@
+"""Line mode, for a pipe, a file or ``--json``: one command or text per line, one result per line.
+
+No prompt and no decorations, so a session can be scripted and its output pasted as it is:
+
+- text: one block per non-blank line (a blank line gives none, as at the prompt); a failing line gives
+  a one-line ``error: …`` block in its place;
+- ``--json``: one JSON object per input line, blank (``"blank": true``) and failing (``"error"``)
+  lines included, so the n-th object answers the n-th line.
+
+End of input ends the REPL at once: it never waits for more and never loops (fastText's ``nn`` does).
+A line that is not UTF-8 or is too long is one error, and reading goes on with the next line.
+Exit code: 0 when every line was answered, 1 when some line gave an error (the others still ran).
+"""
+
+from __future__ import annotations
+
+from typing import BinaryIO, Iterator, TextIO
+
+from rnnplay.lines import Line, decode
+from rnnplay.repl.blocks import console_for, print_block
+from rnnplay.repl.dispatch import MAX_LINE_CHARS, handle, too_long
+from rnnplay.repl.outcome import Outcome
+from rnnplay.repl.session import Session
+
+CHUNK = 1 << 16
+
+
+def read_lines(stream: BinaryIO, max_chars: int = MAX_LINE_CHARS) -> Iterator[Line]:
+    """Lines decoded one at a time, each as soon as it has arrived; memory stays bounded on any input."""
+    limit = 4 * max_chars + 3  # UTF-8 takes at most 4 bytes a character, then \r\n
+    number = 0
+    while raw := stream.readline(limit):
+        number += 1
+        if len(raw) == limit and not raw.endswith(b"\n"):
+            while (rest := stream.readline(CHUNK)) and not rest.endswith(b"\n"):
+                pass  # skip the rest of the line without keeping it
+            yield Line(number, "error", problem=too_long())
+            continue
+        yield decode(number, raw[:-1] if raw.endswith(b"\n") else raw)
+
+
+def answer(session: Session, line: Line) -> Outcome:
+    if line.kind == "error":
+        return Outcome.failed(None, f"line {line.number}: {line.problem}")
+    return handle(session, line.text)
+
+
+def run_lines(session: Session, stream: BinaryIO, out: TextIO, json_lines: bool = False) -> int:
+    """Answer every line of ``stream`` on ``out``; the exit code (0, or 1 when a line failed)."""
+    console = console_for(out)
+    failed = False
+    for line in read_lines(stream):
+        outcome = answer(session, line)
+        failed = failed or outcome.error is not None
+        if json_lines:
+            out.write(outcome.json_line(line.number) + "\n")
+            out.flush()
+        else:
+            print_block(console, outcome)
+        if outcome.quit:
+            break
+    return 1 if failed else 0

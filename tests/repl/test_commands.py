@@ -1,0 +1,172 @@
+"""Every command against exact answers: the shipped classifier through explain, the planted word vectors."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+from rich.console import Console
+
+from rnnplay.repl.commands import BY_NAME, COMMANDS, find
+from rnnplay.repl.dispatch import handle
+from rnnplay.runtime.explain import explain
+from rnnplay.store import resolve
+from tests.conftest import SHIPPED_MODEL, SHIPPED_VECTORS
+
+
+def shown(outcome) -> str:
+    """What a person sees, as plain text."""
+    console = Console(width=100, color_system=None)
+    with console.capture() as captured:
+        for part in outcome.view:
+            console.print(part)
+    return captured.get()
+
+
+def test_classify_shows_the_verdict_the_words_and_their_shares(session):
+    outcome = handle(session, "a wonderful film")
+    expected = explain(session.classifier, "a wonderful film")
+    text = shown(outcome)
+    assert text.startswith(f"{expected.label} {expected.probability:.3f}  a wonderful film")
+    strongest = max(range(3), key=lambda i: abs(expected.shares[i]))
+    assert f"shares: {expected.tokens[strongest]} {expected.shares[strongest]:+.3f}" in text
+    assert outcome.data["model"] == "imdb-bilstm"
+
+
+def test_classify_says_when_words_were_not_read(session):
+    outcome = handle(session, "good " * 310)
+    assert outcome.data["dropped"] == 10 and "(10 words not read: imdb-bilstm reads the last 300)" in shown(outcome)
+
+
+def test_nn_ranks_neighbours_with_k(session):
+    outcome = handle(session, ":nn good 2")
+    assert [r["word"] for r in outcome.data["results"]] == ["great", "excellent"]
+    assert outcome.data["vectors"] == "planted" and "nearest to 'good' in planted" in shown(outcome)
+    assert len(handle(session, ":nn good").data["results"]) == 10
+
+
+@pytest.mark.parametrize("line, message", [
+    (":nn", "usage: :nn WORD [k]"),
+    (":nn good bad", "k must be a whole number from 1 to 1000, not 'bad'"),
+    (":nn good 0", "k must be a whole number"),
+    (":nn good 5 6", "usage: :nn WORD [k]"),
+    (":analogy actor man", "usage: :analogy A B C [k]"),
+    (":sim good", "usage: :sim A B"),
+    (":guess", "usage: :guess TEXT with ___"),
+    (":tokens", "usage: :tokens TEXT"),
+    (":prefix  ", "usage: :prefix TEXT"),
+    (":models extra", "usage: :models"),
+    (":help frob", "no command :frob"),
+])
+def test_argument_mistakes_say_the_usage(session, line, message):
+    assert message in handle(session, line).error
+
+
+def test_unknown_words_offer_spellings(session):
+    assert 'did you mean: excellent?' in handle(session, ":sim excelent good").error
+
+
+def test_analogy_and_sim(session):
+    analogy = handle(session, ":analogy actor man woman 2")
+    assert [r["word"] for r in analogy.data["results"]] == ["actress", "queen"]
+    assert "actor − man + woman in planted" in shown(analogy)
+    sim = handle(session, ":sim good bad")
+    assert sim.data["cosine"] == pytest.approx(session.vectors.similarity("good", "bad"), abs=1e-6)
+    assert "cosine(good, bad) = -0.8349" in shown(sim)
+
+
+def test_guess_shows_the_context_it_read(session):
+    outcome = handle(session, ":guess The film ___ was plot")
+    assert [r["word"] for r in outcome.data["results"]][:3] == ["great", "excellent", "the"]
+    assert outcome.data["context"] == ["the", "film", "___", "was", "plot"]
+    assert "context (2 each side): the film ___ was plot" in shown(outcome)
+    assert "put one blank" in handle(session, ":guess no blank here").error
+
+
+def test_tokens_is_the_encoder_view(session):
+    outcome = handle(session, ":tokens Isn't it GREAT?<br />xyzzyq")
+    encoder = session.classifier.encoder
+    assert [t["token"] for t in outcome.data["tokens"]] == ["isnt", "it", "great", "xyzzyq"]
+    assert [t["id"] for t in outcome.data["tokens"]] == encoder.encode("Isn't it GREAT?<br />xyzzyq").tolist()
+    assert [t["oov"] for t in outcome.data["tokens"]] == [False, False, False, True]
+    text = shown(outcome)
+    assert "4 tokens, 1 out of vocabulary (id 1)" in text and "xyzzyq  1    OOV" in text
+    assert "the last 300 tokens" in text
+    assert handle(session, ":tokens ...").error.startswith("the text has no words")
+    assert handle(session, ":tokens " + "word " * 305).data["dropped"] == 5
+
+
+def test_prefix_traces_p_after_each_word(session):
+    outcome = handle(session, ":prefix not bad at all")
+    expected = explain(session.classifier, "not bad at all")
+    assert [t["after"] for t in outcome.data["tokens"]] == pytest.approx(expected.prefix.tolist(), abs=1e-6)
+    assert f"{expected.prefix[0]:.3f} → {expected.probability:.3f} ({expected.label})" in shown(outcome)
+
+
+def test_model_shows_and_switches_the_classifier(session, models_dir):
+    assert shown(handle(session, ":model")).startswith("using imdb-bilstm: BiLSTM 32, vocab 10,000, held-out accuracy")
+    shutil.copytree(SHIPPED_MODEL, models_dir / "mine")
+    outcome = handle(session, ":model mine")
+    assert outcome.error is None and session.classifier.stored.path == models_dir / "mine"
+    assert shown(outcome).startswith("now using")
+
+
+def test_model_refuses_vectors_and_unknown_names_and_keeps_the_current_one(session):
+    before = session.classifier
+    assert handle(session, ":model imdb-cbow").error == "imdb-cbow is a vectors model, not a classifier (:vectors imdb-cbow queries its words)"
+    assert "no model named 'nope'" in handle(session, ":model nope").error
+    assert session.classifier is before
+
+
+def test_vectors_shows_and_switches_the_space(session):
+    assert handle(session, ":vectors").data == {"vectors": "planted", "words": 16, "dimension": 8, "source_kind": "vectors",
+                                                 "can_guess": True}
+    outcome = handle(session, ":vectors imdb-bilstm")
+    assert outcome.data["source_kind"] == "classifier" and "cannot guess" in shown(outcome)
+    assert handle(session, ":nn good 1").data["vectors"] == "imdb-bilstm"
+    assert "no output layer" in handle(session, ":guess a ___ film").error
+    assert "no model named" in handle(session, ":vectors nope").error and session.vectors.name == "imdb-bilstm"
+
+
+def test_models_lists_and_marks_the_ones_in_use(session, models_dir):
+    shutil.copytree(SHIPPED_VECTORS, models_dir / "my-vectors")
+    session.use_vectors("my-vectors")
+    outcome = handle(session, ":models")
+    rows = {row["name"]: row for row in outcome.data["models"]}
+    assert rows["imdb-bilstm"]["in_use"] and rows["my-vectors"]["in_use"] and not rows["imdb-cbow"]["in_use"]
+    assert rows["my-vectors"]["source"] == "user" and rows["imdb-bilstm"]["kind"] == "classifier"
+    assert "→ imdb-bilstm *" in shown(outcome)
+
+
+def test_help_lists_every_command_and_explains_each(session):
+    listing = shown(handle(session, ":help"))
+    for command in COMMANDS:
+        assert command.usage in listing
+        detail = handle(session, f":help {command.name}")
+        assert detail.error is None and command.summary in shown(detail)
+    assert "(also :neighbours, :neighbors)" in shown(handle(session, ":help :nn"))
+    assert {c["name"] for c in handle(session, ":h").data["commands"]} == {c.name for c in COMMANDS}
+
+
+def test_every_alias_finds_its_command():
+    for name, command in BY_NAME.items():
+        assert find(name.upper()) is command
+
+
+def test_quit_stops(session):
+    outcome = handle(session, ":quit")
+    assert outcome.quit and outcome.blank and outcome.command == "quit"
+
+
+def test_session_locates_the_vectors_at_start_and_reads_them_on_first_use(planted_vectors):
+    from rnnplay.errors import RnnplayError
+    from rnnplay.repl.session import Session
+
+    session = Session("imdb-bilstm", str(planted_vectors))
+    assert not session.vectors_loaded and session.vectors_name == "planted"
+    assert session.vectors.name == "planted" and session.vectors_loaded
+    with pytest.raises(RnnplayError, match="no model named 'nope'"):
+        Session("imdb-bilstm", "nope")
+    with pytest.raises(RnnplayError, match="not a classifier"):
+        Session("imdb-cbow", "imdb-cbow")
+    assert session.model_names() == sorted({p.name for p in (resolve("imdb-bilstm").parent.iterdir()) if p.is_dir()})
