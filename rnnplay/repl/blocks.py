@@ -1,7 +1,9 @@
 """Print outcomes as result blocks: the lines of one result, then one empty line.
 
 A block never contains an empty line of its own, so blocks are easy to count and split
-(``awk -v RS= …``): N answered input lines give exactly N blocks. Colour follows Rich's detection —
+(``awk -v RS= …``): N answered input lines give exactly N blocks. On a pipe, lines of text are never broken
+(an error stays one line); tables fit the width (80 columns, or ``COLUMNS``). On a terminal, Rich wraps
+long lines at word boundaries. Colour follows Rich's detection —
 on for a terminal, off for a pipe or a file (``FORCE_COLOR`` / ``NO_COLOR`` override it) — so output
 pasted into a blog post or a lesson carries no escape codes.
 """
@@ -35,9 +37,10 @@ def block_text(console: "Console", outcome: Outcome) -> Optional[str]:
         return None
     else:
         parts = outcome.view
+    unbroken = not console.is_terminal  # on a terminal Rich wraps at word boundaries; elsewhere a line stays one line
     with console.capture() as captured:
         for part in parts:
-            console.print(part)
+            console.print(part, soft_wrap=unbroken and isinstance(part, Text))
     lines = [line.rstrip() for line in captured.get().splitlines() if ANSI.sub("", line).strip()]
     return "\n".join(lines or ["(nothing to show)"]) + "\n\n"
 

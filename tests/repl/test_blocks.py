@@ -28,6 +28,13 @@ def test_an_error_is_a_one_line_block_and_nothing_shows_for_a_blank():
     assert block_text(console, Outcome("x", view=[Text("   ")])) == "(nothing to show)\n\n"
 
 
+def test_long_text_and_errors_stay_one_line():
+    console = Console(file=io.StringIO(), width=40)
+    message = "a message much longer than the forty columns of this console"
+    assert block_text(console, Outcome.failed("nn", message)) == f"error: {message}\n\n"
+    assert block_text(console, Outcome("x", view=[Text(message)])) == f"{message}\n\n"
+
+
 def test_no_colour_on_a_pipe_and_colour_when_forced():
     out = io.StringIO()
     print_block(console_for(out), Outcome("x", view=[Text("red", style="red")]))
