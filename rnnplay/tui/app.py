@@ -1,18 +1,21 @@
 """The rnnplay Textual app: four tabs over one shared state (the current classifier and word vectors).
 
-Start-up stays light: models load through the NumPy runtime; TensorFlow is imported only inside a
-training worker, when the user starts one.
+Start-up stays light: the first screen is painted before any model is read, models load through the
+NumPy runtime in a worker thread, and TensorFlow is imported only inside a training worker, when the
+user starts one.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
+from textual import work
 from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.reactive import reactive
 from textual.widgets import Footer, Header, TabbedContent, TabPane
+from textual.worker import get_current_worker
 
 from rnnplay.errors import RnnplayError
 from rnnplay.tui.screens.models import ModelsTab
@@ -20,31 +23,70 @@ from rnnplay.tui.screens.play import PlayTab
 from rnnplay.tui.screens.train import TrainTab
 from rnnplay.tui.screens.words import WordsTab
 
+HERE = Path(__file__).resolve().parent
 TABS = {"play": "Play", "words": "Words", "train": "Train", "models": "Models"}
+THEMES = ("textual-dark", "textual-light")
+
+
+def read_classifier(name_or_path: str | Path, models_dir: Path | None) -> Any:
+    """A runtime Classifier by name or folder; every way a model folder can be broken is an RnnplayError."""
+    from rnnplay.runtime.classifier import Classifier
+    from rnnplay.store import resolve
+
+    return _readable(lambda: Classifier.load(resolve(str(name_or_path), models_dir)))
+
+
+def read_vectors(name_or_path: str | Path, models_dir: Path | None) -> Any:
+    """Runtime word Vectors (a vectors model, or a classifier's embedding) by name or folder."""
+    from rnnplay.runtime.vectors import Vectors
+    from rnnplay.store import resolve
+
+    return _readable(lambda: Vectors.load(resolve(str(name_or_path), models_dir)))
+
+
+def _readable(load: Callable[[], Any]) -> Any:
+    """Model files come from users: a damaged zip or a truncated array must not end the app."""
+    import zipfile
+
+    try:
+        return load()
+    except RnnplayError:
+        raise
+    except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile) as error:
+        raise RnnplayError(f"the model files are damaged ({type(error).__name__}: {error})") from None
 
 
 class RnnplayApp(App[None]):
     """Tabs watch ``classifier``, ``vectors`` and ``catalog`` instead of calling each other."""
 
-    # One stylesheet per tab beside its module (a Widget cannot have its own CSS_PATH).
-    CSS_PATH = ["app.tcss", "screens/play.tcss", "screens/words.tcss", "screens/train.tcss", "screens/models.tcss"]
+    # One stylesheet per tab beside its module (a Widget cannot have its own CSS_PATH); absolute, so a
+    # subclass defined elsewhere (a test, a benchmark probe) finds them too.
+    CSS_PATH = [HERE / name for name in ("app.tcss", "screens/play.tcss", "screens/words.tcss", "screens/train.tcss",
+                                         "screens/models.tcss")]
     TITLE = "rnnplay"
+    # Screen classes the stylesheets use to fit 80×24 and to use the room a big terminal gives.
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-medium"), (140, "-wide")]
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (28, "-medium-height"), (40, "-tall")]
     BINDINGS = [
         Binding("f1", "show_tab('play')", "Play"),
         Binding("f2", "show_tab('words')", "Words"),
         Binding("f3", "show_tab('train')", "Train"),
         Binding("f4", "show_tab('models')", "Models"),
+        Binding("ctrl+t", "toggle_theme", "Light/dark", show=False),
         Binding("ctrl+q", "quit", "Quit", priority=True),
     ]
 
     classifier: reactive[Any] = reactive(None, always_update=True)  # runtime.classifier.Classifier
     vectors: reactive[Any] = reactive(None, always_update=True)  # runtime.vectors.Vectors
     catalog: reactive[int] = reactive(0)  # bumped when a model is saved or deleted
+    loading_model: reactive[str] = reactive("")  # the classifier being loaded in the background, "" when none
+    load_error: reactive[str] = reactive("", always_update=True)  # why the last classifier could not be loaded ("" after a success)
 
     def __init__(self, model: str = "imdb-bilstm", vectors: str = "imdb-cbow", models_dir: Path | None = None) -> None:
         super().__init__()
         self.models_dir = models_dir
         self.start_model, self.start_vectors = model, vectors
+        self.set_reactive(RnnplayApp.loading_model, Path(model).name)  # tabs mount first: "loading", not "no model"
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -52,39 +94,94 @@ class RnnplayApp(App[None]):
             for tab_id, title in TABS.items():
                 with TabPane(title, id=tab_id):
                     yield {"play": PlayTab, "words": WordsTab, "train": TrainTab, "models": ModelsTab}[tab_id](id=f"{tab_id}-tab")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
-        self.use_classifier(self.start_model)
-        self.use_vectors(self.start_vectors)
+        # Both loads run in threads, so the screen appears (and takes keys) before any model is read.
+        self.load_classifier(self.start_model)
+        self.load_vectors(self.start_vectors)
 
     def action_show_tab(self, tab_id: str) -> None:
         self.query_one(TabbedContent).active = tab_id
 
+    def on_tabbed_content_tab_activated(self, event: TabbedContent.TabActivated) -> None:
+        """Keys go to the tab just shown: its ``focus_default()`` if it has one, else its first focusable widget."""
+        tab = event.pane.query_one(f"#{event.pane.id}-tab")
+        if hasattr(tab, "focus_default"):
+            tab.focus_default()
+        else:
+            first = next((widget for widget in tab.query("*") if widget.focusable), None)
+            if first is not None:
+                first.focus()
+
+    def action_toggle_theme(self) -> None:
+        self.theme = THEMES[1] if self.theme == THEMES[0] else THEMES[0]
+
+    # Loading models. The synchronous ``use_*`` methods suit callers that already run off the event loop
+    # or need the answer at once; ``load_*`` return at once and load in a worker thread.
+
     def use_classifier(self, name_or_path: str | Path) -> bool:
         """Load a classifier for every tab; a failure is a notification and the current model stays."""
-        from rnnplay.runtime.classifier import Classifier
-        from rnnplay.store import resolve
-
         try:
-            self.classifier = Classifier.load(resolve(str(name_or_path), self.models_dir))
+            classifier = read_classifier(name_or_path, self.models_dir)
         except RnnplayError as error:
-            self.notify(str(error), title="cannot load model", severity="error")
+            self._classifier_failed(name_or_path, error)
             return False
-        self.sub_title = self.classifier.name
+        self._set_classifier(classifier)
         return True
 
     def use_vectors(self, name_or_path: str | Path) -> bool:
         """Load word vectors (a vectors model, or a classifier's embedding) for the Words tab."""
-        from rnnplay.runtime.vectors import Vectors
-        from rnnplay.store import resolve
-
         try:
-            self.vectors = Vectors.load(resolve(str(name_or_path), self.models_dir))
+            self.vectors = read_vectors(name_or_path, self.models_dir)
         except RnnplayError as error:
-            self.notify(str(error), title="cannot load word vectors", severity="error")
+            self.notify(str(error), title="cannot load word vectors", severity="error", markup=False)
             return False
         return True
+
+    def load_classifier(self, name_or_path: str | Path) -> None:
+        """Like ``use_classifier`` without blocking the screen; a newer request supersedes an older one."""
+        self.loading_model = Path(str(name_or_path)).name
+        self._load_classifier_in_background(name_or_path)
+
+    @work(thread=True, exclusive=True, group="load-classifier")
+    def _load_classifier_in_background(self, name_or_path: str | Path) -> None:
+        try:
+            classifier = read_classifier(name_or_path, self.models_dir)
+        except RnnplayError as error:
+            if not get_current_worker().is_cancelled:
+                self.call_from_thread(self._classifier_failed, name_or_path, error)
+            return
+        if not get_current_worker().is_cancelled:
+            self.call_from_thread(self._set_classifier, classifier)
+
+    def load_vectors(self, name_or_path: str | Path) -> None:
+        """Like ``use_vectors`` without blocking the screen."""
+        self._load_vectors_in_background(name_or_path)
+
+    @work(thread=True, exclusive=True, group="load-vectors")
+    def _load_vectors_in_background(self, name_or_path: str | Path) -> None:
+        try:
+            vectors = read_vectors(name_or_path, self.models_dir)
+        except RnnplayError as error:
+            if not get_current_worker().is_cancelled:
+                self.notify(str(error), title="cannot load word vectors", severity="error", markup=False)
+            return
+        if not get_current_worker().is_cancelled:
+            self.call_from_thread(setattr, self, "vectors", vectors)
+
+    def _set_classifier(self, classifier: Any) -> None:
+        self.classifier = classifier
+        self.sub_title = classifier.name
+        self.loading_model = ""
+        self.set_reactive(RnnplayApp.load_error, "")  # no watcher: a success is not news to them
+
+    def _classifier_failed(self, name_or_path: str | Path, error: RnnplayError) -> None:
+        self.loading_model = ""
+        self.load_error = str(error)
+        keeps = f" (still using {self.classifier.name})" if self.classifier is not None else ""
+        self.notify(f"{error}{keeps}", title=f"cannot load {Path(str(name_or_path)).name}", severity="error",
+                    timeout=10, markup=False)
 
     def catalog_changed(self) -> None:
         """Call after saving or deleting a model, so model lists refresh."""

@@ -1,9 +1,191 @@
-"""The Models tab (placeholder until its owner lands it)."""
+"""The Models tab: every saved model in a table, the selected one's card and layers; load or delete it.
+
+The list is read from the models folders (``store.list_models``) whenever the app's ``catalog`` changes
+(a model was trained, imported or deleted) or the user presses ``r``; nothing here loads weights until
+the user asks to load a model.
+"""
 
 from __future__ import annotations
 
-from textual.containers import Vertical
+from pathlib import Path
+from typing import Any
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.widgets import DataTable, Static
+
+from rnnplay.errors import RnnplayError
+from rnnplay.render import model_row
+from rnnplay.store import ListedModel
+from rnnplay.tui.widgets.confirm_dialog import ConfirmDialog
+from rnnplay.tui.widgets.layer_summary import LayerSummary
+from rnnplay.tui.widgets.model_card import ModelCard
+
+COLUMNS = ("name", "kind", "corpus", "architecture", "acc.", "size", "date")
+IN_USE = "●"
+FLEXIBLE = "architecture"  # the one column cut to fit a narrow terminal (the card below shows it whole)
+LEGEND = f"{IN_USE} in use   * shipped (read-only)   enter/l load · d delete · r refresh"
+
+
+def same_folder(a: Path | None, b: Path | None) -> bool:
+    return a is not None and b is not None and Path(a).resolve() == Path(b).resolve()
+
+
+def loaded_folder(model: Any) -> Path | None:
+    """The folder a runtime Classifier or Vectors came from (None when nothing is loaded)."""
+    stored = getattr(model, "stored", None)
+    path = getattr(stored, "path", None) or getattr(model, "path", None)
+    return None if path is None else Path(path)
 
 
 class ModelsTab(Vertical):
-    pass
+    """A table of saved models over the selected model's layer listing and card."""
+
+    BINDINGS = [
+        Binding("l", "load", "Load"),
+        Binding("d,delete", "delete", "Delete"),
+        Binding("r", "refresh", "Refresh"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        yield DataTable(id="models-table", cursor_type="row", zebra_stripes=True)
+        yield Static(Text(LEGEND, style="dim"), id="models-legend")
+        with VerticalScroll(id="models-detail", can_focus=False):
+            with Horizontal(id="models-pair"):  # side by side on a wide terminal, stacked otherwise
+                yield LayerSummary(id="models-layers")
+                yield ModelCard(id="models-card")
+
+    def on_mount(self) -> None:
+        self.entries: dict[str, ListedModel] = {}
+        self._requested: Path | None = None  # a model this tab asked the app to load
+        self.rows: dict[str, tuple[str, ...]] = {}
+        table = self.query_one(DataTable)
+        for column in COLUMNS:
+            table.add_column(column, key=column)
+        self.watch(self.app, "catalog", self.list_models)
+        self.watch(self.app, "classifier", self._model_loaded, init=False)
+        self.watch(self.app, "vectors", self._model_loaded, init=False)
+
+    def focus_default(self) -> None:
+        self.query_one(DataTable).focus()
+
+    # The table
+
+    def list_models(self) -> None:
+        """Re-read the models folders, keeping the cursor on the same model when it is still there."""
+        from rnnplay.store import list_models
+
+        selected = self.selected()
+        self.entries, self.rows = {}, {}
+        for entry in list_models(self.app.models_dir):
+            key = str(entry.path)
+            self.entries[key] = entry
+            try:
+                self.rows[key] = model_row(entry)
+            except (AttributeError, KeyError, TypeError, ValueError):  # a hand-edited card
+                self.rows[key] = (entry.path.name, "unreadable", "", "", "", "", "")
+        self._fill_table(None if selected is None else str(selected.path))
+        self._show(self.selected())
+
+    def _fill_table(self, cursor_key: str | None) -> None:
+        """Rows from the last listing, the architecture column cut to what the terminal's width leaves."""
+        table = self.query_one(DataTable)
+        table.clear()
+        self._fitted_to = table.size.width
+        column = table.columns[FLEXIBLE]  # type: ignore[index]
+        if self.rows and table.size.width:
+            index = COLUMNS.index(FLEXIBLE)
+            widest = [max(len(name), *(len(row[i]) for row in self.rows.values())) for i, name in enumerate(COLUMNS)]
+            widest[0] += 2  # the in-use mark
+            room = table.size.width - 2 * table.cell_padding * len(COLUMNS) - (sum(widest) - widest[index])
+            column.auto_width = False
+            column.width = max(len(FLEXIBLE), min(widest[index], room))
+        for key, row in self.rows.items():
+            table.add_row(self._name_cell(key), *row[1:], key=key)
+        if cursor_key in self.rows:
+            table.move_cursor(row=table.get_row_index(cursor_key))
+
+    def in_use(self, entry: ListedModel) -> bool:
+        return any(same_folder(entry.path, loaded_folder(model)) for model in (self.app.classifier, self.app.vectors))
+
+    def _name_cell(self, key: str) -> str:
+        return f"{IN_USE if self.in_use(self.entries[key]) else ' '} {self.rows[key][0]}"
+
+    def _model_loaded(self) -> None:
+        table = self.query_one(DataTable)
+        for key in self.entries:
+            table.update_cell(key, "name", self._name_cell(key), update_width=True)
+        classifier = self.app.classifier
+        if self._requested is not None and same_folder(self._requested, loaded_folder(classifier)):
+            self.notify(f"Play now uses {classifier.name}", title="model loaded")
+            self._requested = None
+
+    def on_resize(self) -> None:
+        if self.query_one(DataTable).size.width != getattr(self, "_fitted_to", None):
+            selected = self.selected()
+            self._fill_table(None if selected is None else str(selected.path))
+
+    def selected(self) -> ListedModel | None:
+        table = self.query_one(DataTable)
+        if not table.row_count:
+            return None
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        return self.entries.get(key or "")
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        event.stop()
+        self._show(self.entries.get(event.row_key.value or ""))
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        self.action_load()
+
+    def _show(self, entry: ListedModel | None) -> None:
+        self.query_one(LayerSummary).show(None if entry is None else entry.card)
+        self.query_one(ModelCard).show(entry)
+
+    # Actions
+
+    def action_refresh(self) -> None:
+        self.list_models()
+
+    def action_load(self) -> None:
+        """A classifier becomes the Play model, word vectors the Words model."""
+        entry = self.selected()
+        if entry is None:
+            return
+        if entry.card is None:
+            self.notify(f"{entry.path.name} has no readable card, so it cannot be loaded", severity="error", markup=False)
+        elif entry.card.get("kind") == "vectors":
+            self.app.load_vectors(entry.path)
+            self.notify(f"the Words tab will use {entry.path.name}", title="loading word vectors", markup=False)
+        else:
+            self._requested = entry.path
+            self.app.load_classifier(entry.path)
+
+    def action_delete(self) -> None:
+        entry = self.selected()
+        if entry is None:
+            return
+        if entry.source == "shipped":
+            self.notify(f"{entry.path.name} is shipped with rnnplay: it cannot be deleted (your own models can)",
+                        title="not deleted", severity="warning", markup=False)
+            return
+        in_use = " It stays loaded until you pick another model." if self.in_use(entry) else ""
+        self.app.push_screen(
+            ConfirmDialog(f"Delete {entry.path.name}?", f"{entry.path}\nThe folder is removed for good.{in_use}", "Delete"),
+            lambda yes: self._delete(entry) if yes else None,
+        )
+
+    def _delete(self, entry: ListedModel) -> None:
+        from rnnplay.store import delete_model
+
+        try:
+            delete_model(entry.path, self.app.models_dir)
+        except (RnnplayError, OSError) as error:
+            self.notify(str(error), title="not deleted", severity="error", markup=False)
+            return
+        self.notify(f"{entry.path.name} deleted", title="deleted", markup=False)
+        self.app.catalog_changed()

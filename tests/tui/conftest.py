@@ -1,0 +1,90 @@
+"""Shared TUI fixtures: user models made from the shipped one without TensorFlow, and a way to wait for
+the Play tab to catch up with what was typed (debounce timer, worker thread, then its message)."""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+from pathlib import Path
+from typing import Any, Awaitable, Callable
+
+import numpy as np
+import pytest
+from textual.pilot import Pilot
+
+from tests.conftest import SHIPPED_MODEL
+
+
+def write_user_model(models_dir: Path, name: str, change: Callable[[dict], None] | None = None) -> Path:
+    """A copy of the shipped classifier saved as the user's model ``name``; ``change`` may edit its arrays."""
+    from rnnplay.store import atomic_model_dir, load_model, write_model
+
+    stored = load_model(SHIPPED_MODEL)
+    arrays = dict(stored.arrays)
+    if change is not None:
+        change(arrays)
+    card = {key: value for key, value in stored.card.items() if key not in ("files", "size_bytes", "format")}
+    target = models_dir / name
+    with atomic_model_dir(target) as scratch:
+        write_model(scratch, dict(card, name=name), arrays, stored.vocabulary)
+    return target
+
+
+def contrary(arrays: dict) -> None:
+    """Negate the output logit, so P(positive) becomes 1 − P: the easiest model to tell apart."""
+    arrays["dense/1/kernel"] = -arrays["dense/1/kernel"]
+    arrays["dense/1/bias"] = -arrays["dense/1/bias"]
+
+
+@pytest.fixture
+def user_model(models_dir: Path) -> Path:
+    """The shipped model's twin, saved as a user model (so it can be deleted)."""
+    return write_user_model(models_dir, "my-bilstm")
+
+
+@pytest.fixture
+def contrary_model(models_dir: Path) -> Path:
+    """A user classifier that says exactly the opposite of the shipped one."""
+    return write_user_model(models_dir, "contrarian", contrary)
+
+
+@pytest.fixture
+def corrupt_model(models_dir: Path) -> Path:
+    """A user classifier whose weights file was overwritten with garbage after saving."""
+    path = write_user_model(models_dir, "broken")
+    (path / "weights.npz").write_bytes(np.random.default_rng(0).bytes(4096))
+    return path
+
+
+async def until(pilot: Pilot, condition: Callable[[], bool], what: str) -> None:
+    """Wait (without timing anything) until ``condition`` holds: messages between widgets take their turn."""
+    for _ in range(400):
+        if condition():
+            return
+        await pilot.pause(0.01)
+    raise AssertionError(f"never happened: {what}")
+
+
+async def settle(pilot: Pilot) -> None:
+    """Wait until models are loaded and the Play tab shows the current text with the current model."""
+    from rnnplay.tui.screens.play import DEBOUNCE_SECONDS, PlayTab
+
+    app = pilot.app
+    play = app.query_one(PlayTab)
+    for _ in range(200):
+        await pilot.pause(DEBOUNCE_SECONDS)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        if not app.loading_model and play.up_to_date:
+            return
+    raise AssertionError("the Play tab never caught up with the text")
+
+
+def pilot_test(test: Callable[..., Awaitable[None]]) -> Callable[..., None]:
+    """Run an ``async def`` test in its own event loop (the project has no pytest async plugin)."""
+
+    @functools.wraps(test)
+    def run(*args: Any, **kwargs: Any) -> None:
+        asyncio.run(test(*args, **kwargs))
+
+    return run

@@ -1,0 +1,172 @@
+"""The Models tab: the table of saved models, the selected model's card and layers, load and delete."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from rich.console import Console
+from textual.widgets import DataTable
+
+from rnnplay.store import SHIPPED_DIR
+from rnnplay.tui.app import RnnplayApp
+from rnnplay.tui.screens.models import ModelsTab
+from rnnplay.tui.screens.play import PlayTab
+from rnnplay.tui.widgets.classifier_picker import ClassifierPicker
+from rnnplay.tui.widgets.confirm_dialog import ConfirmDialog
+from rnnplay.tui.widgets.layer_summary import LayerSummary
+from rnnplay.tui.widgets.model_card import ModelCard
+from tests.tui.conftest import pilot_test, settle, until
+
+
+def shown_text(widget) -> str:
+    """What a Static shows, as plain text."""
+    console = Console(width=120, record=True, file=open("/dev/null", "w"))
+    console.print(widget.content)
+    return console.export_text()
+
+
+async def open_models(pilot, row: str | None = None) -> DataTable:
+    """Show the Models tab with the cursor on the model named ``row`` (moved there with the arrow keys)."""
+    await settle(pilot)
+    await pilot.press("f4")
+    await pilot.pause()
+    table = pilot.app.query_one(DataTable)
+    if row is not None:
+        await pilot.press(*["up"] * table.row_count, *["down"] * listed(table).index(row))
+        await pilot.pause()
+        assert listed(table)[table.cursor_row] == row
+    return table
+
+
+def listed(table: DataTable) -> list[str]:
+    return [Path(str(key.value)).name for key in table.rows]
+
+
+@pilot_test
+async def test_the_table_lists_shipped_and_user_models(user_model: Path) -> None:
+    async with RnnplayApp().run_test(size=(100, 30)) as pilot:
+        table = await open_models(pilot)
+        assert listed(table) == ["my-bilstm", "imdb-bilstm", "imdb-cbow"]
+        rows = {Path(str(key.value)).name: [str(cell) for cell in table.get_row(key)] for key in table.rows}
+        assert rows["imdb-bilstm"][0] == "● imdb-bilstm *"  # in use, shipped
+        assert rows["my-bilstm"][0].strip() == "my-bilstm"
+        assert rows["imdb-bilstm"][1:5] == ["classifier", "imdb", "BiLSTM 32, vocab 10,000", "0.878"]
+        assert rows["imdb-cbow"][1] == "vectors"
+
+
+@pilot_test
+async def test_selecting_a_model_shows_its_card_and_layers(user_model: Path) -> None:
+    async with RnnplayApp().run_test(size=(100, 30)) as pilot:
+        await open_models(pilot, "imdb-cbow")
+        card = shown_text(pilot.app.query_one(ModelCard))
+        assert "imdb-cbow" in card and "shipped with rnnplay" in card and "window 5" in card
+        assert "input vectors" in shown_text(pilot.app.query_one(LayerSummary))
+        await open_models(pilot, "my-bilstm")
+        card = shown_text(pilot.app.query_one(ModelCard))
+        assert "my-bilstm" in card and str(user_model.parent.name) in card and "0.878" in card
+        layers = shown_text(pilot.app.query_one(LayerSummary))
+        for line in ("Embedding", "(batch, time, 64)", "640,000", "Bidirectional(LSTM)", "24,832", "Total params", "669,057"):
+            assert line in layers
+
+
+@pilot_test
+async def test_enter_loads_the_selected_classifier_and_play_follows(contrary_model: Path) -> None:
+    async with RnnplayApp().run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press(*"a wonderful film")
+        await settle(pilot)
+        before = pilot.app.query_one(PlayTab).explanation.probability
+        table = await open_models(pilot, "contrarian")
+        await pilot.press("enter")
+        await until(pilot, lambda: pilot.app.classifier.name == "contrarian", "the selected model is loaded")
+        await settle(pilot)
+        assert str(table.get_row(str(contrary_model))[0]).startswith("●")
+        play = pilot.app.query_one(PlayTab)
+        assert play.shown[1] is pilot.app.classifier
+        assert abs(play.explanation.probability - (1 - before)) < 1e-6
+        assert pilot.app.query_one(ClassifierPicker).value == str(contrary_model)
+        assert any("contrarian" in n.message for n in pilot.app._notifications)
+
+
+@pilot_test
+async def test_l_loads_word_vectors_for_the_words_tab() -> None:
+    async with RnnplayApp().run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        before = pilot.app.vectors
+        await open_models(pilot, "imdb-cbow")
+        await pilot.press("l")
+        await until(pilot, lambda: pilot.app.vectors is not before, "the vectors are loaded again")
+        assert pilot.app.vectors.name == "imdb-cbow"
+        assert pilot.app.classifier.name == "imdb-bilstm"
+
+
+@pilot_test
+async def test_loading_a_corrupt_model_is_a_notification(corrupt_model: Path) -> None:
+    async with RnnplayApp().run_test(size=(100, 30)) as pilot:
+        await open_models(pilot, "broken")
+        before = pilot.app.classifier
+        await pilot.press("l")
+        await until(pilot, lambda: any("broken" in n.message and n.severity == "error" for n in pilot.app._notifications),
+                    "an error notification names the broken model")
+        await settle(pilot)
+        assert pilot.app.classifier is before
+
+
+@pilot_test
+async def test_an_unreadable_card_is_listed_explained_and_cannot_be_loaded(models_dir: Path) -> None:
+    (models_dir / "garbled").mkdir(parents=True)
+    (models_dir / "garbled" / "card.json").write_text("{not json")
+    async with RnnplayApp().run_test(size=(100, 30)) as pilot:
+        table = await open_models(pilot, "garbled")
+        assert [str(cell) for cell in table.get_row(str(models_dir / "garbled"))][1] == "unreadable"
+        assert "not valid JSON" in shown_text(pilot.app.query_one(ModelCard))
+        await pilot.press("l")
+        await until(pilot, lambda: any("garbled" in n.message for n in pilot.app._notifications), "a notification")
+        assert pilot.app.classifier.name == "imdb-bilstm"
+
+
+@pilot_test
+async def test_shipped_models_cannot_be_deleted() -> None:
+    async with RnnplayApp().run_test(size=(100, 30)) as pilot:
+        await open_models(pilot, "imdb-bilstm")
+        await pilot.press("d")
+        await until(pilot, lambda: any("cannot be deleted" in n.message and n.severity == "warning"
+                                       for n in pilot.app._notifications), "a warning")
+        assert not isinstance(pilot.app.screen, ConfirmDialog)
+        assert (SHIPPED_DIR / "imdb-bilstm" / "card.json").is_file()
+
+
+@pilot_test
+async def test_delete_asks_first_and_then_removes_the_model_everywhere(user_model: Path) -> None:
+    async with RnnplayApp().run_test(size=(100, 30)) as pilot:
+        table = await open_models(pilot, "my-bilstm")
+        catalog = pilot.app.catalog
+        await pilot.press("d")
+        await until(pilot, lambda: isinstance(pilot.app.screen, ConfirmDialog), "the question is asked")
+        await pilot.press("n")
+        await until(pilot, lambda: not isinstance(pilot.app.screen, ConfirmDialog), "the question is answered")
+        assert user_model.is_dir()
+        await pilot.press("delete")
+        await until(pilot, lambda: isinstance(pilot.app.screen, ConfirmDialog), "the question is asked again")
+        await pilot.click("#confirm-yes")
+        await until(pilot, lambda: not user_model.exists(), "the model is deleted")
+        assert pilot.app.catalog == catalog + 1
+        assert listed(table) == ["imdb-bilstm", "imdb-cbow"]
+        assert str(user_model) not in pilot.app.query_one(ClassifierPicker).folders
+
+
+@pilot_test
+async def test_the_table_fits_80_columns_without_scrolling_sideways(user_model: Path) -> None:
+    async with RnnplayApp().run_test(size=(80, 24)) as pilot:
+        table = await open_models(pilot)
+        assert table.virtual_size.width <= table.size.width
+        assert pilot.app.query_one(ModelsTab).query_one("#models-legend").region.bottom <= pilot.app.screen.region.bottom
+
+
+def test_snapshot_models(snap_compare) -> None:
+    """Models at 100×30 with the shipped models: the table, the layer listing and the card."""
+
+    async def show_models(pilot) -> None:
+        await open_models(pilot, "imdb-bilstm")
+
+    assert snap_compare(RnnplayApp(), terminal_size=(100, 30), run_before=show_models)

@@ -1,0 +1,225 @@
+"""The Play tab: type, and the gauge, the word colours, the prefix trace and the encoder follow."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+from rich.style import Style
+
+from rnnplay.runtime.explain import Explanation
+from rnnplay.tui.app import RnnplayApp
+from rnnplay.tui.screens.play import EXAMPLES, PlayTab
+from rnnplay.tui.widgets.classifier_picker import ClassifierPicker
+from rnnplay.tui.widgets.encoder_view import EncoderView
+from rnnplay.tui.widgets.prefix_trace import REREAD, STREAMED, PrefixTrace, column_chart, layout
+from rnnplay.tui.widgets.probability_gauge import ProbabilityGauge
+from rnnplay.tui.widgets.token_shares import TokenShares
+from tests.tui.conftest import pilot_test, settle, until
+
+
+async def type_text(pilot, text: str) -> None:
+    await pilot.press(*text)
+    await settle(pilot)
+
+
+async def clear(pilot) -> None:
+    await pilot.press("ctrl+l")
+    await settle(pilot)
+
+
+def colour_of(pilot, word: str) -> tuple[int, int, int]:
+    """The colour ``word`` is painted in on the Words panel."""
+    coloured = pilot.app.query_one(TokenShares).coloured
+    for span in coloured.spans:
+        if coloured.plain[span.start:span.end] == word:
+            return Style.parse(str(span.style)).color.get_truecolor()
+    raise AssertionError(f"{word!r} is not on the Words panel")
+
+
+def probability(pilot) -> float:
+    return pilot.app.query_one(ProbabilityGauge).probability
+
+
+@pilot_test
+async def test_a_positive_word_pushes_the_gauge_up_and_is_green() -> None:
+    async with RnnplayApp().run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await type_text(pilot, "a film")
+        neutral = probability(pilot)
+        await clear(pilot)
+        await type_text(pilot, "a wonderful film")
+        assert probability(pilot) > neutral + 0.1
+        assert pilot.app.query_one(ProbabilityGauge).label == "positive"
+        red, green, _ = colour_of(pilot, "wonderful")
+        assert green > red
+        shares = pilot.app.query_one(PlayTab).explanation
+        assert shares.shares[shares.tokens.index("wonderful")] > 0
+
+
+@pilot_test
+async def test_a_negative_word_pulls_the_gauge_down_and_is_red() -> None:
+    async with RnnplayApp().run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await type_text(pilot, "a film")
+        neutral = probability(pilot)
+        await clear(pilot)
+        await type_text(pilot, "an awful film")
+        assert probability(pilot) < neutral - 0.1
+        assert pilot.app.query_one(ProbabilityGauge).label == "negative"
+        red, green, _ = colour_of(pilot, "awful")
+        assert red > green
+
+
+@pilot_test
+async def test_every_panel_follows_each_keystroke() -> None:
+    async with RnnplayApp().run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await type_text(pilot, "a wonderful")
+        first = pilot.app.query_one(PlayTab).explanation
+        await type_text(pilot, " zorblaxian film")
+        play = pilot.app.query_one(PlayTab)
+        explanation = play.explanation
+        assert explanation.tokens == ["a", "wonderful", "zorblaxian", "film"]
+        assert explanation.tokens[: len(first.tokens)] == first.tokens
+        assert pilot.app.query_one(PrefixTrace).explanation is explanation
+        assert len(explanation.prefix) == 4
+        encoder = pilot.app.query_one(EncoderView)
+        assert encoder.explanation is explanation
+        assert list(explanation.oov) == [False, False, True, False]  # the unknown word is marked ...
+        struck = [span for span in pilot.app.query_one(TokenShares).coloured.spans if "strike" in str(span.style)]
+        assert len(struck) == 1  # ... struck through on the Words panel
+        assert "1 not in the vocabulary" in str(pilot.app.query_one("#play-status").content)
+
+
+@pilot_test
+async def test_the_prefix_panel_says_how_the_trace_was_made() -> None:
+    async with RnnplayApp().run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await type_text(pilot, "a wonderful film")
+        trace = pilot.app.query_one(PrefixTrace)
+        assert pilot.app.classifier.card["architecture"]["bidirectional"]
+        assert trace.border_subtitle == REREAD
+        explanation = trace.explanation
+        trace.show(Explanation(explanation.tokens, explanation.ids, explanation.probability, explanation.shares,
+                               explanation.prefix, 0, True))
+        assert trace.border_subtitle == STREAMED
+
+
+@pilot_test
+async def test_an_empty_text_is_an_inline_message() -> None:
+    async with RnnplayApp().run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await type_text(pilot, "!!! ...")
+        status = str(pilot.app.query_one("#play-status").content)
+        assert "no words" in status
+        assert probability(pilot) is None
+        assert pilot.app.query_one(PlayTab).explanation is None
+        await type_text(pilot, " good")
+        assert probability(pilot) is not None
+
+
+@pilot_test
+async def test_a_result_for_an_older_text_is_dropped() -> None:
+    async with RnnplayApp().run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await type_text(pilot, "a wonderful film")
+        play = pilot.app.query_one(PlayTab)
+        shown = play.explanation
+        from rnnplay.runtime.explain import explain
+
+        stale = explain(pilot.app.classifier, "an awful film")
+        play.post_message(PlayTab.Explained(pilot.app.classifier, "an awful film", stale, ""))
+        await pilot.pause()
+        assert play.explanation is shown
+        assert probability(pilot) == shown.probability
+
+
+@pilot_test
+async def test_switching_model_updates_everything(contrary_model: Path) -> None:
+    async with RnnplayApp().run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await type_text(pilot, "a wonderful film")
+        before = probability(pilot)
+        picker = pilot.app.query_one(ClassifierPicker)
+        assert str(contrary_model) in picker.folders  # the user's model is offered beside the shipped one
+        picker.value = str(contrary_model)
+        await until(pilot, lambda: pilot.app.classifier.name == "contrarian", "the picked model is loaded")
+        await settle(pilot)
+        assert np.isclose(probability(pilot), 1 - before)
+        play = pilot.app.query_one(PlayTab)
+        assert play.shown[1] is pilot.app.classifier
+        assert pilot.app.query_one(EncoderView).explanation is play.explanation
+        red, green, _ = colour_of(pilot, "wonderful")
+        assert red > green  # the contrarian reads "wonderful" as negative
+
+
+@pilot_test
+async def test_a_corrupt_model_is_a_notification_and_the_current_model_stays(corrupt_model: Path) -> None:
+    async with RnnplayApp().run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await type_text(pilot, "a wonderful film")
+        before = pilot.app.classifier
+        pilot.app.query_one(ClassifierPicker).value = str(corrupt_model)
+        await until(pilot, lambda: any("broken" in n.message and "weights.npz" in n.message for n in pilot.app._notifications),
+                    "a notification names the broken model and its file")
+        await settle(pilot)
+        assert pilot.app.classifier is before
+        assert probability(pilot) is not None
+        assert pilot.app.query_one(ClassifierPicker).value == str(before.stored.path)  # the picker shows the model in use
+
+
+@pilot_test
+async def test_the_example_key_types_a_review() -> None:
+    async with RnnplayApp().run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+r")
+        await settle(pilot)
+        assert pilot.app.query_one(PlayTab).text == EXAMPLES[0]
+        assert pilot.app.query_one(PlayTab).explanation is not None
+
+
+@pilot_test
+async def test_play_fits_80_by_24() -> None:
+    async with RnnplayApp().run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await type_text(pilot, "a wonderful film")
+        screen = pilot.app.screen.region
+        for widget in ("#play-model", "#play-text", "#play-status", "#play-gauge", "#play-shares"):
+            region = pilot.app.query_one(widget).region
+            assert region.area and screen.contains_region(region), widget
+
+
+def test_the_chart_puts_words_under_their_columns_when_they_fit() -> None:
+    values, widths, gap = layout(["a", "wonderful"], [0.5, 1.0], 40)
+    assert (widths, gap) == ([1, 9], 1)
+    top, bottom = column_chart(values, widths, gap, rows=2)
+    assert top.plain == "  " + "█" * 9  # 1.0 fills both rows; 0.5 fills the bottom one exactly
+    assert bottom.plain == "█ " + "█" * 9
+
+
+def test_a_long_trace_keeps_the_end_of_each_run_of_words() -> None:
+    values, widths, gap = layout(["w"] * 100, [i / 100 for i in range(100)], 10)
+    assert len(values) == 10 and widths == [1] * 10 and gap == 0
+    assert values[-1] == 0.99 and values[0] == 0.09
+
+
+def test_snapshot_play_after_typing_a_review(snap_compare) -> None:
+    """Play at 100×30 after typing a mixed review: gauge, coloured words, prefix trace, encoder."""
+
+    async def type_review(pilot) -> None:
+        await settle(pilot)
+        await type_text(pilot, "A wonderful cast, but the zorblax plot was awful")
+
+    assert snap_compare(RnnplayApp(), terminal_size=(100, 30), run_before=type_review)
+
+
+def test_snapshot_play_in_the_light_theme(snap_compare) -> None:
+    """The same screen in the light theme, to check it stays readable."""
+
+    async def type_review(pilot) -> None:
+        pilot.app.theme = "textual-light"
+        await settle(pilot)
+        await type_text(pilot, "A wonderful cast, but the zorblax plot was awful")
+
+    assert snap_compare(RnnplayApp(), terminal_size=(100, 30), run_before=type_review)
