@@ -52,7 +52,7 @@ class ModelsTab(Vertical):
     def compose(self) -> ComposeResult:
         yield DataTable(id="models-table", cursor_type="row", zebra_stripes=True)
         yield Static(Text(LEGEND, style="dim"), id="models-legend")
-        with VerticalScroll(id="models-detail", can_focus=False):
+        with VerticalScroll(id="models-detail"):  # Tab, then arrows, scroll the card
             with Horizontal(id="models-pair"):  # side by side on a wide terminal, stacked otherwise
                 yield LayerSummary(id="models-layers")
                 yield ModelCard(id="models-card")
@@ -102,8 +102,12 @@ class ModelsTab(Vertical):
             room = table.size.width - 2 * table.cell_padding * len(COLUMNS) - (sum(widest) - widest[index])
             column.auto_width = False
             column.width = max(len(FLEXIBLE), min(widest[index], room))
+        index, width = COLUMNS.index(FLEXIBLE), column.width
         for key, row in self.rows.items():
-            table.add_row(self._name_cell(key), *row[1:], key=key)
+            cells = list(row[1:])
+            if not column.auto_width and len(row[index]) > width:  # say it was cut rather than show a wrong number
+                cells[index - 1] = row[index][: width - 1] + "…"
+            table.add_row(self._name_cell(key), *cells, key=key)
         if cursor_key in self.rows:
             table.move_cursor(row=table.get_row_index(cursor_key))
 

@@ -63,7 +63,7 @@ class PlayTab(Vertical):
             yield ClassifierPicker(id="play-model")
         yield TextArea(id="play-text", placeholder="Type a review here… (Ctrl+R: an example)", soft_wrap=True)
         yield Static(HINT, id="play-status")
-        with VerticalScroll(id="play-results", can_focus=False):
+        with VerticalScroll(id="play-results"):  # focusable, so the keyboard can scroll it on a small terminal
             yield ProbabilityGauge(id="play-gauge")
             yield TokenShares(id="play-shares")
             with Horizontal(id="play-pair"):  # side by side on a wide terminal, stacked otherwise

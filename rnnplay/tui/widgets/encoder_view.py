@@ -15,7 +15,19 @@ if TYPE_CHECKING:
     from rnnplay.runtime.explain import Explanation
     from rnnplay.text import Encoder, TextSettings
 
-VOCABULARY_HEAD = 8
+LABEL_WIDTH = len("round trip ")
+MOST_SHOWN = 20
+
+
+def vocabulary_head(vocabulary: list[str], width: int) -> str:
+    """``encoder.get_vocabulary()[:n] = ['', '[UNK]', 'the', …]`` with as many tokens as fit on one line."""
+    line = ""
+    for n in range(3, min(MOST_SHOWN, len(vocabulary)) + 1):
+        candidate = f"encoder.get_vocabulary()[:{n}] = [{', '.join(repr(t) for t in vocabulary[:n])}, …]"
+        if len(candidate) > width and line:
+            break
+        line = candidate
+    return line
 
 
 def settings_line(settings: "TextSettings", vocabulary_size: int) -> str:
@@ -36,8 +48,11 @@ class EncoderView(Static):
         self.border_title = "Encoder (text → token ids)"
         self.show(None, None)
 
+    def on_resize(self) -> None:
+        self.show(self.explanation, self.encoder)
+
     def show(self, explanation: "Explanation | None", encoder: "Encoder | None") -> None:
-        self.explanation = explanation
+        self.explanation, self.encoder = explanation, encoder
         grid = Table.grid(padding=(0, 1))
         grid.add_column(style="dim", no_wrap=True)
         grid.add_column()
@@ -51,8 +66,7 @@ class EncoderView(Static):
                 trip.append(encoder.vocabulary[token_id], style="bold reverse" if token_id == OOV_ID else "")
             grid.add_row("round trip", trip)
         if encoder is not None:
-            head = ", ".join(repr(token) for token in encoder.vocabulary[:VOCABULARY_HEAD])
-            grid.add_row("vocabulary", Text(f"encoder.get_vocabulary()[:{VOCABULARY_HEAD}] = [{head}, …]"))
+            grid.add_row("vocabulary", Text(vocabulary_head(encoder.vocabulary, self.content_size.width - LABEL_WIDTH)))
         self.border_subtitle = "" if encoder is None else settings_line(encoder.settings, len(encoder))
         if encoder is None:
             grid.add_row("", Text("No model loaded.", style="dim"))
