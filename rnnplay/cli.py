@@ -218,20 +218,12 @@ def import_model(
 def models(models_dir: Optional[Path] = ModelsDir) -> None:
     """List saved models: yours and the shipped defaults (marked *)."""
     from rich.console import Console
-    from rich.table import Table
 
-    from rnnplay.render import model_row
+    from rnnplay.render import models_table
     from rnnplay.store import list_models, user_models_dir
 
-    table = Table("name", "kind", "corpus", "architecture", "acc.", "size", "date", box=None, pad_edge=False, collapse_padding=True)
-    for column in table.columns:  # at 80 columns only corpus and architecture wrap, over the space left
-        column.no_wrap = column.header not in ("corpus", "architecture")
-        column.overflow = "fold"
-    table.columns[3].min_width = 16
     listed = list_models(models_dir)
-    for entry in listed:
-        name, kind, *rest = model_row(entry)
-        table.add_row(name, "[red]unreadable[/red]" if entry.card is None else kind, *rest)
+    table = models_table(listed)
     console = Console()
     console.print(table)
     if any(entry.source == "shipped" for entry in listed):

@@ -150,17 +150,20 @@ def tokens_table(tokens: Sequence[str], ids: Sequence[int], oov_id: int = 1) -> 
     return table
 
 
-def models_table(listed: Sequence["ListedModel"], in_use: Sequence[Path] = ()) -> Table:
-    """Saved models, readable at 80 columns: only corpus and architecture wrap; ``→`` marks those in ``in_use``."""
-    marked = {Path(path).resolve() for path in in_use}
-    table = Table("", "name", "kind", "corpus", "architecture", "acc.", "size", "date", box=None, pad_edge=False,
-                  collapse_padding=True)
+def models_table(listed: Sequence["ListedModel"], in_use: Sequence[Path] | None = None) -> Table:
+    """Saved models, readable at 80 columns: only corpus and architecture wrap.
+
+    With ``in_use`` (the REPL's current models), a first column marks those with ``→``.
+    """
+    marked = {Path(path).resolve() for path in in_use or ()}
+    headers = ("name", "kind", "corpus", "architecture", "acc.", "size", "date")
+    table = Table(*(("",) if in_use is not None else ()), *headers, box=None, pad_edge=False, collapse_padding=True)
     for column in table.columns:
         column.no_wrap = column.header not in ("corpus", "architecture")
         column.overflow = "fold"
-    table.columns[4].min_width = 16
+    table.columns[-4].min_width = 16  # architecture
     for entry in listed:
         name, kind, *rest = model_row(entry)
-        table.add_row("→" if entry.path.resolve() in marked else "", Text(name),
-                      "[red]unreadable[/red]" if entry.card is None else kind, *(Text(cell) for cell in rest))
+        marker = ("→" if entry.path.resolve() in marked else "",) if in_use is not None else ()
+        table.add_row(*marker, Text(name), "[red]unreadable[/red]" if entry.card is None else kind, *(Text(cell) for cell in rest))
     return table
