@@ -7,7 +7,6 @@ from pathlib import Path
 import numpy as np
 from rich.style import Style
 
-from rnnplay.runtime.explain import Explanation
 from rnnplay.tui.app import RnnplayApp
 from rnnplay.tui.screens.play import EXAMPLES, PlayTab
 from rnnplay.tui.widgets.classifier_picker import ClassifierPicker
@@ -93,17 +92,17 @@ async def test_every_panel_follows_each_keystroke() -> None:
 
 
 @pilot_test
-async def test_the_prefix_panel_says_how_the_trace_was_made() -> None:
+async def test_the_prefix_panel_says_how_the_trace_was_made(forward_model: Path) -> None:
     async with RnnplayApp().run_test(size=(100, 30)) as pilot:
         await settle(pilot)
         await type_text(pilot, "a wonderful film")
         trace = pilot.app.query_one(PrefixTrace)
         assert pilot.app.classifier.card["architecture"]["bidirectional"]
-        assert trace.border_subtitle == REREAD
-        explanation = trace.explanation
-        trace.show(Explanation(explanation.tokens, explanation.ids, explanation.probability, explanation.shares,
-                               explanation.prefix, 0, True))
-        assert trace.border_subtitle == STREAMED
+        assert not trace.explanation.streamed and trace.border_subtitle == REREAD
+        pilot.app.query_one(ClassifierPicker).value = str(forward_model)
+        await until(pilot, lambda: pilot.app.classifier.name == "forward-lstm", "the one-directional model is loaded")
+        await settle(pilot)
+        assert trace.explanation.streamed and trace.border_subtitle == STREAMED
 
 
 @pilot_test
