@@ -18,8 +18,15 @@ from rnnplay.runtime.classifier import Classifier
 from rnnplay.text import OOV_ID
 
 
+WORD_LIMIT = 1_000  # the work grows with the square of the length: 1,000 words take about 0.5 s
+
+
 class EmptyText(RnnplayError):
     """The text has no tokens, so there is nothing to classify."""
+
+
+class TextTooLong(RnnplayError):
+    """Too many words to explain one by one; the message still gives the whole text's prediction."""
 
 
 @dataclass(frozen=True)
@@ -54,6 +61,11 @@ def explain(classifier: Classifier, text: str, previous: Explanation | None = No
     if not tokens:
         raise EmptyText("the text has no words to classify")
     ids = encoder.ids(tokens)
+    if len(ids) > WORD_LIMIT:
+        probability = float(classifier.predict_ids([ids])[0])
+        label = "positive" if probability >= 0.5 else "negative"
+        raise TextTooLong(f"{len(ids):,} words are too many to explain word by word (the limit is {WORD_LIMIT:,}); "
+                          f"the whole text is {label} {probability:.3f}")
     known = None
     if previous is not None and previous.network is classifier.network:
         m = min(len(ids), len(previous.ids))

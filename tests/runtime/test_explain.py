@@ -113,3 +113,15 @@ def test_explain_reuses_the_previous_explanation_only_where_the_texts_agree(ship
     np.testing.assert_allclose(after.shares, cold.shares, atol=1e-6)
     other = explain(shipped_classifier, "a wonderful film", previous=explain(shipped_classifier, "an awful film"))
     np.testing.assert_allclose(other.prefix, explain(shipped_classifier, "a wonderful film").prefix, atol=1e-6)
+
+
+def test_a_text_too_long_to_explain_still_gets_its_prediction(shipped_classifier, monkeypatch):
+    import rnnplay.runtime.explain as module
+
+    classifier = shipped_classifier
+    monkeypatch.setattr(module, "WORD_LIMIT", 5)
+    text = "a wonderful film with a great cast"
+    expected = classifier.predict([text])[0]
+    with pytest.raises(module.TextTooLong, match=f"7 words are too many .* the whole text is positive {expected:.3f}"):
+        explain(classifier, text)
+    assert len(explain(classifier, "a wonderful film").tokens) == 3
