@@ -15,35 +15,36 @@ from textual.pilot import Pilot
 from tests.conftest import SHIPPED_MODEL
 
 
-def write_user_model(models_dir: Path, name: str, change: Callable[[dict, dict], None] | None = None) -> Path:
-    """A copy of the shipped classifier saved as the user's model ``name``; ``change(arrays, architecture)``
-    may edit its weights and the card's architecture."""
+def write_user_model(models_dir: Path, name: str, change: Callable[[dict], None] | None = None,
+                     architecture: dict | None = None) -> Path:
+    """A copy of the shipped classifier saved as the user's model ``name``; ``change`` may edit its arrays
+    and ``architecture`` overrides fields of the card's architecture."""
     from rnnplay.store import atomic_model_dir, load_model, write_model
 
     stored = load_model(SHIPPED_MODEL)
     arrays = dict(stored.arrays)
-    card = {key: value for key, value in stored.card.items() if key not in ("files", "size_bytes", "format")}
-    card["architecture"] = dict(card["architecture"])
     if change is not None:
-        change(arrays, card["architecture"])
+        change(arrays)
+    card = {key: value for key, value in stored.card.items() if key not in ("files", "size_bytes", "format")}
+    card["architecture"] = dict(card["architecture"], **(architecture or {}))
     target = models_dir / name
     with atomic_model_dir(target) as scratch:
         write_model(scratch, dict(card, name=name), arrays, stored.vocabulary)
     return target
 
 
-def contrary(arrays: dict, architecture: dict) -> None:
+def contrary(arrays: dict) -> None:
     """Negate the output logit, so P(positive) becomes 1 − P: the easiest model to tell apart."""
     arrays["dense/1/kernel"] = -arrays["dense/1/kernel"]
     arrays["dense/1/bias"] = -arrays["dense/1/bias"]
 
 
-def forward_only(arrays: dict, architecture: dict) -> None:
-    """Keep the forward LSTM and the head's weights for it: a one-directional model, which can stream."""
+def forward_half(arrays: dict) -> None:
+    """Keep the forward LSTM and the head's weights for it (with ``bidirectional: False``, a model that streams)."""
     for key in [key for key in arrays if "/backward/" in key]:
         del arrays[key]
-    arrays["dense/0/kernel"] = arrays["dense/0/kernel"][: architecture["units"]]
-    architecture["bidirectional"] = False
+    units = arrays["recurrent/0/forward/recurrent_kernel"].shape[0]
+    arrays["dense/0/kernel"] = arrays["dense/0/kernel"][:units]
 
 
 @pytest.fixture
@@ -61,7 +62,7 @@ def contrary_model(models_dir: Path) -> Path:
 @pytest.fixture
 def forward_model(models_dir: Path) -> Path:
     """A one-directional user classifier (the shipped model's forward half)."""
-    return write_user_model(models_dir, "forward-lstm", forward_only)
+    return write_user_model(models_dir, "forward-lstm", forward_half, {"bidirectional": False})
 
 
 @pytest.fixture
