@@ -119,6 +119,20 @@ async def test_an_empty_text_is_an_inline_message() -> None:
 
 
 @pilot_test
+async def test_a_text_too_long_to_explain_is_an_inline_message_with_its_prediction(monkeypatch) -> None:
+    import rnnplay.runtime.explain as runtime_explain
+
+    monkeypatch.setattr(runtime_explain, "WORD_LIMIT", 4)  # the shipped model keeps 300 words, under the real limit
+    async with RnnplayApp().run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await type_text(pilot, "a wonderful film with a plot")
+        status = str(pilot.app.query_one("#play-status").content)
+        assert "too many to explain" in status and "the whole text is" in status
+        assert "type some words" not in status
+        assert pilot.app.query_one(PlayTab).explanation is None
+
+
+@pilot_test
 async def test_a_result_for_an_older_text_is_dropped() -> None:
     async with RnnplayApp().run_test(size=(100, 30)) as pilot:
         await settle(pilot)

@@ -168,12 +168,14 @@ class PlayTab(Vertical):
 
     @work(thread=True, exclusive=True, group="explain")
     def _explain_in_background(self, classifier: Any, text: str, previous: "Explanation | None") -> None:
-        from rnnplay.runtime.explain import explain
+        from rnnplay.runtime.explain import EmptyText, explain
 
         try:
             explanation, error = explain(classifier, text, previous), ""
-        except RnnplayError as problem:
-            explanation, error = None, str(problem)
+        except EmptyText as problem:
+            explanation, error = None, f"{sentence(str(problem))} (punctuation is not a word): type some words."
+        except RnnplayError as problem:  # e.g. too long to explain word by word; the message says what it can
+            explanation, error = None, sentence(str(problem)) + "."
         self.post_message(self.Explained(classifier, text, explanation, error))
 
     def on_play_tab_explained(self, message: Explained) -> None:
@@ -182,7 +184,7 @@ class PlayTab(Vertical):
         if message.classifier is not self.app.classifier or message.text != self.text:
             return  # the user typed on, or switched model, while this was computed
         if message.explanation is None:
-            self._show(None, Text(f"{message.error[:1].upper()}{message.error[1:]}: type some words.", style="bold yellow"))
+            self._show(None, Text(message.error, style="bold yellow"))
         else:
             self._show(message.explanation, status(message.explanation))
 
@@ -197,6 +199,11 @@ class PlayTab(Vertical):
         self.query_one(PrefixTrace).show(explanation)
         self.query_one(EncoderView).show(explanation, None if classifier is None else classifier.encoder)
         self.query_one("#play-status", Static).update(message)
+
+
+def sentence(message: str) -> str:
+    """An error message as the start of a sentence."""
+    return message[:1].upper() + message[1:]
 
 
 def status(explanation: "Explanation") -> Text:
