@@ -236,3 +236,19 @@ def test_snapshot_play_in_the_light_theme(snap_compare) -> None:
         await type_text(pilot, "A wonderful cast, but the zorblax plot was awful")
 
     assert snap_compare(RnnplayApp(), terminal_size=(100, 30), run_before=type_review)
+
+
+@pilot_test
+async def test_the_model_list_opens_from_the_keyboard_and_a_pick_returns_to_typing(forward_model: Path) -> None:
+    async with RnnplayApp().run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+o")
+        picker = pilot.app.query_one(ClassifierPicker)
+        await until(pilot, lambda: picker.expanded, "the list is open")
+        await pilot.press("home", "enter")  # the blank entry: the model in use stays selected
+        await until(pilot, lambda: picker.value == str(pilot.app.classifier.stored.path), "the picker shows the model in use")
+        await pilot.press("ctrl+o")
+        await until(pilot, lambda: picker.expanded, "the list is open again")
+        await pilot.press("up", "enter")  # user models are listed first, above the shipped one in use
+        await until(pilot, lambda: pilot.app.classifier.name == "forward-lstm", "the picked model is loaded")
+        assert pilot.app.focused.id == "play-text"

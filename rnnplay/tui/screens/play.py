@@ -111,10 +111,15 @@ class PlayTab(Vertical):
 
     def on_select_changed(self, event: Select.Changed) -> None:
         event.stop()
-        folder = event.value
-        current = self._current_folder()
-        if isinstance(folder, str) and (current is None or not same_folder(folder, current)):
+        folder, current = event.value, self._current_folder()
+        picker = self.query_one(ClassifierPicker)
+        if not isinstance(folder, str):  # the blank entry: there is no "no model", so show the one in use
+            if current is not None:
+                picker.show_folder(current)
+        elif current is None or not same_folder(folder, current):
             self.app.load_classifier(folder)
+            if picker.has_focus:
+                self.focus_default()  # picked from the list: back to typing
 
     def _loading_changed(self) -> None:
         if self.app.classifier is None:
