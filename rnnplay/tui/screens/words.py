@@ -1,9 +1,185 @@
-"""The Words tab (placeholder until its owner lands it)."""
+"""The Words tab: one word, its neighbours in two embedding spaces side by side; analogies; guess the blank.
+
+Left: the word vectors (``app.vectors``, CBOW by default), where words that occur in the same places
+sit together: "good" beside "bad". Right: the current classifier's embedding (``app.classifier``),
+shaped only by what helps the verdict: "good" beside "excellent", away from "bad". Every answer comes
+from ``runtime.vectors``; this module only asks and lays out.
+"""
 
 from __future__ import annotations
 
-from textual.containers import Vertical
+from pathlib import Path
+from typing import Any
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Input, Label, Select
+
+from rnnplay.errors import RnnplayError
+from rnnplay.tui.widgets.analogy_box import AnalogyBox
+from rnnplay.tui.widgets.blank_guess import BlankGuess
+from rnnplay.tui.widgets.neighbour_list import NeighbourList
+
+NEIGHBOURS = 50  # more than any terminal shows; each list cuts to its height
+VECTORS_NOTE = "near: used in the same contexts"
+EMBEDDING_NOTE = "near: push the verdict the same way"
+
+
+def saved_vectors(models_dir: Path | None) -> dict[str, Path]:
+    """Saved word-vector models by name, the user's first (as ``store.resolve`` finds them)."""
+    from rnnplay.store import list_models
+
+    found: dict[str, Path] = {}
+    for entry in list_models(models_dir):
+        if entry.card is not None and entry.card.get("kind") == "vectors":
+            found.setdefault(entry.path.name, entry.path)
+    return found
+
+
+def space_size(vectors: Any) -> str:
+    return f"{len(vectors):,} words × {vectors.vector_size}"
 
 
 class WordsTab(Vertical):
-    pass
+    """Query bar on top, the two spaces' neighbours side by side, the analogy and blank boxes below."""
+
+    BINDINGS = [
+        Binding("ctrl+n", "focus_part('#word')", "Word"),
+        Binding("ctrl+o", "focus_part('#vectors-choice')", "Vectors"),
+        Binding("ctrl+y", "focus_part('#analogy-a')", "Analogy"),
+        Binding("ctrl+g", "focus_part('#blank-text')", "Guess"),
+    ]
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.vectors: Any = None  # app.vectors, the left column's space
+        self.embedding: Any = None  # the classifier's embedding as Vectors, the right column's space
+        self.embedding_problem = ""  # why the classifier's embedding cannot be queried, if it cannot
+        self.choices: dict[str, Path] = {}
+        self.word = ""  # the last word queried, asked again when a space changes
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="word-bar"):
+            yield Label("Word", classes="field-label")
+            yield Input(placeholder="a word, then Enter (e.g. good)", id="word", compact=True)
+            yield Label("Word vectors", classes="field-label")
+            yield Select([], id="vectors-choice", compact=True, prompt="(none)")
+        with Horizontal(id="spaces"):
+            yield NeighbourList("Word vectors", VECTORS_NOTE, id="vectors-neighbours")
+            yield NeighbourList("Classifier embedding", EMBEDDING_NOTE, id="embedding-neighbours")
+        with Horizontal(id="word-boxes"):
+            yield AnalogyBox(id="analogy")
+            yield BlankGuess(id="guess")
+
+    def on_mount(self) -> None:
+        self.watch(self.app, "catalog", self._catalog_changed)
+        self.watch(self.app, "vectors", self._vectors_changed)
+        self.watch(self.app, "classifier", self._classifier_changed)
+
+    def focus_default(self) -> None:
+        """Arriving on the tab (the app calls this on F2 or a click) puts the cursor in the word box."""
+        self.query_one("#word", Input).focus()
+
+    def action_focus_part(self, selector: str) -> None:
+        self.query_one(selector).focus()
+
+    # --- the spaces ------------------------------------------------------------------------------
+
+    def _vectors_changed(self, vectors: Any) -> None:
+        self.vectors = vectors
+        column = self.query_one("#vectors-neighbours", NeighbourList)
+        if vectors is None:
+            column.show_space("Word vectors", "", VECTORS_NOTE)
+        elif vectors.source_kind == "classifier":  # e.g. --vectors imdb-bilstm: two classifiers side by side
+            column.show_space(f"Classifier embedding · {vectors.name}", space_size(vectors), EMBEDDING_NOTE)
+        else:
+            column.show_space(f"Word vectors · {vectors.name}", space_size(vectors), VECTORS_NOTE)
+        self.query_one(AnalogyBox).set_space(vectors)
+        self.query_one(BlankGuess).set_space(vectors)
+        self._sync_choice()
+        self.ask(self.word)
+
+    def _classifier_changed(self, classifier: Any) -> None:
+        from rnnplay.runtime.vectors import Vectors
+
+        self.embedding, self.embedding_problem = None, ""
+        column = self.query_one("#embedding-neighbours", NeighbourList)
+        if classifier is None:
+            column.show_space("Classifier embedding", "")
+        else:
+            column.show_space(f"Classifier embedding · {classifier.name}", "")
+            try:
+                self.embedding = Vectors.from_stored(classifier.stored)
+                column.show_space(f"Classifier embedding · {classifier.name}", space_size(self.embedding))
+            except RnnplayError as error:
+                self.embedding_problem = str(error)
+        self.ask(self.word)
+
+    def _catalog_changed(self, _: int) -> None:
+        self.choices = saved_vectors(self.app.models_dir)
+        self._sync_choice()
+
+    def _sync_choice(self) -> None:
+        """List the saved vectors and show the current ones selected (also when loaded from elsewhere)."""
+        select = self.query_one("#vectors-choice", Select)
+        names = list(self.choices)
+        current = self.vectors.name if self.vectors is not None else None
+        if current is not None and current not in self.choices:
+            names.insert(0, current)  # e.g. a classifier's embedding or a folder given by path
+        select.set_options([(Text(name), name) for name in names])  # Text: a name is never read as markup
+        if current is not None:
+            select.value = current
+
+    @on(Select.Changed, "#vectors-choice")
+    def _vectors_chosen(self, event: Select.Changed) -> None:
+        if event.value != event.select.value:  # a stale message from refilling the list
+            return
+        current = self.vectors.name if self.vectors is not None else None
+        if event.value is Select.BLANK or event.value == current or event.value not in self.choices:
+            return
+        if not self.app.use_vectors(self.choices[str(event.value)]):
+            self._sync_choice()  # the app has said why; show the vectors still in use
+
+    # --- neighbours ------------------------------------------------------------------------------
+
+    @on(Input.Submitted, "#word")
+    def _word_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.ask(event.value.strip(), empty_ok=False)
+
+    @on(NeighbourList.Picked)
+    def _suggestion_picked(self, event: NeighbourList.Picked) -> None:
+        word_box = self.query_one("#word", Input)
+        word_box.value = event.word
+        word_box.focus()
+        self.ask(event.word)
+
+    def ask(self, word: str, empty_ok: bool = True) -> None:
+        """Fill both columns for ``word``; each space answers or says why it cannot, on its own."""
+        if not word and empty_ok:
+            return
+        self.word = word
+        show(self.query_one("#vectors-neighbours", NeighbourList), self.vectors, word,
+             "no word vectors are loaded: pick some with the list above")
+        show(self.query_one("#embedding-neighbours", NeighbourList), self.embedding, word,
+             self.embedding_problem or "no classifier is loaded yet: pick one on the Play tab")
+
+
+def show(column: NeighbourList, space: Any, word: str, missing: str) -> None:
+    """One column's answer: the neighbours, or the reason there are none (with spellings to try)."""
+    from rnnplay.runtime.vectors import UnknownWord
+
+    if space is None:
+        column.show_problem(missing)
+        return
+    try:
+        column.show_rows(space.neighbours(word, NEIGHBOURS))
+    except UnknownWord as error:
+        # The buttons under the message offer the spellings, so the message need not list them too.
+        column.show_problem(str(error).split("; did you mean")[0] + ("; did you mean:" if error.suggestions else ""),
+                            error.suggestions)
+    except RnnplayError as error:
+        column.show_problem(str(error))

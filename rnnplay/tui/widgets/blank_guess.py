@@ -1,0 +1,98 @@
+"""CBOW's own task, shown back: guess the word at ``___`` from the words around it.
+
+Only CBOW vectors can do this (they keep the output rows that scored centre words in training); a
+classifier's embedding or imported vectors cannot, and the box says so instead of failing.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.widgets import Input, Static
+
+from rnnplay.errors import RnnplayError
+from rnnplay.tui.widgets.ranked_words import RankedWords
+
+GUESSES = 30  # more than fit; the list shows what its height allows
+EXAMPLE = "the acting was ___ and the plot made no sense"
+TITLE = "Guess the blank ___"
+
+
+class BlankGuess(Vertical):
+    """A sentence with one blank in; the most probable words for it out, and the context CBOW read."""
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id, classes="word-box")
+        self.border_title = TITLE
+        self.space: Any = None  # runtime.vectors.Vectors
+
+    def compose(self) -> ComposeResult:
+        yield Input(placeholder=EXAMPLE, id="blank-text", compact=True)
+        yield RankedWords("probability", relative=True)
+        yield Static("", classes="problem", markup=False)
+
+    def set_space(self, vectors: Any) -> None:
+        """Guess with these vectors from now on; say at once when they cannot guess."""
+        self.space = vectors
+        self.border_title = f"{TITLE} · {vectors.name}" if vectors is not None else TITLE
+        self.border_subtitle = ""
+        cannot = self.cannot_guess()
+        if cannot:
+            self.show_problem(cannot)
+        elif self.text:
+            self.guess()
+        else:
+            self.show_problem("")
+            self.query_one(RankedWords).show(())
+
+    def cannot_guess(self) -> str:
+        """Why the current vectors cannot guess, politely; "" when they can."""
+        if self.space is None:
+            return "no word vectors are loaded: pick CBOW vectors at the top of the tab"
+        if self.space.output is None:
+            what = "a classifier's embedding" if self.space.source_kind == "classifier" else "imported vectors"
+            return (f"guessing needs CBOW vectors: {self.space.name} is {what}, which has no output layer "
+                    "to score words with; pick CBOW vectors at the top of the tab")
+        return ""
+
+    @property
+    def text(self) -> str:
+        return self.query_one("#blank-text", Input).value.strip()
+
+    @on(Input.Submitted, "#blank-text")
+    def _submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.guess()
+
+    def guess(self) -> None:
+        cannot = self.cannot_guess()
+        if cannot:
+            self.show_problem(cannot)
+            return
+        try:
+            left, right = self.space.context(self.text)
+            rows = self.space.guess(self.text, GUESSES)
+        except RnnplayError as error:
+            self.show_problem(str(error))
+            return
+        self.show_problem("")
+        self.border_subtitle = f"read: {' '.join(left + ['___'] + right)}"
+        self.query_one(RankedWords).show(rows)
+
+    def show_problem(self, message: str) -> None:
+        problem = self.query_one(".problem", Static)
+        problem.update(message)
+        problem.display = bool(message)
+        ranked = self.query_one(RankedWords)
+        ranked.display = not message
+        if message:
+            ranked.show(())
+            self.border_subtitle = ""
+
+    @property
+    def guesses(self) -> list[str]:
+        ranked = self.query_one(RankedWords)
+        return [word for word, _ in ranked.rows] if ranked.display else []

@@ -1,0 +1,94 @@
+"""Loss and accuracy while a model trains: the training curve moves batch by batch, validation once an epoch.
+
+Plotted with textual-plotext (braille lines, axes and a legend). The training curve is Keras' running
+mean over the epoch so far, at fractional epochs; validation is measured at each epoch's end, so its
+points sit on whole epochs. A validation curve that rises while the training curve still falls is
+overfitting, which is what these plots are for. CBOW has no accuracy and no validation split: its
+run shows one loss plot.
+"""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.containers import Horizontal
+from textual_plotext import PlotextPlot
+
+TRAIN_COLOUR = (0, 120, 215)  # mid blue and orange: readable on light and dark backgrounds alike
+VALIDATION_COLOUR = (230, 110, 0)
+MAX_POINTS = 400  # batch points kept per curve; older ones are thinned to every other
+
+
+class TrainingCurves(Horizontal):
+    """Two plots side by side (loss, accuracy), redrawn from the points collected so far."""
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.kind = "classifier"
+        self.epochs = 1
+        self.train: dict[str, list[tuple[float, float]]] = {"loss": [], "accuracy": []}
+        self.validation: dict[str, list[tuple[float, float]]] = {"loss": [], "accuracy": []}
+
+    def compose(self) -> ComposeResult:
+        yield PlotextPlot(id="loss-plot")
+        yield PlotextPlot(id="accuracy-plot")
+
+    def on_mount(self) -> None:
+        self.replot()
+
+    def start(self, kind: str, epochs: int) -> None:
+        """Forget the last run; ``kind`` is "classifier" or "vectors" (loss only)."""
+        self.kind, self.epochs = kind, max(1, epochs)
+        for series in (*self.train.values(), *self.validation.values()):
+            series.clear()
+        self.query_one("#accuracy-plot").display = kind == "classifier"
+        self.replot()
+
+    def add_batch(self, x: float, loss: float, accuracy: float | None = None) -> None:
+        """A training point at fractional epoch ``x`` (NaN values are skipped: a diverged batch)."""
+        self._add(self.train["loss"], x, loss)
+        if accuracy is not None:
+            self._add(self.train["accuracy"], x, accuracy)
+        self.replot()
+
+    def add_epoch(self, epoch: int, loss: float, accuracy: float | None = None,
+                  val_loss: float | None = None, val_accuracy: float | None = None) -> None:
+        """An epoch's end: its training means, and validation when the run measures it."""
+        self._add(self.train["loss"], epoch, loss)
+        if accuracy is not None:
+            self._add(self.train["accuracy"], epoch, accuracy)
+        if val_loss is not None:
+            self._add(self.validation["loss"], epoch, val_loss)
+        if val_accuracy is not None:
+            self._add(self.validation["accuracy"], epoch, val_accuracy)
+        self.replot()
+
+    @staticmethod
+    def _add(series: list[tuple[float, float]], x: float, y: float) -> None:
+        if y != y:  # NaN
+            return
+        series.append((float(x), float(y)))
+        if len(series) > MAX_POINTS:
+            kept = series[::2]
+            if kept[-1] is not series[-1]:
+                kept.append(series[-1])
+            series[:] = kept
+
+    def replot(self) -> None:
+        for metric in ("loss", "accuracy"):
+            plot = self.query_one(f"#{metric}-plot", PlotextPlot)
+            plt = plot.plt
+            plt.clear_data()
+            plt.clear_figure()
+            plt.title(metric if self.kind == "classifier" else "CBOW loss (negative sampling)")
+            plt.xlabel("epoch")
+            plt.xlim(0, self.epochs)
+            if self.epochs <= 10:
+                plt.xticks(list(range(self.epochs + 1)))
+            if metric == "accuracy":
+                plt.ylim(0.0, 1.0)
+            for label, points, colour, marker in (("training", self.train[metric], TRAIN_COLOUR, "braille"),
+                                                  ("validation", self.validation[metric], VALIDATION_COLOUR, "dot")):
+                if points:
+                    xs, ys = zip(*points)
+                    plt.plot(list(xs), list(ys), label=label, color=colour, marker=marker)
+            plot.refresh()

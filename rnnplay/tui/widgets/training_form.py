@@ -1,0 +1,144 @@
+"""The Train tab's form: what to train (a classifier or CBOW vectors), on which corpus, with which settings.
+
+The fields are the CLI's flags that matter most for learning (cell, direction, layers, units,
+vocabulary, length, epochs; for CBOW dimension, window, min count, epochs); the rest come from the
+chosen preset or word2vec's defaults. The form only collects text: ``training_request`` turns it
+into a config, and says what is wrong in the form's own words.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Grid, Vertical
+from textual.suggester import SuggestFromList
+from textual.widgets import Checkbox, Input, Label, Select, Static
+
+from rnnplay.config import PRESETS
+from rnnplay.corpora import BUILTIN
+from rnnplay.tui.training_request import (
+    CBOW_NUMBERS,
+    CLASSIFIER_NUMBERS,
+    TrainingRequest,
+    cbow_fields,
+    cbow_request,
+    classifier_request,
+    default_name,
+    preset_fields,
+)
+
+KINDS = [("sentiment classifier", "classifier"), ("word vectors (CBOW)", "vectors")]
+CELLS = [("LSTM", "lstm"), ("GRU", "gru"), ("SimpleRNN", "rnn")]
+
+
+def field_id(prefix: str, key: str) -> str:
+    return f"{prefix}-{key.replace('_', '-')}"
+
+
+class TrainingForm(Vertical):
+    """Label–field rows in a grid; the classifier's or CBOW's rows show, depending on what is trained."""
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+
+    def compose(self) -> ComposeResult:
+        with Grid(classes="form-grid", id="form-common"):
+            yield Label("Train")
+            yield Select(KINDS, value="classifier", allow_blank=False, compact=True, id="train-kind")
+            yield Label("Corpus")
+            yield Input("imdb", placeholder="imdb, rt, or a file path", compact=True, id="train-corpus",
+                        suggester=SuggestFromList(list(BUILTIN), case_sensitive=False))
+        with Grid(classes="form-grid", id="classifier-fields"):
+            yield Label("Preset")
+            yield Select([(name, name) for name in PRESETS], value="default", allow_blank=False, compact=True, id="train-preset")
+            yield Label("Cell")
+            yield Select(CELLS, value="lstm", allow_blank=False, compact=True, id="train-cell")
+            yield Label("Direction")
+            yield Checkbox("both ways", value=True, compact=True, id="train-bidirectional")
+            for key, label in CLASSIFIER_NUMBERS.items():
+                yield Label(label.capitalize())
+                yield Input(type="integer", compact=True, id=field_id("train", key),
+                            placeholder="0 = whole texts" if key == "max_length" else "")
+        with Grid(classes="form-grid", id="cbow-fields"):
+            for key, label in CBOW_NUMBERS.items():
+                yield Label(label.capitalize())
+                yield Input(type="integer", compact=True, id=field_id("cbow", key))
+        with Grid(classes="form-grid", id="form-name"):
+            yield Label("Save as")
+            yield Input(compact=True, id="train-name")
+        yield Static("", id="preset-note", markup=False)
+
+    def on_mount(self) -> None:
+        self.fill_preset("default")
+        for key, value in cbow_fields().items():
+            self.query_one(f"#{field_id('cbow', key)}", Input).value = value
+        self.query_one("#cbow-fields").display = False
+        self.refresh_default_name()
+
+    # --- what the form holds ---------------------------------------------------------------------
+
+    @property
+    def kind(self) -> str:
+        return str(self.query_one("#train-kind", Select).value)
+
+    @property
+    def corpus(self) -> str:
+        return self.query_one("#train-corpus", Input).value.strip()
+
+    @property
+    def preset(self) -> str:
+        return str(self.query_one("#train-preset", Select).value)
+
+    def request(self, models_dir: Path | None) -> TrainingRequest:
+        """The run the form describes; an RnnplayError says which field is wrong and how."""
+        name = self.query_one("#train-name", Input).value
+        if self.kind == "vectors":
+            numbers = {key: self.query_one(f"#{field_id('cbow', key)}", Input).value for key in CBOW_NUMBERS}
+            return cbow_request(self.corpus, numbers, name, models_dir)
+        numbers = {key: self.query_one(f"#{field_id('train', key)}", Input).value for key in CLASSIFIER_NUMBERS}
+        return classifier_request(self.corpus, self.preset, numbers, str(self.query_one("#train-cell", Select).value),
+                                  self.query_one("#train-bidirectional", Checkbox).value, name, models_dir)
+
+    def fill_preset(self, name: str) -> None:
+        """Show a preset's values in the fields (the user edits from there)."""
+        values = preset_fields(name)
+        for key in CLASSIFIER_NUMBERS:
+            self.query_one(f"#{field_id('train', key)}", Input).value = str(values[key])
+        self.query_one("#train-cell", Select).value = values["cell"]
+        self.query_one("#train-bidirectional", Checkbox).value = bool(values["bidirectional"])
+        self.query_one("#preset-note", Static).update(f"{name}: {PRESETS[name][1]}")
+
+    def refresh_default_name(self) -> None:
+        """The name a run gets when "Save as" is left empty: free, and shown as the field's placeholder."""
+        suffix = "cbow" if self.kind == "vectors" else self.preset
+        self.query_one("#train-name", Input).placeholder = default_name(self.corpus, suffix, self.app.models_dir)
+
+    # --- reacting to edits -----------------------------------------------------------------------
+
+    @on(Select.Changed, "#train-kind")
+    def _kind_changed(self) -> None:
+        vectors = self.kind == "vectors"
+        self.query_one("#classifier-fields").display = not vectors
+        self.query_one("#cbow-fields").display = vectors
+        note = "CBOW: word2vec's defaults (subsampling 1e-3, 5 noise words, learning rate 0.025 → 0.0001)"
+        self.query_one("#preset-note", Static).update(note if vectors else f"{self.preset}: {PRESETS[self.preset][1]}")
+        self.refresh_default_name()
+
+    @on(Select.Changed, "#train-preset")
+    def _preset_changed(self, event: Select.Changed) -> None:
+        if event.value != event.select.value:  # stale
+            return
+        self.fill_preset(str(event.value))
+        self.refresh_default_name()
+
+    @on(Input.Changed, "#train-corpus")
+    def _corpus_changed(self) -> None:
+        self.refresh_default_name()
+
+    @on(Input.Submitted)
+    def _next_field(self, event: Input.Submitted) -> None:
+        """Enter moves on, as Tab does; starting is a deliberate key (ctrl+s) or the Start button."""
+        event.stop()
+        self.screen.focus_next()

@@ -1,0 +1,229 @@
+"""The Words tab: one query fills two spaces side by side; unknown words offer spellings; analogy; guess."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+from textual.widgets import Button, Input, Select
+
+from rnnplay.runtime.vectors import Vectors
+from rnnplay.tui.app import RnnplayApp
+from rnnplay.tui.screens.words import NEIGHBOURS, WordsTab
+from rnnplay.tui.widgets.analogy_box import ANSWERS, AnalogyBox
+from rnnplay.tui.widgets.blank_guess import GUESSES, BlankGuess
+from rnnplay.tui.widgets.neighbour_list import NeighbourList
+from rnnplay.tui.widgets.ranked_words import RankedWords
+from tests.conftest import PLANTED_WORDS, SHIPPED_MODEL, SHIPPED_VECTORS, planted_arrays, write_vectors_model
+from tests.tui.conftest import pilot_test, write_user_model
+
+
+async def open_words(pilot) -> WordsTab:
+    """Wait for both start models (they load in worker threads), then show the Words tab."""
+    app = pilot.app
+    for _ in range(100):
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        if app.classifier is not None and app.vectors is not None:
+            break
+    assert app.classifier is not None and app.vectors is not None
+    await pilot.press("f2")
+    await pilot.pause()
+    return app.query_one(WordsTab)
+
+
+async def query(pilot, word: str) -> None:
+    await pilot.press("ctrl+n", "ctrl+u", *word, "enter")
+    await pilot.pause()
+
+
+def column(pilot, which: str) -> NeighbourList:
+    return pilot.app.query_one(f"#{which}-neighbours", NeighbourList)
+
+
+def expected(space: Vectors, word: str) -> list[str]:
+    return [w for w, _ in space.neighbours(word, NEIGHBOURS)]
+
+
+@pilot_test
+async def test_one_query_fills_both_spaces_with_their_own_neighbours(planted_vectors: Path) -> None:
+    async with RnnplayApp(model=str(SHIPPED_MODEL), vectors=str(planted_vectors)).run_test(size=(100, 30)) as pilot:
+        await open_words(pilot)
+        assert pilot.app.focused.id == "word"  # arriving on the tab puts the cursor in the word box
+        await query(pilot, "good")
+        planted = Vectors.load(planted_vectors)
+        embedding = Vectors.from_stored(pilot.app.classifier.stored)
+        assert column(pilot, "vectors").words == expected(planted, "good")
+        assert column(pilot, "vectors").words[0] == "great"  # planted: same sentiment axis, nearest intensity
+        assert column(pilot, "embedding").words == expected(embedding, "good")
+        assert column(pilot, "vectors").border_title == "Word vectors · planted"
+        assert column(pilot, "embedding").border_title == "Classifier embedding · imdb-bilstm"
+        assert column(pilot, "embedding").border_subtitle == f"{len(embedding):,} words × {embedding.vector_size}"
+
+
+@pilot_test
+async def test_the_lists_show_as_many_neighbours_as_fit() -> None:
+    async with RnnplayApp().run_test(size=(100, 30)) as pilot:
+        await open_words(pilot)
+        await query(pilot, "good")
+        short = column(pilot, "vectors").query_one(RankedWords).size.height
+        await pilot.resize_terminal(100, 50)
+        await pilot.pause()
+        tall = column(pilot, "vectors").query_one(RankedWords).size.height
+        assert tall > short
+        assert len(column(pilot, "vectors").words) == NEIGHBOURS  # all ranked, cut only when drawn
+
+
+@pilot_test
+async def test_a_word_unknown_in_one_space_is_a_message_there_and_the_other_still_answers(planted_vectors: Path) -> None:
+    async with RnnplayApp(model=str(SHIPPED_MODEL), vectors=str(planted_vectors)).run_test(size=(100, 30)) as pilot:
+        await open_words(pilot)
+        await query(pilot, "movie")  # the classifier knows it; the 16 planted words do not
+        assert column(pilot, "vectors").words == []
+        assert '"movie" is not in planted\'s vocabulary (16 words)' in column(pilot, "vectors").problem
+        assert column(pilot, "embedding").words == expected(Vectors.from_stored(pilot.app.classifier.stored), "movie")
+        assert column(pilot, "embedding").problem == ""
+
+
+@pilot_test
+async def test_an_unknown_word_offers_spellings_and_choosing_one_queries_it(planted_vectors: Path) -> None:
+    async with RnnplayApp(model=str(SHIPPED_MODEL), vectors=str(planted_vectors)).run_test(size=(100, 30)) as pilot:
+        await open_words(pilot)
+        await query(pilot, "actres")
+        left = column(pilot, "vectors")
+        assert "did you mean" in left.problem
+        offered = [button.name for button in left.query(Button)]
+        assert offered == Vectors.load(planted_vectors).suggestions("actres") and "actress" in offered
+        await pilot.click(next(button for button in left.query(Button) if button.name == "actress"))
+        await pilot.pause()
+        assert pilot.app.query_one("#word", Input).value == "actress"
+        assert left.words == expected(Vectors.load(planted_vectors), "actress")
+
+
+@pilot_test
+async def test_an_empty_or_two_word_query_is_an_inline_message() -> None:
+    async with RnnplayApp().run_test(size=(100, 30)) as pilot:
+        await open_words(pilot)
+        await query(pilot, "")
+        assert "give a word" in column(pilot, "vectors").problem
+        await query(pilot, "good film")
+        assert "give one word" in column(pilot, "embedding").problem
+
+
+@pilot_test
+async def test_the_analogy_box_solves_a_minus_b_plus_c(planted_vectors: Path) -> None:
+    async with RnnplayApp(model=str(SHIPPED_MODEL), vectors=str(planted_vectors)).run_test(size=(100, 30)) as pilot:
+        await open_words(pilot)
+        # Enter moves from term to term and solves once all three are there.
+        await pilot.press("ctrl+y", *"king", "enter", *"man", "enter", *"woman", "enter")
+        await pilot.pause()
+        box = pilot.app.query_one(AnalogyBox)
+        planted = Vectors.load(planted_vectors)
+        assert box.answers == [w for w, _ in planted.analogy("king", "man", "woman", ANSWERS)]
+        assert box.answers[0] == "queen"  # planted so that king − man + woman is exactly queen
+        await pilot.press("ctrl+y", "ctrl+u", *"kingg", "enter")
+        await pilot.pause()
+        assert box.answers == [] and '"kingg" is not in planted' in str(box.query_one(".problem").content)
+
+
+@pilot_test
+async def test_guess_the_blank_with_cbow_and_a_polite_no_without(planted_vectors: Path) -> None:
+    async with RnnplayApp(model=str(SHIPPED_MODEL), vectors=str(planted_vectors)).run_test(size=(100, 30)) as pilot:
+        await open_words(pilot)
+        text = "the film was ___"
+        await pilot.press("ctrl+g", *text, "enter")
+        await pilot.pause()
+        box = pilot.app.query_one(BlankGuess)
+        planted = Vectors.load(planted_vectors)
+        assert box.guesses == [w for w, _ in planted.guess(text, GUESSES)]
+        left, right = planted.context(text)
+        assert box.border_subtitle == f"read: {' '.join(left + ['___'] + right)}"
+
+        assert pilot.app.use_vectors(SHIPPED_MODEL)  # a classifier's embedding: no output layer
+        await pilot.pause()
+        left_column = column(pilot, "vectors")
+        assert left_column.border_title == "Classifier embedding · imdb-bilstm"  # says which kind of space it is
+        assert str(left_column.query_one(".space-note").content) == "near: push the verdict the same way"
+        assert box.guesses == []
+        message = str(box.query_one(".problem").content)
+        assert "guessing needs CBOW vectors" in message and "imdb-bilstm is a classifier's embedding" in message
+
+
+@pilot_test
+async def test_the_embedding_column_follows_the_classifier_on_play(models_dir: Path) -> None:
+    def shuffle_embedding(arrays: dict) -> None:
+        rows = arrays["embedding"][2:]
+        arrays["embedding"] = np.concatenate([arrays["embedding"][:2], rows[np.random.default_rng(0).permutation(len(rows))]])
+
+    other = write_user_model(models_dir, "shuffled", shuffle_embedding)
+    async with RnnplayApp().run_test(size=(100, 30)) as pilot:
+        await open_words(pilot)
+        await query(pilot, "good")
+        before = column(pilot, "embedding").words
+        assert pilot.app.use_classifier(other)
+        await pilot.pause()
+        after = column(pilot, "embedding").words
+        assert after != before
+        assert after == expected(Vectors.load(other), "good")
+        assert column(pilot, "embedding").border_title == "Classifier embedding · shuffled"
+        assert column(pilot, "vectors").words == expected(Vectors.load(SHIPPED_VECTORS), "good")
+
+
+@pilot_test
+async def test_the_vectors_list_switches_spaces_and_learns_of_new_models(models_dir: Path) -> None:
+    async with RnnplayApp().run_test(size=(100, 30)) as pilot:
+        words = await open_words(pilot)
+        choice = pilot.app.query_one("#vectors-choice", Select)
+        assert choice.value == "imdb-cbow"
+        write_vectors_model(models_dir / "planted-here", PLANTED_WORDS, planted_arrays())
+        pilot.app.catalog_changed()
+        await pilot.pause()
+        assert "planted-here" in words.choices
+        await query(pilot, "good")
+        # Keyboard only: focus the list, open it, move to the new entry, choose it.
+        await pilot.press("ctrl+o", "enter")
+        await pilot.pause()
+        names = list(words.choices)  # the user's models come first, as resolve() finds them
+        steps = names.index("planted-here") - names.index("imdb-cbow")
+        await pilot.press(*(["down"] * steps if steps > 0 else ["up"] * -steps), "enter")
+        await pilot.pause()
+        assert pilot.app.vectors.name == "planted-here"
+        assert column(pilot, "vectors").border_title == "Word vectors · planted-here"
+        assert column(pilot, "vectors").words == expected(pilot.app.vectors, "good")  # the query is asked again
+
+
+@pilot_test
+async def test_words_fits_80_by_24() -> None:
+    async with RnnplayApp().run_test(size=(80, 24)) as pilot:
+        await open_words(pilot)
+        await query(pilot, "good")
+        for which in ("vectors", "embedding"):
+            ranked = column(pilot, which).query_one(RankedWords)
+            assert ranked.size.height >= 4 and ranked.region.right <= 80
+        assert pilot.app.query_one(AnalogyBox).region.bottom <= 23  # above the footer
+
+
+def test_words_snapshot(snap_compare) -> None:
+    """Words after querying "good", an analogy and a blank, at 100×30."""
+
+    async def run_before(pilot) -> None:
+        await open_words(pilot)
+        await query(pilot, "good")
+        await pilot.press("ctrl+y", *"king", "enter", *"man", "enter", *"woman", "enter")
+        await pilot.press("ctrl+g", *"the acting was ___ and the plot made no sense", "enter")
+        await pilot.press("ctrl+n")
+        await pilot.pause()
+
+    assert snap_compare(RnnplayApp(), terminal_size=(100, 30), run_before=run_before)
+
+
+def test_words_unknown_word_snapshot(snap_compare, planted_vectors: Path) -> None:
+    """A word one space lacks: a message with spellings to choose on the left, neighbours on the right."""
+
+    async def run_before(pilot) -> None:
+        await open_words(pilot)
+        await query(pilot, "actres")
+
+    # The planted model lives in a temporary folder, but only its name (planted) is drawn.
+    assert snap_compare(RnnplayApp(model=str(SHIPPED_MODEL), vectors=str(planted_vectors)), terminal_size=(100, 30),
+                        run_before=run_before)
