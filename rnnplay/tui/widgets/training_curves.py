@@ -9,8 +9,12 @@ run shows one loss plot.
 
 from __future__ import annotations
 
+from rich.color import Color
+from rich.style import Style
+from rich.text import Text
 from textual.app import ComposeResult
-from textual.containers import Horizontal
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Static
 from textual_plotext import PlotextPlot
 
 TRAIN_COLOUR = (0, 120, 215)  # mid blue and orange: readable on light and dark backgrounds alike
@@ -18,8 +22,19 @@ VALIDATION_COLOUR = (230, 110, 0)
 MAX_POINTS = 400  # batch points kept per curve; older ones are thinned to every other
 
 
-class TrainingCurves(Horizontal):
-    """Two plots side by side (loss, accuracy), redrawn from the points collected so far."""
+def legend(kind: str) -> Text:
+    """The key under the plots, in the plots' colours (plotext's own legend would sit on the curves'
+    starting points, top left, exactly where a loss curve begins)."""
+    text = Text.assemble(("━━", Style(color=Color.from_rgb(*TRAIN_COLOUR))), " training (running mean)  ")
+    if kind == "classifier":
+        text.append_text(Text.assemble(("•", Style(color=Color.from_rgb(*VALIDATION_COLOUR), bold=True)),
+                                       " validation  "))
+    text.append("x: epoch", style="dim")
+    return text
+
+
+class TrainingCurves(Vertical):
+    """Two plots side by side (loss, accuracy) and their key, redrawn from the points collected so far."""
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -29,8 +44,10 @@ class TrainingCurves(Horizontal):
         self.validation: dict[str, list[tuple[float, float]]] = {"loss": [], "accuracy": []}
 
     def compose(self) -> ComposeResult:
-        yield PlotextPlot(id="loss-plot")
-        yield PlotextPlot(id="accuracy-plot")
+        with Horizontal(id="curves-plots"):
+            yield PlotextPlot(id="loss-plot")
+            yield PlotextPlot(id="accuracy-plot")
+        yield Static(legend(self.kind), id="curves-legend")
 
     def on_mount(self) -> None:
         self.replot()
@@ -41,6 +58,7 @@ class TrainingCurves(Horizontal):
         for series in (*self.train.values(), *self.validation.values()):
             series.clear()
         self.query_one("#accuracy-plot").display = kind == "classifier"
+        self.query_one("#curves-legend", Static).update(legend(kind))
         self.replot()
 
     def add_batch(self, x: float, loss: float, accuracy: float | None = None) -> None:
@@ -80,15 +98,14 @@ class TrainingCurves(Horizontal):
             plt.clear_data()
             plt.clear_figure()
             plt.title(metric if self.kind == "classifier" else "CBOW loss (negative sampling)")
-            plt.xlabel("epoch")
             plt.xlim(0, self.epochs)
             if self.epochs <= 10:
                 plt.xticks(list(range(self.epochs + 1)))
             if metric == "accuracy":
                 plt.ylim(0.0, 1.0)
-            for label, points, colour, marker in (("training", self.train[metric], TRAIN_COLOUR, "braille"),
-                                                  ("validation", self.validation[metric], VALIDATION_COLOUR, "dot")):
+            for points, colour, marker in ((self.train[metric], TRAIN_COLOUR, "braille"),
+                                           (self.validation[metric], VALIDATION_COLOUR, "dot")):
                 if points:
                     xs, ys = zip(*points)
-                    plt.plot(list(xs), list(ys), label=label, color=colour, marker=marker)
+                    plt.plot(list(xs), list(ys), color=colour, marker=marker)
             plot.refresh()
