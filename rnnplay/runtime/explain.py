@@ -26,7 +26,13 @@ class EmptyText(RnnplayError):
 
 
 class TextTooLong(RnnplayError):
-    """Too many words to explain one by one; the message still gives the whole text's prediction."""
+    """Too many words to explain one by one; the whole text's prediction is still given."""
+
+    def __init__(self, words: int, probability: float) -> None:
+        label = "positive" if probability >= 0.5 else "negative"
+        super().__init__(f"{words:,} words are too many to explain word by word (the limit is {WORD_LIMIT:,}); "
+                         f"the whole text is {label} {probability:.3f}")
+        self.probability = probability
 
 
 @dataclass(frozen=True)
@@ -62,10 +68,7 @@ def explain(classifier: Classifier, text: str, previous: Explanation | None = No
         raise EmptyText("the text has no words to classify")
     ids = encoder.ids(tokens)
     if len(ids) > WORD_LIMIT:
-        probability = float(classifier.predict_ids([ids])[0])
-        label = "positive" if probability >= 0.5 else "negative"
-        raise TextTooLong(f"{len(ids):,} words are too many to explain word by word (the limit is {WORD_LIMIT:,}); "
-                          f"the whole text is {label} {probability:.3f}")
+        raise TextTooLong(len(ids), float(classifier.predict_ids([ids])[0]))
     known = None
     if previous is not None and previous.network is classifier.network:
         m = min(len(ids), len(previous.ids))

@@ -122,6 +122,7 @@ def test_a_text_too_long_to_explain_still_gets_its_prediction(shipped_classifier
     monkeypatch.setattr(module, "WORD_LIMIT", 5)
     text = "a wonderful film with a great cast"
     expected = classifier.predict([text])[0]
-    with pytest.raises(module.TextTooLong, match=f"7 words are too many .* the whole text is positive {expected:.3f}"):
+    with pytest.raises(module.TextTooLong, match=f"7 words are too many .* the whole text is positive {expected:.3f}") as refused:
         explain(classifier, text)
+    assert refused.value.probability == pytest.approx(expected)
     assert len(explain(classifier, "a wonderful film").tokens) == 3
