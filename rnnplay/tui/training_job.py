@@ -24,11 +24,12 @@ class TrainingJob:
     """One run of a ``TrainingRequest``: ``run`` on a worker thread, ``cancel`` from anywhere."""
 
     def __init__(self, request: TrainingRequest, post: Callable[[Event], object], interval: float = THROTTLE_SECONDS,
-                 clock: Callable[[], float] = time.monotonic) -> None:
+                 clock: Callable[[], float] = time.monotonic, also_stop: Callable[[], bool] = lambda: False) -> None:
         self.request = request
         self.post = post
         self.interval = interval
         self.clock = clock
+        self.also_stop = also_stop  # e.g. the Textual worker's is_cancelled, set when the app quits
         self._stop = threading.Event()
         self._last_batch = -float("inf")
 
@@ -40,6 +41,8 @@ class TrainingJob:
         return self._stop.is_set()
 
     def should_stop(self) -> bool:
+        if self.also_stop():
+            self._stop.set()
         return self._stop.is_set()
 
     def listener(self, event: Event) -> None:

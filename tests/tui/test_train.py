@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 from typing import Callable
 
@@ -162,6 +163,22 @@ async def test_cancel_stops_the_run_and_leaves_no_folder_while_other_tabs_keep_a
         assert status(pilot) == "cancelled: nothing was saved"
         assert no_folders_left(models_dir)
         assert tab.trained is None and pilot.app.query_one("#train-use", Button).disabled
+
+
+@pytest.mark.tensorflow
+def test_quitting_while_training_stops_the_run_and_saves_nothing(models_dir: Path) -> None:
+    async def quit_mid_run() -> None:
+        async with RnnplayApp().run_test(size=(100, 30)) as pilot:
+            tab = await open_train(pilot)
+            fill(pilot, **dict(TINY, epochs="500"), name="never-saved")
+            await pilot.press("ctrl+s")
+            await until(pilot, lambda: tab.query_one(TrainingCurves).train["loss"], "the first batch is shown")
+            await pilot.press("ctrl+q")
+
+    # asyncio.run returns only once the worker thread has finished: a run that went on unseen after
+    # the app quit would still be training (500 epochs) or would have saved by now.
+    asyncio.run(quit_mid_run())
+    assert no_folders_left(models_dir)
 
 
 def test_train_form_snapshot(snap_compare) -> None:

@@ -52,6 +52,14 @@ def test_cancel_is_what_the_service_polls() -> None:
     assert job.should_stop() and job.cancelled
 
 
+def test_a_cancelled_worker_stops_the_run_too() -> None:
+    worker_cancelled = False
+    job = TrainingJob(request(), lambda event: None, also_stop=lambda: worker_cancelled)
+    assert not job.should_stop()
+    worker_cancelled = True  # the app is quitting
+    assert job.should_stop() and job.cancelled
+
+
 def test_a_closed_event_loop_cancels_the_run() -> None:
     def closed(event: object) -> None:
         raise RuntimeError("Event loop is closed")

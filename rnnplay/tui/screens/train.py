@@ -136,8 +136,10 @@ class TrainTab(Vertical):
         self._set_running(True)
         self.ticker = self.set_interval(1.0, self._tick)
         self._tick()
-        self.worker = self.run_worker(self.job.run, name=f"train {request.name}", group="training", thread=True,
-                                      exit_on_error=False)
+        worker = self.worker = self.run_worker(self.job.run, name=f"train {request.name}", group="training",
+                                               thread=True, exit_on_error=False)
+        # Quitting the app cancels its workers; the job then stops at the next batch instead of training on unseen.
+        self.job.also_stop = lambda: worker.is_cancelled
 
     @on(Button.Pressed, "#train-cancel")
     def action_cancel(self) -> None:
@@ -227,6 +229,8 @@ class TrainTab(Vertical):
             return
         event.stop()
         job = self.job
+        if job is not None:
+            job.cancel()  # a cancelled worker's thread runs on until it polls: make sure it stops there
         self.job, self.worker = None, None
         if self.ticker is not None:
             self.ticker.stop()
