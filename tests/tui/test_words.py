@@ -18,15 +18,15 @@ from tests.conftest import PLANTED_WORDS, SHIPPED_MODEL, SHIPPED_VECTORS, plante
 from tests.tui.conftest import pilot_test, write_user_model
 
 
-async def open_words(pilot) -> WordsTab:
+async def open_words(pilot, vectors_expected: bool = True) -> WordsTab:
     """Wait for both start models (they load in worker threads), then show the Words tab."""
     app = pilot.app
     for _ in range(100):
         await app.workers.wait_for_complete()
         await pilot.pause()
-        if app.classifier is not None and app.vectors is not None:
+        if app.classifier is not None and (app.vectors is not None or not vectors_expected):
             break
-    assert app.classifier is not None and app.vectors is not None
+    assert app.classifier is not None and (app.vectors is not None) == vectors_expected
     await pilot.press("f2")
     await pilot.pause()
     return app.query_one(WordsTab)
@@ -108,6 +108,19 @@ async def test_an_empty_or_two_word_query_is_an_inline_message() -> None:
         assert "give a word" in column(pilot, "vectors").problem
         await query(pilot, "good film")
         assert "give one word" in column(pilot, "embedding").problem
+
+
+@pilot_test
+async def test_without_word_vectors_each_part_says_so_and_the_classifier_still_answers() -> None:
+    async with RnnplayApp(vectors="no-such-vectors").run_test(size=(100, 30)) as pilot:
+        await open_words(pilot, vectors_expected=False)
+        assert any("no-such-vectors" in n.message for n in pilot.app._notifications)
+        await query(pilot, "good")
+        assert "no word vectors are loaded" in column(pilot, "vectors").problem
+        assert column(pilot, "embedding").words == expected(Vectors.from_stored(pilot.app.classifier.stored), "good")
+        await pilot.press("ctrl+g", *"the film was ___", "enter")
+        await pilot.pause()
+        assert "no word vectors are loaded" in str(pilot.app.query_one(BlankGuess).query_one(".problem").content)
 
 
 @pilot_test
