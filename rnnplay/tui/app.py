@@ -8,7 +8,7 @@ user starts one.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from textual import work
 from textual.app import App, ComposeResult
@@ -33,7 +33,7 @@ def read_classifier(name_or_path: str | Path, models_dir: Path | None) -> Any:
     from rnnplay.runtime.classifier import Classifier
     from rnnplay.store import resolve
 
-    return _readable(lambda: Classifier.load(resolve(str(name_or_path), models_dir)))
+    return Classifier.load(resolve(str(name_or_path), models_dir))
 
 
 def read_vectors(name_or_path: str | Path, models_dir: Path | None) -> Any:
@@ -41,19 +41,7 @@ def read_vectors(name_or_path: str | Path, models_dir: Path | None) -> Any:
     from rnnplay.runtime.vectors import Vectors
     from rnnplay.store import resolve
 
-    return _readable(lambda: Vectors.load(resolve(str(name_or_path), models_dir)))
-
-
-def _readable(load: Callable[[], Any]) -> Any:
-    """Model files come from users: a damaged zip or a truncated array must not end the app."""
-    import zipfile
-
-    try:
-        return load()
-    except RnnplayError:
-        raise
-    except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile) as error:
-        raise RnnplayError(f"the model files are damaged ({type(error).__name__}: {error})") from None
+    return Vectors.load(resolve(str(name_or_path), models_dir))
 
 
 class RnnplayApp(App[None]):
@@ -102,7 +90,12 @@ class RnnplayApp(App[None]):
         self.load_vectors(self.start_vectors)
 
     def action_show_tab(self, tab_id: str) -> None:
-        self.query_one(TabbedContent).active = tab_id
+        # Let go of the focus first: a focused widget in the pane being hidden would make the screen pass
+        # the focus to a neighbour in that pane, and the tabs would follow it back there.
+        tabs = self.query_one(TabbedContent)
+        if tabs.active != tab_id:
+            self.screen.set_focus(None)
+            tabs.active = tab_id
 
     def on_tabbed_content_tab_activated(self, event: TabbedContent.TabActivated) -> None:
         """Keys go to the tab just shown: its ``focus_default()`` if it has one, else its first focusable widget."""

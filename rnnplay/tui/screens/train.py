@@ -161,9 +161,6 @@ class TrainTab(Vertical):
             loaded, tab, where = self.app.use_vectors(path), "words", "the word-vector space on Words"
         if loaded:
             self.app.notify(f"{path.name} is {where} now", title="model loaded", markup=False)
-            # Let go of the focus first: a focused widget in a pane being hidden makes the screen pass the
-            # focus to a neighbour in this pane, and the tabs would follow it back here.
-            self.screen.set_focus(None)
             await self.app.run_action(f"app.show_tab('{tab}')")
 
     def _set_running(self, running: bool) -> None:
