@@ -36,12 +36,12 @@ import numpy as np
 
 from rnnplay.config import CbowConfig
 from rnnplay.corpora import load_texts
-from rnnplay.errors import Cancelled, RnnplayError
+from rnnplay.errors import RnnplayError
 from rnnplay.store import atomic_model_dir, ensure_free, new_card, write_model
 from rnnplay.text import TextSettings
 from rnnplay.training import tensorflow_modules
 from rnnplay.training.classifier import versions
-from rnnplay.training.progress import EpochStart, Listener, Phase, VectorsEpochEnd, VectorsProgress, ignore
+from rnnplay.training.progress import EpochStart, Listener, Phase, VectorsEpochEnd, VectorsProgress, ignore, stop_if_asked
 
 NOISE_BITS = 24
 NOISE_TABLE = 1 << NOISE_BITS  # entries of the noise table (word2vec uses 1e8; 16 M resolves p ≥ 6e-8)
@@ -216,8 +216,10 @@ def train_vectors(
     config.check()
     listener(Phase("counting words"))
     text = prepare(token_lists, config.min_count, config.max_vocab)
+    stop_if_asked(should_stop)
     listener(Phase("starting TensorFlow"))
     tf, _ = tensorflow_modules()
+    stop_if_asked(should_stop)  # importing takes seconds: a cancel meanwhile stops here, not after compiling
     rng = np.random.default_rng(config.seed)
     vocab_size, workers, batch = len(text.words), config.workers, config.batch_size
     keep = keep_probabilities(text.counts, config.sample)
@@ -253,8 +255,7 @@ def train_vectors(
                 if workers > 1:
                     compiled.merge()
                 done_windows += centres  # the real centres, not the padding a short last call runs over
-                if should_stop():
-                    raise Cancelled("training cancelled; nothing was saved")
+                stop_if_asked(should_stop)
                 elapsed = time.perf_counter() - epoch_started
                 listener(VectorsProgress(epoch, config.epochs, call + 1, calls, epoch_loss / max(epoch_windows, 1.0),
                                          epoch_windows / max(elapsed, 1e-9), lr))
@@ -316,8 +317,7 @@ def train_cbow(
         metrics={"loss": history[-1]["loss"] if history else None},
         versions=versions(tf, keras),
     )
-    if should_stop():
-        raise Cancelled("training cancelled; nothing was saved")
+    stop_if_asked(should_stop)
     listener(Phase(f"saving {target}"))
     with atomic_model_dir(target, overwrite=overwrite) as scratch:
         arrays = {"input": vectors.input.astype(dtype), "output": vectors.output.astype(dtype), "counts": vectors.counts}

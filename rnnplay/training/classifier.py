@@ -21,12 +21,12 @@ import numpy as np
 from rnnplay import __version__
 from rnnplay.config import ClassifierConfig
 from rnnplay.corpora import Corpus, Splits, load_corpus, split
-from rnnplay.errors import Cancelled, RnnplayError
+from rnnplay.errors import RnnplayError
 from rnnplay.runtime.classifier import Classifier
 from rnnplay.store import KERAS, StoredModel, atomic_model_dir, ensure_free, new_card, write_model
 from rnnplay.text import Encoder, TextSettings, build_vocabulary
 from rnnplay.training import keras_model, tensorflow_modules
-from rnnplay.training.progress import BatchEnd, EpochEnd, EpochStart, Listener, Phase, ignore
+from rnnplay.training.progress import BatchEnd, EpochEnd, EpochStart, Listener, Phase, ignore, stop_if_asked
 
 BUCKET_BATCHES = 50  # batches per bucket when lengths vary: sorted within, shuffled across
 
@@ -81,8 +81,7 @@ def make_reporter(keras: Any, config: ClassifierConfig, steps: int, listener: Li
             logs = logs or {}
             listener(BatchEnd(len(self.history) + 1, batch + 1, steps, float(logs.get("loss", np.nan)),
                               float(logs.get("accuracy", np.nan))))
-            if should_stop():
-                raise Cancelled("training cancelled; nothing was saved")
+            stop_if_asked(should_stop)
 
         def on_epoch_end(self, epoch: int, logs: Any = None) -> None:
             logs = {k: float(v) for k, v in (logs or {}).items()}
@@ -126,8 +125,10 @@ def train_classifier(
     train, validation, test = (encode(encoder, part) for part in (splits.train, splits.validation, splits.test))
 
     embedding, init = initial_embedding(config, vocabulary, target.parent) if config.init_embeddings else (None, None)
+    stop_if_asked(should_stop)
     listener(Phase("starting TensorFlow"))
     tf, keras = tensorflow_modules()
+    stop_if_asked(should_stop)  # importing takes seconds: a cancel meanwhile stops here, not after compiling
     # Seeds make a run repeatable on one machine. (Op determinism would also switch XLA off, and
     # with it most of the speed, so it stays off; CPU kernels here are deterministic in practice.)
     keras.utils.set_random_seed(config.seed)
@@ -168,8 +169,7 @@ def train_classifier(
         "validation": accuracy(runtime, validation),
         "test": accuracy(runtime, test),
     }
-    if should_stop():
-        raise Cancelled("training cancelled; nothing was saved")
+    stop_if_asked(should_stop)
     listener(Phase(f"saving {target}"))
     with atomic_model_dir(target, overwrite=overwrite) as scratch:
         end_to_end(keras, model, vocabulary, settings).save(scratch / KERAS)

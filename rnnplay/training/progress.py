@@ -8,6 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable, Union
 
+from rnnplay.errors import Cancelled
+
 
 @dataclass(frozen=True)
 class Phase:
@@ -72,3 +74,9 @@ Listener = Callable[[Event], None]
 
 def ignore(_: Event) -> None:
     """A listener for callers that do not show progress."""
+
+
+def stop_if_asked(should_stop: Callable[[], bool]) -> None:
+    """Training's cancel point: nothing has been saved yet, and nothing will be."""
+    if should_stop():
+        raise Cancelled("training cancelled; nothing was saved")

@@ -108,3 +108,15 @@ def test_training_from_word_vectors_records_them(planted_vectors, tmp_path):
     assert card["training"]["config"]["init_embeddings"] == str(planted_vectors)
     assert card["training"]["init_embeddings"]["vectors"] == "planted"
     assert 0 < card["training"]["init_embeddings"]["coverage"] < 1
+
+
+def test_cancel_before_tensorflow_starts_stops_there(tmp_path):
+    """A cancel while the corpus is read stops before the seconds of TensorFlow start-up and compiling."""
+    from rnnplay.training.classifier import train_classifier
+    from rnnplay.training.progress import Phase
+
+    events = []
+    with pytest.raises(Cancelled, match="nothing was saved"):
+        train_classifier(TINY, str(TINY_CSV), tmp_path / "m", listener=events.append, should_stop=lambda: bool(events))
+    assert [e.text for e in events if isinstance(e, Phase)] == [f"loading corpus {TINY_CSV}", "tokenizing 400 texts"]
+    assert list(tmp_path.iterdir()) == []
