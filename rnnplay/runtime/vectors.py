@@ -17,9 +17,10 @@ matrix-vector product and an ``argpartition``.
 from __future__ import annotations
 
 import difflib
+import itertools
 import re
 from pathlib import Path
-from typing import Any, Iterable, Sequence
+from typing import Any, Iterable, Iterator, Sequence
 
 import numpy as np
 
@@ -277,3 +278,39 @@ class Vectors:
         top = np.argpartition(-probabilities, k - 1)[:k]
         top = top[np.lexsort((top, -probabilities[top]))]
         return [(self.index_to_key[i], float(probabilities[i])) for i in top]
+
+
+def cosines_across(word: str, spaces: Sequence[Vectors], k: int = 3, limit: int = 6) -> list[tuple[str, list[float]]]:
+    """The ``k`` nearest words of each space, each with its cosine to ``word`` in every space.
+
+    Two spaces can disagree about what "near" means (CBOW puts "good" beside "bad", a sentiment
+    classifier puts them apart); reading the same words' cosines in both makes that visible. Only
+    words every space knows can be compared, so each space's ranking is walked past the others'
+    unknown words until it gives ``k`` shared ones. Words come in the spaces' order, first space's
+    first, each once, at most ``limit`` in all; the cosines are listed in the order of ``spaces``.
+    Raises ``UnknownWord`` (as ``neighbours``) when a space does not know ``word``.
+    """
+    if k < 1 or limit < 1:
+        raise RnnplayError("k and limit must be at least 1")
+    rows = [space.lookup(word) for space in spaces]  # every space must know the word, before any ranking
+    queries = {space.index_to_key[row] for space, row in zip(spaces, rows)}
+    chosen: list[str] = []
+    for space in spaces:
+        shared = (key for key in nearest_first(space, word)
+                  if key not in queries and key not in chosen and all(key in other for other in spaces))
+        chosen += list(itertools.islice(shared, k))
+    return [(key, [float(space.unit[row] @ space.unit[space.key_to_index[key]]) for space, row in zip(spaces, rows)])
+            for key in chosen[:limit]]
+
+
+def nearest_first(space: Vectors, word: str, batch: int = 64) -> Iterator[str]:
+    """Every other word of ``space``, nearest to ``word`` first, ranked in growing batches.
+
+    Callers usually stop after a few words, so ranking the whole vocabulary up front would be wasted;
+    the ranking is a total order (ties in vocabulary order), so each batch continues the one before.
+    """
+    done = 0
+    while done < len(space) - 1:
+        ranked = space.neighbours(word, batch)
+        yield from (key for key, _ in ranked[done:])
+        done, batch = len(ranked), batch * 4

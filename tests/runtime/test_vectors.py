@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from rnnplay.errors import RnnplayError
-from rnnplay.runtime.vectors import UnknownWord, Vectors, unit_rows
+from rnnplay.runtime.vectors import UnknownWord, Vectors, cosines_across, nearest_first, unit_rows
 from rnnplay.store import load_model
 from rnnplay.text import TextSettings
 from tests.conftest import PLANTED_WORDS, SHIPPED_MODEL, planted_arrays, write_vectors_model
@@ -261,3 +261,56 @@ def test_vector_size_reads_either_kind_of_card():
     assert vector_size(read_card(SHIPPED_VECTORS)) == 100 and vector_size(read_card(SHIPPED_MODEL)) == 64
     with pytest.raises(RnnplayError, match="does not say how long"):
         vector_size({"kind": "vectors", "name": "odd", "architecture": {}})
+
+
+@pytest.fixture(scope="module")
+def contexts(tmp_path_factory):
+    """A second space over most of the planted words with the sentiment axis removed, as CBOW would see them:
+    "good" and "bad" differ only there, so here they coincide. It lacks "excellent" and has "superb" instead."""
+    words = [w for w in PLANTED_WORDS if w != "excellent"] + ["superb"]
+    rows = dict(zip(PLANTED_WORDS, planted_arrays()["input"]))
+    rows["superb"] = np.eye(8)[1]
+    matrix = np.array([rows[w] for w in words])
+    matrix[:, 0] = 0.0
+    return Vectors.load(write_vectors_model(tmp_path_factory.mktemp("contexts") / "contexts", words, {"input": matrix}))
+
+
+def shared_nearest(space, word, spaces, k):
+    """The first ``k`` neighbours of ``word`` in ``space`` that every space knows."""
+    return [w for w, _ in space.neighbours(word, len(space)) if all(w in other for other in spaces)][:k]
+
+
+def test_cosines_across_gives_every_spaces_cosine_for_each_spaces_nearest_shared_words(planted, contexts):
+    spaces = [planted, contexts]
+    rows = cosines_across("good", spaces)
+    words = [w for w, _ in rows]
+    assert len(words) == len(set(words)) == 6 and "good" not in words
+    assert words[:3] == shared_nearest(planted, "good", spaces, 3)  # the first space's words first
+    assert set(shared_nearest(contexts, "good", spaces, 3)) <= set(words)
+    assert "excellent" not in words and "superb" not in words  # each is missing from one space
+    for word, cosines in rows:
+        assert cosines == [pytest.approx(space.similarity("good", word), abs=1e-6) for space in spaces]
+    flips = dict(rows)["bad"]  # planted apart by sentiment, together once sentiment is gone
+    assert flips[0] < 0 < flips[1]
+
+
+def test_cosines_across_follows_the_order_of_the_spaces_and_its_limits(planted, contexts):
+    swapped = cosines_across("Good", [contexts, planted], k=2)  # the query is standardized as in lookup
+    assert [w for w, _ in swapped][:2] == shared_nearest(contexts, "good", [planted, contexts], 2)
+    assert 2 < len(swapped) <= 4
+    for word, cosines in swapped:
+        assert cosines == [pytest.approx(contexts.similarity("good", word), abs=1e-6),
+                           pytest.approx(planted.similarity("good", word), abs=1e-6)]
+    assert cosines_across("good", [planted, contexts], k=3, limit=4) == cosines_across("good", [planted, contexts])[:4]
+    with pytest.raises(RnnplayError, match="at least 1"):
+        cosines_across("good", [planted, contexts], k=0)
+
+
+@pytest.mark.parametrize("word", ["superb", "excellent"])
+def test_cosines_across_refuses_a_word_one_space_lacks(planted, contexts, word):
+    with pytest.raises(UnknownWord, match=f'"{word}" is not in'):
+        cosines_across(word, [planted, contexts])
+
+
+def test_nearest_first_in_batches_is_the_whole_ranking(planted):
+    assert list(nearest_first(planted, "good", batch=2)) == [w for w, _ in planted.neighbours("good", len(planted))]

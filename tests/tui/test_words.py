@@ -7,11 +7,14 @@ from pathlib import Path
 import numpy as np
 from textual.widgets import Button, Input, Select
 
-from rnnplay.runtime.vectors import Vectors
+import pytest
+
+from rnnplay.runtime.vectors import Vectors, cosines_across
 from rnnplay.tui.app import RnnplayApp
 from rnnplay.tui.screens.words import NEIGHBOURS, WordsTab
 from rnnplay.tui.widgets.analogy_box import ANSWERS, AnalogyBox
 from rnnplay.tui.widgets.blank_guess import GUESSES, BlankGuess
+from rnnplay.tui.widgets.cross_space import MAX_LINES, CrossSpace, signed
 from rnnplay.tui.widgets.neighbour_list import NeighbourList
 from rnnplay.tui.widgets.ranked_words import RankedWords
 from tests.conftest import PLANTED_WORDS, SHIPPED_MODEL, SHIPPED_VECTORS, planted_arrays, write_vectors_model
@@ -100,6 +103,42 @@ async def test_an_unknown_word_offers_spellings_and_choosing_one_queries_it(plan
         assert left.words == expected(Vectors.load(planted_vectors), "actress")
 
 
+def strip(pilot) -> CrossSpace:
+    return pilot.app.query_one(CrossSpace)
+
+
+@pilot_test
+async def test_the_strip_shows_the_same_words_cosine_in_both_spaces_where_good_and_bad_part() -> None:
+    async with RnnplayApp().run_test(size=(100, 30)) as pilot:
+        words = await open_words(pilot)
+        await query(pilot, "good")
+        vectors, embedding = pilot.app.vectors, words.embedding
+        shown = strip(pilot)
+        assert shown.rows == cosines_across("good", [vectors, embedding]) and shown.message == ""
+        left, right = dict(shown.rows)["bad"]  # the lesson: same contexts, opposite verdicts
+        assert left == pytest.approx(vectors.similarity("good", "bad"), abs=1e-6) and left > 0
+        assert right == pytest.approx(embedding.similarity("good", "bad"), abs=1e-6) and right < 0
+        assert f"bad {signed(left)} / {signed(right)}" in shown.text
+        assert "word vectors / classifier" in shown.text and "“good”" in shown.text
+        assert 0 < shown.size.height <= MAX_LINES  # both lists still show most of their words
+        assert column(pilot, "vectors").query_one(RankedWords).size.height > 4
+        await query(pilot, "great")  # every query asks again
+        assert shown.rows == cosines_across("great", [vectors, embedding])
+
+
+@pilot_test
+async def test_a_word_one_space_lacks_leaves_one_dim_line_in_the_strip(planted_vectors: Path) -> None:
+    async with RnnplayApp(model=str(SHIPPED_MODEL), vectors=str(planted_vectors)).run_test(size=(100, 30)) as pilot:
+        await open_words(pilot)
+        await query(pilot, "movie")  # the classifier knows it; the 16 planted words do not
+        assert strip(pilot).rows == [] and "“movie” is not in both vocabularies" in strip(pilot).message
+        assert strip(pilot).size.height == 1
+        await query(pilot, "good film")  # the columns say it is two words; the strip says nothing
+        assert strip(pilot).rows == [] and strip(pilot).text == ""
+        await query(pilot, "good")  # and answers again once the word is fine
+        assert [w for w, _ in strip(pilot).rows] == [w for w, _ in cosines_across("good", [pilot.app.vectors, pilot.app.query_one(WordsTab).embedding])]
+
+
 @pilot_test
 async def test_an_empty_or_two_word_query_is_an_inline_message() -> None:
     async with RnnplayApp().run_test(size=(100, 30)) as pilot:
@@ -117,6 +156,7 @@ async def test_without_word_vectors_each_part_says_so_and_the_classifier_still_a
         assert any("no-such-vectors" in n.message for n in pilot.app._notifications)
         await query(pilot, "good")
         assert "no word vectors are loaded" in column(pilot, "vectors").problem
+        assert strip(pilot).rows == [] and "needs word vectors" in strip(pilot).message
         assert column(pilot, "embedding").words == expected(Vectors.from_stored(pilot.app.classifier.stored), "good")
         await pilot.press("ctrl+g", *"the film was ___", "enter")
         await pilot.pause()
@@ -180,6 +220,7 @@ async def test_the_embedding_column_follows_the_classifier_on_play(models_dir: P
         assert after == expected(Vectors.load(other), "good")
         assert column(pilot, "embedding").border_title == "Classifier embedding · shuffled"
         assert column(pilot, "vectors").words == expected(Vectors.load(SHIPPED_VECTORS), "good")
+        assert strip(pilot).rows == cosines_across("good", [pilot.app.vectors, Vectors.load(other)])
 
 
 @pilot_test
@@ -203,6 +244,7 @@ async def test_the_vectors_list_switches_spaces_and_learns_of_new_models(models_
         assert pilot.app.vectors.name == "planted-here"
         assert column(pilot, "vectors").border_title == "Word vectors · planted-here"
         assert column(pilot, "vectors").words == expected(pilot.app.vectors, "good")  # the query is asked again
+        assert strip(pilot).rows == cosines_across("good", [pilot.app.vectors, words.embedding])
 
 
 @pilot_test
@@ -214,6 +256,14 @@ async def test_words_fits_80_by_24() -> None:
             ranked = column(pilot, which).query_one(RankedWords)
             assert ranked.size.height >= 4 and ranked.region.right <= 80
         assert pilot.app.query_one(AnalogyBox).region.bottom <= 23  # above the footer
+        assert strip(pilot).rows and strip(pilot).size.height <= MAX_LINES and strip(pilot).region.right <= 80
+        assert column(pilot, "vectors").region.bottom <= strip(pilot).region.y < pilot.app.query_one(AnalogyBox).region.y
+
+
+def steady_cursors(pilot) -> None:
+    """The inputs' cursors stop blinking: a slow run could catch the word box's cursor off (0.5 s blink)."""
+    for box in pilot.app.query(Input):
+        box.cursor_blink = False
 
 
 def test_words_snapshot(snap_compare) -> None:
@@ -221,6 +271,7 @@ def test_words_snapshot(snap_compare) -> None:
 
     async def run_before(pilot) -> None:
         await open_words(pilot)
+        steady_cursors(pilot)
         await query(pilot, "good")
         await pilot.press("ctrl+y", *"king", "enter", *"man", "enter", *"woman", "enter")
         await pilot.press("ctrl+g", *"the acting was ___ and the plot made no sense", "enter")
@@ -235,8 +286,31 @@ def test_words_unknown_word_snapshot(snap_compare, planted_vectors: Path) -> Non
 
     async def run_before(pilot) -> None:
         await open_words(pilot)
+        steady_cursors(pilot)
         await query(pilot, "actres")
 
     # The planted model lives in a temporary folder, but only its name (planted) is drawn.
     assert snap_compare(RnnplayApp(model=str(SHIPPED_MODEL), vectors=str(planted_vectors)), terminal_size=(100, 30),
                         run_before=run_before)
+
+
+def test_the_strip_packs_whole_entries_into_its_width_and_prefers_the_explicit_layout(planted_vectors: Path) -> None:
+    from rnnplay.tui.widgets.cross_space import entry, layouts, pack
+
+    planted = Vectors.load(planted_vectors)
+    rows = cosines_across("good", [planted, planted])
+    for width in range(40, 130, 7):
+        for header, joiner in layouts("good", ["a", "b"]):
+            entries = [entry(word, cosines, joiner) for word, cosines in rows]
+            lines = pack(header, entries, width)
+            assert all(line.cell_len <= width for line in lines)
+            texts = [line.plain for line in lines]
+            assert texts[0].startswith(header)
+            texts[0] = texts[0][len(header):].strip()
+            pieces = " · ".join(text for text in texts if text).split(" · ")
+            assert pieces == [item.plain for item in entries]  # every entry whole, in order
+    strip = CrossSpace()
+    strip.show("good", rows, ["a", "b"])
+    explicit, terse = layouts("good", ["a", "b"])
+    assert strip.lines(10_000)[0].plain.startswith(explicit[0])
+    assert strip.lines(60)[0].plain.startswith(terse[0]) and len(strip.lines(60)) > MAX_LINES  # grows rather than hides
