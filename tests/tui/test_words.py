@@ -188,7 +188,7 @@ async def test_guess_the_blank_with_cbow_and_a_polite_no_without(planted_vectors
         await pilot.pause()
         box = pilot.app.query_one(BlankGuess)
         planted = Vectors.load(planted_vectors)
-        assert box.guesses == [w for w, _ in planted.guess(text, GUESSES)]
+        assert box.answers == [w for w, _ in planted.guess(text, GUESSES)]
         left, right = planted.context(text)
         assert box.border_subtitle == f"read: {' '.join(left + ['___'] + right)}"
 
@@ -197,7 +197,7 @@ async def test_guess_the_blank_with_cbow_and_a_polite_no_without(planted_vectors
         left_column = column(pilot, "vectors")
         assert left_column.border_title == "Classifier embedding · imdb-bilstm"  # says which kind of space it is
         assert str(left_column.query_one(".space-note").content) == "near: push the verdict the same way"
-        assert box.guesses == []
+        assert box.answers == []
         message = str(box.query_one(".problem").content)
         assert "guessing needs CBOW vectors" in message and "imdb-bilstm is a classifier's embedding" in message
 

@@ -6,17 +6,17 @@ from typing import Any
 
 from textual import on
 from textual.app import ComposeResult
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal
 from textual.widgets import Input, Label, Static
 
 from rnnplay.errors import RnnplayError
-from rnnplay.tui.widgets.ranked_words import RankedWords
+from rnnplay.tui.widgets.ranked_words import AnswerBox, RankedWords
 
 TITLE = "Analogy A − B + C"
 ANSWERS = 30  # more than fit; the list shows what its height allows
 
 
-class AnalogyBox(Vertical):
+class AnalogyBox(AnswerBox):
     """Three words in, the nearest words to A − B + C out (the query words themselves left out)."""
 
     def __init__(self, *, id: str | None = None) -> None:
@@ -41,8 +41,7 @@ class AnalogyBox(Vertical):
         if all(self.terms):
             self.solve()
         else:  # answers from the previous space would be stale
-            self.show_problem("")
-            self.query_one(RankedWords).show(())
+            self.show_answers(())
 
     @property
     def terms(self) -> tuple[str, str, str]:
@@ -69,19 +68,4 @@ class AnalogyBox(Vertical):
         except RnnplayError as error:
             self.show_problem(str(error))
             return
-        self.show_problem("")
-        self.query_one(RankedWords).show(rows)
-
-    def show_problem(self, message: str) -> None:
-        problem = self.query_one(".problem", Static)
-        problem.update(message)
-        problem.display = bool(message)
-        ranked = self.query_one(RankedWords)
-        ranked.display = not message
-        if message:
-            ranked.show(())
-
-    @property
-    def answers(self) -> list[str]:
-        ranked = self.query_one(RankedWords)
-        return [word for word, _ in ranked.rows] if ranked.display else []
+        self.show_answers(rows)

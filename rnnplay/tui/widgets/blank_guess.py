@@ -10,18 +10,17 @@ from typing import Any
 
 from textual import on
 from textual.app import ComposeResult
-from textual.containers import Vertical
 from textual.widgets import Input, Static
 
 from rnnplay.errors import RnnplayError
-from rnnplay.tui.widgets.ranked_words import RankedWords
+from rnnplay.tui.widgets.ranked_words import AnswerBox, RankedWords
 
 GUESSES = 30  # more than fit; the list shows what its height allows
 EXAMPLE = "the acting was ___ and the plot made no sense"
 TITLE = "Guess the blank ___"
 
 
-class BlankGuess(Vertical):
+class BlankGuess(AnswerBox):
     """A sentence with one blank in; the most probable words for it out, and the context CBOW read."""
 
     def __init__(self, *, id: str | None = None) -> None:
@@ -45,8 +44,7 @@ class BlankGuess(Vertical):
         elif self.text:
             self.guess()
         else:
-            self.show_problem("")
-            self.query_one(RankedWords).show(())
+            self.show_answers(())
 
     def cannot_guess(self) -> str:
         """Why the current vectors cannot guess, politely; "" when they can."""
@@ -78,21 +76,10 @@ class BlankGuess(Vertical):
         except RnnplayError as error:
             self.show_problem(str(error))
             return
-        self.show_problem("")
+        self.show_answers(rows)
         self.border_subtitle = f"read: {' '.join(left + ['___'] + right)}"
-        self.query_one(RankedWords).show(rows)
 
     def show_problem(self, message: str) -> None:
-        problem = self.query_one(".problem", Static)
-        problem.update(message)
-        problem.display = bool(message)
-        ranked = self.query_one(RankedWords)
-        ranked.display = not message
+        super().show_problem(message)
         if message:
-            ranked.show(())
             self.border_subtitle = ""
-
-    @property
-    def guesses(self) -> list[str]:
-        ranked = self.query_one(RankedWords)
-        return [word for word, _ in ranked.rows] if ranked.display else []

@@ -5,8 +5,10 @@ from __future__ import annotations
 from typing import Sequence
 
 from rich.console import RenderableType
+from textual.containers import Vertical
 from textual.reactive import reactive
 from textual.widget import Widget
+from textual.widgets import Static
 
 from rnnplay.render import ranking_table
 
@@ -39,3 +41,30 @@ class RankedWords(Widget):
         score_width = max(len(self.column), *(len(f"{score:.4f}") for _, score in visible))
         bar_width = max(1, self.size.width - rank_width - word_width - score_width - COLUMN_GAPS - 1)
         return ranking_table(visible, self.column, relative=self.relative, width=bar_width)
+
+
+class AnswerBox(Vertical):
+    """A box whose answer is a ranking of words, or one line saying why there is none.
+
+    Subclasses compose a ``RankedWords`` and a ``Static`` with class ``problem``.
+    """
+
+    def show_answers(self, rows: Sequence[tuple[str, float]]) -> None:
+        self.show_problem("")
+        self.query_one(RankedWords).show(rows)
+
+    def show_problem(self, message: str) -> None:
+        """Show ``message`` instead of the ranking ("" shows the ranking again)."""
+        problem = self.query_one(".problem", Static)
+        problem.update(message)
+        problem.display = bool(message)
+        ranked = self.query_one(RankedWords)
+        ranked.display = not message
+        if message:
+            ranked.show(())
+
+    @property
+    def answers(self) -> list[str]:
+        """The words shown, best first; none while a problem is shown."""
+        ranked = self.query_one(RankedWords)
+        return [word for word, _ in ranked.rows] if ranked.display else []
