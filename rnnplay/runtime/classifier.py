@@ -155,14 +155,13 @@ class Network:
         """One bidirectional layer: each direction of each variant starts from the whole text's states.
 
         Every variant reads the text's own words, so input projections are computed once per
-        position and variants gather them by position.
+        position, and each step of a batch of variants reads a slice of them (``step_inputs``).
         """
         layer = self.layers[0]
         forward, backward = layer.one_way(0), layer.one_way(1)
         n, units = len(ids), layer.units
         vectors = self.embedding[ids]
-        ahead = vectors @ forward.kernels[0] + forward.input_bias[0]  # (n, gates), by position
-        behind = vectors @ backward.kernels[0] + backward.input_bias[0]
+        ahead, behind = forward.project(vectors), backward.project(vectors)  # (n, gates), by position
 
         # The whole text, both directions in one pass; row t of a state is after t + 1 words read.
         _, recorded = layer.run_states(layer.interleave([ahead[:, None], behind[::-1, None]]), np.array([n]), record=True)
@@ -195,6 +194,7 @@ class Network:
         without = self.head_probability(np.concatenate([without_ahead[0], behind_without], axis=1))
         return float(prefix[-1]), without, np.concatenate([known, prefix])
 
+
 def layer_summary(architecture: dict[str, Any]) -> list[dict[str, Any]]:
     """Keras-``summary()``-style rows (layer, output shape, parameters) from a card, without Keras."""
     rows = []
@@ -214,7 +214,6 @@ def layer_summary(architecture: dict[str, Any]) -> list[dict[str, Any]]:
         rows.append({"layer": f"Dense({spec['activation']})", "output": f"(batch, {spec['units']})", "params": width * spec["units"] + spec["units"]})
         width = spec["units"]
     return rows
-
 
 
 def describe_architecture(architecture: dict[str, Any]) -> str:
