@@ -30,35 +30,9 @@ def review(n: int) -> str:
     return " ".join(REVIEW[i % len(REVIEW)] for i in range(n))
 
 
-def one_by_one(network: Network, ids: np.ndarray) -> None:
-    """What explain replaces: every variant (without word i, up to word j) batched through the network."""
-    n = len(ids)
-    network.probabilities([ids] + [np.delete(ids, i) for i in range(n)] + [ids[:j] for j in range(n - 1, 0, -1)])
-
-
 def like(classifier: Classifier, bidirectional: bool, cell: str = "lstm") -> Network:
     """A network of the shipped model's size with random weights (timing does not depend on the weights)."""
-    architecture = dict(classifier.card["architecture"], bidirectional=bidirectional, cell=cell)
-    rng = np.random.default_rng(0)
-    arrays = {}
-    for key, value in classifier.stored.arrays.items():
-        if key.startswith("recurrent/") and "/backward/" in key and not bidirectional:
-            continue
-        if cell != "lstm" and key.startswith("recurrent/"):
-            continue
-        arrays[key] = value
-    if cell != "lstm":
-        from rnnplay.runtime.recurrent import GATES
-
-        units, dim, gates = architecture["units"], architecture["embedding_dim"], GATES[cell] * architecture["units"]
-        for d in ("forward", "backward")[: 2 if bidirectional else 1]:
-            arrays[f"recurrent/0/{d}/kernel"] = rng.normal(0, 0.1, (dim, gates)).astype(np.float32)
-            arrays[f"recurrent/0/{d}/recurrent_kernel"] = rng.normal(0, 0.1, (units, gates)).astype(np.float32)
-            arrays[f"recurrent/0/{d}/bias"] = np.zeros((2, gates) if cell == "gru" else gates, np.float32)
-    if not bidirectional:
-        kernel = arrays["dense/0/kernel"]
-        arrays["dense/0/kernel"] = kernel[: kernel.shape[0] // 2]
-    return Network.from_arrays(architecture, arrays)
+    return Network.random(dict(classifier.card["architecture"], bidirectional=bidirectional, cell=cell), scale=0.1)
 
 
 def play_model_work(model_dir: Path) -> None:
@@ -72,7 +46,7 @@ def play_model_work(model_dir: Path) -> None:
     seconds = best_of(lambda: explain(classifier, text, previous=before), 50)
     row("  the same, as typed: one keystroke later (explain(previous=…))", f"{seconds * 1e3:.2f} ms", "the earlier words' prefix trace is reused")
     ids = classifier.encoder.encode(review(100))
-    seconds = best_of(lambda: one_by_one(classifier.network, ids), 20)
+    seconds = best_of(lambda: classifier.network.variants_batched(ids, np.array([])), 20)
     row("  the same, 100 words, every variant run in full", f"{seconds * 1e3:.2f} ms", "what explain() avoids")
     seconds = best_of(lambda: classifier.predict_ids([ids]), 100)
     row("  the prediction alone, 100 words", f"{seconds * 1e3:.2f} ms")
@@ -86,12 +60,9 @@ def play_model_work(model_dir: Path) -> None:
 # are loaded (the Play tab answers); perf_counter is CLOCK_MONOTONIC, shared with the parent process.
 TUI_PROBE = """
 import sys, time
-from pathlib import Path
-from rnnplay.tui import app
+from rnnplay.tui.app import RnnplayApp
 
-class Probe(app.RnnplayApp):
-    CSS_PATH = [Path(app.__file__).parent / path for path in app.RnnplayApp.CSS_PATH]  # relative to app.py
-
+class Probe(RnnplayApp):
     def on_ready(self):
         self.ready_at = time.perf_counter()
         self.set_interval(0.002, self.check)

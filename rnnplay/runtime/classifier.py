@@ -84,6 +84,31 @@ class Network:
             raise ValueError(f"missing weights or card field {missing}") from None
         return cls(embedding, layers, head, output)
 
+    @classmethod
+    def random(cls, architecture: dict[str, Any], seed: int = 0, scale: float = 0.5) -> "Network":
+        """An untrained network of any shape a card can describe, weights drawn from N(0, scale²).
+
+        Tests check the runtime's shortcuts against its own definitions on every architecture with it,
+        and benchmarks time shapes that no saved model has.
+        """
+        rng = np.random.default_rng(seed)
+        normal = lambda *shape: rng.normal(0.0, scale, shape).astype(np.float32)  # noqa: E731
+        cell, units = architecture["cell"], architecture["units"]
+        arrays = {"embedding": normal(architecture["vocab_size"], architecture["embedding_dim"])}
+        directions = DIRECTIONS[: 2 if architecture["bidirectional"] else 1]
+        width, gates = architecture["embedding_dim"], GATES[cell] * units
+        for index in range(architecture["layers"]):
+            for d in directions:
+                arrays[f"recurrent/{index}/{d}/kernel"] = normal(width, gates)
+                arrays[f"recurrent/{index}/{d}/recurrent_kernel"] = normal(units, gates)
+                arrays[f"recurrent/{index}/{d}/bias"] = normal(2, gates) if cell == "gru" else normal(gates)
+            width = units * len(directions)
+        for index, spec in enumerate(architecture["head"]):
+            arrays[f"dense/{index}/kernel"] = normal(width, spec["units"])
+            arrays[f"dense/{index}/bias"] = np.zeros(spec["units"], np.float32)
+            width = spec["units"]
+        return cls.from_arrays(architecture, arrays)
+
     def probabilities(self, sequences: Sequence[np.ndarray]) -> np.ndarray:
         """P(positive) for id sequences that arrive sorted by length, longest first."""
         lengths = np.fromiter((len(s) for s in sequences), dtype=np.int64, count=len(sequences))
@@ -124,11 +149,15 @@ class Network:
             full, without, prefix = self._variants_one_way(ids)
             streamed = True
         else:  # stacked bidirectional layers share nothing between variants
-            p = len(known)
-            probs = self.probabilities([ids] + [np.delete(ids, i) for i in range(n)] + [ids[:j] for j in range(n - 1, p, -1)])
-            full, without, prefix = float(probs[0]), probs[1 : n + 1], np.concatenate([known, probs[n + 1 :][::-1], probs[:1]])
+            full, without, prefix = self.variants_batched(ids, known)
             streamed = False
         return full, full - without, prefix, streamed
+
+    def variants_batched(self, ids: np.ndarray, known: np.ndarray) -> tuple[float, np.ndarray, np.ndarray]:
+        """Every variant run in full, all in one batch: right for any architecture, and the slowest way."""
+        n, p = len(ids), len(known)
+        probs = self.probabilities([ids] + [np.delete(ids, i) for i in range(n)] + [ids[:j] for j in range(n - 1, p, -1)])
+        return float(probs[0]), probs[1 : n + 1], np.concatenate([known, probs[n + 1 :][::-1], probs[:1]])
 
     def _variants_one_way(self, ids: np.ndarray) -> tuple[float, np.ndarray, np.ndarray]:
         """Left-to-right stack: the text without word i starts from every layer's state before word i."""

@@ -53,25 +53,10 @@ def test_a_text_without_words_is_an_error(shipped_classifier, text):
 def random_network(cell: str, bidirectional: bool, layers: int, seed: int = 0):
     """A random (untrained) network of any shape: explain's shortcuts must hold for every architecture."""
     from rnnplay.runtime.classifier import Network
-    from rnnplay.runtime.recurrent import GATES
 
-    rng = np.random.default_rng(seed)
-    vocab, dim, units = 30, 6, 5
-    directions = ("forward", "backward")[: 2 if bidirectional else 1]
-    arrays = {"embedding": rng.normal(0, 0.5, (vocab, dim)).astype(np.float32)}
-    width, gates = dim, GATES[cell] * units
-    for index in range(layers):
-        for d in directions:
-            arrays[f"recurrent/{index}/{d}/kernel"] = rng.normal(0, 0.5, (width, gates)).astype(np.float32)
-            arrays[f"recurrent/{index}/{d}/recurrent_kernel"] = rng.normal(0, 0.5, (units, gates)).astype(np.float32)
-            shape = (2, gates) if cell == "gru" else (gates,)
-            arrays[f"recurrent/{index}/{d}/bias"] = rng.normal(0, 0.3, shape).astype(np.float32)
-        width = units * len(directions)
-    arrays["dense/0/kernel"] = rng.normal(0, 1.0, (width, 1)).astype(np.float32)
-    arrays["dense/0/bias"] = np.zeros(1, np.float32)
-    architecture = {"vocab_size": vocab, "embedding_dim": dim, "cell": cell, "units": units, "layers": layers,
+    architecture = {"vocab_size": 30, "embedding_dim": 6, "cell": cell, "units": 5, "layers": layers,
                     "bidirectional": bidirectional, "head": [{"units": 1, "activation": "linear"}], "output": "logit"}
-    return Network.from_arrays(architecture, arrays)
+    return Network.random(architecture, seed)
 
 
 @pytest.mark.parametrize("cell", ["lstm", "gru", "rnn"])
