@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import BinaryIO, Iterator, Literal, TextIO
 
 from rnnplay.lines import Line, decode, line_batches
-from rnnplay.runtime.classifier import Classifier
+from rnnplay.runtime.classifier import Classifier, label
 
 Format = Literal["text", "tsv", "jsonl"]
 FORMATS = ("text", "tsv", "jsonl")
@@ -30,10 +30,6 @@ class Result:
     source: str
     line: Line
     probability: float | None = None
-
-
-def label(probability: float, threshold: float) -> str:
-    return "positive" if probability >= threshold else "negative"
 
 
 def render(result: Result, fmt: Format, threshold: float) -> str:

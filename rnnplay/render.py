@@ -140,11 +140,13 @@ def top_shares(explanation: "Explanation", n: int = 5) -> Text:
     return text
 
 
-def tokens_table(tokens: Sequence[str], ids: Sequence[int], oov_id: int = 1) -> Table:
+def tokens_table(tokens: Sequence[str], ids: Sequence[int]) -> Table:
     """The encoder's view of a text: each token and its id, out-of-vocabulary tokens marked."""
+    from rnnplay.text import OOV_ID
+
     table = Table("#", "token", "id", "", box=None, pad_edge=False)
     for index, (token, token_id) in enumerate(zip(tokens, ids)):
-        unknown = int(token_id) == oov_id
+        unknown = int(token_id) == OOV_ID
         table.add_row(str(index), Text(token, style="strike" if unknown else ""), str(int(token_id)),
                       Text("OOV", style="yellow") if unknown else "")
     return table

@@ -118,7 +118,7 @@ def tokens(session: Session, args: str) -> Outcome:
     if settings.max_length:
         reads += f", the {'first' if settings.truncate == 'start' else 'last'} {settings.max_length:,} tokens"
     view: list[Any] = [Text(f"{len(kept)} tokens, {unknown} out of vocabulary (id {OOV_ID})"),
-                       Text(f"{name}: {len(encoder):,} tokens; reads {reads}", style="dim"), tokens_table(kept, ids, OOV_ID)]
+                       Text(f"{name}: {len(encoder):,} tokens; reads {reads}", style="dim"), tokens_table(kept, ids)]
     if len(every) > len(kept):
         view.append(dropped_note(session, len(every) - len(kept)))
     data = {"model": name, "tokens": [{"token": t, "id": int(i), "oov": int(i) == OOV_ID} for t, i in zip(kept, ids)],

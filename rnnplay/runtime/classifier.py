@@ -224,6 +224,11 @@ class Network:
         return float(prefix[-1]), without, np.concatenate([known, prefix])
 
 
+def label(probability: float, threshold: float = 0.5) -> str:
+    """The verdict every front end prints for P(positive)."""
+    return "positive" if probability >= threshold else "negative"
+
+
 def layer_summary(architecture: dict[str, Any]) -> list[dict[str, Any]]:
     """Keras-``summary()``-style rows (layer, output shape, parameters) from a card, without Keras."""
     rows = []

@@ -14,11 +14,11 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from rnnplay.errors import RnnplayError
-from rnnplay.runtime.classifier import Classifier
+from rnnplay.runtime.classifier import Classifier, label
 from rnnplay.text import OOV_ID
 
 
-WORD_LIMIT = 1_000  # the work grows with the square of the length: 1,000 words take about 0.5 s
+WORD_LIMIT = 1_000  # the work grows with the square of the length: 1,000 words took 0.6 s on a BiLSTM 64
 
 
 class EmptyText(RnnplayError):
@@ -29,9 +29,8 @@ class TextTooLong(RnnplayError):
     """Too many words to explain one by one; the whole text's prediction is still given."""
 
     def __init__(self, words: int, probability: float) -> None:
-        label = "positive" if probability >= 0.5 else "negative"
         super().__init__(f"{words:,} words are too many to explain word by word (the limit is {WORD_LIMIT:,}); "
-                         f"the whole text is {label} {probability:.3f}")
+                         f"the whole text is {label(probability)} {probability:.3f}")
         self.probability = probability
 
 
@@ -52,7 +51,7 @@ class Explanation:
 
     @property
     def label(self) -> str:
-        return "positive" if self.probability >= 0.5 else "negative"
+        return label(self.probability)
 
 
 def explain(classifier: Classifier, text: str, previous: Explanation | None = None) -> Explanation:
