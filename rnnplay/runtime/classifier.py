@@ -166,7 +166,7 @@ class Network:
         starts, x = [], by_position[:, None]  # per layer: state arrays after 0 … n words, (n + 1, width) each
         for index, layer in enumerate(self.layers):
             projected = x if index == 0 else layer.project(x)
-            _, recorded = layer.run_states(projected, np.array([n]), record=True)
+            _, recorded = layer.run_states(projected, np.array([n]), record="states")
             starts.append([np.concatenate([np.zeros((1, r.shape[2]), np.float32), r[:, 0]]) for r in recorded])
             x = recorded[0]  # time-major (n, 1, width): the next layer's input
         prefix = self.head_probability(starts[-1][0][1:])
@@ -176,7 +176,7 @@ class Network:
         x = Sliding(by_position[1:], 1, max(n - 1, 1), n)
         for index, layer in enumerate(self.layers):
             projected = x if index == 0 else layer.project(x)
-            final, recorded = layer.run_states(projected, lengths, [s[:n] for s in starts[index]], record=index < len(self.layers) - 1)
+            final, recorded = layer.run_states(projected, lengths, [s[:n] for s in starts[index]], record="outputs" if index < len(self.layers) - 1 else None)
             x = recorded[0] if recorded is not None else None
         return float(prefix[-1]), self.head_probability(final[0]), prefix
 
@@ -193,7 +193,7 @@ class Network:
         ahead, behind = forward.project(vectors), backward.project(vectors)  # (n, gates), by position
 
         # The whole text, both directions in one pass; row t of a state is after t + 1 words read.
-        _, recorded = layer.run_states(layer.interleave([ahead[:, None], behind[::-1, None]]), np.array([n]), record=True)
+        _, recorded = layer.run_states(layer.interleave([ahead[:, None], behind[::-1, None]]), np.array([n]), record="states")
         start_ahead = [np.concatenate([np.zeros((1, units), np.float32), r[:, 0, :units]]) for r in recorded]
         start_behind = [np.concatenate([np.zeros((1, units), np.float32), r[:, 0, units:]]) for r in recorded]
 

@@ -27,6 +27,7 @@ from typing import Iterator, Literal, Sequence
 import numpy as np
 
 Cell = Literal["lstm", "gru", "rnn"]
+Record = Literal[None, "outputs", "states"]  # what run_states keeps of every step
 GATES = {"lstm": 4, "gru": 3, "rnn": 1}
 CELL_NAMES = {"lstm": "LSTM", "gru": "GRU", "rnn": "SimpleRNN"}  # as Keras names the layers
 SIGMOID_GATES = {"lstm": 3, "gru": 2, "rnn": 0}
@@ -145,7 +146,7 @@ class RecurrentLayer:
         reads a single block.
         """
         projected = _interleave(projected_by_direction, GATES[self.cell])
-        final, sequence = self.run_states(projected, lengths, record=self.return_sequences)
+        final, sequence = self.run_states(projected, lengths, record="outputs" if self.return_sequences else None)
         if sequence is None:
             return final[0]
         h = sequence[0].transpose(1, 0, 2)  # (batch, time, D * units), a view
@@ -178,19 +179,20 @@ class RecurrentLayer:
         return x @ self.kernels[0] + self.input_bias[0]
 
     def run_states(self, projected: "np.ndarray | Sliding", lengths: np.ndarray, initial: Sequence[np.ndarray] | None = None,
-                   record: bool = False) -> tuple[list[np.ndarray], list[np.ndarray] | None]:
+                   record: Record = None) -> tuple[list[np.ndarray], list[np.ndarray] | None]:
         """Run over interleaved time-major projections; rows sorted by length, longest first.
 
         ``initial`` gives each row's starting state arrays (see ``state_count``; zeros when None).
         Returns the final state arrays and, with ``record``, every step's (time, batch, width) arrays
-        (zeros at padding).
+        (zeros at padding): the outputs h alone (what a next layer reads), or every state array.
         """
         steps, batch = projected.shape[:2]
         active = (lengths[None, :] > np.arange(steps)[:, None]).sum(axis=1).tolist()  # rows running at each step
         width = self.output_dim
         state = [np.zeros((batch, width), dtype=np.float32) if initial is None else np.array(a, dtype=np.float32)
                  for a in (initial or [None] * self.state_count)]
-        sequence = [np.zeros((steps, batch, width), dtype=np.float32) for _ in state] if record else None
+        recorded = {None: 0, "outputs": 1, "states": len(state)}[record]
+        sequence = [np.zeros((steps, batch, width), dtype=np.float32) for _ in range(recorded)] if recorded else None
         getattr(self, f"_run_{self.cell}")(projected, active, state, sequence)
         return state, sequence
 
@@ -219,7 +221,8 @@ class RecurrentLayer:
             np.multiply(o, tmp, out=h)
             if sequence is not None:
                 sequence[0][t, :k] = h
-                sequence[1][t, :k] = c
+                if len(sequence) > 1:
+                    sequence[1][t, :k] = c
 
     def _run_gru(self, projected: np.ndarray, active: list[int], state: list[np.ndarray], sequence: list[np.ndarray] | None) -> None:
         w, recurrent, recurrent_bias = self.output_dim, self.recurrent_kernel, self.recurrent_bias
