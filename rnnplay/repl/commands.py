@@ -300,7 +300,6 @@ COMMANDS: list[Command] = [
     Command("quit", ":quit", "leave (Ctrl-D does too)", "", quit_, ("q", "exit")),
 ]
 BY_NAME = {name: command for command in COMMANDS for name in (command.name, *command.aliases)}
-CBOW_COMMANDS = ("train", "export", "eval", "import")
 
 
 def find(name: str) -> Optional[Command]:

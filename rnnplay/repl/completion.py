@@ -14,7 +14,8 @@ from prompt_toolkit.completion import CompleteEvent, Completer, Completion
 from prompt_toolkit.document import Document
 
 from rnnplay.errors import RnnplayError
-from rnnplay.repl.commands import BY_NAME, CBOW_COMMANDS, COMMANDS
+from rnnplay.repl.cli_commands import CBOW_COMMANDS
+from rnnplay.repl.commands import BY_NAME, COMMANDS
 from rnnplay.repl.session import Session
 
 MAX_WORDS = 50  # a vocabulary has tens of thousands of words; a menu shows the likeliest few
