@@ -26,6 +26,7 @@ app = typer.Typer(
 )
 F = TypeVar("F", bound=Callable[..., Any])
 DEFAULT_MODEL = "imdb-bilstm"
+DEFAULT_VECTORS = "imdb-cbow"
 ModelsDir = typer.Option(None, "--models-dir", envvar="RNNPLAY_MODELS_DIR", help="Folder of your own models (default: the user data dir).")
 
 
@@ -83,7 +84,7 @@ def load_classifier(model: str, models_dir: Optional[Path]) -> Any:
 @user_errors
 def tui(
     model: str = typer.Option(DEFAULT_MODEL, "--model", "-m", help="The classifier to start with (name or path)."),
-    vectors: str = typer.Option("imdb-cbow", "--vectors", help="The word vectors the Words screen starts with."),
+    vectors: str = typer.Option(DEFAULT_VECTORS, "--vectors", help="The word vectors the Words screen starts with."),
     models_dir: Optional[Path] = ModelsDir,
 ) -> None:
     """The playground: type and watch the prediction, explore words, train with live curves."""
@@ -96,7 +97,7 @@ def tui(
 @user_errors
 def repl(
     model: str = typer.Option(DEFAULT_MODEL, "--model", "-m", help="The classifier to start with (name or path)."),
-    vectors: str = typer.Option("imdb-cbow", "--vectors", help="The word vectors :nn, :analogy, :sim and :guess use."),
+    vectors: str = typer.Option(DEFAULT_VECTORS, "--vectors", help="The word vectors :nn, :analogy, :sim and :guess use."),
     json_lines: bool = typer.Option(False, "--json", help="One JSON object per input line (for scripts)."),
     models_dir: Optional[Path] = ModelsDir,
 ) -> None:
@@ -244,7 +245,6 @@ def corpora() -> None:
 
 # --- word vectors -------------------------------------------------------------------------------------
 
-DEFAULT_VECTORS = "imdb-cbow"
 VectorsOption = typer.Option(DEFAULT_VECTORS, "--vectors", help="Word vectors: a vectors model, or a classifier (its embedding), by name or path.")
 TopOption = typer.Option(10, "-k", "--top", min=1, help="How many words to show.")
 cbow_app = typer.Typer(no_args_is_help=True, context_settings={"help_option_names": ["-h", "--help"]})

@@ -259,5 +259,7 @@ def delete_model(path: Path, models_dir: str | Path | None = None) -> None:
     if not path.is_dir():
         raise RnnplayError(f"no model folder at {path}")
     trash = path.with_name(f".deleting-{path.name}")
+    if trash.exists():  # left by a removal that crashed: it is already out of the list
+        shutil.rmtree(trash)
     os.replace(path, trash)
     shutil.rmtree(trash)

@@ -135,6 +135,19 @@ def test_delete_model_removes_a_user_model_and_refuses_shipped_ones(models_dir):
         delete_model(target)
 
 
+def test_delete_model_after_a_removal_that_crashed_halfway(models_dir):
+    from rnnplay.store import delete_model, list_models
+
+    import shutil
+
+    target = save(models_dir, "mine")
+    stale = models_dir / ".deleting-mine"  # what a crash between the rename and the removal leaves
+    shutil.copytree(target, stale)
+    assert [entry.path for entry in list_models() if entry.source == "user"] == [target]
+    delete_model(target)
+    assert not target.exists() and not stale.exists()
+
+
 def rehash(path: Path, name: str) -> None:
     """Make the card agree with an edited file, as a careless (or hostile) editor would."""
     from rnnplay.store import sha256
