@@ -128,7 +128,8 @@ def run_cli_command(session: Session, command: str, args: str) -> Outcome:
 def finished(session: Session, command: str, output: str, before: dict[Path, int]) -> Outcome:
     from rich.text import Text
 
-    from rnnplay.render import accuracy, describe_model, vectors_label
+    from rnnplay.render import vectors_label
+    from rnnplay.repl.commands import model_summary
     from rnnplay.store import read_card
 
     view: list[Any] = [Text(output)] if output else []
@@ -140,10 +141,8 @@ def finished(session: Session, command: str, output: str, before: dict[Path, int
         if read_card(path).get("kind") == "classifier":
             previous = session.classifier.name
             classifier = session.use_model(str(path))
-            score = accuracy(classifier.card)
             data["model"] = classifier.name
-            view.append(Text(f"now using {classifier.name}: {describe_model(classifier.card)}"
-                             f"{f', held-out accuracy {score}' if score else ''} (:model {previous} goes back)"))
+            view.append(Text(f"now using {model_summary(classifier)} (:model {previous} goes back)"))
         else:
             previous = session.vectors_name
             space = session.use_vectors(str(path))

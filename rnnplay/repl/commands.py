@@ -8,11 +8,14 @@ the completer read, so a command documented here is a command that exists.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Callable, Optional
+from typing import TYPE_CHECKING, Any, Callable, Optional
 
 from rnnplay.errors import RnnplayError, UsageError
 from rnnplay.repl.outcome import Outcome
 from rnnplay.repl.session import Session
+
+if TYPE_CHECKING:
+    from rnnplay.runtime.classifier import Classifier
 
 MAX_TOP = 1000  # the most words a ranking shows
 
@@ -126,6 +129,14 @@ def tokens(session: Session, args: str) -> Outcome:
     return Outcome("tokens", data, view)
 
 
+def model_summary(classifier: "Classifier") -> str:
+    """``imdb-bilstm: BiLSTM 32, vocab 10,000, held-out accuracy 0.867`` (:model, and after :train)."""
+    from rnnplay.render import accuracy, describe_model
+
+    score = accuracy(classifier.card)
+    return f"{classifier.name}: {describe_model(classifier.card)}" + (f", held-out accuracy {score}" if score else "")
+
+
 def model(session: Session, args: str) -> Outcome:
     from rich.text import Text
 
@@ -133,13 +144,10 @@ def model(session: Session, args: str) -> Outcome:
 
     name = args.strip()
     classifier = session.use_model(name) if name else session.classifier
-    card = classifier.card
-    score = accuracy(card)
-    what = f"{describe_model(card)}" + (f", held-out accuracy {score}" if score else "")
-    verb = "now using" if name else "using"
-    data = {"model": classifier.name, "path": str(classifier.stored.path), "architecture": describe_model(card),
+    score = accuracy(classifier.card)
+    data = {"model": classifier.name, "path": str(classifier.stored.path), "architecture": describe_model(classifier.card),
             "accuracy": float(score) if score else None}
-    return Outcome("model", data, [Text(f"{verb} {classifier.name}: {what}")])
+    return Outcome("model", data, [Text(f"{'now using' if name else 'using'} {model_summary(classifier)}")])
 
 
 def models(session: Session, args: str) -> Outcome:
