@@ -7,10 +7,10 @@ user starts one.
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
-from textual import work
 from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.reactive import reactive
@@ -109,53 +109,46 @@ class RnnplayApp(App[None]):
 
     def use_classifier(self, name_or_path: str | Path) -> bool:
         """Load a classifier for every tab; a failure is a notification and the current model stays."""
-        try:
-            classifier = read_classifier(name_or_path, self.models_dir)
-        except RnnplayError as error:
-            self._classifier_failed(name_or_path, error)
-            return False
-        self._set_classifier(classifier)
-        return True
+        return self._use(read_classifier, name_or_path, self._set_classifier, self._classifier_failed)
 
     def use_vectors(self, name_or_path: str | Path) -> bool:
         """Load word vectors (a vectors model, or a classifier's embedding) for the Words tab."""
-        try:
-            self.vectors = read_vectors(name_or_path, self.models_dir)
-        except RnnplayError as error:
-            self.notify(str(error), title="cannot load word vectors", severity="error", markup=False)
-            return False
-        return True
+        return self._use(read_vectors, name_or_path, self._set_vectors, self._vectors_failed)
 
     def load_classifier(self, name_or_path: str | Path) -> None:
         """Like ``use_classifier`` without blocking the screen; a newer request supersedes an older one."""
         self.loading_model = Path(str(name_or_path)).name
-        self._load_classifier_in_background(name_or_path)
-
-    @work(thread=True, exclusive=True, group="load-classifier")
-    def _load_classifier_in_background(self, name_or_path: str | Path) -> None:
-        try:
-            classifier = read_classifier(name_or_path, self.models_dir)
-        except RnnplayError as error:
-            if not get_current_worker().is_cancelled:
-                self.call_from_thread(self._classifier_failed, name_or_path, error)
-            return
-        if not get_current_worker().is_cancelled:
-            self.call_from_thread(self._set_classifier, classifier)
+        self._load_in_background(read_classifier, name_or_path, self._set_classifier, self._classifier_failed,
+                                 "load-classifier")
 
     def load_vectors(self, name_or_path: str | Path) -> None:
         """Like ``use_vectors`` without blocking the screen."""
-        self._load_vectors_in_background(name_or_path)
+        self._load_in_background(read_vectors, name_or_path, self._set_vectors, self._vectors_failed, "load-vectors")
 
-    @work(thread=True, exclusive=True, group="load-vectors")
-    def _load_vectors_in_background(self, name_or_path: str | Path) -> None:
+    def _use(self, read: Callable[[str | Path, Path | None], Any], name_or_path: str | Path,
+             loaded: Callable[[Any], None], failed: Callable[[str | Path, RnnplayError], None]) -> bool:
         try:
-            vectors = read_vectors(name_or_path, self.models_dir)
+            model = read(name_or_path, self.models_dir)
         except RnnplayError as error:
+            failed(name_or_path, error)
+            return False
+        loaded(model)
+        return True
+
+    def _load_in_background(self, read: Callable[[str | Path, Path | None], Any], name_or_path: str | Path,
+                            loaded: Callable[[Any], None], failed: Callable[[str | Path, RnnplayError], None],
+                            group: str) -> None:
+        """``_use`` in a thread; the outcome is applied on the event loop unless a newer load in ``group`` superseded it."""
+
+        def load() -> None:
+            try:
+                outcome = functools.partial(loaded, read(name_or_path, self.models_dir))
+            except RnnplayError as error:
+                outcome = functools.partial(failed, name_or_path, error)
             if not get_current_worker().is_cancelled:
-                self.notify(str(error), title="cannot load word vectors", severity="error", markup=False)
-            return
-        if not get_current_worker().is_cancelled:
-            self.call_from_thread(setattr, self, "vectors", vectors)
+                self.call_from_thread(outcome)
+
+        self.run_worker(load, thread=True, exclusive=True, group=group)
 
     def _set_classifier(self, classifier: Any) -> None:
         self.classifier = classifier
@@ -169,6 +162,12 @@ class RnnplayApp(App[None]):
         keeps = f" (still using {self.classifier.name})" if self.classifier is not None else ""
         self.notify(f"{error}{keeps}", title=f"cannot load {Path(str(name_or_path)).name}", severity="error",
                     timeout=10, markup=False)
+
+    def _set_vectors(self, vectors: Any) -> None:
+        self.vectors = vectors
+
+    def _vectors_failed(self, name_or_path: str | Path, error: RnnplayError) -> None:
+        self.notify(str(error), title="cannot load word vectors", severity="error", markup=False)
 
     def catalog_changed(self) -> None:
         """Call after saving or deleting a model, so model lists refresh."""
