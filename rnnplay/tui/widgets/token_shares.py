@@ -26,7 +26,6 @@ class TokenShares(Static):
         self.show(None)
 
     def show(self, explanation: "Explanation | None") -> None:
-        self.explanation = explanation
         self.coloured = Text() if explanation is None else shares_text(explanation)  # the words as shown
         if explanation is None:
             self.update(Text("The words of your text appear here, coloured by how they moved the prediction.", style="dim"))
