@@ -19,6 +19,7 @@ from textual.widgets import DataTable, Static
 from rnnplay.errors import RnnplayError
 from rnnplay.render import model_row
 from rnnplay.store import ListedModel
+from rnnplay.tui.widgets.classifier_picker import same_folder
 from rnnplay.tui.widgets.confirm_dialog import ConfirmDialog
 from rnnplay.tui.widgets.layer_summary import LayerSummary
 from rnnplay.tui.widgets.model_card import ModelCard
@@ -27,10 +28,6 @@ COLUMNS = ("name", "kind", "corpus", "architecture", "acc.", "size", "date")
 IN_USE = "●"
 FLEXIBLE = "architecture"  # the one column cut to fit a narrow terminal (the card below shows it whole)
 LEGEND = f"{IN_USE} in use   * shipped (read-only)   enter/l load · d delete · r refresh"
-
-
-def same_folder(a: Path | None, b: Path | None) -> bool:
-    return a is not None and b is not None and Path(a).resolve() == Path(b).resolve()
 
 
 def loaded_folder(model: Any) -> Path | None:

@@ -9,8 +9,9 @@ from textual.widgets import Select
 from rnnplay.render import describe_model
 
 
-def same_folder(a: str | Path, b: str | Path) -> bool:
-    return Path(a).resolve() == Path(b).resolve()
+def same_folder(a: str | Path | None, b: str | Path | None) -> bool:
+    """Whether two paths name the same model folder (never when either is missing)."""
+    return a is not None and b is not None and Path(a).resolve() == Path(b).resolve()
 
 
 class ClassifierPicker(Select[str]):
@@ -38,7 +39,7 @@ class ClassifierPicker(Select[str]):
 
     def show_folder(self, current: Path | None) -> None:
         """Select the entry for ``current`` without asking for a load (its Changed event names the same folder)."""
-        match = next((folder for folder in self.folders if current is not None and same_folder(current, folder)), None)
+        match = next((folder for folder in self.folders if same_folder(current, folder)), None)
         if match is None:
             self.clear()
         elif self.value != match:
