@@ -38,13 +38,14 @@ def test_a_thousand_lines_give_a_thousand_blocks(session):
 
 
 def test_a_thousand_lines_give_a_thousand_json_objects(session):
-    lines = ["a wonderful film", "", ":nn good 1", "\xff", ":quitt"] * 200
+    lines = ["a wonderful film", "", ":nn good 1", "\udcff", ":quitt"] * 200  # \udcff: the lone byte 0xff
     script = "\n".join(lines).encode("utf-8", "surrogateescape") + b"\n"
     code, output = run_script(session, script, json_lines=True)
     records = [json.loads(line) for line in output.splitlines()]
-    assert len(records) == 1000 and [r["line"] for r in records] == list(range(1, 1001))
-    assert [r["command"] for r in records[:5]] == ["classify", None, "nn", "classify", "quitt"]
+    assert code == 1 and len(records) == 1000 and [r["line"] for r in records] == list(range(1, 1001))
+    assert [r["command"] for r in records[:5]] == ["classify", None, "nn", None, "quitt"]
     assert records[1] == {"line": 2, "command": None, "blank": True}
+    assert records[3] == {"line": 4, "command": None, "error": "line 4: invalid UTF-8 (byte 0xff at byte 1)"}
 
 
 def test_blank_lines_give_no_block_but_a_json_object(session):
