@@ -45,11 +45,9 @@ def block_text(console: "Console", outcome: Outcome) -> Optional[str]:
     return "\n".join(lines or ["(nothing to show)"]) + "\n\n"
 
 
-def print_block(console: "Console", outcome: Outcome) -> bool:
-    """Write the outcome's block (flushed, so a reader on the other end of a pipe gets it at once)."""
+def print_block(console: "Console", outcome: Outcome) -> None:
+    """Write the outcome's block, if it has one (flushed, so a reader on the other end of a pipe gets it at once)."""
     text = block_text(console, outcome)
-    if text is None:
-        return False
-    console.file.write(text)
-    console.file.flush()
-    return True
+    if text is not None:
+        console.file.write(text)
+        console.file.flush()

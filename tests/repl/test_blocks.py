@@ -44,8 +44,9 @@ def test_no_colour_on_a_pipe_and_colour_when_forced():
     assert "\x1b[" in text and text.count("\n") == 3  # the empty styled line inside went too
 
 
-def test_print_block_says_whether_it_printed():
+def test_print_block_prints_a_block_or_nothing():
     out = io.StringIO()
-    assert print_block(console_for(out), Outcome("x", view=[Text("shown")])) is True
-    assert print_block(console_for(out), Outcome("quit", quit=True)) is False
+    print_block(console_for(out), Outcome("x", view=[Text("shown")]))
+    assert out.getvalue() == "shown\n\n"
+    print_block(console_for(out), Outcome("quit", quit=True))
     assert out.getvalue() == "shown\n\n"
