@@ -16,6 +16,7 @@ from rnnplay.repl.session import Session
 
 if TYPE_CHECKING:
     from rnnplay.runtime.classifier import Classifier
+    from rnnplay.text import TextSettings
 
 MAX_TOP = 1000  # the most words a ranking shows
 
@@ -80,12 +81,16 @@ def classify(session: Session, text: str) -> Outcome:
     return Outcome("classify", {"model": session.classifier.name, **explanation_json(explanation)}, view)
 
 
+def kept_part(settings: "TextSettings") -> str:
+    """``the last 300``: the part of a long text a model reads."""
+    return f"the {'first' if settings.truncate == 'start' else 'last'} {settings.max_length:,}"
+
+
 def dropped_note(session: Session, dropped: int) -> Any:
     from rich.text import Text
 
     settings = session.classifier.encoder.settings
-    kept = "first" if settings.truncate == "start" else "last"
-    return Text(f"  ({dropped:,} words not read: {session.classifier.name} reads the {kept} {settings.max_length:,})", style="dim")
+    return Text(f"  ({dropped:,} words not read: {session.classifier.name} reads {kept_part(settings)})", style="dim")
 
 
 def prefix(session: Session, args: str) -> Outcome:
@@ -119,7 +124,7 @@ def tokens(session: Session, args: str) -> Outcome:
     unknown = int((ids == OOV_ID).sum())
     reads = f"{settings.standardize}{', <br /> stripped' if settings.strip_markup else ''}"
     if settings.max_length:
-        reads += f", the {'first' if settings.truncate == 'start' else 'last'} {settings.max_length:,} tokens"
+        reads += f", {kept_part(settings)} tokens"
     view: list[Any] = [Text(f"{len(kept)} tokens, {unknown} out of vocabulary (id {OOV_ID})"),
                        Text(f"{name}: {len(encoder):,} tokens; reads {reads}", style="dim"), tokens_table(kept, ids)]
     if len(every) > len(kept):
