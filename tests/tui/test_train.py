@@ -146,7 +146,7 @@ async def test_cancel_stops_the_run_and_leaves_no_folder_while_other_tabs_keep_a
         # While it trains, the Words tab answers a query.
         await pilot.press("f2", "ctrl+u", *"good", "enter")
         await pilot.pause()
-        assert pilot.app.query_one("#vectors-neighbours", NeighbourList).words
+        assert pilot.app.query_one("#vectors-neighbours", NeighbourList).answers
         assert pilot.app.query_one(WordsTab).word == "good"
         assert tab.running
 

@@ -56,9 +56,9 @@ async def test_one_query_fills_both_spaces_with_their_own_neighbours(planted_vec
         await query(pilot, "good")
         planted = Vectors.load(planted_vectors)
         embedding = Vectors.from_stored(pilot.app.classifier.stored)
-        assert column(pilot, "vectors").words == expected(planted, "good")
-        assert column(pilot, "vectors").words[0] == "great"  # planted: same sentiment axis, nearest intensity
-        assert column(pilot, "embedding").words == expected(embedding, "good")
+        assert column(pilot, "vectors").answers == expected(planted, "good")
+        assert column(pilot, "vectors").answers[0] == "great"  # planted: same sentiment axis, nearest intensity
+        assert column(pilot, "embedding").answers == expected(embedding, "good")
         assert column(pilot, "vectors").border_title == "Word vectors · planted"
         assert column(pilot, "embedding").border_title == "Classifier embedding · imdb-bilstm"
         assert column(pilot, "embedding").border_subtitle == f"{len(embedding):,} words × {embedding.vector_size}"
@@ -74,7 +74,7 @@ async def test_the_lists_show_as_many_neighbours_as_fit() -> None:
         await pilot.pause()
         tall = column(pilot, "vectors").query_one(RankedWords).size.height
         assert tall > short
-        assert len(column(pilot, "vectors").words) == NEIGHBOURS  # all ranked, cut only when drawn
+        assert len(column(pilot, "vectors").answers) == NEIGHBOURS  # all ranked, cut only when drawn
 
 
 @pilot_test
@@ -82,9 +82,9 @@ async def test_a_word_unknown_in_one_space_is_a_message_there_and_the_other_stil
     async with RnnplayApp(model=str(SHIPPED_MODEL), vectors=str(planted_vectors)).run_test(size=(100, 30)) as pilot:
         await open_words(pilot)
         await query(pilot, "movie")  # the classifier knows it; the 16 planted words do not
-        assert column(pilot, "vectors").words == []
+        assert column(pilot, "vectors").answers == []
         assert '"movie" is not in planted\'s vocabulary (16 words)' in column(pilot, "vectors").problem
-        assert column(pilot, "embedding").words == expected(Vectors.from_stored(pilot.app.classifier.stored), "movie")
+        assert column(pilot, "embedding").answers == expected(Vectors.from_stored(pilot.app.classifier.stored), "movie")
         assert column(pilot, "embedding").problem == ""
 
 
@@ -100,7 +100,7 @@ async def test_an_unknown_word_offers_spellings_and_choosing_one_queries_it(plan
         await pilot.click(next(button for button in left.query(Button) if button.name == "actress"))
         await pilot.pause()
         assert pilot.app.query_one("#word", Input).value == "actress"
-        assert left.words == expected(Vectors.load(planted_vectors), "actress")
+        assert left.answers == expected(Vectors.load(planted_vectors), "actress")
 
 
 def strip(pilot) -> CrossSpace:
@@ -157,7 +157,7 @@ async def test_without_word_vectors_each_part_says_so_and_the_classifier_still_a
         await query(pilot, "good")
         assert "no word vectors are loaded" in column(pilot, "vectors").problem
         assert strip(pilot).rows == [] and "needs word vectors" in strip(pilot).message
-        assert column(pilot, "embedding").words == expected(Vectors.from_stored(pilot.app.classifier.stored), "good")
+        assert column(pilot, "embedding").answers == expected(Vectors.from_stored(pilot.app.classifier.stored), "good")
         await pilot.press("ctrl+g", *"the film was ___", "enter")
         await pilot.pause()
         assert "no word vectors are loaded" in str(pilot.app.query_one(BlankGuess).query_one(".problem").content)
@@ -212,14 +212,14 @@ async def test_the_embedding_column_follows_the_classifier_on_play(models_dir: P
     async with RnnplayApp().run_test(size=(100, 30)) as pilot:
         await open_words(pilot)
         await query(pilot, "good")
-        before = column(pilot, "embedding").words
+        before = column(pilot, "embedding").answers
         assert pilot.app.use_classifier(other)
         await pilot.pause()
-        after = column(pilot, "embedding").words
+        after = column(pilot, "embedding").answers
         assert after != before
         assert after == expected(Vectors.load(other), "good")
         assert column(pilot, "embedding").border_title == "Classifier embedding · shuffled"
-        assert column(pilot, "vectors").words == expected(Vectors.load(SHIPPED_VECTORS), "good")
+        assert column(pilot, "vectors").answers == expected(Vectors.load(SHIPPED_VECTORS), "good")
         assert strip(pilot).rows == cosines_across("good", [pilot.app.vectors, Vectors.load(other)])
 
 
@@ -243,7 +243,7 @@ async def test_the_vectors_list_switches_spaces_and_learns_of_new_models(models_
         await pilot.pause()
         assert pilot.app.vectors.name == "planted-here"
         assert column(pilot, "vectors").border_title == "Word vectors · planted-here"
-        assert column(pilot, "vectors").words == expected(pilot.app.vectors, "good")  # the query is asked again
+        assert column(pilot, "vectors").answers == expected(pilot.app.vectors, "good")  # the query is asked again
         assert strip(pilot).rows == cosines_across("good", [pilot.app.vectors, words.embedding])
 
 

@@ -183,7 +183,7 @@ def show(column: NeighbourList, space: Any, word: str, missing: str) -> None:
         column.show_problem(missing)
         return
     try:
-        column.show_rows(space.neighbours(word, NEIGHBOURS))
+        column.show_answers(space.neighbours(word, NEIGHBOURS))
     except UnknownWord as error:
         # The buttons under the message offer the spellings, so the message need not list them too.
         column.show_problem(str(error).split("; did you mean")[0] + ("; did you mean:" if error.suggestions else ""),

@@ -11,14 +11,14 @@ from typing import Sequence
 
 from textual import on
 from textual.app import ComposeResult
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal
 from textual.message import Message
 from textual.widgets import Button, Static
 
-from rnnplay.tui.widgets.ranked_words import RankedWords
+from rnnplay.tui.widgets.ranked_words import AnswerBox, RankedWords
 
 
-class NeighbourList(Vertical):
+class NeighbourList(AnswerBox):
     """Title and note say which space this is; below, the ranking or a message with suggested spellings."""
 
     class Picked(Message):
@@ -47,36 +47,14 @@ class NeighbourList(Vertical):
             self.note = note
             self.query_one(".space-note", Static).update(note)
 
-    def show_rows(self, rows: Sequence[tuple[str, float]]) -> None:
-        self._show_problem("", ())
-        self.query_one(RankedWords).show(rows)
-
     def show_problem(self, message: str, suggestions: Sequence[str] = ()) -> None:
         """Say why there is no ranking; each suggested spelling becomes a button that queries it."""
-        self.query_one(RankedWords).show(())
-        self._show_problem(message, suggestions)
-
-    def _show_problem(self, message: str, suggestions: Sequence[str]) -> None:
-        problem = self.query_one(".problem", Static)
-        problem.update(message)
-        problem.display = bool(message)
-        self.query_one(RankedWords).display = not message
+        super().show_problem(message)
         box = self.query_one(".suggestions", Horizontal)
         box.remove_children()
         if suggestions:
             box.mount_all([Button(word, name=word, compact=True, classes="suggestion") for word in suggestions])
         box.display = bool(suggestions)
-
-    @property
-    def words(self) -> list[str]:
-        """The words shown, best first (what tests and the REPL-like reader of the screen see)."""
-        ranked = self.query_one(RankedWords)
-        return [word for word, _ in ranked.rows] if ranked.display else []
-
-    @property
-    def problem(self) -> str:
-        problem = self.query_one(".problem", Static)
-        return str(problem.content) if problem.display else ""
 
     @on(Button.Pressed, ".suggestion")
     def _pick(self, event: Button.Pressed) -> None:

@@ -68,3 +68,9 @@ class AnswerBox(Vertical):
         """The words shown, best first; none while a problem is shown."""
         ranked = self.query_one(RankedWords)
         return [word for word, _ in ranked.rows] if ranked.display else []
+
+    @property
+    def problem(self) -> str:
+        """Why there is no ranking; "" while the ranking is shown."""
+        problem = self.query_one(".problem", Static)
+        return str(problem.content) if problem.display else ""
