@@ -41,23 +41,28 @@ def decode(number: int, raw: bytes) -> Line:
     return Line(number, "text", text=text)
 
 
-def line_batches(stream: BinaryIO, batch_size: int = 256, max_bytes: int = MAX_LINE_BYTES) -> Iterator[list[Line]]:
-    """Yield lists of at most ``batch_size`` lines, each list as soon as its bytes have arrived."""
+def line_batches(stream: BinaryIO, batch_size: int = 256, max_bytes: int = MAX_LINE_BYTES,
+                 too_long: str | None = None) -> Iterator[list[Line]]:
+    """Yield lists of at most ``batch_size`` lines, each list as soon as its bytes have arrived.
+
+    A line over ``max_bytes`` is an error line saying ``too_long`` (by default, in classify's terms).
+    """
+    too_long = too_long or f"longer than {max_bytes:,} bytes (see --max-line-bytes)"
     pending = bytearray()
-    too_long = False
+    overflowed = False
     number = 0
     read = getattr(stream, "read1", stream.read)
 
     def finish(raw: bytes) -> Line:
-        nonlocal pending, too_long, number
+        nonlocal pending, overflowed, number
         number += 1
-        if too_long or len(pending) + len(raw) > max_bytes:
-            line = Line(number, "error", problem=f"longer than {max_bytes:,} bytes (see --max-line-bytes)")
+        if overflowed or len(pending) + len(raw) > max_bytes:
+            line = Line(number, "error", problem=too_long)
         else:
             pending += raw
             line = decode(number, bytes(pending))
         pending = bytearray()
-        too_long = False
+        overflowed = False
         return line
 
     while chunk := read(CHUNK):
@@ -70,12 +75,12 @@ def line_batches(stream: BinaryIO, batch_size: int = 256, max_bytes: int = MAX_L
                 yield batch
                 batch = []
         rest = chunk[start:]
-        if not too_long:
+        if not overflowed:
             if len(pending) + len(rest) > max_bytes:
-                too_long, pending = True, bytearray()
+                overflowed, pending = True, bytearray()
             else:
                 pending += rest
         if batch:
             yield batch
-    if pending or too_long:
+    if pending or overflowed:
         yield [finish(b"")]

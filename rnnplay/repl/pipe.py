@@ -16,27 +16,21 @@ from __future__ import annotations
 
 from typing import BinaryIO, Iterator, TextIO
 
-from rnnplay.lines import Line, decode
+from rnnplay.lines import Line, line_batches
 from rnnplay.repl.blocks import console_for, print_block
 from rnnplay.repl.dispatch import MAX_LINE_CHARS, handle, too_long
 from rnnplay.repl.outcome import Outcome
 from rnnplay.repl.session import Session
 
-CHUNK = 1 << 16
-
 
 def read_lines(stream: BinaryIO, max_chars: int = MAX_LINE_CHARS) -> Iterator[Line]:
-    """Lines decoded one at a time, each as soon as it has arrived; memory stays bounded on any input."""
-    limit = 4 * max_chars + 3  # UTF-8 takes at most 4 bytes a character, then \r\n
-    number = 0
-    while raw := stream.readline(limit):
-        number += 1
-        if len(raw) == limit and not raw.endswith(b"\n"):
-            while (rest := stream.readline(CHUNK)) and not rest.endswith(b"\n"):
-                pass  # skip the rest of the line without keeping it
-            yield Line(number, "error", problem=too_long())
-            continue
-        yield decode(number, raw[:-1] if raw.endswith(b"\n") else raw)
+    """Lines read as ``rnnplay classify`` reads them, each as soon as it has arrived; memory stays bounded.
+
+    The byte bound lets through every line of ``max_chars`` characters (UTF-8 takes at most 4 bytes
+    a character, then ``\r``); ``handle`` refuses what is longer in characters.
+    """
+    for batch in line_batches(stream, batch_size=1, max_bytes=4 * max_chars + 1, too_long=too_long()):
+        yield from batch
 
 
 def answer(session: Session, line: Line) -> Outcome:
