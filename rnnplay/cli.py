@@ -265,21 +265,13 @@ def load_vectors(name: str, models_dir: Optional[Path]) -> Any:
     return Vectors.load(path)
 
 
-def show_ranking(title: str, rows: list, column: str, relative: bool = False) -> None:
+def show(views: list) -> None:
     from rich.console import Console
     from rich.text import Text
 
-    from rnnplay.render import ranking_table
-
     console = Console(highlight=False)
-    console.print(Text(title), soft_wrap=True)
-    console.print(ranking_table(rows, column, relative))
-
-
-def vectors_label(vectors: Any) -> str:
-    from rnnplay.render import vectors_label as label
-
-    return label(vectors)
+    for view in views:
+        console.print(view, soft_wrap=isinstance(view, Text))  # a title runs on; a table fits the width
 
 
 @app.command()
@@ -291,8 +283,10 @@ def neighbours(
     models_dir: Optional[Path] = ModelsDir,
 ) -> None:
     """The nearest words by cosine similarity."""
+    from rnnplay.render import neighbours_view
+
     space = load_vectors(vectors, models_dir)
-    show_ranking(f"nearest to {word!r} in {vectors_label(space)}", space.neighbours(word, k=top), "cosine")
+    show(neighbours_view(space, word, space.neighbours(word, k=top)))
 
 
 @app.command()
@@ -306,8 +300,10 @@ def analogy(
     models_dir: Optional[Path] = ModelsDir,
 ) -> None:
     """A − B + C: `analogy actor man woman` finds words like actress (3CosAdd, as gensim's most_similar)."""
+    from rnnplay.render import analogy_view
+
     space = load_vectors(vectors, models_dir)
-    show_ranking(f"{a} − {b} + {c} in {vectors_label(space)}", space.analogy(a, b, c, k=top), "cosine")
+    show(analogy_view(space, a, b, c, space.analogy(a, b, c, k=top)))
 
 
 @app.command()
@@ -332,11 +328,12 @@ def guess(
     models_dir: Optional[Path] = ModelsDir,
 ) -> None:
     """CBOW's own guess of the blank from the words around it (needs CBOW vectors, not a classifier)."""
+    from rnnplay.render import guess_view
+
     space = load_vectors(vectors, models_dir)
     rows = space.guess(text, k=top)
     left, right = space.context(text)
-    show_ranking(f"context ({space.window} each side): {' '.join(left + ['___'] + right)}  —  {vectors_label(space)}",
-                 rows, "probability", relative=True)
+    show(guess_view(space, left + ["___"] + right, rows))
 
 
 @cbow_app.command("train")
@@ -425,6 +422,7 @@ def cbow_eval(
     from rich.table import Table
     from rich.text import Text
 
+    from rnnplay.render import vectors_label
     from rnnplay.vector_eval import evaluate_analogies, evaluate_pairs, read_analogies, read_pairs, reference_data
 
     pairs = list(pairs or [])

@@ -78,6 +78,25 @@ def ranking_table(rows: Sequence[tuple[str, float]], column: str, relative: bool
     return table
 
 
+def titled_ranking(title: str, rows: Sequence[tuple[str, float]], column: str, relative: bool = False) -> list[Any]:
+    """A title line over a ``ranking_table``: how the CLI and the REPL show every word query."""
+    return [Text(title), ranking_table(rows, column, relative)]
+
+
+def neighbours_view(space: "Vectors", word: str, rows: Sequence[tuple[str, float]]) -> list[Any]:
+    return titled_ranking(f"nearest to {word!r} in {vectors_label(space)}", rows, "cosine")
+
+
+def analogy_view(space: "Vectors", a: str, b: str, c: str, rows: Sequence[tuple[str, float]]) -> list[Any]:
+    return titled_ranking(f"{a} − {b} + {c} in {vectors_label(space)}", rows, "cosine")
+
+
+def guess_view(space: "Vectors", context: Sequence[str], rows: Sequence[tuple[str, float]]) -> list[Any]:
+    """``context`` is the words CBOW read around the blank, ``___`` included."""
+    return titled_ranking(f"context ({space.window} each side): {' '.join(context)}  —  {vectors_label(space)}",
+                          rows, "probability", relative=True)
+
+
 def share_colour(share: float) -> str:
     """Green for a word that pushes towards positive, red towards negative, stronger for a bigger share."""
     strength = min(1.0, abs(share) / SHARE_SCALE) ** 0.5

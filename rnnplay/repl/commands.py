@@ -53,14 +53,6 @@ def split_words(args: str, usage: str, words: int, optional_k: bool) -> tuple[li
     return parts[:words], k
 
 
-def ranking(title: str, rows: list[tuple[str, float]], column: str, relative: bool = False) -> list[Any]:
-    from rich.text import Text
-
-    from rnnplay.render import ranking_table
-
-    return [Text(title), ranking_table(rows, column, relative)]
-
-
 def ranked_json(rows: list[tuple[str, float]], column: str) -> list[dict[str, Any]]:
     return [{"word": word, column: round(score, 6)} for word, score in rows]
 
@@ -189,23 +181,23 @@ def vectors(session: Session, args: str) -> Outcome:
 
 
 def nn(session: Session, args: str) -> Outcome:
-    from rnnplay.render import vectors_label
+    from rnnplay.render import neighbours_view
 
     (word,), k = split_words(args, ":nn WORD [k]", 1, True)
     space = session.vectors
     rows = space.neighbours(word, k=k)
     return Outcome("nn", {"vectors": space.name, "word": word, "results": ranked_json(rows, "cosine")},
-                   ranking(f"nearest to {word!r} in {vectors_label(space)}", rows, "cosine"))
+                   neighbours_view(space, word, rows))
 
 
 def analogy(session: Session, args: str) -> Outcome:
-    from rnnplay.render import vectors_label
+    from rnnplay.render import analogy_view
 
     (a, b, c), k = split_words(args, ":analogy A B C [k]", 3, True)
     space = session.vectors
     rows = space.analogy(a, b, c, k=k)
     return Outcome("analogy", {"vectors": space.name, "a": a, "b": b, "c": c, "results": ranked_json(rows, "cosine")},
-                   ranking(f"{a} − {b} + {c} in {vectors_label(space)}", rows, "cosine"))
+                   analogy_view(space, a, b, c, rows))
 
 
 def sim(session: Session, args: str) -> Outcome:
@@ -221,7 +213,7 @@ def sim(session: Session, args: str) -> Outcome:
 
 
 def guess(session: Session, args: str) -> Outcome:
-    from rnnplay.render import vectors_label
+    from rnnplay.render import guess_view
 
     text = need_text(args, ":guess TEXT with ___")
     space = session.vectors
@@ -229,8 +221,7 @@ def guess(session: Session, args: str) -> Outcome:
     left, right = space.context(text)
     context = left + ["___"] + right
     return Outcome("guess", {"vectors": space.name, "context": context, "results": ranked_json(rows, "probability")},
-                   ranking(f"context ({space.window} each side): {' '.join(context)}  —  {vectors_label(space)}",
-                           rows, "probability", relative=True))
+                   guess_view(space, context, rows))
 
 
 # --- the REPL itself -----------------------------------------------------------------------------
