@@ -172,8 +172,11 @@ def train(
     label_column: str = typer.Option("label", help="Label column (0/1, neg/pos, negative/positive, false/true)."),
     force: bool = typer.Option(False, "--force", help="Replace an existing model of the same name."),
     models_dir: Optional[Path] = ModelsDir,
-) -> None:
-    """Train a sentiment classifier (TensorFlow) and save it; Ctrl-C stops and saves nothing."""
+) -> Path:
+    """Train a sentiment classifier (TensorFlow) and save it; Ctrl-C stops and saves nothing.
+
+    Returns the saved folder, for callers that run the app in-process (the REPL's :train).
+    """
     from rnnplay.config import preset as preset_config
     from rnnplay.runtime.vectors import vector_size
     from rnnplay.store import check_name, read_card, resolve, user_models_dir
@@ -194,6 +197,7 @@ def train(
     test = card["metrics"]["test"]
     console.print(f"saved [bold]{path}[/bold]: held-out accuracy {test['accuracy']:.4f} on {test['n']:,} texts, "
                   f"trained in {card['training']['seconds']:.0f}s (best epoch {card['training']['best_epoch']})")
+    return path
 
 
 @app.command("import")
@@ -204,7 +208,7 @@ def import_model(
     corpus: str = typer.Option("imdb", help="Texts for the parity check against Keras."),
     force: bool = typer.Option(False, "--force", help="Replace an existing model of the same name."),
     models_dir: Optional[Path] = ModelsDir,
-) -> None:
+) -> Path:
     """Convert a Keras classifier (safe_mode: no code from the file runs) and verify it predicts the same."""
     from rnnplay.store import check_name, user_models_dir
     from rnnplay.training.keras_import import import_keras
@@ -212,6 +216,7 @@ def import_model(
     target = user_models_dir(models_dir) / check_name(name or file.stem)
     path, parity = import_keras(file, target, corpus, overwrite=force)
     typer.echo(f"imported {path}: max |P(keras) - P(rnnplay)| = {parity['max_abs_diff']:.2e} on {parity['n']} texts", err=True)
+    return path
 
 
 @app.command()
@@ -358,7 +363,7 @@ def cbow_train(
     text_column: str = typer.Option("text", help="Text column of a CSV/TSV/JSONL corpus."),
     force: bool = typer.Option(False, "--force", help="Replace existing vectors of the same name."),
     models_dir: Optional[Path] = ModelsDir,
-) -> None:
+) -> Path:
     """Train CBOW word vectors (word2vec's algorithm, TensorFlow) and save them; Ctrl-C saves nothing."""
     from rnnplay.config import CbowConfig
     from rnnplay.store import check_name, user_models_dir
@@ -377,6 +382,7 @@ def cbow_train(
     console.print(f"saved [bold]{path}[/bold]: {card['architecture']['vocab_size']:,} words × {config.dimension}, "
                   f"{training['raw_tokens']:,} tokens × {config.epochs} epochs in {training['seconds']:.0f}s "
                   f"({training['windows_per_second'] / 1000:,.0f}k words/s after subsampling), final loss {card['metrics']['loss']:.3f}")
+    return path
 
 
 @cbow_app.command("export")
@@ -460,7 +466,7 @@ def cbow_import(
     standardize: str = typer.Option("lower_and_strip_punctuation", help="How query words are standardized: lower_and_strip_punctuation, lower, strip_punctuation or none."),
     force: bool = typer.Option(False, "--force", help="Replace an existing model of the same name."),
     models_dir: Optional[Path] = ModelsDir,
-) -> None:
+) -> Path:
     """Save word vectors from a word2vec file (gensim, word2vec.c, fastText .vec) as an rnnplay model."""
     from rnnplay.store import check_name, read_card, user_models_dir
     from rnnplay.text import STANDARDIZERS, TextSettings
@@ -475,6 +481,7 @@ def cbow_import(
         typer.echo(f"rnnplay: note: {note}", err=True)
     architecture = card["architecture"]
     typer.echo(f"imported {path}: {architecture['vocab_size']:,} words × {architecture['dimension']} ({card['import']['format']})", err=True)
+    return path
 
 
 def main() -> None:

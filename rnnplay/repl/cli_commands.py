@@ -5,8 +5,8 @@ messages exactly the CLI's. What a command prints on stdout becomes the result b
 error (``rnnplay: error: …``) becomes the outcome's error instead of a second copy on the terminal.
 While a training runs, everything else on stderr goes straight through, so the Rich progress stays
 live; Ctrl-C then stops the training (``cli.run_training`` turns it into ``Cancelled``), not the REPL.
-After a success, the model the command saved (found by comparing the user's models before and after)
-becomes the one in use.
+After a success, the model the command saved (the CLI commands that save return the folder) becomes the
+one in use.
 """
 
 from __future__ import annotations
@@ -87,24 +87,12 @@ def is_training(argv: list[str]) -> bool:
     return not wants_help and (argv[0] == "train" or argv[:2] == ["cbow", "train"])
 
 
-def saved_models(session: Session) -> dict[Path, int]:
-    """Each of the user's model folders and when its card was written (a replaced model gets a new card)."""
-    from rnnplay.store import CARD, user_models_dir
-
-    folder = user_models_dir(session.models_dir)
-    if not folder.is_dir():
-        return {}
-    return {path: (path / CARD).stat().st_mtime_ns for path in folder.iterdir()
-            if not path.name.startswith(".") and (path / CARD).is_file()}
-
-
 def run_cli_command(session: Session, command: str, args: str) -> Outcome:
     """Run ``rnnplay COMMAND ARGS`` as the CLI would, and switch to what it saved."""
     from rnnplay import cli
     from typer import Abort, Exit, TyperException
 
     argv = cli_arguments(session, command, args)
-    before = saved_models(session)
     stdout, tap = io.StringIO(), StderrTap(sys.stderr, passthrough=is_training(argv))
     problem: Optional[str] = None
     try:
@@ -116,16 +104,17 @@ def run_cli_command(session: Session, command: str, args: str) -> Outcome:
         code = error.exit_code
     except (Abort, KeyboardInterrupt):
         code = 130
+    saved = code if isinstance(code, Path) else None  # what train, cbow train and the imports return
     code = code if isinstance(code, int) else 0
     if code != 0:
         problem = problem or (tap.error_lines[-1] if tap.error_lines else
                               "cancelled" if code == 130 else f"rnnplay {' '.join(argv[:2])} stopped (exit code {code})")
         return Outcome.failed(command, problem)
     output = (stdout.getvalue() + tap.kept.getvalue()).strip("\n")
-    return finished(session, command, output, before)
+    return finished(session, command, output, saved)
 
 
-def finished(session: Session, command: str, output: str, before: dict[Path, int]) -> Outcome:
+def finished(session: Session, command: str, output: str, saved: Optional[Path]) -> Outcome:
     from rich.text import Text
 
     from rnnplay.render import vectors_label
@@ -134,9 +123,8 @@ def finished(session: Session, command: str, output: str, before: dict[Path, int
 
     view: list[Any] = [Text(output)] if output else []
     data: dict[str, Any] = {"exit_code": 0, "output": output, "saved": None}
-    changed = [path for path, stamp in saved_models(session).items() if before.get(path) != stamp]
-    if len(changed) == 1:
-        path = changed[0]
+    if saved is not None:
+        path = saved
         data["saved"] = str(path)
         if read_card(path).get("kind") == "classifier":
             previous = session.classifier.name
