@@ -42,9 +42,15 @@ def human_size(size: float) -> str:
     return ""
 
 
-def accuracy(card: dict) -> str:
+def held_out_accuracy(card: dict) -> float | None:
+    """The test-split accuracy a card records, if it records one."""
     value = card.get("metrics", {}).get("test", {}).get("accuracy")
-    return f"{value:.3f}" if isinstance(value, (int, float)) else ""
+    return float(value) if isinstance(value, (int, float)) else None
+
+
+def accuracy(card: dict) -> str:
+    value = held_out_accuracy(card)
+    return f"{value:.3f}" if value is not None else ""
 
 
 def describe_model(card: dict) -> str:

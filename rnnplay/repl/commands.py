@@ -137,20 +137,19 @@ def model_summary(classifier: "Classifier") -> str:
 def model(session: Session, args: str) -> Outcome:
     from rich.text import Text
 
-    from rnnplay.render import accuracy, describe_model
+    from rnnplay.render import describe_model, held_out_accuracy
 
     name = args.strip()
     classifier = session.use_model(name) if name else session.classifier
-    score = accuracy(classifier.card)
     data = {"model": classifier.name, "path": str(classifier.stored.path), "architecture": describe_model(classifier.card),
-            "accuracy": float(score) if score else None}
+            "accuracy": held_out_accuracy(classifier.card)}
     return Outcome("model", data, [Text(f"{'now using' if name else 'using'} {model_summary(classifier)}")])
 
 
 def models(session: Session, args: str) -> Outcome:
     from rich.text import Text
 
-    from rnnplay.render import model_row, models_table
+    from rnnplay.render import held_out_accuracy, model_row, models_table
 
     if args.strip():
         raise UsageError("usage: :models (switch with :model NAME or :vectors NAME)")
@@ -158,9 +157,9 @@ def models(session: Session, args: str) -> Outcome:
     in_use = [session.classifier.stored.path, session.vectors_path]
     rows = []
     for entry in listed:
-        _, kind, corpus, architecture, score, *_ = model_row(entry)
+        _, kind, corpus, architecture, *_ = model_row(entry)
         rows.append({"name": entry.path.name, "source": entry.source, "kind": kind, "corpus": corpus,
-                     "architecture": architecture, "accuracy": float(score) if score else None,
+                     "architecture": architecture, "accuracy": held_out_accuracy(entry.card) if entry.card else None,
                      "in_use": any(entry.path.resolve() == path.resolve() for path in in_use)})
     return Outcome("models", {"models": rows}, [models_table(listed, in_use), Text("→ in use; * shipped with rnnplay", style="dim")])
 
