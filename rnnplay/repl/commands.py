@@ -173,9 +173,9 @@ def vectors(session: Session, args: str) -> Outcome:
 
     name = args.strip()
     space = session.use_vectors(name) if name else session.vectors
-    guesses = "can guess a blank" if space.output is not None else "cannot guess (no output layer)"
+    guesses = "cannot guess (no output layer)" if space.guess_refusal else "can guess a blank"
     data = {"vectors": space.name, "words": len(space), "dimension": space.vector_size, "source_kind": space.source_kind,
-            "can_guess": space.output is not None}
+            "can_guess": not space.guess_refusal}
     return Outcome("vectors", data, [Text(f"{'now using' if name else 'using'} {vectors_label(space)}; {guesses}")])
 
 

@@ -249,6 +249,14 @@ class Vectors:
         right = [t for t in self.settings.tokens(pieces[1]) if t in self.key_to_index]
         return left[max(0, len(left) - self.window):], right[: self.window]
 
+    @property
+    def guess_refusal(self) -> str:
+        """Why ``guess`` cannot answer ("" when it can): only CBOW vectors keep the output layer it scores with."""
+        if self.output is not None:
+            return ""
+        what = "a classifier's embedding" if self.source_kind == "classifier" else "imported vectors"
+        return f"{self.name} is {what}: it has no output layer to guess with; use CBOW vectors"
+
     def guess(self, text: str, k: int = 10) -> list[tuple[str, float]]:
         """CBOW's prediction of the blank: a softmax over W′ · h, h the mean of the context rows of W.
 
@@ -258,9 +266,8 @@ class Vectors:
         rare words tied to the context ("a complete waste of ___" → "piece" before "time"). Training
         never normalised these scores, so read the probabilities as estimates, not calibrated odds.
         """
-        if self.output is None:
-            what = "a classifier's embedding" if self.source_kind == "classifier" else "imported vectors"
-            raise RnnplayError(f"{self.name} is {what}: it has no output layer to guess with; use CBOW vectors")
+        if self.guess_refusal:
+            raise RnnplayError(self.guess_refusal)
         if k < 1:
             raise RnnplayError("k must be at least 1")
         if not text.strip():

@@ -50,10 +50,8 @@ class BlankGuess(AnswerBox):
         """Why the current vectors cannot guess, politely; "" when they can."""
         if self.space is None:
             return "no word vectors are loaded: pick CBOW vectors at the top of the tab"
-        if self.space.output is None:
-            what = "a classifier's embedding" if self.space.source_kind == "classifier" else "imported vectors"
-            return (f"guessing needs CBOW vectors: {self.space.name} is {what}, which has no output layer "
-                    "to score words with; pick CBOW vectors at the top of the tab")
+        if self.space.guess_refusal:
+            return f"{self.space.guess_refusal} (pick them at the top of the tab)"
         return ""
 
     @property
