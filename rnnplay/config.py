@@ -19,6 +19,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, fields, replace
 from typing import Any, Literal
 
+from rnnplay import limits
 from rnnplay.errors import UsageError
 
 
@@ -43,28 +44,34 @@ class ClassifierConfig:
     init_embeddings: str | None = None  # word vectors (a vectors model) to start the embedding from
 
     def check(self) -> "ClassifierConfig":
-        """Reject values that cannot train, with the flag to fix."""
-        problems = []
+        """Reject values that cannot train, or that no playground machine could hold, with the flag to fix."""
+        problems: list[str | None] = []
         if self.cell not in ("lstm", "gru", "rnn"):
             problems.append(f"--cell must be lstm, gru or rnn, not {self.cell!r}")
         if self.truncate not in ("start", "end"):
-            problems.append("--truncate must be start or end")
-        for name in ("layers", "units", "embedding_dim", "batch_size", "epochs"):
-            if getattr(self, name) < 1:
-                problems.append(f"--{name.replace('_', '-')} must be at least 1")
-        if self.vocab_size < 3:
-            problems.append("--vocab-size must be at least 3 (padding, OOV and one word)")
-        if self.max_length is not None and self.max_length < 1:
-            problems.append("--max-length must be at least 1 (or 0 for no limit)")
-        if self.dense_units < 0:
-            problems.append("--dense-units must be 0 or more")
-        if not 0.0 <= self.dropout < 1.0:
-            problems.append("--dropout must be in [0, 1)")
-        if not self.learning_rate > 0:
-            problems.append("--learning-rate must be positive")
-        if problems:
-            raise UsageError("; ".join(problems))
+            problems.append(f"--truncate must be start or end, not {self.truncate!r}")
+        for name in ("layers", "units", "embedding_dim", "vocab_size", "max_length", "dense_units", "dropout",
+                     "batch_size", "learning_rate", "epochs", "seed"):
+            problems.append(limits.check(name, getattr(self, name), limits.CLASSIFIER))
+        limits.require(problems)
+        if (count := self.parameters()) > limits.MAX_PARAMETERS:
+            raise UsageError(f"this model would have {count:,} parameters, more than the {limits.MAX_PARAMETERS:,} "
+                             "rnnplay trains; lower --vocab-size, --embedding-dim, --units or --layers")
         return self
+
+    def parameters(self) -> int:
+        """How many weights the model has (as Keras' ``count_params``), before building it."""
+        gates = {"lstm": 4, "gru": 3, "rnn": 1}[self.cell]
+        directions = 2 if self.bidirectional else 1
+        count, width = self.vocab_size * self.embedding_dim, self.embedding_dim
+        for _ in range(self.layers):
+            bias = (2 if self.cell == "gru" else 1) * gates * self.units
+            count += directions * (width * gates * self.units + self.units * gates * self.units + bias)
+            width = directions * self.units
+        for units in ([self.dense_units] if self.dense_units else []) + [1]:
+            count += width * units + units
+            width = units
+        return count
 
     def with_overrides(self, **overrides: Any) -> "ClassifierConfig":
         """Apply the command-line flags that were given (``None`` means not given)."""
@@ -129,18 +136,14 @@ class CbowConfig:
     seed: int = 0
 
     def check(self) -> "CbowConfig":
-        problems = []
-        for name in ("dimension", "window", "min_count", "negative", "epochs", "batch_size", "workers"):
-            if getattr(self, name) < 1:
-                problems.append(f"--{name.replace('_', '-')} must be at least 1")
-        if not 0.0 <= self.sample < 1.0:
-            problems.append("--sample must be in [0, 1)")
-        if not 0 < self.min_alpha <= self.alpha:
-            problems.append("--alpha must be positive and at least --min-alpha")
-        if self.max_vocab is not None and self.max_vocab < 2:
-            problems.append("--max-vocab must be at least 2")
-        if problems:
-            raise UsageError("; ".join(problems))
+        problems: list[str | None] = [
+            limits.check(name, getattr(self, name), limits.CBOW)
+            for name in ("dimension", "window", "min_count", "sample", "negative", "epochs", "alpha", "min_alpha",
+                         "batch_size", "workers", "max_vocab", "seed")
+        ]
+        if not problems[6] and not problems[7] and self.min_alpha > self.alpha:
+            problems.append(f"--min-alpha ({self.min_alpha:g}) must not be above --alpha ({self.alpha:g})")
+        limits.require(problems)
         return self
 
     def with_overrides(self, **overrides: Any) -> "CbowConfig":

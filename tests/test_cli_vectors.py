@@ -279,12 +279,12 @@ def test_cbow_train_names_the_model_after_the_corpus(tmp_path, models_dir):
 
 
 @pytest.mark.parametrize("args, message", [
-    (["--window", "0"], "--window must be at least 1"),
-    (["--dimension", "0"], "--dimension must be at least 1"),
-    (["--workers", "0", "--epochs", "0"], "--epochs must be at least 1; --workers must be at least 1"),
-    (["--sample", "1"], "--sample must be in [0, 1)"),
-    (["--alpha", "0.00001"], "--alpha must be positive and at least --min-alpha"),
-    (["--max-vocab", "1"], "--max-vocab must be at least 2"),
+    (["--window", "0"], "--window must be a whole number from 1 to 50, not 0"),
+    (["--dimension", "0"], "--dimension must be a whole number from 1 to 1,024, not 0"),
+    (["--workers", "0", "--epochs", "0"], "--epochs must be a whole number from 1 to 1,000, not 0; --workers must be a whole number from 1 to 64, not 0"),
+    (["--sample", "1"], "--sample must be a number at least 0 and below 1, not 1.0"),
+    (["--alpha", "0.00001"], "--min-alpha (0.0001) must not be above --alpha (1e-05)"),
+    (["--max-vocab", "1"], "--max-vocab must be a whole number from 2 to 5,000,000, not 1"),
 ])
 def test_cbow_train_bad_options(tmp_path, args, message):
     corpus = write_corpus(tmp_path / "tiny.txt")

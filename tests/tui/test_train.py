@@ -87,7 +87,7 @@ async def test_a_mistake_in_the_form_is_an_inline_message_and_nothing_starts(mod
         fill(pilot, corpus="rt", units="0")
         await pilot.press("ctrl+s")
         await pilot.pause()
-        assert message(pilot) == "units must be at least 1"
+        assert message(pilot) == "units must be a whole number from 1 to 1,024, not 0"
         assert not tab.running and training_workers(pilot) == []
         assert no_folders_left(models_dir)
 

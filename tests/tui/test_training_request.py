@@ -52,8 +52,8 @@ def test_cbow_fields_override_word2vec_defaults(models_dir: Path) -> None:
 
 
 @pytest.mark.parametrize("changes, message", [
-    ({"units": "0"}, "units must be at least 1"),
-    ({"vocab_size": "2"}, "vocab size must be at least 3"),
+    ({"units": "0"}, "units must be a whole number from 1 to 1,024, not 0"),
+    ({"vocab_size": "2"}, "vocab size must be a whole number from 3 to 1,000,000, not 2"),
     ({"epochs": ""}, "give a number for epochs"),
     ({"layers": "-"}, "layers must be a whole number, not '-'"),
     ({"max_length": "-5"}, "max length must be 0 (whole texts) or more"),

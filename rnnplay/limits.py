@@ -1,0 +1,110 @@
+"""Every size rnnplay accepts, in one table: command-line options, the TUI's form, and model cards.
+
+A bound here is what a playground on a laptop can train or load in memory, not what the maths allows.
+Options and cards share the table, so a card can never declare a model that training would have
+refused, and a hostile card cannot make the loader ask for terabytes.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from rnnplay.errors import UsageError
+
+
+@dataclass(frozen=True)
+class Bound:
+    """A range for a whole number (inclusive), or for a real one (``whole=False``; either end may be open)."""
+
+    low: float
+    high: float
+    whole: bool = True
+    exclusive_low: bool = False
+    exclusive_high: bool = False
+
+    def holds(self, value: float) -> bool:
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+            return False
+        if self.whole and not float(value).is_integer():
+            return False
+        above = value > self.low if self.exclusive_low else value >= self.low
+        below = value < self.high if self.exclusive_high else value <= self.high
+        return above and below
+
+    def describe(self) -> str:
+        if self.whole:
+            return f"a whole number from {_number(self.low)} to {_number(self.high)}"
+        low = f"above {_number(self.low)}" if self.exclusive_low else f"at least {_number(self.low)}"
+        high = f"below {_number(self.high)}" if self.exclusive_high else f"at most {_number(self.high)}"
+        return f"a number {low} and {high}"
+
+
+def _number(value: float) -> str:
+    return f"{int(value):,}" if float(value).is_integer() else f"{value:g}"
+
+
+# --- a classifier (training options and card architecture) ---------------------------------------
+CLASSIFIER = {
+    "layers": Bound(1, 8),
+    "units": Bound(1, 1024),
+    "embedding_dim": Bound(1, 1024),
+    "vocab_size": Bound(3, 1_000_000),  # including the padding and [UNK] entries
+    "max_length": Bound(1, 100_000),  # tokens kept per text (None keeps all)
+    "dense_units": Bound(0, 4096),
+    "dropout": Bound(0, 1, whole=False, exclusive_high=True),
+    "batch_size": Bound(1, 8192),
+    "learning_rate": Bound(0, 10, whole=False, exclusive_low=True),
+    "epochs": Bound(1, 1000),
+    "seed": Bound(0, 2**32 - 1),
+}
+HEAD_LAYERS = Bound(1, 8)  # Dense layers after the recurrent stack, the last one included
+MAX_PARAMETERS = 50_000_000  # 200 MB of float32, and four times that while Adam trains
+
+# --- word vectors (CBOW options, and any vectors card) -------------------------------------------
+CBOW = {
+    "dimension": Bound(1, 1024),
+    "window": Bound(1, 50),
+    "min_count": Bound(1, 1_000_000_000),
+    "sample": Bound(0, 1, whole=False, exclusive_high=True),
+    "negative": Bound(1, 100),
+    "epochs": Bound(1, 1000),
+    "alpha": Bound(0, 10, whole=False, exclusive_low=True),
+    "min_alpha": Bound(0, 10, whole=False, exclusive_low=True),
+    "batch_size": Bound(1, 65_536),
+    "workers": Bound(1, 64),
+    "max_vocab": Bound(2, 5_000_000),
+    "seed": Bound(0, 2**32 - 1),
+}
+VECTORS = {
+    "vocab_size": Bound(1, 5_000_000),
+    "dimension": Bound(1, 4096),
+    "window": Bound(1, 50),
+    "negative": Bound(1, 100),
+}
+MAX_VECTOR_VALUES = 400_000_000  # words × dimension: 1.6 GB of float32 (GoogleNews' 3M × 300 needs a limit)
+
+# --- files ----------------------------------------------------------------------------------------
+MAX_CARD_BYTES = 1 << 20  # a card with a long training history is about 10 KB
+MAX_TOKEN_BYTES = 1_000  # one vocabulary token (a URL-sized word at most)
+MAX_CORPUS_BYTES = 2 << 30  # a corpus file read into memory (the built-in IMDB CSV is 33 MB)
+MAX_CORPUS_TEXTS = 10_000_000
+MIN_TRAINING_TEXTS = 10  # per label would be better; this is what a seeded 70/10/20 split needs to be non-empty
+MAX_NAME_BYTES = 200  # a model name: the file system allows 255 bytes, a save adds a prefix and a suffix
+
+
+def check(name: str, value: float | None, bounds: dict[str, Bound], flag: str | None = None) -> str | None:
+    """The problem with one option's value, or None; ``None`` values (not given) pass."""
+    if value is None:
+        return None
+    bound = bounds[name]
+    if not bound.holds(value):
+        return f"{flag or '--' + name.replace('_', '-')} must be {bound.describe()}, not {value!r}"
+    return None
+
+
+def require(problems: list[str | None]) -> None:
+    """Raise one UsageError that lists every problem found (nothing when all are None)."""
+    found = [p for p in problems if p]
+    if found:
+        raise UsageError("; ".join(found))
