@@ -12,6 +12,7 @@ from __future__ import annotations
 import subprocess
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -19,7 +20,7 @@ import numpy as np
 from common import best_of, print_table, row  # noqa: I001  (benchmarks/ is on sys.path when run as a script)
 
 from rnnplay.runtime.classifier import Classifier, Network  # noqa: E402
-from rnnplay.runtime.explain import explain  # noqa: E402
+from rnnplay.runtime.explain import explain, explain_ids, variants_batched  # noqa: E402
 from rnnplay.store import SHIPPED_DIR  # noqa: E402
 
 REVIEW = ("i went in expecting a dull remake but the film was a wonderful surprise the acting is warm and "
@@ -32,7 +33,7 @@ def review(n: int) -> str:
 
 def like(classifier: Classifier, bidirectional: bool, cell: str = "lstm") -> Network:
     """A network of the shipped model's size with random weights (timing does not depend on the weights)."""
-    return Network.random(dict(classifier.card["architecture"], bidirectional=bidirectional, cell=cell), scale=0.1)
+    return Network.random(replace(classifier.card.classifier, bidirectional=bidirectional, cell=cell), scale=0.1)
 
 
 def play_model_work(model_dir: Path) -> None:
@@ -46,12 +47,12 @@ def play_model_work(model_dir: Path) -> None:
     seconds = best_of(lambda: explain(classifier, text, previous=before), 50)
     row("  the same, as typed: one keystroke later (explain(previous=…))", f"{seconds * 1e3:.2f} ms", "the earlier words' prefix trace is reused")
     ids = classifier.encoder.encode(review(100))
-    seconds = best_of(lambda: classifier.network.variants_batched(ids, np.array([])), 20)
+    seconds = best_of(lambda: variants_batched(classifier.network, ids, np.array([])), 20)
     row("  the same, 100 words, every variant run in full", f"{seconds * 1e3:.2f} ms", "what explain() avoids")
     seconds = best_of(lambda: classifier.predict_ids([ids]), 100)
     row("  the prediction alone, 100 words", f"{seconds * 1e3:.2f} ms")
     for label, network in (("LSTM 32 one-directional", like(classifier, False)), ("Bi-GRU 32", like(classifier, True, "gru"))):
-        seconds = best_of(lambda: network.explain(ids), 50)
+        seconds = best_of(lambda: explain_ids(network, ids), 50)
         row(f"  explain, 100 words, {label} (random weights)", f"{seconds * 1e3:.2f} ms",
             "prefix trace from one pass" if "one-directional" in label else "")
 

@@ -7,15 +7,20 @@ Only presentation lives here: every number comes from the runtime (``runtime.exp
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Sequence
+from typing import TYPE_CHECKING, Any, Protocol, Sequence
 
 from rich.table import Table
 from rich.text import Text
 
+from rnnplay.printable import printable
+
 if TYPE_CHECKING:
+    from rnnplay.card import Card, ClassifierArchitecture, VectorsArchitecture
     from rnnplay.runtime.explain import Explanation
     from rnnplay.runtime.vectors import Vectors
     from rnnplay.store import ListedModel
+
+CELL_NAMES = {"lstm": "LSTM", "gru": "GRU", "rnn": "SimpleRNN"}  # as Keras names the layers
 
 SPARK = "▁▂▃▄▅▆▇█"
 POSITIVE, NEGATIVE = (0, 170, 0), (220, 40, 40)  # readable on light and dark backgrounds
@@ -42,37 +47,80 @@ def human_size(size: float) -> str:
     return ""
 
 
-def held_out_accuracy(card: dict) -> float | None:
+def held_out_accuracy(card: "Card") -> float | None:
     """The test-split accuracy a card records, if it records one."""
-    value = card.get("metrics", {}).get("test", {}).get("accuracy")
-    return float(value) if isinstance(value, (int, float)) else None
+    return card.held_out_accuracy
 
 
-def accuracy(card: dict) -> str:
-    value = held_out_accuracy(card)
+def accuracy(card: "Card") -> str:
+    value = card.held_out_accuracy
     return f"{value:.3f}" if value is not None else ""
 
 
-def describe_model(card: dict) -> str:
-    from rnnplay.runtime.classifier import describe_architecture
-    from rnnplay.runtime.vectors import describe_vectors
+class RecurrentShape(Protocol):
+    """What names a classifier's shape: a card's architecture, or the training config about to make one."""
 
-    return (describe_vectors if card["kind"] == "vectors" else describe_architecture)(card.get("architecture", {}))
+    cell: str
+    layers: int
+    bidirectional: bool
+    units: int
+    vocab_size: int
+
+
+def describe_architecture(architecture: RecurrentShape) -> str:
+    """One line such as ``Bi2×LSTM 32, vocab 10,000`` for tables of models."""
+    layers = f"{architecture.layers}×" if architecture.layers > 1 else ""
+    direction = "Bi" if architecture.bidirectional else ""
+    return f"{direction}{layers}{CELL_NAMES[architecture.cell]} {architecture.units}, vocab {architecture.vocab_size:,}"
+
+
+def describe_vectors(architecture: "VectorsArchitecture") -> str:
+    """One line such as ``CBOW 100-d, window 5, vocab 30,164`` for tables of models."""
+    method = {"cbow": "CBOW", "imported": "imported"}.get(architecture.method, printable(architecture.method))
+    window = f", window {architecture.window}" if architecture.window is not None else ""
+    return f"{method} {architecture.dimension}-d{window}, vocab {architecture.vocab_size:,}"
+
+
+def describe_model(card: "Card") -> str:
+    from rnnplay.card import ClassifierArchitecture
+
+    architecture = card.architecture
+    return describe_architecture(architecture) if isinstance(architecture, ClassifierArchitecture) else describe_vectors(architecture)
+
+
+def layer_summary(architecture: "ClassifierArchitecture") -> list[dict[str, Any]]:
+    """Keras-``summary()``-style rows (layer, output shape, parameters) from a card, without Keras."""
+    specs = architecture.arrays()
+    count = lambda prefix: sum(spec.count for name, spec in specs.items() if name.startswith(prefix))  # noqa: E731
+    width = architecture.units * len(architecture.directions)
+    cell = CELL_NAMES[architecture.cell]
+    rows = [{"layer": "Embedding", "output": f"(batch, time, {architecture.embedding_dim})", "params": count("embedding")}]
+    for index in range(architecture.layers):
+        last = index == architecture.layers - 1
+        rows.append({"layer": f"Bidirectional({cell})" if architecture.bidirectional else cell,
+                     "output": f"(batch, {width})" if last else f"(batch, time, {width})",
+                     "params": count(f"recurrent/{index}/")})
+    for index, dense in enumerate(architecture.head):
+        rows.append({"layer": f"Dense({dense.activation})", "output": f"(batch, {dense.units})", "params": count(f"dense/{index}/")})
+    return rows
 
 
 def model_row(entry: "ListedModel") -> tuple[str, ...]:
-    """name, kind, corpus, architecture, accuracy, size, date; shipped models are marked ``*``."""
-    name = entry.path.name + (" *" if entry.source == "shipped" else "")
+    """name, kind, corpus, architecture, accuracy, size, date; shipped models are marked ``*``.
+
+    Every cell is printable: folder names and card fields can hold control characters.
+    """
+    name = printable(entry.path.name) + (" *" if entry.source == "shipped" else "")
     card = entry.card
     if card is None:
         return (name, "unreadable", "", "", "", "", "")
-    return (name, card["kind"], Path(str(card.get("training", {}).get("corpus", ""))).name, describe_model(card),
-            accuracy(card), human_size(card.get("size_bytes", 0)), str(card.get("created", ""))[:10])
+    return (name, card.kind, printable(Path(card.corpus).name), describe_model(card), accuracy(card),
+            human_size(card.size_bytes), printable(card.created[:10]))
 
 
 def vectors_label(vectors: "Vectors") -> str:
     what = "a classifier's embedding, " if vectors.source_kind == "classifier" else ""
-    return f"{vectors.name} ({what}{len(vectors):,} words × {vectors.vector_size})"
+    return f"{printable(vectors.name)} ({what}{len(vectors):,} words × {vectors.vector_size})"
 
 
 def ranking_table(rows: Sequence[tuple[str, float]], column: str, relative: bool = False, width: int = 20) -> Table:
@@ -80,7 +128,7 @@ def ranking_table(rows: Sequence[tuple[str, float]], column: str, relative: bool
     table = Table("#", "word", column, "", box=None, pad_edge=False)
     top = rows[0][1] if rows and relative and rows[0][1] > 0 else 1.0
     for rank, (word, score) in enumerate(rows, start=1):
-        table.add_row(str(rank), Text(word), f"{score:.4f}", bar(score / top, width))
+        table.add_row(str(rank), Text(printable(word)), f"{score:.4f}", bar(score / top, width))
     return table
 
 
@@ -90,16 +138,16 @@ def titled_ranking(title: str, rows: Sequence[tuple[str, float]], column: str, r
 
 
 def neighbours_view(space: "Vectors", word: str, rows: Sequence[tuple[str, float]]) -> list[Any]:
-    return titled_ranking(f"nearest to {word!r} in {vectors_label(space)}", rows, "cosine")
+    return titled_ranking(f"nearest to {printable(repr(word))} in {vectors_label(space)}", rows, "cosine")
 
 
 def analogy_view(space: "Vectors", a: str, b: str, c: str, rows: Sequence[tuple[str, float]]) -> list[Any]:
-    return titled_ranking(f"{a} − {b} + {c} in {vectors_label(space)}", rows, "cosine")
+    return titled_ranking(f"{printable(a)} − {printable(b)} + {printable(c)} in {vectors_label(space)}", rows, "cosine")
 
 
 def guess_view(space: "Vectors", context: Sequence[str], rows: Sequence[tuple[str, float]]) -> list[Any]:
     """``context`` is the words CBOW read around the blank, ``___`` included."""
-    return titled_ranking(f"context ({space.window} each side): {' '.join(context)}  —  {vectors_label(space)}",
+    return titled_ranking(f"context ({space.window} each side): {printable(' '.join(context))}  —  {vectors_label(space)}",
                           rows, "probability", relative=True)
 
 
@@ -119,7 +167,7 @@ def shares_text(explanation: "Explanation") -> Text:
         if index:
             text.append(" ")
         style = f"bold {share_colour(float(share))}"
-        text.append(token, style=f"{style} strike" if oov else style)
+        text.append(printable(token), style=f"{style} strike" if oov else style)
     return text
 
 
@@ -135,7 +183,7 @@ def shares_table(explanation: "Explanation") -> Table:
     for index, (token, token_id, share, after, oov) in enumerate(
         zip(explanation.tokens, explanation.ids, explanation.shares, explanation.prefix, explanation.oov)
     ):
-        table.add_row(str(index), Text(token + (" (OOV)" if oov else ""), style=share_colour(float(share))),
+        table.add_row(str(index), Text(printable(token) + (" (OOV)" if oov else ""), style=share_colour(float(share))),
                       str(int(token_id)), f"{share:+.3f}", f"{after:.3f}")
     return table
 
@@ -161,7 +209,7 @@ def top_shares(explanation: "Explanation", n: int = 5) -> Text:
         if rank:
             text.append(" · ", style="dim")
         share = float(explanation.shares[index])
-        text.append(f"{explanation.tokens[index]} {share:+.3f}", style=share_colour(share))
+        text.append(f"{printable(explanation.tokens[index])} {share:+.3f}", style=share_colour(share))
     return text
 
 
@@ -172,7 +220,7 @@ def tokens_table(tokens: Sequence[str], ids: Sequence[int]) -> Table:
     table = Table("#", "token", "id", "", box=None, pad_edge=False)
     for index, (token, token_id) in enumerate(zip(tokens, ids)):
         unknown = int(token_id) == OOV_ID
-        table.add_row(str(index), Text(token, style="strike" if unknown else ""), str(int(token_id)),
+        table.add_row(str(index), Text(printable(token), style="strike" if unknown else ""), str(int(token_id)),
                       Text("OOV", style="yellow") if unknown else "")
     return table
 
@@ -192,5 +240,5 @@ def models_table(listed: Sequence["ListedModel"], in_use: Sequence[Path] | None 
     for entry in listed:
         name, kind, *rest = model_row(entry)
         marker = ("→" if entry.path.resolve() in marked else "",) if in_use is not None else ()
-        table.add_row(*marker, Text(name), "[red]unreadable[/red]" if entry.card is None else kind, *(Text(cell) for cell in rest))
+        table.add_row(*marker, Text(name), Text("unreadable", style="red") if entry.card is None else kind, *(Text(cell) for cell in rest))
     return table

@@ -68,6 +68,8 @@ def write_vectors_model(target: Path, words: list, arrays: dict, window: int | N
     architecture = {"method": method, "vocab_size": len(words), "dimension": arrays["input"].shape[1]}
     if window is not None:
         architecture["window"] = window
+    if arrays["input"].dtype.name == "float16":
+        architecture["dtype"] = "float16"
     with atomic_model_dir(target) as scratch:
         write_model(scratch, new_card("vectors", target.name, architecture, TextSettings()), arrays, list(words))
     return target
@@ -77,3 +79,63 @@ def write_vectors_model(target: Path, words: list, arrays: dict, window: int | N
 def planted_vectors(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A saved "vectors" model (16 words, 8 dimensions, window 2) with hand-planted geometry."""
     return write_vectors_model(tmp_path_factory.mktemp("vectors") / "planted", PLANTED_WORDS, planted_arrays())
+
+
+def write_raw_model(folder: Path, card: dict, arrays: dict | None = None, vocabulary: list | None = None,
+                    files: dict | None = None) -> Path:
+    """A model folder written as given, with no check at all, and hashes that match: what a hostile or
+    damaged folder looks like to the loader (``store.write_model`` refuses to write such things).
+
+    ``files`` adds or replaces raw file contents (bytes) by name before hashing.
+    """
+    import hashlib
+    import json
+
+    import numpy as np
+
+    folder.mkdir(parents=True, exist_ok=True)
+    if arrays is not None:  # float64 (NumPy's default) is stored as float32, as rnnplay writes; other dtypes as given
+        np.savez(folder / "weights.npz", **{k: v.astype(np.float32) if v.dtype == np.float64 else v for k, v in arrays.items()})
+    if vocabulary is not None:
+        (folder / "vocab.txt").write_text("\n".join(vocabulary) + "\n", encoding="utf-8")
+    for name, content in (files or {}).items():
+        (folder / name).write_bytes(content)
+    card = dict(card)
+    card.setdefault("format", 1)
+    card.setdefault("files", {p.name: hashlib.sha256(p.read_bytes()).hexdigest()
+                              for p in sorted(folder.iterdir()) if p.name != "card.json" and p.is_file()})
+    (folder / "card.json").write_text(json.dumps(card), encoding="utf-8")
+    return folder
+
+
+def classifier_card(name: str = "raw", **architecture) -> dict:
+    """A valid classifier card of a tiny shape (vocab 5, embedding 3, LSTM 2, one logit), to break field by field."""
+    base = {"vocab_size": 5, "embedding_dim": 3, "cell": "lstm", "units": 2, "layers": 1, "bidirectional": False,
+            "head": [{"units": 1, "activation": "linear"}], "output": "logit"}
+    return {"name": name, "kind": "classifier", "format": 1, "architecture": dict(base, **architecture),
+            "text": {"standardize": "lower_and_strip_punctuation", "strip_markup": True, "max_length": None,
+                     "truncate": "start"}}
+
+
+def classifier_arrays(card: dict, seed: int = 0) -> dict:
+    """Random float32 arrays of exactly the shapes a classifier card needs."""
+    import numpy as np
+
+    from rnnplay.card import parse_classifier
+
+    rng = np.random.default_rng(seed)
+    return {name: rng.normal(0, 0.3, spec.shape).astype(np.float32)
+            for name, spec in parse_classifier(card["architecture"]).arrays().items()}
+
+
+TINY_VOCAB = ["", "[UNK]", "good", "bad", "film"]
+
+
+def save_tiny_classifier(target: Path, overwrite: bool = False, seed: int = 0, **architecture) -> Path:
+    """A valid tiny classifier saved the way rnnplay saves models (atomically, checked)."""
+    from rnnplay.store import atomic_model_dir, write_model
+
+    card = classifier_card(target.name, **architecture)
+    with atomic_model_dir(target, overwrite=overwrite) as scratch:
+        write_model(scratch, card, classifier_arrays(card, seed), TINY_VOCAB)
+    return target

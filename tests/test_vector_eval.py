@@ -15,7 +15,7 @@ from rnnplay.vector_eval import (AnalogyResult, PairsResult, Question, SectionSc
 
 
 def make(words, matrix) -> Vectors:
-    return Vectors(list(words), np.asarray(matrix, dtype=np.float32), None, TextSettings(standardize="none"), "m", "vectors")
+    return Vectors(list(words), np.asarray(matrix, dtype=np.float32), TextSettings(standardize="none"), "m", "vectors")
 
 
 def write(tmp_path: Path, text: str, name: str = "data.txt") -> Path:

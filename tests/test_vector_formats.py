@@ -17,7 +17,7 @@ WORDS = ["the", "café", "naïve", "日本", "don’t", "x"]
 
 
 def make(words, matrix) -> Vectors:
-    return Vectors(list(words), np.asarray(matrix, dtype=np.float32), None, TextSettings(), "m", "vectors")
+    return Vectors(list(words), np.asarray(matrix, dtype=np.float32), TextSettings(), "m", "vectors")
 
 
 @pytest.fixture

@@ -34,14 +34,13 @@ class Session:
         return self.classifier
 
     def _load_classifier(self, name: str) -> "Classifier":
-        from rnnplay.runtime.classifier import Classifier
-        from rnnplay.store import read_card
+        from rnnplay.printable import printable
+        from rnnplay.runtime.models import WrongKind, open_classifier
 
-        path = self._locate(name)
-        kind = read_card(path).get("kind")
-        if kind != "classifier":
-            raise RnnplayError(f"{name} is a {kind} model, not a classifier (:vectors {name} queries its words)")
-        return Classifier.load(path)
+        try:
+            return open_classifier(name, self.models_dir)
+        except WrongKind as error:
+            raise RnnplayError(f"{error} (:vectors {printable(name)} queries its words)") from None
 
     # --- word vectors ----------------------------------------------------------------------------
 
@@ -49,9 +48,9 @@ class Session:
     def vectors(self) -> "Vectors":
         """The space ``:nn``, ``:analogy``, ``:sim`` and ``:guess`` use, read on first use."""
         if self._vectors is None:
-            from rnnplay.runtime.vectors import Vectors
+            from rnnplay.runtime.models import open_vectors
 
-            self._vectors = Vectors.load(self._vectors_path)
+            self._vectors = open_vectors(self._vectors_path)
         return self._vectors
 
     @property
@@ -67,10 +66,10 @@ class Session:
         return self._vectors.name if self._vectors is not None else self._vectors_path.name
 
     def use_vectors(self, name: str) -> "Vectors":
-        from rnnplay.runtime.vectors import Vectors
+        from rnnplay.runtime.models import open_vectors
 
         path = self._locate(name)
-        self._vectors = Vectors.load(path)  # load before switching: a broken model leaves the old one in use
+        self._vectors = open_vectors(path)  # load before switching: a broken model leaves the old one in use
         self._vectors_path = path
         return self._vectors
 

@@ -2,7 +2,17 @@
 
 A word's *share* is how much P(positive) drops when that word is left out of the text (negative when
 leaving it out raises P). The *prefix trace* is P(positive) after each prefix of the text: what the
-model thought while reading. All variants of a text are computed in one batched NumPy call.
+model thought while reading.
+
+Every variant of a text (the text without word i, the text up to word j) would be a pass of its own.
+Instead, the states the variants share with the whole text are computed once, and each variant runs
+only from where it differs:
+
+- one bidirectional layer: the forward half of "without word i" continues from the state after word
+  i − 1; the backward halves of every variant run in one batch whose rows slide down one table;
+- one-directional stacks: the prefix trace falls out of the single full pass (``streamed``), which is
+  why such a model can stream and a bidirectional one cannot;
+- stacked bidirectional layers share nothing, so every variant runs in full, in one batch.
 
 The TUI's Play screen and the REPL both call ``explain``; neither has any model logic of its own.
 """
@@ -14,7 +24,8 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from rnnplay.errors import RnnplayError
-from rnnplay.runtime.classifier import Classifier, label
+from rnnplay.runtime.classifier import Classifier, Network, label
+from rnnplay.runtime.recurrent import Sliding, step_inputs
 from rnnplay.text import OOV_ID
 
 
@@ -54,6 +65,7 @@ class Explanation:
         return label(self.probability)
 
 
+
 def explain(classifier: Classifier, text: str, previous: Explanation | None = None) -> Explanation:
     """Classify ``text`` and say which words moved the prediction, and how it evolved word by word.
 
@@ -73,5 +85,103 @@ def explain(classifier: Classifier, text: str, previous: Explanation | None = No
         m = min(len(ids), len(previous.ids))
         same = ids[:m] == previous.ids[:m]
         known = previous.prefix[: m if same.all() else int(np.argmin(same))]
-    probability, shares, prefix, streamed = classifier.network.explain(ids, known)
+    probability, shares, prefix, streamed = explain_ids(classifier.network, ids, known)
     return Explanation(tokens, ids, probability, shares, prefix, len(all_tokens) - len(tokens), streamed, classifier.network)
+
+
+def explain_ids(network: Network, ids: np.ndarray, known_prefix: np.ndarray | None = None) -> tuple[float, np.ndarray, np.ndarray, bool]:
+    """P(text), occlusion shares and the prefix trace for one id sequence (see the module docstring).
+
+    Returns ``(probability, shares, prefix, streamed)``. Every variant of the text (the text
+    without word i, the text up to word j) would be a pass of its own; instead, the states the
+    variants share with the whole text are computed once and each variant runs only from where it
+    differs. A one-directional stack reads left to right, so its prefix trace falls out of a single
+    pass (``streamed``); a bidirectional model must re-read every prefix from its end, unless the
+    caller passes ``known_prefix``: the trace of a text that began with the same ``p`` words (the
+    text before the last keystroke), whose first ``p`` values are then reused.
+    """
+    n = len(ids)
+    known = np.asarray(known_prefix if known_prefix is not None else [], dtype=np.float64)[: n - 1]
+    if len(network.layers) == 1 and network.layers[0].directions == 2:
+        full, without, prefix = _variants_bidirectional(network, ids, known)
+        streamed = False
+    elif all(layer.directions == 1 for layer in network.layers):
+        full, without, prefix = _variants_one_way(network, ids)
+        streamed = True
+    else:  # stacked bidirectional layers share nothing between variants
+        full, without, prefix = variants_batched(network, ids, known)
+        streamed = False
+    return full, full - without, prefix, streamed
+
+
+def variants_batched(network: Network, ids: np.ndarray, known: np.ndarray) -> tuple[float, np.ndarray, np.ndarray]:
+    """Every variant run in full, all in one batch: right for any architecture, and the slowest way."""
+    n, p = len(ids), len(known)
+    probs = network.probabilities([ids] + [np.delete(ids, i) for i in range(n)] + [ids[:j] for j in range(n - 1, p, -1)])
+    return float(probs[0]), probs[1 : n + 1], np.concatenate([known, probs[n + 1 :][::-1], probs[:1]])
+
+
+def _variants_one_way(network: Network, ids: np.ndarray) -> tuple[float, np.ndarray, np.ndarray]:
+    """Left-to-right stack: the text without word i starts from every layer's state before word i."""
+    n = len(ids)
+    by_position = network.layers[0].project(network.embedding[ids])  # (n, gates): every variant reads these
+    starts, x = [], by_position[:, None]  # per layer: state arrays after 0 … n words, (n + 1, width) each
+    for index, layer in enumerate(network.layers):
+        projected = x if index == 0 else layer.project(x)
+        _, recorded = layer.run_states(projected, np.array([n]), record="states")
+        starts.append([np.concatenate([np.zeros((1, r.shape[2]), np.float32), r[:, 0]]) for r in recorded])
+        x = recorded[0]  # time-major (n, 1, width): the next layer's input
+    prefix = network.head_probability(starts[-1][0][1:])
+    # Row i reads words i + 1 … n - 1 (longest first) from the states after i words; in the
+    # first layer, row i at step t reads word i + 1 + t: a window sliding down the table.
+    lengths = n - 1 - np.arange(n)
+    x = Sliding(by_position[1:], 1, max(n - 1, 1), n)
+    for index, layer in enumerate(network.layers):
+        projected = x if index == 0 else layer.project(x)
+        final, recorded = layer.run_states(projected, lengths, [s[:n] for s in starts[index]], record="outputs" if index < len(network.layers) - 1 else None)
+        x = recorded[0] if recorded is not None else None
+    return float(prefix[-1]), network.head_probability(final[0]), prefix
+
+
+def _variants_bidirectional(network: Network, ids: np.ndarray, known: np.ndarray) -> tuple[float, np.ndarray, np.ndarray]:
+    """One bidirectional layer: each direction of each variant starts from the whole text's states.
+
+    Every variant reads the text's own words, so input projections are computed once per
+    position, and each step of a batch of variants reads a slice of them (``step_inputs``).
+    """
+    layer = network.layers[0]
+    forward, backward = layer.one_way(0), layer.one_way(1)
+    n, units = len(ids), layer.units
+    vectors = network.embedding[ids]
+    ahead, behind = forward.project(vectors), backward.project(vectors)  # (n, gates), by position
+
+    # The whole text, both directions in one pass; row t of a state is after t + 1 words read.
+    _, recorded = layer.run_states(layer.interleave([ahead[:, None], behind[::-1, None]]), np.array([n]), record="states")
+    start_ahead = [np.concatenate([np.zeros((1, units), np.float32), r[:, 0, :units]]) for r in recorded]
+    start_behind = [np.concatenate([np.zeros((1, units), np.float32), r[:, 0, units:]]) for r in recorded]
+
+    # Forward half of "without word i": read words i + 1 … n - 1 from the state after i words.
+    # Row i at step t reads word i + 1 + t: a window sliding down the table.
+    lengths = n - 1 - np.arange(n)
+    without_ahead, _ = forward.run_states(Sliding(ahead[1:], 1, max(n - 1, 1), n), lengths, [s[:n] for s in start_ahead])
+
+    # Backward halves in one batch. "Without word i" reads words i - 1 … 0 from the state after
+    # words i + 1 … n - 1 (i words); prefix j reads words j … 0 from zero (j + 1 words), for the
+    # prefixes not known (the whole text's own is the full pass). Longest first, the rows are
+    # pairs (without m, prefix m - 1) down to the known prefixes, then the rest of "without";
+    # both rows of a pair read the same word at every step. Row r reads word n - 1 - offset[r] - t.
+    p = len(known)
+    paired = n - 1 - p  # prefixes to compute: j = n - 2 … p
+    offsets = np.concatenate([1 + np.arange(2 * paired) // 2, np.arange(n - p, n + 1)])
+    without_rows = np.concatenate([np.arange(0, 2 * paired, 2), 2 * paired + np.arange(p + 1)])  # i = n-1 … 0
+    prefix_rows = np.arange(1, 2 * paired, 2)  # j = n-2 … p
+    lengths = n - offsets
+    starts = np.zeros(len(offsets), dtype=np.int64)  # rows of start_behind: after that many words from the end
+    starts[without_rows] = np.arange(n)  # "without word i" (i = n-1 … 0) starts after the n - 1 - i last words
+    final, _ = backward.run_states(step_inputs(behind[::-1], offsets, n), lengths, [s[starts] for s in start_behind])
+    behind_prefix = np.concatenate([final[0][prefix_rows][::-1], start_behind[0][n:]])  # prefixes p … n-1
+    behind_without = final[0][without_rows][::-1]
+
+    prefix = network.head_probability(np.concatenate([start_ahead[0][1 + p :], behind_prefix], axis=1))
+    without = network.head_probability(np.concatenate([without_ahead[0], behind_without], axis=1))
+    return float(prefix[-1]), without, np.concatenate([known, prefix])

@@ -2,13 +2,16 @@
 
 The query names follow gensim's ``KeyedVectors`` (``index_to_key``, ``key_to_index``, ``similarity``;
 ``analogy(a, b, c)`` is ``most_similar(positive=[a, c], negative=[b])``), so people who know gensim
-find their way. Two kinds of saved model carry word vectors:
+find their way. As gensim splits ``KeyedVectors`` (words and their vectors) from ``Word2Vec`` (the model
+that can predict a word), ``Vectors`` answers the queries every word space can, and ``Cbow`` adds the
+output layer that guesses a blank: whether a space can guess is its type. Two kinds of saved model
+carry word vectors:
 
 - ``vectors`` (CBOW trained here, or imported from a word2vec file): ``input`` rows W, one per word of
   ``vocab.txt`` (most frequent first, no padding or ``[UNK]`` entries), and for CBOW the ``output`` rows
-  W′ (word2vec's ``syn1neg``) that score every word as the centre of a context: ``guess`` needs them.
+  W′ (word2vec's ``syn1neg``) that score every word as the centre of a context: a ``Cbow``.
 - ``classifier``: its ``embedding`` rows 2.. (rows 0 and 1 are padding and ``[UNK]``), the space the
-  sentiment model learnt; it has no output layer, so it cannot guess.
+  sentiment model learnt; it has no output layer, so it is plain ``Vectors``.
 
 Rows are normalised to unit length once at load (a zero row stays zero), so every cosine ranking is one
 matrix-vector product and an ``argpartition``.
@@ -42,22 +45,6 @@ class UnknownWord(RnnplayError):
         self.suggestions = list(suggestions)
 
 
-def describe_vectors(architecture: dict[str, Any]) -> str:
-    """One line such as ``CBOW 100-d, window 5, vocab 30,164`` for tables of models."""
-    method = {"cbow": "CBOW", "imported": "imported"}.get(architecture.get("method", ""), architecture.get("method", "?"))
-    window = f", window {architecture['window']}" if "window" in architecture else ""
-    return f"{method} {architecture.get('dimension', '?')}-d{window}, vocab {architecture.get('vocab_size', 0):,}"
-
-
-def vector_size(card: dict[str, Any]) -> int:
-    """How long a model's word vectors are, from its card: CBOW's dimension or a classifier's embedding."""
-    architecture = card.get("architecture", {})
-    size = architecture.get("dimension" if card.get("kind") == "vectors" else "embedding_dim")
-    if not isinstance(size, int):
-        raise RnnplayError(f"the card of {card.get('name', 'this model')} does not say how long its word vectors are")
-    return size
-
-
 def unit_rows(matrix: np.ndarray) -> np.ndarray:
     """Rows scaled to length 1 (float32); a zero row stays zero instead of becoming NaN."""
     matrix = np.asarray(matrix, dtype=np.float32)
@@ -66,63 +53,40 @@ def unit_rows(matrix: np.ndarray) -> np.ndarray:
 
 
 class Vectors:
-    """Word vectors plus, for CBOW, the output rows that predict a word from its context."""
+    """Words and their vectors (gensim's ``KeyedVectors``): neighbours, analogies, similarity."""
 
-    def __init__(self, words: list[str], matrix: np.ndarray, output: np.ndarray | None, settings: TextSettings,
-                 name: str, source_kind: str, window: int = DEFAULT_WINDOW, counts: np.ndarray | None = None) -> None:
+    def __init__(self, words: list[str], matrix: np.ndarray, settings: TextSettings, name: str, source_kind: str) -> None:
         matrix = np.asarray(matrix)
         if matrix.ndim != 2 or matrix.shape[0] != len(words) or matrix.shape[1] == 0:
             raise RnnplayError(f"{name}: the vectors are {matrix.shape} for {len(words):,} words")
         if not len(words):
             raise RnnplayError(f"{name} has no words")
-        if output is not None and np.shape(output) != matrix.shape:
-            raise RnnplayError(f"{name}: the output matrix is {np.shape(output)}, the input {matrix.shape}")
-        if not np.isfinite(matrix).all() or (output is not None and not np.isfinite(output).all()):
+        if not np.isfinite(matrix).all():
             raise RnnplayError(f"{name}: the vectors hold NaN or infinite values")
-        if counts is not None and (np.shape(counts) != (len(words),) or not np.all(np.asarray(counts) > 0)):
-            raise RnnplayError(f"{name}: the word counts are {np.shape(counts)} for {len(words):,} words, or not all positive")
         self.index_to_key = list(words)
         self.key_to_index = {word: i for i, word in enumerate(self.index_to_key)}
         if len(self.key_to_index) != len(self.index_to_key):
             raise RnnplayError(f"{name}: the vocabulary has repeated words")
         self.vectors = np.asarray(matrix, dtype=np.float32)
-        self.output = None if output is None else np.asarray(output, dtype=np.float32)
-        # log of the noise distribution negative sampling drew from (count^0.75), when counts are known
-        self.noise_log = None if counts is None else 0.75 * np.log(np.asarray(counts, dtype=np.float64))
         self.unit = unit_rows(self.vectors)
         self.settings = settings
         self.name = name
         self.source_kind = source_kind
-        self.window = int(window)
         self._by_length: dict[int, list[str]] | None = None
 
     @classmethod
     def from_stored(cls, stored: StoredModel) -> "Vectors":
-        """The word vectors of a saved ``vectors`` model, or a classifier's embedding space."""
-        card, name = stored.card, stored.name
-        try:
-            settings = TextSettings(**card["text"])
-            architecture = card["architecture"]
-            if card["kind"] == "vectors":
-                matrix, output = stored.arrays["input"], stored.arrays.get("output")
-                expected = (architecture["vocab_size"], architecture["dimension"])
-                if matrix.shape != expected:
-                    raise ValueError(f"input is {matrix.shape}, the card says {expected}")
-                if len(stored.vocabulary) != matrix.shape[0]:
-                    raise ValueError(f"vocab.txt has {len(stored.vocabulary):,} words, the vectors {matrix.shape[0]:,} rows")
-                return cls(stored.vocabulary, matrix, output, settings, name, "vectors",
-                           architecture.get("window", DEFAULT_WINDOW), stored.arrays.get("counts"))
-            if card["kind"] == "classifier":
-                embedding = stored.arrays["embedding"]
-                if stored.vocabulary[:2] != [PAD, OOV]:
-                    raise ValueError("vocab.txt does not start with the padding and [UNK] tokens")
-                if embedding.ndim != 2 or embedding.shape[0] != len(stored.vocabulary):
-                    raise ValueError(f"vocab.txt has {len(stored.vocabulary):,} tokens, the embedding is {embedding.shape}")
-                return cls(stored.vocabulary[2:], embedding[2:], None, settings, name, "classifier")
-        except (KeyError, TypeError, ValueError) as error:
-            detail = f"missing {error}" if isinstance(error, KeyError) else str(error)
-            raise RnnplayError(f"{stored.path} does not match its card: {detail}") from None
-        raise RnnplayError(f"{stored.path} is a {card['kind']} model: it has no word vectors")
+        """The word vectors of a saved ``vectors`` model (a ``Cbow`` when it kept its output layer), or a
+        classifier's embedding space. The loader has checked every shape against the card."""
+        card, name, arrays = stored.card, stored.name, stored.arrays
+        if card.kind == "vectors":
+            if "output" in arrays:
+                return Cbow(stored.vocabulary, arrays["input"], arrays["output"], card.text, name,
+                            card.vectors.window or DEFAULT_WINDOW, arrays.get("counts"))
+            return Vectors(stored.vocabulary, arrays["input"], card.text, name, "vectors")
+        if stored.vocabulary[:2] != [PAD, OOV]:
+            raise RnnplayError(f"{stored.path} does not match its card: vocab.txt does not start with the padding and [UNK] tokens")
+        return Vectors(stored.vocabulary[2:], arrays["embedding"][2:], card.text, name, "classifier")
 
     @classmethod
     def load(cls, path: Path) -> "Vectors":
@@ -232,7 +196,35 @@ class Vectors:
             raise RnnplayError(f"{a} - {b} + {c} is the zero vector: nothing to compare with")
         return self.rank(query, k, [ia, ib, ic])
 
-    # --- CBOW's own prediction ---------------------------------------------------------------------
+    # --- guessing: only CBOW vectors can ----------------------------------------------------------
+
+    @property
+    def guess_refusal(self) -> str:
+        """Why ``guess`` cannot answer ("" when it can): only ``Cbow`` keeps the output layer it scores with."""
+        what = "a classifier's embedding" if self.source_kind == "classifier" else "imported vectors"
+        return f"{self.name} is {what}: it has no output layer to guess with; use CBOW vectors"
+
+    def guess(self, text: str, k: int = 10) -> list[tuple[str, float]]:
+        raise RnnplayError(self.guess_refusal)
+
+
+class Cbow(Vectors):
+    """CBOW vectors with the output layer W′ that scores every word as the centre of a context (gensim's
+    ``Word2Vec`` beside its ``KeyedVectors``), and the training counts of its noise distribution."""
+
+    def __init__(self, words: list[str], matrix: np.ndarray, output: np.ndarray, settings: TextSettings, name: str,
+                 window: int = DEFAULT_WINDOW, counts: np.ndarray | None = None) -> None:
+        super().__init__(words, matrix, settings, name, "vectors")
+        if np.shape(output) != self.vectors.shape:
+            raise RnnplayError(f"{name}: the output matrix is {np.shape(output)}, the input {self.vectors.shape}")
+        if not np.isfinite(output).all():
+            raise RnnplayError(f"{name}: the output vectors hold NaN or infinite values")
+        if counts is not None and (np.shape(counts) != (len(words),) or not np.all(np.asarray(counts) > 0)):
+            raise RnnplayError(f"{name}: the word counts are {np.shape(counts)} for {len(words):,} words, or not all positive")
+        self.output = np.asarray(output, dtype=np.float32)
+        # log of the noise distribution negative sampling drew from (count^0.75), when counts are known
+        self.noise_log = None if counts is None else 0.75 * np.log(np.asarray(counts, dtype=np.float64))
+        self.window = int(window)
 
     def context(self, text: str) -> tuple[list[str], list[str]]:
         """The known words CBOW reads around the blank ``___``: up to ``window`` on each side.
@@ -251,11 +243,7 @@ class Vectors:
 
     @property
     def guess_refusal(self) -> str:
-        """Why ``guess`` cannot answer ("" when it can): only CBOW vectors keep the output layer it scores with."""
-        if self.output is not None:
-            return ""
-        what = "a classifier's embedding" if self.source_kind == "classifier" else "imported vectors"
-        return f"{self.name} is {what}: it has no output layer to guess with; use CBOW vectors"
+        return ""
 
     def guess(self, text: str, k: int = 10) -> list[tuple[str, float]]:
         """CBOW's prediction of the blank: a softmax over W′ · h, h the mean of the context rows of W.
@@ -266,8 +254,6 @@ class Vectors:
         rare words tied to the context ("a complete waste of ___" → "piece" before "time"). Training
         never normalised these scores, so read the probabilities as estimates, not calibrated odds.
         """
-        if self.guess_refusal:
-            raise RnnplayError(self.guess_refusal)
         if k < 1:
             raise RnnplayError("k must be at least 1")
         if not text.strip():

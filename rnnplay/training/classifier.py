@@ -23,7 +23,7 @@ from rnnplay.config import ClassifierConfig
 from rnnplay.corpora import Corpus, Splits, load_corpus, split
 from rnnplay.errors import RnnplayError
 from rnnplay.runtime.classifier import Classifier
-from rnnplay.store import KERAS, StoredModel, atomic_model_dir, ensure_free, new_card, write_model
+from rnnplay.store import KERAS, atomic_model_dir, ensure_free, new_card, write_model
 from rnnplay.text import Encoder, TextSettings, build_vocabulary
 from rnnplay.training import keras_model, tensorflow_modules
 from rnnplay.training.progress import BatchEnd, EpochEnd, EpochStart, Listener, Phase, ignore, stop_if_asked
@@ -164,7 +164,7 @@ def train_classifier(
         },
         versions=versions(tf, keras),
     )
-    runtime = Classifier(StoredModel(target, card, arrays, vocabulary))
+    runtime = Classifier.in_memory(target, card, arrays, vocabulary)  # refuses weights that diverged to NaN
     card["metrics"] = {
         "validation": accuracy(runtime, validation),
         "test": accuracy(runtime, test),
@@ -188,10 +188,9 @@ def initial_embedding(config: ClassifierConfig, vocabulary: list[str], models_di
     the LSTM's gates and the default preset reached only 0.855 held-out (0.878 from random), so they
     are scaled to an element spread of ``INIT_STD``, the best of 0.05, 0.1 and 0.15 on validation.
     """
-    from rnnplay.runtime.vectors import Vectors
-    from rnnplay.store import resolve
+    from rnnplay.runtime.models import open_vectors
 
-    vectors = Vectors.load(resolve(config.init_embeddings or "", models_dir))
+    vectors = open_vectors(config.init_embeddings or "", models_dir)
     if vectors.vector_size != config.embedding_dim:
         raise RnnplayError(f"{vectors.name} has {vectors.vector_size}-d vectors but the embedding is {config.embedding_dim}-d "
                            f"(set --embedding-dim {vectors.vector_size})")

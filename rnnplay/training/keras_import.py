@@ -17,7 +17,7 @@ import numpy as np
 from rnnplay.corpora import load_corpus, split
 from rnnplay.errors import RnnplayError
 from rnnplay.runtime.classifier import Classifier
-from rnnplay.store import KERAS, StoredModel, atomic_model_dir, ensure_free, new_card, write_model
+from rnnplay.store import KERAS, atomic_model_dir, ensure_free, new_card, write_model
 from rnnplay.text import OOV, PAD, STANDARDIZERS, TextSettings
 from rnnplay.training import keras_model, tensorflow_modules
 from rnnplay.training.classifier import versions
@@ -91,7 +91,7 @@ def import_keras(path: Path, target: Path, corpus_name: str = "imdb", overwrite:
     if len(vocabulary) != architecture["vocab_size"]:
         raise RnnplayError(f"the encoder has {len(vocabulary)} tokens but the Embedding {architecture['vocab_size']} rows")
     card = new_card("classifier", target.name, architecture, settings, imported_from=str(path))
-    runtime = Classifier(StoredModel(target, card, arrays, vocabulary))
+    runtime = Classifier.in_memory(target, card, arrays, vocabulary)
     card["parity"] = parity(model, runtime, corpus_name, architecture["mask_zero"])
     if card["parity"]["max_abs_diff"] > PARITY_TOLERANCE:
         raise RnnplayError(f"the converted model does not reproduce Keras (max difference "

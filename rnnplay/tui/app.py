@@ -30,18 +30,16 @@ THEMES = ("textual-dark", "textual-light")
 
 def read_classifier(name_or_path: str | Path, models_dir: Path | None) -> Any:
     """A runtime Classifier by name or folder; every way a model folder can be broken is an RnnplayError."""
-    from rnnplay.runtime.classifier import Classifier
-    from rnnplay.store import resolve
+    from rnnplay.runtime.models import open_classifier
 
-    return Classifier.load(resolve(str(name_or_path), models_dir))
+    return open_classifier(name_or_path, models_dir)
 
 
 def read_vectors(name_or_path: str | Path, models_dir: Path | None) -> Any:
     """Runtime word Vectors (a vectors model, or a classifier's embedding) by name or folder."""
-    from rnnplay.runtime.vectors import Vectors
-    from rnnplay.store import resolve
+    from rnnplay.runtime.models import open_vectors
 
-    return Vectors.load(resolve(str(name_or_path), models_dir))
+    return open_vectors(name_or_path, models_dir)
 
 
 class RnnplayApp(App[None]):

@@ -8,20 +8,21 @@ import numpy as np
 import pytest
 
 from rnnplay.corpora import load_corpus, split
-from rnnplay.runtime.classifier import layer_summary
+from rnnplay.render import layer_summary
 from tests.conftest import SHIPPED_MODEL
 
 
 @pytest.fixture(scope="module")
 def held_out(shipped_classifier):
-    return split(load_corpus(shipped_classifier.card["training"]["corpus"]), shipped_classifier.card["training"]["split_seed"]).test
+    card = shipped_classifier.card
+    return split(load_corpus(card.corpus), card.section("training")["split_seed"]).test
 
 
 def test_card_accuracy_is_what_the_numpy_runtime_measures(shipped_classifier, held_out):
     p = shipped_classifier.predict(held_out.texts)
     accuracy = float(np.mean((p >= 0.5) == (held_out.labels == 1)))
-    assert accuracy == pytest.approx(shipped_classifier.card["metrics"]["test"]["accuracy"], abs=1e-4)
-    assert len(held_out) == shipped_classifier.card["metrics"]["test"]["n"] == 5000
+    assert accuracy == pytest.approx(shipped_classifier.card.held_out_accuracy, abs=1e-4)
+    assert len(held_out) == shipped_classifier.card.score("test").n == 5000
 
 
 def test_shipped_model_has_a_complete_card():
@@ -45,7 +46,7 @@ def test_empty_and_unknown_texts_still_get_a_probability(shipped_classifier):
 
 
 def test_layer_summary_counts_parameters_like_keras(shipped_classifier):
-    rows = layer_summary(shipped_classifier.card["architecture"])
+    rows = layer_summary(shipped_classifier.card.classifier)
     arrays = shipped_classifier.stored.arrays
     assert sum(r["params"] for r in rows) == sum(a.size for a in arrays.values())
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from rnnplay.runtime.explain import EmptyText, Explanation, explain
+from rnnplay.runtime.explain import EmptyText, Explanation, explain, explain_ids
 
 TEXT = "This movie was wonderful, but the ending was awful and zxqv"
 
@@ -66,7 +66,7 @@ def test_every_architecture_matches_the_variants_run_one_by_one(cell, bidirectio
     rng = np.random.default_rng(1)
     for n in (1, 2, 3, 17):
         ids = rng.integers(1, 30, n).astype(np.int32)
-        full, shares, prefix, streamed = network.explain(ids)
+        full, shares, prefix, streamed = explain_ids(network, ids)
         alone = lambda seq: float(network.probabilities([seq])[0])  # noqa: E731
         assert full == pytest.approx(alone(ids), abs=1e-6)
         np.testing.assert_allclose(shares, [full - alone(np.delete(ids, i)) for i in range(n)], atol=1e-5)
@@ -78,9 +78,9 @@ def test_every_architecture_matches_the_variants_run_one_by_one(cell, bidirectio
 def test_a_known_prefix_trace_is_reused_without_changing_any_result(bidirectional, layers):
     network = random_network("lstm", bidirectional, layers, seed=3)
     ids = np.random.default_rng(4).integers(1, 30, 12).astype(np.int32)
-    cold = network.explain(ids)
+    cold = explain_ids(network, ids)
     for p in range(0, 12):
-        warm = network.explain(ids, known_prefix=cold[2][:p])
+        warm = explain_ids(network, ids, known_prefix=cold[2][:p])
         assert warm[0] == pytest.approx(cold[0], abs=1e-6)
         np.testing.assert_allclose(warm[1], cold[1], atol=1e-6)
         np.testing.assert_allclose(warm[2], cold[2], atol=1e-6)

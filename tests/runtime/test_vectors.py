@@ -6,10 +6,10 @@ import numpy as np
 import pytest
 
 from rnnplay.errors import RnnplayError
-from rnnplay.runtime.vectors import UnknownWord, Vectors, cosines_across, nearest_first, unit_rows
+from rnnplay.runtime.vectors import Cbow, UnknownWord, Vectors, cosines_across, nearest_first, unit_rows
 from rnnplay.store import load_model
 from rnnplay.text import TextSettings
-from tests.conftest import PLANTED_WORDS, SHIPPED_MODEL, planted_arrays, write_vectors_model
+from tests.conftest import PLANTED_WORDS, SHIPPED_MODEL, planted_arrays, write_raw_model, write_vectors_model
 
 
 @pytest.fixture(scope="module")
@@ -30,7 +30,7 @@ def test_loads_words_rows_and_window_from_the_card(planted):
 
 
 def test_lookup_standardizes_like_the_model_text():
-    v = Vectors(["good", "dont"], np.eye(2), None, TextSettings(), "m", "vectors")
+    v = Vectors(["good", "dont"], np.eye(2), TextSettings(), "m", "vectors")
     assert v.lookup("Good!") == 0 and v.lookup("don't") == 1 and v.lookup("  GOOD ") == 0
 
 
@@ -140,7 +140,7 @@ def test_float16_vectors_give_the_same_answers(tmp_path, planted):
 def test_imported_vectors_without_output_refuse_to_guess(tmp_path):
     arrays = {"input": planted_arrays()["input"]}
     imported = Vectors.load(write_vectors_model(tmp_path / "imp", PLANTED_WORDS, arrays, window=None, method="imported"))
-    assert imported.window == 5 and imported.output is None
+    assert type(imported) is Vectors and not isinstance(imported, Cbow)
     with pytest.raises(RnnplayError, match="imp is imported vectors: it has no output layer"):
         imported.guess("the ___ film")
 
@@ -165,42 +165,34 @@ def test_classifier_loads_through_load_too():
 
 
 def test_mismatching_shapes_are_one_line_errors(tmp_path):
+    """Folders whose files disagree with their cards (hashes consistent) are refused on load, each in one
+    line; the writer refuses to make them in the first place."""
     arrays = planted_arrays()
-    with pytest.raises(RnnplayError, match="does not match its card: vocab.txt has 15 words, the vectors 16 rows"):
-        Vectors.load(_short_vocab(tmp_path, arrays))
+    card = {"name": "m", "kind": "vectors", "architecture": {"method": "cbow", "vocab_size": 16, "dimension": 8},
+            "text": {"standardize": "lower_and_strip_punctuation", "strip_markup": True, "max_length": None, "truncate": "start"}}
+    with pytest.raises(RnnplayError, match="vocab.txt has 15 tokens; its card says 16"):
+        Vectors.load(write_raw_model(tmp_path / "short", card, arrays, PLANTED_WORDS[:-1]))
     bad_output = dict(arrays, output=arrays["output"][:, :4])
-    with pytest.raises(RnnplayError, match=r"the output matrix is \(16, 4\), the input \(16, 8\)"):
-        Vectors.load(write_vectors_model(tmp_path / "b", PLANTED_WORDS, bad_output))
+    with pytest.raises(RnnplayError, match=r"output has shape \(16, 4\); the card's architecture needs \(16, 8\)"):
+        Vectors.load(write_raw_model(tmp_path / "b", card, bad_output, PLANTED_WORDS))
+    with pytest.raises(RnnplayError, match=r"output has shape \(16, 4\)"):
+        write_vectors_model(tmp_path / "b2", PLANTED_WORDS, bad_output)
     nan = dict(arrays, input=np.where(np.eye(16, 8) > 0, np.nan, arrays["input"]))
+    with pytest.raises(RnnplayError, match="input holds NaN or infinite values"):
+        Vectors.load(write_raw_model(tmp_path / "c", card, nan, PLANTED_WORDS))
     with pytest.raises(RnnplayError, match="NaN or infinite"):
-        Vectors.load(write_vectors_model(tmp_path / "c", PLANTED_WORDS, nan))
+        write_vectors_model(tmp_path / "c2", PLANTED_WORDS, nan)
     with pytest.raises(RnnplayError, match="repeated words"):
-        Vectors(["a", "a"], np.eye(2), None, TextSettings(), "m", "vectors")
-
-
-def _short_vocab(tmp_path, arrays):
-    """A card that agrees with its arrays but a vocab.txt one word short (hashes still match)."""
-    from rnnplay.store import atomic_model_dir, new_card, write_model
-
-    target = tmp_path / "short"
-    with atomic_model_dir(target) as scratch:
-        card = new_card("vectors", "short", {"method": "cbow", "vocab_size": 16, "dimension": 8}, TextSettings())
-        write_model(scratch, card, arrays, PLANTED_WORDS[:-1])
-    return target
+        Vectors(["a", "a"], np.eye(2), TextSettings(), "m", "vectors")
 
 
 def test_card_shape_mismatch_and_wrong_kind(tmp_path):
-    from rnnplay.store import atomic_model_dir, new_card, write_model
-
-    with atomic_model_dir(tmp_path / "wide") as scratch:
-        write_model(scratch, new_card("vectors", "wide", {"method": "cbow", "vocab_size": 16, "dimension": 9}, TextSettings()),
-                    planted_arrays(), PLANTED_WORDS)
-    with pytest.raises(RnnplayError, match=r"does not match its card: input is \(16, 8\), the card says \(16, 9\)"):
-        Vectors.load(tmp_path / "wide")
-    with atomic_model_dir(tmp_path / "other") as scratch:
-        write_model(scratch, new_card("tagger", "other", {}, TextSettings()), {"x": np.ones(2)}, ["a"])
-    with pytest.raises(RnnplayError, match="is a tagger model: it has no word vectors"):
-        Vectors.load(tmp_path / "other")
+    card = {"name": "wide", "kind": "vectors", "architecture": {"method": "cbow", "vocab_size": 16, "dimension": 9},
+            "text": {"standardize": "lower_and_strip_punctuation", "strip_markup": True, "max_length": None, "truncate": "start"}}
+    with pytest.raises(RnnplayError, match=r"input has shape \(16, 8\); the card's architecture needs \(16, 9\)"):
+        Vectors.load(write_raw_model(tmp_path / "wide", card, planted_arrays(), PLANTED_WORDS))
+    with pytest.raises(RnnplayError, match="kind must be one of classifier, vectors, not 'tagger'"):
+        Vectors.load(write_raw_model(tmp_path / "other", dict(card, kind="tagger"), {"x": np.ones(2)}, ["a"]))
 
 
 def test_unit_rows_keeps_zero_rows_zero():
@@ -213,7 +205,7 @@ def test_neighbours_and_suggestions_on_30000_words_match_brute_force():
     rng = np.random.default_rng(0)
     words = [f"w{i}" for i in range(30_000)]
     matrix = rng.standard_normal((30_000, 100)).astype(np.float32)
-    vectors = Vectors(words, matrix, None, TextSettings(), "big", "vectors")
+    vectors = Vectors(words, matrix, TextSettings(), "big", "vectors")
     cosines = unit_rows(matrix) @ unit_rows(matrix)[123]
     cosines[123] = -np.inf
     expected = np.argsort(-cosines)[:10]
@@ -238,7 +230,7 @@ def test_guess_adds_the_noise_prior_when_counts_are_stored(tmp_path):
     for word, p in result:
         assert p == pytest.approx(expected[PLANTED_WORDS.index(word)], rel=1e-5)
     with pytest.raises(RnnplayError, match="word counts"):
-        Vectors(PLANTED_WORDS, arrays["input"], arrays["output"], TextSettings(), "bad", "vectors", counts=counts[:3])
+        Cbow(PLANTED_WORDS, arrays["input"], arrays["output"], TextSettings(), "bad", counts=counts[:3])
 
 
 def test_shipped_cbow_vectors_answer_like_word_vectors_should():
@@ -254,13 +246,10 @@ def test_shipped_cbow_vectors_answer_like_word_vectors_should():
 
 
 def test_vector_size_reads_either_kind_of_card():
-    from rnnplay.runtime.vectors import vector_size
     from rnnplay.store import read_card
     from tests.conftest import SHIPPED_VECTORS
 
-    assert vector_size(read_card(SHIPPED_VECTORS)) == 100 and vector_size(read_card(SHIPPED_MODEL)) == 64
-    with pytest.raises(RnnplayError, match="does not say how long"):
-        vector_size({"kind": "vectors", "name": "odd", "architecture": {}})
+    assert read_card(SHIPPED_VECTORS).vector_size == 100 and read_card(SHIPPED_MODEL).vector_size == 64
 
 
 @pytest.fixture(scope="module")

@@ -246,7 +246,7 @@ def test_train_cbow_saves_a_vectors_model(corpus_txt, tmp_path):
     target = train_cbow(SMALL, str(corpus_txt), tmp_path / "out" / "twins", listener=events.append)
     assert target == tmp_path / "out" / "twins"
     assert sorted(p.name for p in target.parent.iterdir()) == ["twins"]  # nothing partial beside it
-    card = read_card(target)
+    card = read_card(target).raw
     assert card["kind"] == "vectors"
     assert card["architecture"] == {"method": "cbow", "vocab_size": VOCAB, "dimension": 8, "window": 2,
                                     "negative": 5, "dtype": "float32"}

@@ -59,7 +59,7 @@ def test_same_seed_same_weights(tmp_path):
     config = ClassifierConfig(**{**TINY.to_dict(), "epochs": 2})
     a = load_model(train_classifier(config, str(TINY_CSV), tmp_path / "a"))
     b = load_model(train_classifier(config, str(TINY_CSV), tmp_path / "b"))
-    assert a.card["files"]["weights.npz"] == b.card["files"]["weights.npz"]
+    assert a.card.files["weights.npz"] == b.card.files["weights.npz"]
 
 
 def test_variable_length_batches_without_max_length(tmp_path):
@@ -67,7 +67,7 @@ def test_variable_length_batches_without_max_length(tmp_path):
 
     config = ClassifierConfig(**{**TINY.to_dict(), "epochs": 1, "max_length": None, "cell": "gru", "bidirectional": False})
     path = train_classifier(config, str(TINY_CSV), tmp_path / "g")
-    assert load_model(path).card["architecture"]["cell"] == "gru"
+    assert load_model(path).card.classifier.cell == "gru"
 
 
 def test_presets_and_flag_checks():

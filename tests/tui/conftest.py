@@ -25,7 +25,7 @@ def write_user_model(models_dir: Path, name: str, change: Callable[[dict], None]
     arrays = dict(stored.arrays)
     if change is not None:
         change(arrays)
-    card = {key: value for key, value in stored.card.items() if key not in ("files", "size_bytes", "format")}
+    card = {key: value for key, value in stored.card.raw.items() if key not in ("files", "size_bytes", "format")}
     card["architecture"] = dict(card["architecture"], **(architecture or {}))
     target = models_dir / name
     with atomic_model_dir(target) as scratch:

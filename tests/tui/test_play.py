@@ -97,7 +97,7 @@ async def test_the_prefix_panel_says_how_the_trace_was_made(forward_model: Path)
         await settle(pilot)
         await type_text(pilot, "a wonderful film")
         trace = pilot.app.query_one(PrefixTrace)
-        assert pilot.app.classifier.card["architecture"]["bidirectional"]
+        assert pilot.app.classifier.card.classifier.bidirectional
         assert not trace.explanation.streamed and trace.border_subtitle == REREAD
         pilot.app.query_one(ClassifierPicker).value = str(forward_model)
         await until(pilot, lambda: pilot.app.classifier.name == "forward-lstm", "the one-directional model is loaded")

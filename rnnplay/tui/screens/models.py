@@ -16,6 +16,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import DataTable, Static
 
+from rnnplay.printable import printable
 from rnnplay.errors import RnnplayError
 from rnnplay.render import model_row
 from rnnplay.store import ListedModel
@@ -158,10 +159,10 @@ class ModelsTab(Vertical):
         if entry is None:
             return
         if entry.card is None:
-            self.notify(f"{entry.path.name} has no readable card, so it cannot be loaded", severity="error", markup=False)
-        elif entry.card.get("kind") == "vectors":
+            self.notify(f"{printable(entry.path.name)} has no readable card, so it cannot be loaded", severity="error", markup=False)
+        elif entry.card.kind == "vectors":
             self.app.load_vectors(entry.path)
-            self.notify(f"the Words tab will use {entry.path.name}", title="loading word vectors", markup=False)
+            self.notify(f"the Words tab will use {printable(entry.path.name)}", title="loading word vectors", markup=False)
         else:
             self._requested = entry.path
             self.app.load_classifier(entry.path)

@@ -251,14 +251,15 @@ class TrainTab(Vertical):
         try:
             card = read_card(path)
         except RnnplayError:
-            card = {}
+            card = None
         if kind == "classifier":
-            test = card.get("metrics", {}).get("test", {})
-            score = f"held-out accuracy {test['accuracy']:.3f}" if "accuracy" in test else "saved"
+            test = card.held_out_accuracy if card is not None else None
+            score = f"held-out accuracy {test:.3f}" if test is not None else "saved"
             where = "on Play"
         else:
-            loss = card.get("metrics", {}).get("loss")
-            score = f"{card.get('architecture', {}).get('vocab_size', 0):,} words" + (f", final loss {loss:.3f}" if loss is not None else "")
+            loss = card.number("metrics", "loss") if card is not None else None
+            words = f"{card.architecture.vocab_size:,} words" if card is not None else "saved"
+            score = words + (f", final loss {loss:.3f}" if loss is not None else "")
             where = "on Words"
         self.query_one("#train-progress", ProgressBar).update(progress=100)
         self.status(f"saved {path.name}: {score}. ctrl+l (Use new model) loads it {where}.")

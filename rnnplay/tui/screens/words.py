@@ -21,6 +21,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Input, Label, Select
 
+from rnnplay.printable import printable
 from rnnplay.errors import RnnplayError
 from rnnplay.tui.widgets.analogy_box import AnalogyBox
 from rnnplay.tui.widgets.blank_guess import BlankGuess
@@ -38,7 +39,7 @@ def saved_vectors(models_dir: Path | None) -> dict[str, Path]:
 
     found: dict[str, Path] = {}
     for entry in list_models(models_dir):
-        if entry.card is not None and entry.card.get("kind") == "vectors":
+        if entry.card is not None and entry.card.kind == "vectors":
             found.setdefault(entry.path.name, entry.path)
     return found
 

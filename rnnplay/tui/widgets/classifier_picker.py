@@ -6,6 +6,7 @@ from pathlib import Path
 
 from textual.widgets import Select
 
+from rnnplay.printable import printable
 from rnnplay.render import describe_model
 
 
@@ -27,12 +28,12 @@ class ClassifierPicker(Select[str]):
 
         options, self.folders = [], []
         for entry in list_models(models_dir):
-            if entry.card is not None and entry.card.get("kind") == "classifier":
+            if entry.card is not None and entry.card.kind == "classifier":
                 mark = " *" if entry.source == "shipped" else ""
-                options.append((f"{entry.path.name}{mark}  {describe_model(entry.card)}", str(entry.path)))
+                options.append((f"{printable(entry.path.name)}{mark}  {describe_model(entry.card)}", str(entry.path)))
                 self.folders.append(str(entry.path))
         if current is not None and not any(same_folder(current, folder) for folder in self.folders):
-            options.append((f"{current.name}  ({current.parent})", str(current)))
+            options.append((f"{printable(current.name)}  ({printable(current.parent)})", str(current)))
             self.folders.append(str(current))
         self.set_options(options)
         self.show_folder(current)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from rich import box
 from rich.console import Group
@@ -10,14 +10,17 @@ from rich.table import Column, Table
 from rich.text import Text
 from textual.widgets import Static
 
+if TYPE_CHECKING:
+    from rnnplay.card import Card
 
-def summary_table(card: dict[str, Any]) -> Table:
+
+def summary_table(card: "Card") -> Table:
     """Layer, output shape and parameter count per layer, with the total as ``model.summary()`` ends."""
-    from rnnplay.runtime.classifier import layer_summary
+    from rnnplay.render import layer_summary
 
     table = Table("Layer (type)", "Output Shape", Column("Param #", justify="right"), box=box.SIMPLE_HEAD,
                   pad_edge=False, show_edge=False, show_footer=True)
-    rows = layer_summary(card["architecture"])
+    rows = layer_summary(card.classifier)
     for row in rows:
         table.add_row(row["layer"], row["output"], f"{row['params']:,}")
     total = sum(row["params"] for row in rows)
@@ -27,13 +30,13 @@ def summary_table(card: dict[str, Any]) -> Table:
     return table
 
 
-def vectors_table(card: dict[str, Any]) -> Table:
+def vectors_table(card: "Card") -> Table:
     """Word vectors have no layers to list: what they hold instead, one row per stored matrix."""
-    architecture = card.get("architecture", {})
-    words, dimension = architecture.get("vocab_size", 0), architecture.get("dimension", 0)
+    architecture = card.vectors
+    words, dimension = architecture.vocab_size, architecture.dimension
     table = Table("Matrix", "Shape", Column("Values", justify="right"), box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False)
     table.add_row("input vectors (the embeddings)", f"({words:,}, {dimension})", f"{words * dimension:,}")
-    if architecture.get("method") == "cbow":
+    if architecture.method == "cbow":
         table.add_row("output vectors (guess a word)", f"({words:,}, {dimension})", f"{words * dimension:,}")
     return table
 
@@ -45,13 +48,8 @@ class LayerSummary(Static):
         self.border_title = "model.summary()"
         self.show(None)
 
-    def show(self, card: dict[str, Any] | None) -> None:
+    def show(self, card: "Card | None") -> None:
         if card is None:
             self.update(Text("No readable card.", style="dim"))
             return
-        try:
-            table = vectors_table(card) if card.get("kind") == "vectors" else summary_table(card)
-        except (KeyError, TypeError, ValueError) as error:
-            self.update(Text(f"The card does not describe the layers ({type(error).__name__}: {error}).", style="yellow"))
-            return
-        self.update(Group(table))
+        self.update(Group(vectors_table(card) if card.kind == "vectors" else summary_table(card)))
