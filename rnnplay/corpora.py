@@ -432,3 +432,19 @@ def split(corpus: Corpus, seed: int = 0) -> Splits:
         test=corpus.subset(np.sort(order[:n_test])),
     )
 
+
+def training_splits(corpus: Corpus, seed: int) -> Splits:
+    """``split``, refusing a corpus a classifier cannot be trained on, before anything slow starts.
+
+    Every split must hold a text (below 6 texts the 10 % validation split rounds to none, and Keras
+    has no validation accuracy to report), and the training split must hold both labels.
+    """
+    if len(corpus) < limits.MIN_TRAINING_TEXTS:
+        raise RnnplayError(f"corpus {corpus.name!r} has {len(corpus)} text{'s' * (len(corpus) != 1)}; training needs at least "
+                           f"{limits.MIN_TRAINING_TEXTS} (split 70/10/20 into training, validation and test)")
+    splits = split(corpus, seed)
+    if len(set(splits.train.labels.tolist())) < 2:
+        only = "positive" if splits.train.labels[0] == 1 else "negative"
+        raise RnnplayError(f"the training split of corpus {corpus.name!r} (seed {seed}) has only {only} texts; "
+                           "a classifier needs both labels to learn from: add texts of the other label or change the seed")
+    return splits

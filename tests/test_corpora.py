@@ -4,6 +4,7 @@ import json
 import re
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from rnnplay.corpora import load_corpus, load_texts, split
@@ -172,7 +173,7 @@ from hypothesis import HealthCheck, given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
 from rnnplay import corpora, limits  # noqa: E402
-from rnnplay.corpora import Corpus, require_corpus  # noqa: E402
+from rnnplay.corpora import Corpus, require_corpus, training_splits  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -322,6 +323,39 @@ def test_the_csv_field_limit_is_put_back(tmp_path):
     with pytest.raises(RnnplayError):
         load_corpus(str(write(tmp_path / "bad.csv", 'text,label\n"open,1\n')))
     assert csv.field_size_limit() == before
+
+
+# 2. Too small to train on: refused up front (the classifier's and CBOW's checks run before TensorFlow).
+
+
+def tiny_corpus(size: int, positive: int | None = None) -> Corpus:
+    positive = size // 2 if positive is None else positive
+    labels = np.array([1] * positive + [0] * (size - positive), dtype=np.int8)
+    return Corpus("tiny.csv", [f"text {i}" for i in range(size)], labels)
+
+
+@pytest.mark.parametrize("size", range(0, limits.MIN_TRAINING_TEXTS))
+def test_fewer_texts_than_the_minimum_are_refused(size):
+    with pytest.raises(RnnplayError, match=rf"^corpus 'tiny.csv' has {size} texts?; training needs at least 10 "
+                                           r"\(split 70/10/20 into training, validation and test\)$"):
+        training_splits(tiny_corpus(size), seed=0)
+
+
+@given(size=st.integers(limits.MIN_TRAINING_TEXTS, 400), seed=st.integers(0, 2**32 - 1))
+@settings(max_examples=200, deadline=None)
+def test_from_the_minimum_on_every_split_holds_a_text(size, seed):
+    splits = corpora.split(tiny_corpus(size), seed)
+    assert min(len(splits.train), len(splits.validation), len(splits.test)) >= 1
+
+
+def test_a_training_split_with_one_label_is_refused():
+    corpus = tiny_corpus(20, positive=19)  # the one negative text lands in validation or test for some seeds
+    seed = next(s for s in range(100) if 0 not in corpora.split(corpus, s).train.labels)
+    with pytest.raises(RnnplayError, match=rf"the training split of corpus 'tiny.csv' \(seed {seed}\) has only positive texts; "
+                                           "a classifier needs both labels"):
+        training_splits(corpus, seed)
+    kept = next(s for s in range(100) if 0 in corpora.split(corpus, s).train.labels)
+    assert training_splits(corpus, kept).train.labels.tolist().count(0) == 1
 
 
 # 3. JSON values that are not what a record needs: one line, never RecursionError.
@@ -653,3 +687,36 @@ def test_an_endless_pipe_of_rows_stops_at_the_text_limit(tmp_path):
     result = rnnplay(tmp_path, shell="$RNNPLAY cbow train --corpus <(echo text; yes 'a good film')",
                      patch="limits.MAX_CORPUS_TEXTS = 100_000")
     assert_refused_before_tensorflow(result, r"/dev/fd/\d+: more than 100,000 texts, the most a corpus may hold$")
+
+
+def test_a_three_row_corpus_is_refused_before_tensorflow_starts(tmp_path):
+    corpus = write(tmp_path / "three.csv", "text,label\ngood film,1\nbad film,0\nfine film,1\n")
+    assert_refused_before_tensorflow(rnnplay(tmp_path, "train", "--corpus", str(corpus)),
+                                     r"corpus 'three.csv' has 3 texts; training needs at least 10")
+
+
+def test_texts_without_words_are_refused_before_tensorflow_starts(tmp_path):
+    corpus = write(tmp_path / "empty.csv", "text,label\n" + "!!!,1\n...,0\n" * 10 + "good,1\n")
+    assert_refused_before_tensorflow(rnnplay(tmp_path, "train", "--corpus", str(corpus)),
+                                     r"only 1 of the 21 texts of corpus '.*empty.csv' have a word once standardized; "
+                                     "training needs at least 10$")
+
+
+@pytest.mark.parametrize("content, message", [
+    ("the\nfilm\n" * 5, "no text has 2 words that occur 5 times or more"),
+    ("!!!\n...\n" * 5, "fewer than 2 words occur 5 times or more"),
+    ("the rare film\n" * 4, "fewer than 2 words occur 5 times or more"),
+])
+def test_cbow_refuses_texts_it_cannot_learn_from_before_tensorflow_starts(tmp_path, content, message):
+    corpus = write(tmp_path / "short.txt", content)
+    assert_refused_before_tensorflow(rnnplay(tmp_path, "cbow", "train", "--corpus", str(corpus)), message)
+
+
+def test_a_training_split_without_words_is_refused_before_tensorflow_starts(tmp_path):
+    """Enough texts have words, but the seeded split put every one of them in validation or test."""
+    labels = np.arange(100, dtype=np.int8) % 2
+    training = {int(text) for text in corpora.split(Corpus("x", [str(i) for i in range(100)], labels), 0).train.texts}
+    rows = [f"{'!!!' if i in training else 'a fine film'},{labels[i]}" for i in range(100)]
+    corpus = write(tmp_path / "split.csv", "text,label\n" + "\n".join(rows) + "\n")
+    assert_refused_before_tensorflow(rnnplay(tmp_path, "train", "--corpus", str(corpus), "--seed", "0"),
+                                     r"no text of the training split of corpus '.*split.csv' has a word once standardized$")
