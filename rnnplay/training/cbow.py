@@ -79,6 +79,10 @@ def prepare(token_lists: Iterable[Sequence[str]], min_count: int, max_vocab: int
     ids = np.fromiter((get(t, -1) for tokens in token_lists for t in tokens), dtype=np.int32, count=int(lengths.sum()))
     texts = np.repeat(np.arange(len(token_lists), dtype=np.int32), lengths)
     known = ids >= 0
+    kept = texts[known]
+    if not np.any(kept[1:] == kept[:-1]):  # texts are in order: two kept tokens of one text sit side by side
+        raise RnnplayError(f"no text has 2 words that occur {min_count} times or more: CBOW learns a word from the "
+                           "words beside it in the same text (give longer texts, or lower --min-count)")
     return TokenIds([w for w, _ in ranked], np.array([n for _, n in ranked], dtype=np.int64), ids[known], texts[known],
                   int(lengths.sum()))
 

@@ -18,9 +18,9 @@ from typing import Any, Callable
 
 import numpy as np
 
-from rnnplay import __version__
+from rnnplay import __version__, limits
 from rnnplay.config import ClassifierConfig
-from rnnplay.corpora import Corpus, Splits, load_corpus, split
+from rnnplay.corpora import Corpus, Splits, load_corpus, training_splits
 from rnnplay.errors import RnnplayError
 from rnnplay.runtime.classifier import Classifier
 from rnnplay.store import KERAS, atomic_model_dir, ensure_free, new_card, write_model
@@ -117,12 +117,13 @@ def train_classifier(
     ensure_free(target, overwrite)
     listener(Phase(f"loading corpus {corpus_name}"))
     corpus = load_corpus(corpus_name, text_column, label_column)
-    splits = split(corpus, config.seed)
+    splits = training_splits(corpus, config.seed)  # refuses too few texts or one label, before TensorFlow
     listener(Phase(f"tokenizing {len(corpus):,} texts"))
     settings = TextSettings(strip_markup=config.strip_markup, max_length=config.max_length, truncate=config.truncate)
     vocabulary = build_vocabulary((settings.tokens(t) for t in splits.train.texts), config.vocab_size)
     encoder = Encoder(vocabulary, settings)
     train, validation, test = (encode(encoder, part) for part in (splits.train, splits.validation, splits.test))
+    require_words(corpus_name, train, validation, test)
 
     embedding, init = initial_embedding(config, vocabulary, target.parent) if config.init_embeddings else (None, None)
     stop_if_asked(should_stop)
@@ -175,6 +176,17 @@ def train_classifier(
         end_to_end(keras, model, vocabulary, settings).save(scratch / KERAS)
         write_model(scratch, card, arrays, vocabulary)
     return target
+
+
+def require_words(corpus_name: str, train: Encoded, validation: Encoded, test: Encoded) -> None:
+    """Refuse texts with nothing to learn from (empty, or only punctuation once standardized)."""
+    worded = sum(len(ids) > 0 for part in (train, validation, test) for ids in part.ids)
+    total = sum(len(part.ids) for part in (train, validation, test))
+    if worded < limits.MIN_TRAINING_TEXTS:
+        raise RnnplayError(f"only {worded} of the {total:,} texts of corpus {corpus_name!r} have a word once standardized; "
+                           f"training needs at least {limits.MIN_TRAINING_TEXTS}")
+    if not any(len(ids) for ids in train.ids):
+        raise RnnplayError(f"no text of the training split of corpus {corpus_name!r} has a word once standardized")
 
 
 INIT_STD = 0.15

@@ -73,13 +73,12 @@ def whole_number(label: str, text: str) -> int:
 
 def check_corpus(corpus: str) -> str:
     """A built-in corpus name or an existing file or folder; checked before minutes of waiting for TensorFlow."""
-    from rnnplay.corpora import BUILTIN
+    from rnnplay.corpora import BUILTIN, require_corpus
 
     corpus = corpus.strip()
     if not corpus:
         raise RnnplayError(f"give a corpus: {', '.join(BUILTIN)}, or the path of a CSV/TSV/JSONL file or folder")
-    if corpus not in BUILTIN and not Path(corpus).expanduser().exists():
-        raise RnnplayError(f"unknown corpus {corpus!r}: not one of {', '.join(BUILTIN)} and no such file or folder")
+    require_corpus(corpus)
     return corpus
 
 

@@ -82,7 +82,7 @@ async def test_a_mistake_in_the_form_is_an_inline_message_and_nothing_starts(mod
         fill(pilot, corpus=str(tmp_path / "missing.csv"))
         await pilot.press("ctrl+s")
         await pilot.pause()
-        assert "unknown corpus" in message(pilot) and "no such file or folder" in message(pilot)
+        assert "unknown corpus" in message(pilot) and "no file or folder by that name" in message(pilot)
         assert any("unknown corpus" in n.message for n in pilot.app._notifications)
         fill(pilot, corpus="rt", units="0")
         await pilot.press("ctrl+s")

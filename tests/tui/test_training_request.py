@@ -66,7 +66,7 @@ def test_a_wrong_field_is_named_in_the_forms_words(changes: dict[str, str], mess
 
 
 def test_a_missing_corpus_is_refused_before_anything_starts(tmp_path: Path) -> None:
-    with pytest.raises(RnnplayError, match="unknown corpus .*no such file or folder"):
+    with pytest.raises(RnnplayError, match="unknown corpus .*no file or folder by that name"):
         classifier_request(str(tmp_path / "gone.csv"), "default", numbers(), "lstm", True, "", None)
     with pytest.raises(RnnplayError, match="give a corpus"):
         cbow_request("  ", cbow_fields(), "", None)
