@@ -211,13 +211,13 @@ ROOT = Path(__file__).resolve().parent.parent
 MEMORY_LIMIT = 600 << 20  # address space: NumPy and the CLI need about 400 MB of it
 
 
-def run_bounded(*args: str, limit: int = MEMORY_LIMIT) -> subprocess.CompletedProcess:
+def run_bounded(*args: str, limit: int = MEMORY_LIMIT, python: tuple[str, ...] = ("-m", "rnnplay")) -> subprocess.CompletedProcess:
     """``python -m rnnplay ARGS`` with its address space capped, so an unbounded read dies instead of passing."""
     def cap() -> None:
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
 
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    return subprocess.run([sys.executable, "-m", "rnnplay", *args], capture_output=True, text=True, env=env,
+    return subprocess.run([sys.executable, *python, *args], capture_output=True, text=True, env=env,
                           preexec_fn=cap, timeout=120)
 
 
