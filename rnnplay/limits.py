@@ -96,6 +96,24 @@ MAX_TEXT_CHARS = 10_000_000  # one text (a field, a JSON line, a folder's file);
 MIN_TRAINING_TEXTS = 10  # texts with a word; a seeded 70/10/20 split leaves validation empty below 6
 MAX_NAME_BYTES = 200  # a model name: the file system allows 255 bytes, a save adds a prefix and a suffix
 
+# --- files users bring to import or evaluate ------------------------------------------------------
+# word2vec: every line or record is bounded by what the header declares (a word and DIMENSION numbers).
+MAX_WORD2VEC_WORD_BYTES = 10_000  # a record's word (word2vec.c's own limit is 100); longer is not a word2vec record
+MAX_NUMBER_CHARS = 64  # one text value with the whitespace before it ("%.9g" writes at most 15 characters)
+MAX_HEADER_BYTES = 100  # the "WORDS DIMENSION" line
+# .keras: a model rnnplay can run is at most MAX_PARAMETERS float32 weights (200 MB); saved after training,
+# Adam's two moments triple that; an encoder's vocabulary (1M tokens) and a JSON config come on top.
+MAX_KERAS_BYTES = 3 * 4 * MAX_PARAMETERS + (256 << 20)  # all members, uncompressed, as the zip declares them
+MAX_KERAS_CONFIG_BYTES = 64 << 20  # config.json or metadata.json, parsed whole by Keras (the tutorial's: 10 KB)
+MAX_KERAS_MEMBERS = 1_000  # Keras writes a config, metadata, the weights and a few assets
+MAX_ZIP_DIRECTORY_BYTES = 1 << 20  # the central directory (read whole by zipfile): about 100 bytes per member
+MAX_ZIP_RATIO = 100  # uncompressed / compressed size of a member above ZIP_RATIO_FLOOR (Keras' own bomb guard)
+ZIP_RATIO_FLOOR = 1 << 20  # smaller members may compress as well as they like
+# Evaluation data (WordSim-353, SimLex-999, questions-words.txt: 19,544 questions in 600 KB).
+MAX_EVAL_LINE_BYTES = 4 * MAX_TOKEN_BYTES + 100  # four words and a score, or a section name
+MAX_EVAL_BYTES = 64 << 20
+MAX_EVAL_ITEMS = 1_000_000  # pairs or questions in one file
+
 
 def check(name: str, value: float | None, bounds: dict[str, Bound], flag: str | None = None) -> str | None:
     """The problem with one option's value, or None; ``None`` values (not given) pass."""

@@ -34,3 +34,22 @@ def is_printable(text: str) -> bool:
 def surrogate_safe(text: str) -> str:
     """A string that encodes as UTF-8: undecodable bytes of a file name (``surrogateescape``) as ``\\xNN``."""
     return text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+
+
+def shown_path(path: object) -> str:
+    """A path for a message: undecodable bytes and control characters as escapes."""
+    return printable(surrogate_safe(str(path)))
+
+
+def excerpt(data: bytes | str, width: int = 40) -> str:
+    """A short quoted sample of file content for a message, never the whole of it (a line can be 50 MB).
+
+    Bytes are decoded as UTF-8 with replacement; ``repr`` quotes and escapes, ``…`` marks a cut.
+    """
+    if isinstance(data, bytes):
+        head = data[: 4 * width + 4]
+        text, cut = head.decode("utf-8", "replace"), len(data) > len(head)
+    else:
+        text, cut = data[: width + 1], len(data) > width + 1
+    cut = cut or len(text) > width
+    return printable(repr(text[:width])) + ("…" if cut else "")

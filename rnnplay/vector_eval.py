@@ -20,12 +20,16 @@ The data files are not part of rnnplay; gensim ships them in ``gensim/test/test_
 
 from __future__ import annotations
 
+import itertools
+import math
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterator, NamedTuple, Sequence
 
 import numpy as np
 
 from rnnplay.errors import RnnplayError
+from rnnplay.limits import MAX_EVAL_BYTES, MAX_EVAL_ITEMS, MAX_EVAL_LINE_BYTES
+from rnnplay.printable import excerpt, printable, shown_path
 
 if TYPE_CHECKING:
     from rnnplay.runtime.vectors import Vectors
@@ -81,59 +85,96 @@ def reference_data() -> Path | None:
 # --- reading the data sets -------------------------------------------------------------------------
 
 
-def _lines(path: Path) -> Iterator[tuple[int, str]]:
+def _lines(path: Path, what: str) -> Iterator[tuple[int, str]]:
+    """Numbered, stripped lines of a text file; every line and the whole read are bounded.
+
+    A device or a pipe is read too (``<(curl …)``), so the bound is on what is read, not on the size.
+    """
     path = Path(path)
-    if not path.is_file():
-        raise RnnplayError(f"no such file: {path}")
-    with path.open("rb") as f:
-        for number, raw in enumerate(f, start=1):
-            try:
-                yield number, raw.decode("utf-8").strip()
-            except UnicodeDecodeError:
-                raise RnnplayError(f"{path}, line {number}: not valid UTF-8") from None
+    name = shown_path(path)
+    if path.is_dir():
+        raise RnnplayError(f"{name} is a folder, not {what}")
+    try:
+        with path.open("rb") as f:
+            read = 0
+            for number in itertools.count(1):
+                raw = f.readline(MAX_EVAL_LINE_BYTES + 1)
+                if not raw:
+                    return
+                read += len(raw)
+                if read > MAX_EVAL_BYTES:
+                    raise RnnplayError(f"{name} is longer than {MAX_EVAL_BYTES >> 20} MB: not {what}?")
+                if len(raw) > MAX_EVAL_LINE_BYTES and not raw.endswith(b"\n"):
+                    raise RnnplayError(f"{name}, line {number}: longer than {MAX_EVAL_LINE_BYTES:,} bytes "
+                                       f"(not {what}?); it starts {excerpt(raw)}")
+                if b"\0" in raw:
+                    raise RnnplayError(f"{name}, line {number}: holds NUL bytes (a binary file, not {what}?)")
+                try:
+                    line = raw.decode("utf-8")
+                except UnicodeDecodeError:
+                    raise RnnplayError(f"{name}, line {number}: not valid UTF-8 ({excerpt(raw)})") from None
+                yield number, line.strip()
+    except FileNotFoundError:
+        raise RnnplayError(f"no such file: {name}") from None
+    except OSError as error:
+        raise RnnplayError(f"cannot read {name}: {error.strerror or error}") from None
+
+
+def _counted(items: list, name: str, number: int) -> None:
+    if len(items) >= MAX_EVAL_ITEMS:
+        raise RnnplayError(f"{name}, line {number}: more than {MAX_EVAL_ITEMS:,} entries; evaluate a smaller file")
 
 
 def read_pairs(path: Path, delimiter: str | None = None) -> list[Pair]:
     """``(word1, word2, score)`` rows of a WordSim-353 / SimLex-999 file as gensim ships them.
 
     ``#`` lines are comments. Fields are split on ``delimiter``, or else on a tab, a comma, or spaces,
-    whichever the line has first in that order.
+    whichever the line has first in that order. Scores must be finite numbers.
     """
-    pairs = []
-    for number, line in _lines(path):
+    pairs: list[Pair] = []
+    name = shown_path(path)
+    for number, line in _lines(path, "a word-pairs file"):
         if not line or line.startswith("#"):
             continue
         separator = delimiter or ("\t" if "\t" in line else "," if "," in line else None)
         fields = [field.strip() for field in line.split(separator)]
         try:
             a, b, score = fields
-            if not a or not b:
+            value = float(score)
+            if not a or not b or not math.isfinite(value):
                 raise ValueError
-            pairs.append((a, b, float(score)))
         except ValueError:
-            raise RnnplayError(f"{path}, line {number}: expected 'word1<TAB>word2<TAB>score', got {line[:80]!r}") from None
+            raise RnnplayError(f"{name}, line {number}: expected 'word1<TAB>word2<TAB>score', got {excerpt(line, 60)}") from None
+        _counted(pairs, name, number)
+        pairs.append((a, b, value))
     if not pairs:
-        raise RnnplayError(f"{path} holds no word pairs")
+        raise RnnplayError(f"{name} holds no word pairs")
     return pairs
 
 
 def read_analogies(path: Path) -> list[Question]:
-    """The questions of a ``questions-words.txt`` file: ``: section`` lines, then ``a b c d`` lines."""
-    questions, section = [], None
-    for number, line in _lines(path):
+    """The questions of a ``questions-words.txt`` file: ``: section`` lines, then ``a b c d`` lines.
+
+    Section names are labels shown on the terminal, so their control characters are kept as escapes.
+    """
+    questions: list[Question] = []
+    section = None
+    name = shown_path(path)
+    for number, line in _lines(path, "an analogies file"):
         if not line:
             continue
         if line.startswith(":"):
-            section = line.lstrip(": ").strip()
+            section = printable(line.lstrip(": ").strip())
             continue
         words = line.split()
         if len(words) != 4:
-            raise RnnplayError(f"{path}, line {number}: expected four words 'a b c d', got {line[:80]!r}")
+            raise RnnplayError(f"{name}, line {number}: expected four words 'a b c d', got {excerpt(line, 60)}")
         if section is None:
-            raise RnnplayError(f"{path}, line {number}: a question before the first ': section' line")
+            raise RnnplayError(f"{name}, line {number}: a question before the first ': section' line")
+        _counted(questions, name, number)
         questions.append(Question(section, *words))
     if not questions:
-        raise RnnplayError(f"{path} holds no analogy questions")
+        raise RnnplayError(f"{name} holds no analogy questions")
     return questions
 
 

@@ -7,7 +7,8 @@ word2vec (Mikolov et al.'s ``word2vec.c``, read by gensim's ``KeyedVectors.load_
 - binary: the word's UTF-8 bytes, a space, N little-endian float32 (4·N bytes), and a newline
   (``word2vec.c`` writes it; gensim writes none; the reader accepts both).
 
-Words cannot hold ASCII whitespace in either format. The Embedding Projector
+Words cannot hold ASCII whitespace in either format. Reading is bounded by the header (see below);
+a file larger than rnnplay holds can be read in part, its first (most frequent) words only. The Embedding Projector
 (projector.tensorflow.org, "Load") takes ``vectors.tsv`` (one row of tab-separated values per word, no
 header) and ``metadata.tsv`` (one word a line; a single column has no header row).
 
@@ -17,13 +18,18 @@ place), so an interrupted export never leaves a half-written file under the real
 
 from __future__ import annotations
 
+import codecs
 import os
+import stat
 from pathlib import Path
-from typing import TYPE_CHECKING, BinaryIO, Iterator
+from typing import TYPE_CHECKING, BinaryIO, Iterator, NamedTuple
 
 import numpy as np
 
-from rnnplay.errors import RnnplayError
+from rnnplay.errors import RnnplayError, UsageError
+from rnnplay.limits import (MAX_HEADER_BYTES, MAX_NUMBER_CHARS, MAX_TOKEN_BYTES, MAX_VECTOR_VALUES, MAX_WORD2VEC_WORD_BYTES,
+                            VECTORS, check, require)
+from rnnplay.printable import excerpt, printable, shown_path, surrogate_safe
 from rnnplay.store import atomic_file, atomic_model_dir, ensure_free, new_card, sha256, write_model
 from rnnplay.text import TextSettings
 
@@ -31,7 +37,6 @@ if TYPE_CHECKING:
     from rnnplay.runtime.vectors import Vectors
 
 ASCII_WHITESPACE = " \t\n\r\x0b\x0c"
-MAX_WORD_BYTES = 10_000  # a binary record whose word runs longer is not a word2vec record
 CHUNK_ROWS = 2_000
 
 
@@ -82,73 +87,149 @@ def write_projector(vectors: "Vectors", folder: Path) -> tuple[Path, Path]:
 
 
 # --- reading -------------------------------------------------------------------------------------
+# Every read is bounded by what the header declares: a line or record holds a word of at most
+# MAX_WORD2VEC_WORD_BYTES and DIMENSION numbers, and the header's words × dimension is bounded by the
+# vectors table of rnnplay.limits (and by what the file's size can hold) before anything is allocated.
 
 
-def _header(path: Path, f: BinaryIO) -> tuple[int, int]:
-    line = f.readline(200)
-    if not line:
-        raise RnnplayError(f"{path} is empty")
-    parts = line.split()
+class Word2VecFile(NamedTuple):
+    words: list[str]
+    matrix: np.ndarray  # float32, one row per word
+    binary: bool
+    declared: int  # the header's word count (more than len(words) when a limit cut the file short)
+
+
+def _check_regular(path: Path) -> None:
+    """A missing file, a folder and a device each get their own message (a device has no size to check)."""
     try:
-        count, dimension = (int(p) for p in parts)  # ValueError for anything but two integers
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        raise RnnplayError(f"no such file: {shown_path(path)}") from None
+    except OSError as error:
+        raise RnnplayError(f"cannot read {shown_path(path)}: {error.strerror or error}") from None
+    if stat.S_ISDIR(mode):
+        raise RnnplayError(f"{shown_path(path)} is a folder, not a word2vec file")
+    if not stat.S_ISREG(mode):
+        raise RnnplayError(f"{shown_path(path)} is not a regular file (a device or a pipe?); give a word2vec file on disk")
+
+
+def _header(name: str, f: BinaryIO) -> tuple[int, int]:
+    line = f.readline(MAX_HEADER_BYTES + 1)
+    if not line:
+        raise RnnplayError(f"{name} is empty")
+    try:
+        if len(line) > MAX_HEADER_BYTES:
+            raise ValueError
+        count, dimension = (int(p) for p in line.split())  # ValueError for anything but two integers
         if count < 1 or dimension < 1:
             raise ValueError
     except ValueError:
-        shown = line.decode("utf-8", "replace").rstrip("\n")[:60]
-        raise RnnplayError(f"{path} is not a word2vec file: the first line should be 'WORDS DIMENSION', not {shown!r}") from None
-    rest = os.fstat(f.fileno()).st_size - f.tell()
-    if rest < count * 2 * dimension:  # each value takes at least 2 bytes in either format
-        raise RnnplayError(f"{path}: the header promises {count:,} words × {dimension} values, but only {rest:,} bytes follow")
+        shown = excerpt(line.rstrip(b"\r\n"))
+        raise RnnplayError(f"{name} is not a word2vec file: the first line should be 'WORDS DIMENSION', not {shown}") from None
     return count, dimension
+
+
+def _rows_to_read(name: str, count: int, dimension: int, limit: int | None) -> int:
+    """How many rows to read: the header's count, cut to ``limit``; refused beyond what rnnplay holds."""
+    most_dimension = int(VECTORS["dimension"].high)
+    if dimension > most_dimension:
+        raise RnnplayError(f"{name}: the header declares {dimension:,} values per word; rnnplay holds at most {most_dimension:,}")
+    most = min(int(VECTORS["vocab_size"].high), MAX_VECTOR_VALUES // dimension)
+    rows = count if limit is None else min(count, limit)
+    if rows > most:
+        if limit is None:
+            raise RnnplayError(f"{name}: {count:,} words × {dimension} values are more than rnnplay holds ({MAX_VECTOR_VALUES:,} "
+                               f"values); the most frequent words come first: import them with --limit {most:,} or less")
+        raise UsageError(f"--limit {limit:,} is more than rnnplay holds at {dimension} values per word (at most {most:,})")
+    return rows
+
+
+def _check_size(name: str, f: BinaryIO, declared: int, rows: int, dimension: int, binary: bool) -> None:
+    """Refuse a header that promises more than the file's bytes can hold, before allocating for it."""
+    rest = os.fstat(f.fileno()).st_size - f.tell()
+    smallest = 4 * dimension + 2 if binary else 2 * dimension + 1  # a 1-byte word, its values, a separator each
+    if rest < rows * smallest:
+        raise RnnplayError(f"{name}: the header promises {declared:,} words × {dimension} values, but only {rest:,} bytes follow")
+
+
+def _matrix(name: str, rows: int, dimension: int) -> np.ndarray:
+    try:
+        return np.empty((rows, dimension), dtype=np.float32)  # pages are only taken as rows are filled
+    except MemoryError:
+        raise RnnplayError(f"{name}: not enough memory for {rows:,} words × {dimension} values; "
+                           "import fewer with --limit") from None
 
 
 def _floats(fields: list[bytes]) -> np.ndarray | None:
     try:
         return np.array(fields, dtype=np.float32)
-    except ValueError:
+    except (ValueError, TypeError, UnicodeDecodeError, OverflowError):
         return None
 
 
-def _looks_textual(sample: bytes, dimension: int) -> bool:
-    """Text if the first record reads as a word and ``dimension`` numbers, or as text at all.
+def _is_text_record(line: bytes, dimension: int) -> bool:
+    fields = line.split()
+    return len(fields) == dimension + 1 and _floats(fields[1:]) is not None
 
-    A binary record would have to spell out exactly ``dimension`` numbers in its float bytes, or be
-    valid UTF-8 with no control characters, to pass: real vectors do neither.
+
+def _looks_textual(sample: bytes, dimension: int) -> bool:
+    """Text if the first record reads as a word and ``dimension`` numbers, or if the sample is text at all.
+
+    A binary record passes only if its float bytes spell numbers, filling exactly the first line, and
+    the next line does too, or if the whole sample is clean UTF-8: real vectors do neither (a file of
+    a few 1-dimension rows can). A malformed text file is still read as text, so its error names the line.
     """
-    first = sample.split(b"\n", 1)[0].split()
-    if len(first) == dimension + 1 and _floats(first[1:]) is not None:
-        return True
-    space = sample.find(b" ")
-    body = sample[space + 1 : space + 1 + 4 * dimension] if space >= 0 else sample
+    lines = [line for line in sample.split(b"\n")[:-1] if line.strip()][:2] or [sample]  # complete lines
+    if _is_text_record(lines[0], dimension):
+        could_be_floats = len(lines[0]) == lines[0].find(b" ") + 1 + 4 * dimension
+        if not could_be_floats or len(lines) == 1 or _is_text_record(lines[1], dimension):
+            return True
     try:
-        text = body.decode("utf-8")
+        text = codecs.getincrementaldecoder("utf-8")().decode(sample)  # a character cut by the sample's end is fine
     except UnicodeDecodeError:
         return False
     return not any(ord(c) < 32 and c not in "\t\n\r" for c in text)
 
 
-def _read_text(path: Path, f: BinaryIO, count: int, dimension: int) -> tuple[list[str], np.ndarray]:
+def _word(name: str, where: str, raw: bytes) -> str:
+    if len(raw) > MAX_WORD2VEC_WORD_BYTES:
+        raise RnnplayError(f"{name}, {where}: the word is longer than {MAX_WORD2VEC_WORD_BYTES:,} bytes "
+                           f"(not a word2vec file?); it starts {excerpt(raw)}")
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise RnnplayError(f"{name}, {where}: the word is not valid UTF-8 ({excerpt(raw)})") from None
+
+
+def _read_text(name: str, f: BinaryIO, rows: int, declared: int, dimension: int) -> tuple[list[str], np.ndarray]:
     words: list[str] = []
-    matrix = np.empty((count, dimension), dtype=np.float32)
-    for number, line in enumerate(f, start=2):
+    matrix = _matrix(name, rows, dimension)
+    longest = MAX_WORD2VEC_WORD_BYTES + (dimension + 1) * MAX_NUMBER_CHARS
+    number = 1
+    while len(words) < rows or rows == declared:  # with a limit, stop at the last row wanted
+        line = f.readline(longest + 1)
+        if not line:
+            break
+        number += 1
+        if len(line) > longest:
+            raise RnnplayError(f"{name}, line {number}: longer than a word and {dimension} values can be "
+                               f"({longest:,} bytes; not a word2vec file?); it starts {excerpt(line)}")
         fields = line.split()  # ASCII whitespace only, as the tokenizer splits
         if not fields:
             continue
-        if len(words) == count:
-            raise RnnplayError(f"{path}, line {number}: more rows than the {count:,} the header announces")
-        try:
-            word = fields[0].decode("utf-8")
-        except UnicodeDecodeError:
-            raise RnnplayError(f"{path}, line {number}: the word is not valid UTF-8") from None
+        if len(words) == rows:
+            raise RnnplayError(f"{name}, line {number}: more rows than the {declared:,} the header announces")
+        word = _word(name, f"line {number}", fields[0])
         if len(fields) != dimension + 1:
-            raise RnnplayError(f"{path}, line {number}: {len(fields) - 1} values for {word!r}, the header says {dimension}")
+            raise RnnplayError(f"{name}, line {number}: {len(fields) - 1:,} values for {excerpt(word)}, the header says {dimension}")
         values = _floats(fields[1:])
         if values is None:
-            raise RnnplayError(f"{path}, line {number}: a value for {word!r} is not a number")
+            bad = next(field for field in fields[1:] if _floats([field]) is None)
+            raise RnnplayError(f"{name}, line {number}: a value for {excerpt(word)} is not a number: {excerpt(bad)}")
         matrix[len(words)] = values
         words.append(word)
-    if len(words) < count:
-        raise RnnplayError(f"{path}: the header announces {count:,} words, the file holds {len(words):,}")
+    if len(words) < rows:
+        raise RnnplayError(f"{name}: the header announces {declared:,} words, the file holds {len(words):,}")
     return words, matrix
 
 
@@ -164,14 +245,15 @@ class _Buffer:
         return bool(block)
 
     def word(self) -> bytes | None:
+        """The next word; None at the end of the file, b"" when no space comes within the longest word."""
         while True:
             while self.pos < len(self.data) and self.data[self.pos] in b"\n":
                 self.pos += 1
-            end = self.data.find(b" ", self.pos, self.pos + MAX_WORD_BYTES + 1)
+            end = self.data.find(b" ", self.pos, self.pos + MAX_WORD2VEC_WORD_BYTES + 1)
             if end >= 0:
                 word, self.pos = self.data[self.pos : end], end + 1
                 return word
-            if len(self.data) - self.pos > MAX_WORD_BYTES or not self._more():
+            if len(self.data) - self.pos > MAX_WORD2VEC_WORD_BYTES or not self._more():
                 return None if self.pos == len(self.data) else b""
 
     def take(self, size: int) -> bytes:
@@ -189,84 +271,111 @@ class _Buffer:
                 return True
 
 
-def _read_binary(path: Path, f: BinaryIO, count: int, dimension: int) -> tuple[list[str], np.ndarray]:
+def _read_binary(name: str, f: BinaryIO, rows: int, declared: int, dimension: int) -> tuple[list[str], np.ndarray]:
     words: list[str] = []
-    matrix = np.empty((count, dimension), dtype=np.float32)
+    matrix = _matrix(name, rows, dimension)
     buffer, size = _Buffer(f), 4 * dimension
-    for number in range(1, count + 1):
+    for number in range(1, rows + 1):
         raw = buffer.word()
         if raw is None:
-            raise RnnplayError(f"{path}: the header announces {count:,} words, the file holds {number - 1:,}")
+            raise RnnplayError(f"{name}: the header announces {declared:,} words, the file holds {number - 1:,}")
         if not raw:
-            raise RnnplayError(f"{path}, record {number}: no word followed by a space (not a word2vec binary file?)")
-        try:
-            word = raw.decode("utf-8")
-        except UnicodeDecodeError:
-            raise RnnplayError(f"{path}, record {number}: the word is not valid UTF-8") from None
+            raise RnnplayError(f"{name}, record {number}: no word followed by a space within "
+                               f"{MAX_WORD2VEC_WORD_BYTES:,} bytes (not a word2vec binary file?)")
+        word = _word(name, f"record {number}", raw)
         values = buffer.take(size)
         if len(values) < size:
-            raise RnnplayError(f"{path}, record {number} ({word!r}): the file ends inside its {dimension} values")
+            raise RnnplayError(f"{name}, record {number} ({excerpt(word)}): the file ends inside its {dimension} values")
         matrix[number - 1] = np.frombuffer(values, dtype="<f4")
         words.append(word)
-    if not buffer.rest_is_blank():
-        raise RnnplayError(f"{path}: more data after the {count:,} records the header announces")
+    if rows == declared and not buffer.rest_is_blank():
+        raise RnnplayError(f"{name}: more data after the {declared:,} records the header announces")
     return words, matrix
 
 
-def read_word2vec(path: Path) -> tuple[list[str], np.ndarray, bool]:
-    """``(words, float32 matrix, binary?)`` from a word2vec file, text or binary (detected)."""
+def read_word2vec_file(path: Path, limit: int | None = None) -> Word2VecFile:
+    """A word2vec file, text or binary (detected); only its first ``limit`` words when given.
+
+    word2vec files list the most frequent words first, so a limit keeps the useful part of a file too
+    big for rnnplay (as gensim's ``load_word2vec_format(limit=...)``).
+    """
     path = Path(path)
-    if not path.is_file():
-        raise RnnplayError(f"no such file: {path}")
+    name = shown_path(path)
+    require([check("vocab_size", limit, VECTORS, flag="--limit")])
+    _check_regular(path)
     try:
         with path.open("rb") as f:
-            count, dimension = _header(path, f)
+            declared, dimension = _header(name, f)
+            rows = _rows_to_read(name, declared, dimension, limit)
             start = f.tell()
-            binary = not _looks_textual(f.read(MAX_WORD_BYTES + 40 * dimension), dimension)
+            binary = not _looks_textual(f.read(MAX_WORD2VEC_WORD_BYTES + 40 * dimension), dimension)
             f.seek(start)
-            words, matrix = (_read_binary if binary else _read_text)(path, f, count, dimension)
+            _check_size(name, f, declared, rows, dimension, binary)
+            words, matrix = (_read_binary if binary else _read_text)(name, f, rows, declared, dimension)
     except OSError as error:
-        raise RnnplayError(f"cannot read {path}: {error.strerror or error}") from None
+        raise RnnplayError(f"cannot read {name}: {error.strerror or error}") from None
     bad = ~np.isfinite(matrix).all(axis=1)
     if bad.any():
-        raise RnnplayError(f"{path}: the vector of {words[int(np.argmax(bad))]!r} holds NaN or infinite values")
-    return words, matrix, binary
+        raise RnnplayError(f"{name}: the vector of {excerpt(words[int(np.argmax(bad))])} holds NaN or infinite values")
+    return Word2VecFile(words, matrix, binary, declared)
 
 
-def import_word2vec(path: Path, target: Path, overwrite: bool = False, settings: TextSettings = TextSettings()) -> Path:
+def read_word2vec(path: Path, limit: int | None = None) -> tuple[list[str], np.ndarray, bool]:
+    """``(words, float32 matrix, binary?)`` from a word2vec file, text or binary (detected)."""
+    read = read_word2vec_file(path, limit)
+    return read.words, read.matrix, read.binary
+
+
+def _some(words: list[str], width: int = 30) -> str:
+    """Up to five words for a note, each cut short and made printable."""
+    return ", ".join(printable(word[:width]) + ("…" if len(word) > width else "") for word in words[:5])
+
+
+def import_word2vec(path: Path, target: Path, overwrite: bool = False, settings: TextSettings = TextSettings(),
+                    limit: int | None = None) -> Path:
     """Save a word2vec file as a ``vectors`` model (``method: imported``; no output rows, so no guessing).
 
-    Words that are empty or hold whitespace, and repeats of a word (the first row is kept), are skipped;
+    Only the first ``limit`` words are read when given. Words that are empty or hold whitespace, words
+    longer than a vocabulary token may be, and repeats of a word (the first row is kept) are skipped;
     the card's ``import`` entry counts them and says which words the text settings cannot reach
     (``Paris`` under lowercasing: it still shows up as a neighbour, but a query finds ``paris``).
     """
     path, target = Path(path), Path(target)
     ensure_free(target, overwrite)
-    words, matrix, binary = read_word2vec(path)
-    keep, seen, blank, repeated = [], set(), [], []
+    read = read_word2vec_file(path, limit)
+    words, matrix = read.words, read.matrix
+    keep, seen, blank, long, repeated = [], set(), [], [], []
     for index, word in enumerate(words):
         if not word or any(c in ASCII_WHITESPACE for c in word):
             blank.append(word)
+        elif len(word.encode("utf-8")) > MAX_TOKEN_BYTES:
+            long.append(word)
         elif word in seen:
             repeated.append(word)
         else:
             seen.add(word)
             keep.append(index)
     if not keep:
-        raise RnnplayError(f"{path}: no usable word (all are empty or hold whitespace)")
+        raise RnnplayError(f"{shown_path(path)}: no usable word (all are empty, hold whitespace or are too long)")
     kept = [words[i] for i in keep]
     unreachable = [w for w in kept if settings.tokens(w) != [w]]
     notes = []
+    if len(words) < read.declared:
+        notes.append(f"read the first {len(words):,} of the {read.declared:,} words the file holds (limit)")
     if repeated:
-        notes.append(f"skipped {len(repeated):,} repeated words (the first row of each is kept), e.g. {', '.join(repeated[:5])}")
+        notes.append(f"skipped {len(repeated):,} repeated words (the first row of each is kept), e.g. {_some(repeated)}")
     if blank:
-        notes.append(f"skipped {len(blank):,} words that are empty or hold whitespace, e.g. {', '.join(map(repr, blank[:5]))}")
+        notes.append(f"skipped {len(blank):,} words that are empty or hold whitespace, e.g. {', '.join(excerpt(w, 30) for w in blank[:5])}")
+    if long:
+        notes.append(f"skipped {len(long):,} words longer than {MAX_TOKEN_BYTES:,} bytes, e.g. {_some(long)}")
     if unreachable:
-        notes.append(f"{len(unreachable):,} words cannot be queried under {settings.standardize} (e.g. {', '.join(unreachable[:5])}); "
+        notes.append(f"{len(unreachable):,} words cannot be queried under {settings.standardize} (e.g. {_some(unreachable)}); "
                      "they still appear as neighbours")
-    details = {"file": path.name, "format": "word2vec-binary" if binary else "word2vec", "sha256": sha256(path),
+    details = {"file": surrogate_safe(path.name), "format": "word2vec-binary" if read.binary else "word2vec", "sha256": sha256(path),
                "rows": len(words), "skipped_repeated": len(repeated), "skipped_whitespace": len(blank),
-               "unreachable": len(unreachable), "notes": notes}
+               "skipped_long": len(long), "unreachable": len(unreachable), "notes": notes}
+    if len(words) < read.declared:
+        details.update(declared=read.declared, limit=limit)
     architecture = {"method": "imported", "vocab_size": len(kept), "dimension": matrix.shape[1]}
     card = new_card("vectors", target.name, architecture, settings, **{"import": details})
     with atomic_model_dir(target, overwrite) as scratch:

@@ -7,11 +7,14 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from hypothesis import HealthCheck, given, settings, strategies as st
+
 from rnnplay.errors import RnnplayError
 from rnnplay.runtime.vectors import Vectors
 from rnnplay.text import TextSettings
 from rnnplay.vector_eval import (AnalogyResult, PairsResult, Question, SectionScore, average_ranks, evaluate_analogies,
                                  evaluate_pairs, pearson, read_analogies, read_pairs, reference_data, spearman)
+from tests.test_vector_formats import assert_one_line, run_bounded
 
 
 def make(words, matrix) -> Vectors:
@@ -76,6 +79,87 @@ def test_read_analogies(tmp_path):
 def test_read_analogies_names_the_bad_line(tmp_path, text, message):
     with pytest.raises(RnnplayError, match=message):
         read_analogies(write(tmp_path, text))
+
+
+# --- hostile evaluation files: bounded reads, one clear line ------------------------------------
+
+
+def test_hostile_lines_are_short_escaped_messages(tmp_path):
+    cases = [
+        (read_pairs, b"a\tb\t1\n" + b"x" * 10_000 + b"\n", r"line 2: longer than 4,100 bytes \(not a word-pairs file\?\); it starts 'xxxx"),
+        (read_pairs, b"a\tb\t1\n\x1b]0;pwned\x07\tb\n", r"line 2: expected 'word1<TAB>word2<TAB>score', got '\\x1b\]0;pwned\\x07\\tb'"),
+        (read_pairs, b"a\tb\tnan\n", "line 1: expected 'word1<TAB>word2<TAB>score'"),
+        (read_pairs, b"a\tb\t1\x00\n", r"line 1: holds NUL bytes \(a binary file, not a word-pairs file\?\)"),
+        (read_analogies, b": s\n" + b"a " * 3_000 + b"\n", r"line 2: longer than 4,100 bytes \(not an analogies file\?\)"),
+        (read_analogies, b": s\na b c\xff d\n", "line 2: not valid UTF-8 \\('a b c\ufffd d\\\\n'\\)"),
+    ]
+    for reader, content, message in cases:
+        path = tmp_path / "hostile.txt"
+        path.write_bytes(content)
+        with pytest.raises(RnnplayError, match=message) as caught:
+            reader(path)
+        assert_one_line(caught.value)
+
+
+def test_section_names_keep_control_characters_as_escapes(tmp_path):
+    path = write(tmp_path, ": capital\x1b[31m\nAthens Greece Baghdad Iraq\n")
+    assert read_analogies(path)[0].section == "capital\\x1b[31m"
+
+
+def test_folders_and_devices(tmp_path):
+    with pytest.raises(RnnplayError, match="is a folder, not a word-pairs file"):
+        read_pairs(tmp_path)
+    with pytest.raises(RnnplayError, match=r"/dev/zero, line 1: longer than 4,100 bytes \(not an analogies file\?\); it starts '\\x00"):
+        read_analogies(Path("/dev/zero"))
+
+
+def test_a_file_of_many_short_lines_is_bounded(tmp_path, monkeypatch):
+    import rnnplay.vector_eval as vector_eval
+
+    monkeypatch.setattr(vector_eval, "MAX_EVAL_ITEMS", 3)
+    with pytest.raises(RnnplayError, match="line 4: more than 3 entries; evaluate a smaller file"):
+        read_pairs(write(tmp_path, "a b 1\n" * 4))
+    assert len(read_pairs(write(tmp_path, "a b 1\n" * 3))) == 3
+    monkeypatch.setattr(vector_eval, "MAX_EVAL_ITEMS", 1_000)
+    monkeypatch.setattr(vector_eval, "MAX_EVAL_BYTES", 100)
+    with pytest.raises(RnnplayError, match="data.txt is longer than .* MB: not an analogies file"):
+        read_analogies(write(tmp_path, ": s\n" + "a b c d\n" * 20))
+
+
+EVAL_SETTINGS = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+
+
+@EVAL_SETTINGS
+@given(content=st.binary(max_size=300) | st.text(max_size=200).map(lambda t: t.encode("utf-8", "surrogatepass")))
+def test_any_bytes_are_pairs_analogies_or_one_line(tmp_path, content):
+    path = tmp_path / "any.txt"
+    path.write_bytes(content)
+    for reader in (read_pairs, read_analogies):
+        try:
+            result = reader(path)
+        except RnnplayError as error:
+            assert_one_line(error, limit=300 + len(str(path)))
+        else:
+            assert result and all(isinstance(item, tuple) for item in result)
+
+
+@EVAL_SETTINGS
+@given(rows=st.lists(st.tuples(st.text(st.characters(blacklist_categories=["Cs", "Cc", "Zs", "Zl", "Zp"], blacklist_characters=",#:"),
+                                       min_size=1, max_size=6).filter(lambda w: w.split() == [w]),
+                               st.floats(-100, 100)), min_size=1, max_size=8))
+def test_written_pairs_read_back(tmp_path, rows):
+    path = tmp_path / "pairs.tsv"
+    path.write_text("".join(f"{word}\t{word}x\t{score!r}\n" for word, score in rows), encoding="utf-8")
+    assert read_pairs(path) == [(word, word + "x", score) for word, score in rows]
+
+
+def test_cbow_eval_refuses_a_50_mb_line_and_dev_zero_in_bounded_memory(tmp_path):
+    path = tmp_path / "pairs.tsv"
+    path.write_bytes(b"love\tsex\t6.77\n" + b"w" * 50_000_000 + b"\n")
+    for flag, data in (("--pairs", str(path)), ("--analogies", "/dev/zero")):
+        result = run_bounded("cbow", "eval", "no-such-model", flag, data)  # the files are read before the model
+        assert result.returncode == 1 and result.stderr.count("\n") == 1, result.stderr[-500:]
+        assert "line " in result.stderr and "longer than 4,100 bytes" in result.stderr and len(result.stderr) < 300
 
 
 # --- statistics --------------------------------------------------------------------------------------

@@ -129,13 +129,15 @@ class Classifier:
         return cls(load_model(path))
 
     @classmethod
-    def in_memory(cls, path: Path, card: Mapping[str, Any], arrays: Mapping[str, np.ndarray], vocabulary: list[str]) -> "Classifier":
-        """A classifier not yet saved (training measures it before writing), checked as a loaded one is."""
+    def in_memory(cls, path: Path, card: Mapping[str, Any], arrays: Mapping[str, np.ndarray], vocabulary: list[str],
+                  where: str = "the trained model") -> "Classifier":
+        """A classifier not yet saved (training and import measure it before writing), checked as a loaded
+        one is: a ``CardError`` for a shape out of bounds, an ``RnnplayError`` for weights that are not finite."""
         from rnnplay.store import check_arrays
 
         parsed = cards.parse(dict(card, format=cards.CARD_FORMAT))
         arrays = {k: np.asarray(v, dtype=np.float32) for k, v in arrays.items()}
-        check_arrays(parsed, arrays, "the trained model")
+        check_arrays(parsed, arrays, where)
         return cls(StoredModel(Path(path), parsed, arrays, list(vocabulary)))
 
     def predict_ids(self, sequences: Sequence[np.ndarray], batch_size: int = 256) -> np.ndarray:

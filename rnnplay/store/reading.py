@@ -265,7 +265,7 @@ def check_arrays(card: Card, arrays: Mapping[str, np.ndarray], where: str) -> No
         array = arrays[name]
         _check_spec(spec, tuple(array.shape), array.dtype, f"{where}: {name}")
         if not np.isfinite(array).all():
-            raise RnnplayError(f"{where}: {name} holds NaN or infinite values (a training that diverged?)")
+            raise RnnplayError(f"{where}: {name} holds NaN or infinite values")
 
 
 def read_vocabulary(data: bytes, card: Card, where: str) -> list[str]:

@@ -12,6 +12,7 @@ import numpy as np
 
 from rnnplay.config import ClassifierConfig
 from rnnplay.errors import RnnplayError
+from rnnplay.printable import printable
 from rnnplay.runtime.recurrent import CELL_NAMES
 from rnnplay.training import tensorflow_modules
 
@@ -41,6 +42,12 @@ def build(config: ClassifierConfig, vocab_size: int, embedding: np.ndarray | Non
     return keras.Sequential(layers)
 
 
+def shown_setting(value: Any, width: int = 60) -> str:
+    """A setting from the user's file for a message: repr'd, printable, cut short."""
+    text = printable(repr(value))
+    return text if len(text) <= width else text[:width] + "…"
+
+
 def _check_recurrent(layer: Any, where: str, backward: bool) -> None:
     config = layer.get_config()
     expected = {"activation": "tanh", "use_bias": True, "stateful": False, "go_backwards": backward}
@@ -50,60 +57,93 @@ def _check_recurrent(layer: Any, where: str, backward: bool) -> None:
         expected["reset_after"] = True
     for key, value in expected.items():
         if key in config and config[key] != value:
-            raise RnnplayError(f"{where}: {type(layer).__name__} with {key}={config[key]!r} is not supported (only {value!r})")
+            raise RnnplayError(f"{where}: {type(layer).__name__} with {key}={shown_setting(config[key])} is not supported (only {value!r})")
+
+
+def _weights(layer: Any, where: str, names: tuple[str, ...]) -> list[np.ndarray]:
+    """The layer's weight arrays, exactly ``names`` of them (a layer without a bias has one fewer)."""
+    weights = layer.get_weights()
+    if len(weights) != len(names):
+        raise RnnplayError(f"{where}: {type(layer).__name__} holds {len(weights)} weight arrays, rnnplay reads "
+                           f"{len(names)} ({', '.join(names)}); use_bias=False is not supported")
+    return weights
+
+
+def _check_chain(model: Any) -> None:
+    """rnnplay runs a chain of layers from one input to one output (a functional model may be one).
+
+    A shared layer or a branch that no merge layer betrays is left to the parity check.
+    """
+    inputs, outputs = getattr(model, "inputs", None) or [], getattr(model, "outputs", None) or []
+    if len(inputs) > 1 or len(outputs) > 1:
+        raise RnnplayError(f"the model has {len(inputs)} inputs and {len(outputs)} outputs; rnnplay reads a classifier "
+                           "with one text input and one score")
+
+
+def _name(layer: Any) -> str:
+    name = printable(str(getattr(layer, "name", "?")))
+    return name if len(name) <= 60 else name[:60] + "…"
 
 
 def to_arrays(model: Any) -> tuple[dict[str, Any], dict[str, np.ndarray], Any]:
-    """Walk a Sequential classifier and return (architecture, arrays, TextVectorization layer or None)."""
+    """Walk a Sequential classifier and return (architecture, arrays, TextVectorization layer or None).
+
+    A user's model can be anything Keras loads: every way it differs from the chain rnnplay runs is
+    one line naming the layer, never a Python error from reading an unexpected configuration.
+    """
+    _check_chain(model)
     arrays: dict[str, np.ndarray] = {}
     vectorizer, embedding, recurrent, head = None, None, [], []
-    layers = list(model.layers)
-    for position, layer in enumerate(layers):
+    for position, layer in enumerate(model.layers):
         kind = type(layer).__name__
-        where = f"layer {position} ({layer.name})"
+        where = f"layer {position} ({_name(layer)})"
         if kind in SKIPPED:
             continue
-        if kind == "TextVectorization":
-            if embedding is not None or vectorizer is not None:
-                raise RnnplayError(f"{where}: the TextVectorization layer must come first")
-            vectorizer = layer
-        elif kind == "Embedding":
-            if embedding is not None:
-                raise RnnplayError(f"{where}: a second Embedding layer is not supported")
-            embedding = layer
-            arrays["embedding"] = layer.get_weights()[0]
-        elif kind in CELLS or kind == "Bidirectional":
-            if embedding is None or head:
-                raise RnnplayError(f"{where}: recurrent layers must follow the Embedding and precede the Dense head")
-            if kind == "Bidirectional":
-                if layer.merge_mode != "concat":
-                    raise RnnplayError(f"{where}: Bidirectional merge_mode {layer.merge_mode!r} is not supported (only 'concat')")
-                directions = {"forward": layer.forward_layer, "backward": layer.backward_layer}
+        try:
+            if kind == "TextVectorization":
+                if embedding is not None or vectorizer is not None:
+                    raise RnnplayError(f"{where}: the TextVectorization layer must come first")
+                vectorizer = layer
+            elif kind == "Embedding":
+                if embedding is not None:
+                    raise RnnplayError(f"{where}: a second Embedding layer is not supported")
+                embedding = layer
+                arrays["embedding"] = _weights(layer, where, ("embeddings",))[0]
+            elif kind in CELLS or kind == "Bidirectional":
+                if embedding is None or head:
+                    raise RnnplayError(f"{where}: recurrent layers must follow the Embedding and precede the Dense head")
+                if kind == "Bidirectional":
+                    if layer.merge_mode != "concat":
+                        raise RnnplayError(f"{where}: Bidirectional merge_mode {shown_setting(layer.merge_mode)} is not supported (only 'concat')")
+                    directions = {"forward": layer.forward_layer, "backward": layer.backward_layer}
+                else:
+                    directions = {"forward": layer}
+                cells = {CELLS.get(type(d).__name__) for d in directions.values()}
+                if None in cells or len(cells) != 1:
+                    raise RnnplayError(f"{where}: unsupported recurrent layer (both directions must be the same LSTM, GRU or SimpleRNN)")
+                for direction, sub in directions.items():
+                    _check_recurrent(sub, where, backward=direction == "backward")
+                    kernel, recurrent_kernel, bias = _weights(sub, where, ("kernel", "recurrent_kernel", "bias"))
+                    base = f"recurrent/{len(recurrent)}/{direction}"
+                    arrays.update({f"{base}/kernel": kernel, f"{base}/recurrent_kernel": recurrent_kernel, f"{base}/bias": bias})
+                first = next(iter(directions.values()))
+                recurrent.append({"cell": cells.pop(), "units": int(first.units), "bidirectional": len(directions) == 2,
+                                  "return_sequences": bool(first.return_sequences)})
+            elif kind == "Dense":
+                if not recurrent:
+                    raise RnnplayError(f"{where}: a Dense layer before any recurrent layer is not supported")
+                activation = layer.get_config().get("activation")
+                if not isinstance(activation, str) or activation not in ("linear", "relu", "tanh", "sigmoid"):
+                    raise RnnplayError(f"{where}: Dense activation {shown_setting(activation)} is not supported (linear, relu, tanh or sigmoid)")
+                kernel, bias = _weights(layer, where, ("kernel", "bias"))
+                arrays[f"dense/{len(head)}/kernel"], arrays[f"dense/{len(head)}/bias"] = kernel, bias
+                head.append({"units": int(layer.units), "activation": activation})
             else:
-                directions = {"forward": layer}
-            cells = {CELLS.get(type(d).__name__) for d in directions.values()}
-            if None in cells or len(cells) != 1:
-                raise RnnplayError(f"{where}: unsupported recurrent layer")
-            for direction, sub in directions.items():
-                _check_recurrent(sub, where, backward=direction == "backward")
-                kernel, recurrent_kernel, bias = sub.get_weights()
-                base = f"recurrent/{len(recurrent)}/{direction}"
-                arrays.update({f"{base}/kernel": kernel, f"{base}/recurrent_kernel": recurrent_kernel, f"{base}/bias": bias})
-            first = next(iter(directions.values()))
-            recurrent.append({"cell": cells.pop(), "units": first.units, "bidirectional": len(directions) == 2,
-                              "return_sequences": bool(first.return_sequences)})
-        elif kind == "Dense":
-            if not recurrent:
-                raise RnnplayError(f"{where}: a Dense layer before any recurrent layer is not supported")
-            activation = layer.get_config()["activation"]
-            if activation not in ("linear", "relu", "tanh", "sigmoid"):
-                raise RnnplayError(f"{where}: Dense activation {activation!r} is not supported")
-            kernel, bias = layer.get_weights()
-            arrays[f"dense/{len(head)}/kernel"], arrays[f"dense/{len(head)}/bias"] = kernel, bias
-            head.append({"units": int(layer.units), "activation": activation})
-        else:
-            raise RnnplayError(f"{where}: {kind} layers are not supported (rnnplay reads encoder → Embedding → "
-                               "recurrent layers → Dense layers)")
+                raise RnnplayError(f"{where}: {printable(kind)} layers are not supported (rnnplay reads encoder → Embedding → "
+                                   "recurrent layers → Dense layers)")
+        except (TypeError, ValueError, AttributeError, KeyError, IndexError) as error:
+            raise RnnplayError(f"{where}: rnnplay cannot read this {printable(kind)} layer's settings or weights "
+                               f"({type(error).__name__}: {shown_setting(str(error))})") from None
     if embedding is None or not recurrent or not head:
         raise RnnplayError("the model needs an Embedding, at least one recurrent layer and a Dense head")
     shapes = {(r["cell"], r["units"], r["bidirectional"]) for r in recurrent}
@@ -113,6 +153,8 @@ def to_arrays(model: Any) -> tuple[dict[str, Any], dict[str, np.ndarray], Any]:
         raise RnnplayError("every recurrent layer but the last must return sequences, and the last must not")
     if head[-1]["units"] != 1 or head[-1]["activation"] not in ("linear", "sigmoid"):
         raise RnnplayError("the head must end in Dense(1) with a linear (logit) or sigmoid output")
+    if np.ndim(arrays["embedding"]) != 2:
+        raise RnnplayError(f"the Embedding's weights have shape {np.shape(arrays['embedding'])}, not (words, dimension)")
     architecture = {
         "vocab_size": int(arrays["embedding"].shape[0]),
         "embedding_dim": int(arrays["embedding"].shape[1]),
@@ -125,4 +167,3 @@ def to_arrays(model: Any) -> tuple[dict[str, Any], dict[str, np.ndarray], Any]:
         "output": "logit" if head[-1]["activation"] == "linear" else "probability",
     }
     return architecture, {k: np.asarray(v, dtype=np.float32) for k, v in arrays.items()}, vectorizer
-
