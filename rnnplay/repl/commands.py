@@ -7,11 +7,13 @@ the completer read, so a command documented here is a command that exists.
 
 from __future__ import annotations
 
+import os
+import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Callable, Optional
 
 from rnnplay.errors import RnnplayError, UsageError
-from rnnplay.repl.outcome import Outcome
+from rnnplay.repl.outcome import Outcome, escaped, shortened
 from rnnplay.repl.session import Session
 
 if TYPE_CHECKING:
@@ -19,6 +21,7 @@ if TYPE_CHECKING:
     from rnnplay.text import TextSettings
 
 MAX_TOP = 1000  # the most words a ranking shows
+DIGITS = re.compile("[0-9]+")
 
 
 @dataclass(frozen=True)
@@ -40,17 +43,36 @@ def need_text(args: str, usage: str) -> str:
     return args
 
 
+def parse_k(given: str, usage: str) -> int:
+    """``k`` from ASCII digits only: ``str.isdigit`` also takes ``³`` and ``٣``, which ``int`` then refuses, and
+    ``int`` refuses more than 4,300 digits; both would escape as ValueError."""
+    digits = given.lstrip("0") or "0"
+    if not DIGITS.fullmatch(given) or len(digits) > len(str(MAX_TOP)) or not 1 <= int(digits) <= MAX_TOP:
+        raise UsageError(f"k must be a whole number from 1 to {MAX_TOP}, not {shortened(given)} (usage: {usage})")
+    return int(digits)
+
+
 def split_words(args: str, usage: str, words: int, optional_k: bool) -> tuple[list[str], int]:
     """``words`` words, then an optional ``k`` (10 when not given)."""
     parts = args.split()
     if not words <= len(parts) <= words + optional_k:
         raise UsageError(f"usage: {usage}")
-    k = 10
-    if len(parts) > words:
-        if not parts[-1].isdigit() or not 1 <= int(parts[-1]) <= MAX_TOP:
-            raise UsageError(f"k must be a whole number from 1 to {MAX_TOP}, not {parts[-1]!r} (usage: {usage})")
-        k = int(parts[-1])
+    k = parse_k(parts[-1], usage) if len(parts) > words else 10
     return parts[:words], k
+
+
+def model_argument(args: str) -> str:
+    """The NAME of ``:model NAME`` / ``:vectors NAME``: a model's name, or a folder's path with ``~`` expanded
+    here, as a shell would. ``~someone`` for a user the system does not know is a usage error: pathlib would
+    raise RuntimeError (a bug to the REPL) and a folder named ``~someone`` could not be reached anyway."""
+    name = args.strip()
+    if not name.startswith("~"):
+        return name
+    expanded = os.path.expanduser(name)
+    if expanded.startswith("~"):
+        user = name.split(os.sep, 1)[0]
+        raise UsageError(f"no home folder for {shortened(user)} (no such user)")
+    return expanded
 
 
 def ranked_json(rows: list[tuple[str, float]], column: str) -> list[dict[str, Any]]:
@@ -82,7 +104,8 @@ def dropped_note(session: Session, dropped: int) -> Any:
     from rich.text import Text
 
     settings = session.classifier.encoder.settings
-    return Text(f"  ({dropped:,} words not read: {session.classifier.name} reads {kept_part(settings)})", style="dim")
+    name = escaped(session.classifier.name)
+    return Text(f"  ({dropped:,} words not read: {name} reads {kept_part(settings)})", style="dim")
 
 
 def prefix(session: Session, args: str) -> Outcome:
@@ -118,7 +141,7 @@ def tokens(session: Session, args: str) -> Outcome:
     if settings.max_length:
         reads += f", {kept_part(settings)} tokens"
     view: list[Any] = [Text(f"{len(kept)} tokens, {unknown} out of vocabulary (id {OOV_ID})"),
-                       Text(f"{name}: {len(encoder):,} tokens; reads {reads}", style="dim"), tokens_table(kept, ids)]
+                       Text(escaped(f"{name}: {len(encoder):,} tokens; reads {reads}"), style="dim"), tokens_table(kept, ids)]
     if len(every) > len(kept):
         view.append(dropped_note(session, len(every) - len(kept)))
     data = {"model": name, "tokens": [{"token": t, "id": int(i), "oov": int(i) == OOV_ID} for t, i in zip(kept, ids)],
@@ -131,7 +154,7 @@ def model_summary(classifier: "Classifier") -> str:
     from rnnplay.render import accuracy, describe_model
 
     score = accuracy(classifier.card)
-    return f"{classifier.name}: {describe_model(classifier.card)}" + (f", held-out accuracy {score}" if score else "")
+    return escaped(f"{classifier.name}: {describe_model(classifier.card)}" + (f", held-out accuracy {score}" if score else ""))
 
 
 def model(session: Session, args: str) -> Outcome:
@@ -139,11 +162,17 @@ def model(session: Session, args: str) -> Outcome:
 
     from rnnplay.render import describe_model, held_out_accuracy
 
-    name = args.strip()
-    classifier = session.use_model(name) if name else session.classifier
-    data = {"model": classifier.name, "path": str(classifier.stored.path), "architecture": describe_model(classifier.card),
-            "accuracy": held_out_accuracy(classifier.card)}
-    return Outcome("model", data, [Text(f"{'now using' if name else 'using'} {model_summary(classifier)}")])
+    name = model_argument(args)
+    previous = session.classifier
+    classifier = session.use_model(name) if name else previous
+    try:
+        data = {"model": classifier.name, "path": str(classifier.stored.path), "architecture": describe_model(classifier.card),
+                "accuracy": held_out_accuracy(classifier.card)}
+        view = [Text(f"{'now using' if name else 'using'} {model_summary(classifier)}")]
+    except Exception:
+        session.classifier = previous  # a model that cannot even be described is not the one in use
+        raise
+    return Outcome("model", data, view)
 
 
 def models(session: Session, args: str) -> Outcome:
@@ -171,12 +200,12 @@ def vectors(session: Session, args: str) -> Outcome:
 
     from rnnplay.render import vectors_label
 
-    name = args.strip()
+    name = model_argument(args)
     space = session.use_vectors(name) if name else session.vectors
     guesses = "cannot guess (no output layer)" if space.guess_refusal else "can guess a blank"
     data = {"vectors": space.name, "words": len(space), "dimension": space.vector_size, "source_kind": space.source_kind,
             "can_guess": not space.guess_refusal}
-    return Outcome("vectors", data, [Text(f"{'now using' if name else 'using'} {vectors_label(space)}; {guesses}")])
+    return Outcome("vectors", data, [Text(f"{'now using' if name else 'using'} {escaped(vectors_label(space))}; {guesses}")])
 
 
 def nn(session: Session, args: str) -> Outcome:
@@ -208,7 +237,7 @@ def sim(session: Session, args: str) -> Outcome:
     space = session.vectors
     cosine = space.similarity(a, b)
     return Outcome("sim", {"vectors": space.name, "a": a, "b": b, "cosine": round(cosine, 6)},
-                   [Text(f"cosine({a}, {b}) = {cosine:.4f}  {bar(cosine)}  in {space.name}")])
+                   [Text(escaped(f"cosine({a}, {b}) = {cosine:.4f}  {bar(cosine)}  in {space.name}"))])
 
 
 def guess(session: Session, args: str) -> Outcome:

@@ -8,16 +8,20 @@ frequent first, so the likeliest words come first.
 
 from __future__ import annotations
 
+import re
 from typing import Iterable, Iterator, Sequence
 
 from prompt_toolkit.completion import CompleteEvent, Completer, Completion
 from prompt_toolkit.document import Document
 
 from rnnplay.errors import RnnplayError
+from rnnplay.printable import printable
+from rnnplay.repl import outcome
 from rnnplay.repl.cli_commands import CBOW_COMMANDS
 from rnnplay.repl.commands import BY_NAME, COMMANDS
 from rnnplay.repl.session import Session
 
+COMMAND_START = re.compile(r":[A-Za-z?]")
 MAX_WORDS = 50  # a vocabulary has tens of thousands of words; a menu shows the likeliest few
 
 
@@ -50,20 +54,34 @@ class ReplCompleter(Completer):
         self.session = session
 
     def get_completions(self, document: Document, complete_event: CompleteEvent) -> Iterator[Completion]:
+        """What Tab offers; nothing when working it out fails (a bug): a menu is not worth the session.
+
+        prompt_toolkit would print the exception's traceback over the prompt; the tests still see it
+        through ``on_internal_error``.
+        """
+        try:
+            found = list(self.completions(document))
+        except Exception as error:  # noqa: BLE001 - see the docstring
+            outcome.on_internal_error(error)
+            return
+        yield from found
+
+    def completions(self, document: Document) -> Iterator[Completion]:
         before = document.text_before_cursor.lstrip()
         word = document.get_word_before_cursor(WORD=True)
         if before.startswith(":") and not any(c.isspace() for c in before):
             names = starting_with(before[1:].lower(), [c.name for c in COMMANDS])
             yield from (Completion(f":{name}", -len(before), display_meta=BY_NAME[name].summary) for name in names)
             return
-        command = BY_NAME.get(before[1:].split(None, 1)[0].lower()) if before.startswith(":") else BY_NAME["classify"]
+        named = COMMAND_START.match(before)  # as in dispatch: ":" and a letter; ": nn" or ":)" is text
+        command = BY_NAME.get(before[1:].split(None, 1)[0].lower()) if named else BY_NAME["classify"]
         if command is None or command.completes is None:
             return
-        arguments = before.split()[1:] if before.startswith(":") else before.split()
+        arguments = before.split()[1:] if named else before.split()
         if word and arguments:
             arguments = arguments[:-1]  # the word being completed is not an argument yet
         for choice in self.choices(command.completes, arguments, word):
-            yield Completion(choice, -len(word))
+            yield Completion(choice, -len(word), display=printable(choice))  # a vocabulary word can hold anything
 
     def choices(self, kind: str, arguments: list[str], word: str) -> list[str]:
         """What may replace ``word``, given the arguments before it."""

@@ -5,7 +5,11 @@ No prompt and no decorations, so a session can be scripted and its output pasted
 - text: one block per non-blank line (a blank line gives none, as at the prompt); a failing line gives
   a one-line ``error: …`` block in its place;
 - ``--json``: one JSON object per input line, blank (``"blank": true``) and failing (``"error"``)
-  lines included, so the n-th object answers the n-th line.
+  lines included, so the n-th object answers the n-th line. An object is strict JSON on one line
+  (no ``NaN``; control characters, bidirectional overrides and lone surrogates as ``\\u`` escapes).
+
+Whatever a line holds, it gets its block or object (``dispatch.handle`` is total, and a result that
+cannot be rendered or written as JSON becomes an internal-error line), so nothing is lost or shifted.
 
 End of input ends the REPL at once: it never waits for more and never loops (fastText's ``nn`` does).
 A line that is not UTF-8 or is too long is one error, and reading goes on with the next line.
@@ -45,12 +49,13 @@ def run_lines(session: Session, stream: BinaryIO, out: TextIO, json_lines: bool 
     failed = False
     for line in read_lines(stream):
         outcome = answer(session, line)
-        failed = failed or outcome.error is not None
         if json_lines:
-            out.write(outcome.json_line(line.number) + "\n")
+            shown, text = outcome.formatted(lambda it: it.json_line(line.number))  # noqa: B023 - called at once
+            out.write(text + "\n")
             out.flush()
         else:
-            print_block(console, outcome)
+            shown = print_block(console, outcome)
+        failed = failed or shown.error is not None
         if outcome.quit:
             break
     return 1 if failed else 0

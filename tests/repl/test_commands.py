@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 
 import pytest
@@ -174,3 +175,49 @@ def test_session_locates_the_vectors_at_start_and_reads_them_on_first_use(plante
     with pytest.raises(RnnplayError, match="not a classifier"):
         Session("imdb-cbow", "imdb-cbow")
     assert session.model_names() == sorted({p.name for p in (resolve("imdb-bilstm").parent.iterdir()) if p.is_dir()})
+
+
+@pytest.mark.parametrize("given", ["³", "٣", "𝟑", "²", "Ⅻ", "½", "-1", "+5", "5.0", "1e3", "0", "1001", "0x10",
+                                   "9" * 5000, "99999999999999999999"])
+def test_k_is_a_whole_number_in_ascii_digits_or_one_usage_line(session, given):
+    """``str.isdigit`` takes ``³``, which ``int`` refuses; ``int`` refuses 5,000 digits: each was a dead session."""
+    for line, usage in ((f":nn good {given}", ":nn WORD [k]"), (f":analogy actor man woman {given}", ":analogy A B C [k]")):
+        outcome = handle(session, line)
+        assert outcome.error.startswith("k must be a whole number from 1 to 1000, not '") and len(outcome.error) < 120
+        assert outcome.error.endswith(f"(usage: {usage})")
+
+
+def test_k_may_have_leading_zeros_and_reach_the_limit(session):
+    assert len(handle(session, ":nn good 0002").data["results"]) == 2
+    assert handle(session, ":nn good 1000").error is None and handle(session, ":nn good 00001000").error is None
+
+
+def test_a_home_folder_that_does_not_exist_is_one_usage_line(session):
+    """pathlib raises RuntimeError for ``~someone`` it cannot expand; the REPL expands ``~`` itself."""
+    for line in (":model ~ good", ":vectors ~nosuchuser/models/x"):
+        assert handle(session, line).error.startswith("no home folder for '~")
+    assert "no model folder at" in handle(session, ":model ~/no-such-model-here").error
+
+
+EVIL = "ev\x1b]0;title\x07il\u202e"
+
+
+@pytest.mark.parametrize("line", [":model", ":vectors", ":sim good great", ":tokens good", "good " * 310])
+def test_views_escape_model_names(session, line):
+    """A name comes from a folder or a card: its escape codes must show as text, not retitle the terminal."""
+    session.classifier.name = session.vectors.name = EVIL
+    text = shown(handle(session, line))
+    assert "\x1b" not in text and "\x07" not in text and "\u202e" not in text
+    assert "ev\\x1b]0;title\\x07il\\u202e" in text
+
+
+def test_a_model_that_cannot_be_described_is_not_switched_to(session, models_dir, allow_internal_errors):
+    """A card whose metrics are not a table: whether the loader refuses it or describing it fails, the old model stays."""
+    card_path = shutil.copytree(SHIPPED_MODEL, models_dir / "odd") / "card.json"
+    card = json.loads(card_path.read_text())
+    card["metrics"] = "not a table"
+    card_path.write_text(json.dumps(card))
+    before = session.classifier
+    outcome = handle(session, ":model odd")
+    assert outcome.error is not None and "\n" not in outcome.error and session.classifier is before
+    assert handle(session, "a wonderful film").error is None

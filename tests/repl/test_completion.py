@@ -5,12 +5,15 @@ from __future__ import annotations
 import shutil
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from prompt_toolkit.completion import CompleteEvent
 from prompt_toolkit.document import Document
 
 from rnnplay.repl.commands import COMMANDS
 from rnnplay.repl.completion import ReplCompleter
 from tests.conftest import SHIPPED_VECTORS
+from tests.repl.strategies import command_lines, hostile_characters
 
 
 def complete(session, text: str) -> list[str]:
@@ -80,3 +83,26 @@ def test_no_completions_and_no_crash_when_the_vectors_are_broken(tmp_path):
 @pytest.mark.parametrize("text, expected", [(":quit ", []), (":models ", []), (":q", [":quit"]), (":nnn goo", [])])
 def test_commands_without_word_arguments_complete_nothing(session, text, expected):
     assert complete(session, text) == expected
+
+
+@pytest.mark.parametrize("text", [":  ", ": ", ":\t", ": nn goo"])
+def test_a_colon_then_a_space_is_text_as_in_dispatch(session, text):
+    """``: `` named no command: the completer indexed an empty split and prompt_toolkit printed the traceback."""
+    expected = complete(session, "goo") if text.endswith("goo") else []  # the classifier's words, as for any text
+    assert complete(session, text) == expected
+
+
+def test_words_show_escaped_in_the_menu_and_insert_as_they_are(session, monkeypatch):
+    words = ["gr\x1b[31meat", "good"]
+    monkeypatch.setattr(ReplCompleter, "vocabulary", lambda self, kind: words)
+    completions = list(ReplCompleter(session).get_completions(Document(":nn g"), CompleteEvent(completion_requested=True)))
+    assert [c.text for c in completions] == words
+    assert [c.display_text for c in completions] == ["gr\\x1b[31meat", "good"]
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(text=st.one_of(command_lines(), st.text(hostile_characters(), max_size=40)))
+def test_tab_never_fails(shipped_session, text):
+    """An exception in the completer re-raises here (tests/repl/conftest.py); at the prompt it offers nothing."""
+    for completion in ReplCompleter(shipped_session).get_completions(Document(text), CompleteEvent(completion_requested=True)):
+        assert -completion.start_position <= len(text)

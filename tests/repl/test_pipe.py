@@ -4,10 +4,17 @@ from __future__ import annotations
 
 import io
 import json
+import shutil
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from rnnplay.lines import Line
+from rnnplay.printable import is_printable
 from rnnplay.repl.pipe import read_lines
+from tests.conftest import PLANTED_WORDS, SHIPPED_MODEL, planted_arrays, write_vectors_model
 from tests.repl.conftest import blocks, run_script
+from tests.repl.strategies import input_lines
 
 EVERY_COMMAND = [
     ("a wonderful film", "positive"), (":classify dull and boring", "negative"), (":nn good 2", "nearest to 'good'"),
@@ -94,3 +101,66 @@ def test_read_lines_handles_crlf_bom_and_the_limit():
 def test_output_is_plain_text_for_a_blog_post(session):
     _, output = run_script(session, b"a wonderful film\n:nn good 3\n")
     assert "\x1b" not in output
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(lines=st.lists(input_lines(), min_size=1, max_size=12))
+def test_n_lines_of_anything_give_n_json_objects_and_their_blocks(shipped_session, lines):
+    """Any bytes, any text, any command (but the training ones): one object per line, until a :quit."""
+    script = b"\n".join(lines) + b"\n"
+    code, output = run_script(shipped_session, script, json_lines=True)
+    records = [json.loads(row) for row in output.split("\n")[:-1]]
+    assert [r["line"] for r in records] == list(range(1, len(records) + 1))
+    assert len(records) == len(lines) or records[-1]["command"] == "quit"
+    assert not any(r.get("error", "").startswith("internal error") for r in records)
+    assert code == (1 if any("error" in r for r in records) else 0)
+    assert all(is_printable(row) for row in output.splitlines())
+    code, output = run_script(shipped_session, script)
+    shown = [r for r in records if not r.get("blank") and r["command"] != "quit"]
+    assert len(blocks(output)) == len(shown) and all(is_printable(row) for row in output.splitlines())
+
+
+HOSTILE = [b":nn good \xc2\xb3", b":", b"::", b":train \"--name", b":nn good " + b"9" * 5000, b"nul\x00", b"\xff\xfe",
+           b"\xed\xa0\x80 surrogate", b"\x1b]0;title\x07 \x1b[2J", b":model \x1b[31m", b":help \x9b", b"x" * 20_001,
+           b":analogy actor man woman 10000000000", b":guess", b":vectors ~nosuchuser", b"\r", b"a wonderful film"]
+
+
+def test_hostile_lines_get_one_error_line_each_and_the_session_goes_on(session):
+    code, output = run_script(session, b"\n".join(HOSTILE) + b"\n")
+    found = blocks(output)
+    assert code == 1 and len(found) == len(HOSTILE) - 1  # "\r" is a blank line
+    assert found[0] == "error: k must be a whole number from 1 to 1000, not '³' (usage: :nn WORD [k])"
+    assert found[-1].startswith("positive") and all(is_printable(row) for row in output.splitlines())
+    code, output = run_script(session, b"\n".join(HOSTILE) + b"\n", json_lines=True)
+    assert len(output.splitlines()) == len(HOSTILE)
+
+
+def test_what_files_hold_reaches_the_output_escaped(session, models_dir):
+    """A vocabulary word and a folder name with escape codes, a BEL, C1 and a bidirectional override."""
+    words = list(PLANTED_WORDS)
+    words[words.index("great")] = "gr\x1b[31meat\x9b\u202e"
+    write_vectors_model(models_dir / "ev\x1b]0;pwned\x07il", words, planted_arrays())
+    script = ":vectors ev\x1b]0;pwned\x07il\n:nn good 3\n:guess the ___ was\n:models\n:vectors\n:sim good bad\n".encode()
+    code, output = run_script(session, script)
+    assert code == 0 and len(blocks(output)) == 6
+    assert all(is_printable(row) for row in output.splitlines()) and "gr\\x1b[31meat\\x9b\\u202e" in output
+    assert "ev\\x1b]0;pwned\\x07il" in output
+    code, output = run_script(session, script, json_lines=True)
+    assert code == 0 and all(is_printable(row) for row in output.splitlines())
+    records = [json.loads(row) for row in output.splitlines()]
+    assert records[1]["results"][0]["word"] == "gr\x1b[31meat\x9b\u202e"  # the data stays exact
+    assert records[0]["vectors"] == "ev\x1b]0;pwned\x07il"
+
+
+def test_a_malformed_model_costs_lines_not_the_session(session, models_dir, allow_internal_errors):
+    """A card the loader accepts today but classifying trips over (max_length a string): one object per line."""
+    card_path = shutil.copytree(SHIPPED_MODEL, models_dir / "odd") / "card.json"
+    card = json.loads(card_path.read_text())
+    card["text"]["max_length"] = "300"
+    card_path.write_text(json.dumps(card))
+    script = b":model odd\ngood\n:tokens good\n:prefix good\n:model imdb-bilstm\na wonderful film\n"
+    code, output = run_script(session, script, json_lines=True)
+    records = [json.loads(row) for row in output.splitlines()]
+    assert code == 1 and len(records) == 6 and all("\n" not in r.get("error", "") for r in records)
+    assert records[4]["command"] == "model" and "error" not in records[4]
+    assert records[5]["label"] == "positive"

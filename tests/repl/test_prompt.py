@@ -11,7 +11,7 @@ from prompt_toolkit.input import create_pipe_input
 from prompt_toolkit.output import DummyOutput
 from rich.console import Console
 
-from rnnplay.repl.prompt import history_path, interact, open_history, prompt_session, toolbar
+from rnnplay.repl.prompt import SavedHistory, history_path, interact, open_history, prompt_session, toolbar
 
 
 def type_keys(session, keys: str, history=None) -> tuple[int, str]:
@@ -78,3 +78,36 @@ def test_history_lives_in_the_user_data_dir(monkeypatch, tmp_path):
 
 def test_toolbar_names_what_is_in_use(session):
     assert "model imdb-bilstm · vectors planted" in toolbar(session)
+
+
+def test_bytes_that_are_not_utf8_are_one_error_and_the_prompt_goes_on(session):
+    """prompt_toolkit hands them over as lone surrogates, which a UTF-8 terminal stream refuses to encode."""
+    out = io.TextIOWrapper(io.BytesIO(), encoding="utf-8", errors="strict")
+    with create_pipe_input() as keyboard:
+        keyboard.send_bytes(b"bad \xff\xfe bytes\r:nn good 1\r\x04")
+        prompt = prompt_session(session, InMemoryHistory(), input=keyboard, output=DummyOutput())
+        code = interact(session, prompt, Console(file=out, width=100, color_system=None))
+    out.flush()
+    text = out.buffer.getvalue().decode()
+    assert code == 0
+    assert "error: the line is not valid UTF-8 (byte 0xff at character 5; is the terminal set to UTF-8?)\n\n" in text
+    assert "nearest to 'good' in planted" in text
+
+
+def test_history_that_can_no_longer_be_written_costs_a_note_not_the_line(session, tmp_path, capsys):
+    path = tmp_path / "data" / "repl_history"
+    history = open_history(path)
+    assert isinstance(history, SavedHistory)
+    path.unlink()
+    path.parent.rmdir()  # the folder went away (or the disk filled up) after the REPL started
+    code, output = type_keys(session, "good\r:sim good great\r\x04", history)
+    assert code == 0 and "positive" in output and "cosine(good, great)" in output
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and err.startswith("rnnplay: note: history will not be saved (")
+
+
+def test_names_in_the_greeting_and_toolbar_are_text_not_markup_or_escape_codes(session):
+    session.classifier.name = "odd[/dim]\x1b]0;title\x07"
+    code, output = type_keys(session, "\x04")
+    assert code == 0 and output.startswith("rnnplay repl · model odd[/dim]\\x1b]0;title\\x07 · vectors planted")
+    assert "\x1b" not in toolbar(session) and "odd[/dim]\\x1b]0;title\\x07" in toolbar(session)

@@ -65,3 +65,14 @@ def test_output_closed_early_is_quiet():
     process.stdout.close()
     _, err = process.communicate(b"good\n" * 2000, timeout=120)
     assert b"Traceback" not in err and process.returncode == 0
+
+
+def test_hostile_input_through_the_cli_gets_one_json_object_a_line():
+    lines = [b":nn good \xc2\xb3", b"nul\x00here", b"\xff\xfe", b"\xed\xa0\x80", b":", b"::", b":train \"--name",
+             b"x" * 20_001, b":analogy a b c " + b"9" * 5000, b"\x1b]0;title\x07", b":model " + b"a" * 400, b"good"]
+    result = repl("--json", stdin=b"\n".join(lines) + b"\n")
+    records = [json.loads(line) for line in result.stdout.decode().splitlines()]
+    assert result.returncode == 1 and result.stderr == b"" and len(records) == len(lines)
+    assert records[0]["error"] == "k must be a whole number from 1 to 1000, not '³' (usage: :nn WORD [k])"
+    assert not any("internal error" in r.get("error", "") for r in records) and records[-1]["label"] == "positive"
+    assert b"\x1b" not in result.stdout
