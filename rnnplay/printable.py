@@ -33,7 +33,10 @@ def is_printable(text: str) -> bool:
 
 def surrogate_safe(text: str) -> str:
     """A string that encodes as UTF-8: undecodable bytes of a file name (``surrogateescape``) as ``\\xNN``."""
-    return text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    try:
+        return text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    except UnicodeEncodeError:  # a surrogate no file name decodes to (``\ud800``): escape it as it is
+        return text.encode("utf-8", "backslashreplace").decode("utf-8")
 
 
 def shown_path(path: object) -> str:

@@ -28,6 +28,7 @@ from typing import Any, Iterable, Iterator, Sequence
 import numpy as np
 
 from rnnplay.errors import RnnplayError
+from rnnplay.printable import printable
 from rnnplay.store import StoredModel, load_model
 from rnnplay.text import OOV, PAD, TextSettings
 
@@ -40,7 +41,7 @@ class UnknownWord(RnnplayError):
 
     def __init__(self, word: str, model: str, size: int, suggestions: Sequence[str]) -> None:
         hint = f"; did you mean: {', '.join(suggestions)}?" if suggestions else ""
-        super().__init__(f'"{word}" is not in {model}\'s vocabulary ({size:,} words){hint}')
+        super().__init__(f'"{printable(word)}" is not in {printable(model)}\'s vocabulary ({size:,} words){hint}')
         self.word = word
         self.suggestions = list(suggestions)
 

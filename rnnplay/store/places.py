@@ -36,8 +36,8 @@ def resolve(name_or_path: str, models_dir: str | Path | None = None) -> Path:
     """A model named by name (looked up in the models folders) or by path to its folder."""
     if not name_or_path.strip():
         raise RnnplayError("give a model name (see rnnplay models) or the path to a model folder")
-    path = Path(name_or_path).expanduser()
     try:
+        path = Path(name_or_path).expanduser()
         if os.sep in name_or_path or name_or_path.startswith(".") or (path / CARD).is_file():
             if not path.is_dir():
                 raise RnnplayError(f"no model folder at {printable(path)}")
@@ -48,6 +48,8 @@ def resolve(name_or_path: str, models_dir: str | Path | None = None) -> Path:
                 return folder / name_or_path
     except OSError as error:  # a name over the file system's limit, a folder that cannot be searched
         raise RnnplayError(f"cannot look for the model {printable(repr(name_or_path))[:80]}: {error.strerror}") from None
+    except RuntimeError:  # Path.expanduser: "~someone" who is not a user here
+        raise RnnplayError(f"cannot look for the model {printable(repr(name_or_path))[:80]}: no such user's home folder") from None
     known = ", ".join(sorted({printable(entry.path.name) for entry in list_models(models_dir)})) or "none"
     raise RnnplayError(f"no model named {printable(repr(name_or_path))} (known: {known})")
 

@@ -40,10 +40,10 @@ class TrainingRequest:
         """One line for the log, e.g. ``BiLSTM 32, vocab 10,000, 300 tokens, 3 epochs on imdb``."""
         config = self.config
         if isinstance(config, ClassifierConfig):
-            from rnnplay.runtime.classifier import describe_architecture
+            from rnnplay.render import describe_architecture
 
             length = f"{config.max_length} tokens" if config.max_length else "whole texts"
-            what = f"{describe_architecture(config.to_dict())}, {length}"
+            what = f"{describe_architecture(config)}, {length}"
         else:
             what = f"CBOW {config.dimension}-d, window {config.window}, min count {config.min_count}"
         return f"{what}, {config.epochs} epoch{'s' if config.epochs != 1 else ''} on {self.corpus}"

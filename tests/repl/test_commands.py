@@ -107,7 +107,7 @@ def test_prefix_traces_p_after_each_word(session):
 def test_model_shows_and_switches_the_classifier(session, models_dir):
     outcome = handle(session, ":model")
     assert shown(outcome).startswith("using imdb-bilstm: BiLSTM 32, vocab 10,000, held-out accuracy")
-    assert outcome.data["accuracy"] == session.classifier.card["metrics"]["test"]["accuracy"]  # the card's, not 3 shown decimals
+    assert outcome.data["accuracy"] == session.classifier.card.held_out_accuracy  # the card's, not 3 shown decimals
     shutil.copytree(SHIPPED_MODEL, models_dir / "mine")
     outcome = handle(session, ":model mine")
     assert outcome.error is None and session.classifier.stored.path == models_dir / "mine"
@@ -116,7 +116,7 @@ def test_model_shows_and_switches_the_classifier(session, models_dir):
 
 def test_model_refuses_vectors_and_unknown_names_and_keeps_the_current_one(session):
     before = session.classifier
-    assert handle(session, ":model imdb-cbow").error == "imdb-cbow is a vectors model, not a classifier (:vectors imdb-cbow queries its words)"
+    assert handle(session, ":model imdb-cbow").error == "imdb-cbow is word vectors, not a classifier (:vectors imdb-cbow queries its words)"
     assert "no model named 'nope'" in handle(session, ":model nope").error
     assert session.classifier is before
 
@@ -138,7 +138,7 @@ def test_models_lists_and_marks_the_ones_in_use(session, models_dir):
     rows = {row["name"]: row for row in outcome.data["models"]}
     assert rows["imdb-bilstm"]["in_use"] and rows["my-vectors"]["in_use"] and not rows["imdb-cbow"]["in_use"]
     assert rows["my-vectors"]["source"] == "user" and rows["imdb-bilstm"]["kind"] == "classifier"
-    assert rows["imdb-bilstm"]["accuracy"] == session.classifier.card["metrics"]["test"]["accuracy"]
+    assert rows["imdb-bilstm"]["accuracy"] == session.classifier.card.held_out_accuracy
     assert rows["imdb-cbow"]["accuracy"] is None
     assert "→ imdb-bilstm *" in shown(outcome)
 

@@ -90,7 +90,7 @@ def test_colons_without_a_command_name_are_text(session, line):
 def test_the_system_refusing_a_name_is_one_line(session):
     outcome = handle(session, ":model " + "a" * 5000)  # longer than any file name: ENAMETOOLONG from the system
     assert outcome.command == "model" and outcome.error is not None and len(outcome.error) < 300
-    assert not outcome.is_internal and outcome.error.startswith("File name too long: 'aaaa") or "no model named" in outcome.error
+    assert not outcome.is_internal and "File name too long" in outcome.error and "aaaa" in outcome.error
 
 
 def test_an_unexpected_exception_is_an_internal_error_line_and_the_session_goes_on(session, monkeypatch, allow_internal_errors):

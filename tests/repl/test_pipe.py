@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from rnnplay.lines import Line
 from rnnplay.printable import is_printable
 from rnnplay.repl.pipe import read_lines
-from tests.conftest import PLANTED_WORDS, SHIPPED_MODEL, planted_arrays, write_vectors_model
+from tests.conftest import PLANTED_WORDS, SHIPPED_MODEL, planted_arrays, write_raw_model, write_vectors_model
 from tests.repl.conftest import blocks, run_script
 from tests.repl.strategies import input_lines
 
@@ -139,7 +139,10 @@ def test_what_files_hold_reaches_the_output_escaped(session, models_dir):
     """A vocabulary word and a folder name with escape codes, a BEL, C1 and a bidirectional override."""
     words = list(PLANTED_WORDS)
     words[words.index("great")] = "gr\x1b[31meat\x9b\u202e"
-    write_vectors_model(models_dir / "ev\x1b]0;pwned\x07il", words, planted_arrays())
+    hostile = "ev\x1b]0;pwned\x07il"  # no rnnplay command makes such a name; a user's mv or a crafted folder can
+    card = {"name": hostile, "kind": "vectors", "architecture": {"method": "cbow", "vocab_size": 16, "dimension": 8, "window": 2},
+            "text": {"standardize": "lower_and_strip_punctuation", "strip_markup": True, "max_length": None, "truncate": "start"}}
+    write_raw_model(models_dir / hostile, card, planted_arrays(), words)
     script = ":vectors ev\x1b]0;pwned\x07il\n:nn good 3\n:guess the ___ was\n:models\n:vectors\n:sim good bad\n".encode()
     code, output = run_script(session, script)
     assert code == 0 and len(blocks(output)) == 6

@@ -45,7 +45,7 @@ def test_a_model_that_cannot_be_used_is_one_line_at_start():
     result = repl("--model", "nope", stdin=b"good\n")
     err = result.stderr.decode()
     assert result.returncode == 1 and err.count("\n") == 1 and err.startswith("rnnplay: error: no model named 'nope'")
-    assert repl("--model", "imdb-cbow").stderr.decode().startswith("rnnplay: error: imdb-cbow is a vectors model")
+    assert repl("--model", "imdb-cbow").stderr.decode().startswith("rnnplay: error: imdb-cbow is word vectors, not a classifier")
 
 
 def test_the_repl_never_imports_tensorflow():
