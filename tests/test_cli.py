@@ -72,3 +72,19 @@ def test_train_from_word_vectors_takes_their_dimension(models_dir, planted_vecto
     assert card["architecture"]["embedding_dim"] == 8 and card["training"]["init_embeddings"]["vectors"] == "planted"
     missing = runner.invoke(app, ["train", "--corpus", str(TINY_CSV), "--init-embeddings", "no-such-vectors"])
     assert missing.exit_code == 1 and "no model named 'no-such-vectors'" in missing.output
+
+
+def test_help_does_not_show_internal_notes():
+    assert "Returns the saved folder" not in runner.invoke(app, ["train", "--help"]).output
+
+
+def test_no_repl_module_imports_the_cli():
+    """The REPL runs the training commands from rnnplay.commands; rnnplay.cli is only the entry point."""
+    import subprocess
+    import sys
+
+    code = ("import sys\nimport rnnplay.repl, rnnplay.repl.cli_commands, rnnplay.repl.completion, rnnplay.repl.dispatch\n"
+            "from rnnplay.repl.completion import cli_options\nassert '--epochs' in cli_options(['train'])\n"
+            "assert '--format' in cli_options(['cbow', 'export'])\nprint('rnnplay.cli' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert out.stdout.strip() == "False", out.stderr

@@ -1,0 +1,76 @@
+"""What every command shares: the defaults, the ``--models-dir`` option, and one-line failures."""
+
+from __future__ import annotations
+
+import functools
+import os
+import sys
+from pathlib import Path
+from typing import Any, Callable, Optional, TypeVar
+
+import typer
+
+from rnnplay.errors import Cancelled, RnnplayError
+
+F = TypeVar("F", bound=Callable[..., Any])
+DEFAULT_MODEL = "imdb-bilstm"
+DEFAULT_VECTORS = "imdb-cbow"
+CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"]}
+ModelsDir = typer.Option(None, "--models-dir", envvar="RNNPLAY_MODELS_DIR", help="Folder of your own models (default: the user data dir).")
+
+
+def fail(message: str, code: int = 1) -> None:
+    typer.echo(f"rnnplay: error: {message}", err=True)
+    raise typer.Exit(code)
+
+
+def user_errors(command: F) -> F:
+    """Turn the failures a user can cause into one line on stderr and an exit code, never a traceback."""
+
+    @functools.wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return command(*args, **kwargs)
+        except RnnplayError as error:
+            fail(str(error), error.exit_code)
+        except KeyboardInterrupt:
+            fail("interrupted", 130)
+        except BrokenPipeError:
+            # The reader went away (``| head``): stop quietly, as Unix tools do.
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            raise typer.Exit(0)
+
+    return wrapper  # type: ignore[return-value]
+
+
+def run_training(job: Callable[[Any], Path]) -> tuple[Path, dict, Any]:
+    """Run ``job(listener)`` with a Rich progress display on stderr; Ctrl-C cancels and nothing is saved.
+
+    Returns the saved model's path, its card and the console, for the command's closing line.
+    """
+    from rich.console import Console
+
+    from rnnplay.progress_view import RichProgress
+    from rnnplay.store import read_card
+
+    console = Console(stderr=True)
+    try:
+        with RichProgress(console) as progress:
+            path = job(progress)
+    except KeyboardInterrupt:
+        raise Cancelled("training cancelled; nothing was saved") from None
+    return path, read_card(path), console
+
+
+def load_vectors(name: str, models_dir: Optional[Path]) -> Any:
+    """Word vectors by name or path; a missing default says how to pick others."""
+    from rnnplay.runtime.vectors import Vectors
+    from rnnplay.store import resolve
+
+    try:
+        path = resolve(name, models_dir)
+    except RnnplayError as error:
+        if name != DEFAULT_VECTORS:
+            raise
+        raise RnnplayError(f"{error}; pass --vectors NAME (e.g. --vectors imdb-bilstm, the classifier's embedding)") from None
+    return Vectors.load(path)
