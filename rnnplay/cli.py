@@ -14,14 +14,20 @@ from typing import Any, List, Optional
 
 import typer
 
+from rnnplay.commands import streams
 from rnnplay.commands.common import CONTEXT_SETTINGS, DEFAULT_MODEL, DEFAULT_VECTORS, ModelsDir, user_errors
 from rnnplay.commands.training import add_cbow_group, add_training_commands
 from rnnplay.commands.words import add_word_commands
 from rnnplay.errors import RnnplayError, UsageError
+from rnnplay.printable import printable, surrogate_safe
+
+EXIT_CODES = ("Exit codes: 0 done; 1 a failure (unreadable input, a missing or broken model, an output that is "
+              "closed or full); 2 a usage mistake; 130 interrupted.")
 
 app = typer.Typer(
     name="rnnplay",
     help="A terminal playground for recurrent text models: train, classify, compare.",
+    epilog=EXIT_CODES,
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
@@ -60,6 +66,7 @@ def repl(
     """A prompt: classify what you type, query words, train; reads commands line by line from a pipe."""
     from rnnplay.repl import run
 
+    streams.stdin()  # a closed stdin is one line here, not a failure inside the REPL
     raise typer.Exit(run(model=model, vectors=vectors, json_lines=json_lines, models_dir=models_dir))
 
 
@@ -90,12 +97,13 @@ def classify(
         raise RnnplayError(f"no such file: {', '.join(missing)}")
     if not inputs and not text:
         inputs = ["-"]
-        if sys.stdin.isatty():
-            typer.echo("rnnplay: reading lines from the terminal; end with Ctrl-D", err=True)
+    stdin = streams.stdin() if "-" in inputs else None
+    if stdin is not None and stdin.isatty():
+        typer.echo("rnnplay: reading lines from the terminal; end with Ctrl-D", err=True)
     engine = Classify(load_classifier(model, models_dir), sys.stdout, sys.stderr, fmt, threshold, batch_size, max_line_bytes)  # type: ignore[arg-type]
     if text:
         engine.texts(text)
-    for source, stream in open_sources(inputs, sys.stdin.buffer):
+    for source, stream in open_sources(inputs, stdin):  # type: ignore[arg-type]
         engine.stream(source, stream)
     if engine.tally.errors:
         raise typer.Exit(1)
@@ -138,17 +146,38 @@ add_cbow_group(app)
 
 
 def main() -> None:
-    """Run the app. A usage mistake (unknown option, missing argument, bad value) is one line, exit 2."""
+    """Run the app; every failure is one line on stderr (when there is one) and a documented exit code.
+
+    A usage mistake (unknown option, missing argument, bad value) exits 2; a closed or failing
+    stdout 1; a broken pipe (``| head``) ends quietly with 0. See ``streams`` for the rest.
+    """
     try:
+        streams.prepare()
         code = app(standalone_mode=False)
+        streams.finish()
     except typer.TyperException as error:
         if type(error).__name__ == "NoArgsIsHelpError":  # a bare ``rnnplay`` or ``rnnplay cbow``: the help
             error.show()  # type: ignore[attr-defined]
         else:
             context = getattr(error, "ctx", None)
             hint = f" (see: {context.command_path} --help)" if context is not None else ""
-            typer.echo(f"rnnplay: error: {error.format_message()}{hint}", err=True)
+            say(f"{error.format_message()}{hint}")
         sys.exit(error.exit_code)
     except typer.Abort:
         sys.exit(130)
+    except BrokenPipeError:  # the help or the last buffered lines met a closed reader
+        streams.discard_output()
+        sys.exit(0)
+    except SystemExit:
+        if streams.pipe_broken():  # Click exits 1 when the help text meets a closed reader; Unix tools say 0
+            sys.exit(0)
+        raise
+    except RnnplayError as error:  # stdout closed or failing outside a command (help text, the last flush)
+        say(str(error))
+        sys.exit(error.exit_code)
     sys.exit(code if isinstance(code, int) else 0)
+
+
+def say(message: str) -> None:
+    """One error line on stderr; ``message`` may quote the command line, so it is made printable."""
+    print(f"rnnplay: error: {printable(surrogate_safe(message))}", file=sys.stderr, flush=True)

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import functools
-import os
-import sys
 from pathlib import Path
 from typing import Any, Callable, Optional, TypeVar
 
 import typer
 
 from rnnplay.errors import Cancelled, RnnplayError
+from rnnplay.printable import printable, surrogate_safe
 
 F = TypeVar("F", bound=Callable[..., Any])
 DEFAULT_MODEL = "imdb-bilstm"
@@ -20,7 +19,12 @@ ModelsDir = typer.Option(None, "--models-dir", envvar="RNNPLAY_MODELS_DIR", help
 
 
 def fail(message: str, code: int = 1) -> None:
-    typer.echo(f"rnnplay: error: {message}", err=True)
+    """Say what went wrong on one line of stderr and exit with ``code``.
+
+    Messages carry paths and names from files, so control characters are escaped (one line, no
+    escape sequences) and undecodable bytes of a file name are shown as ``\\xNN``.
+    """
+    typer.echo(f"rnnplay: error: {printable(surrogate_safe(message))}", err=True)
     raise typer.Exit(code)
 
 
@@ -29,6 +33,8 @@ def user_errors(command: F) -> F:
 
     @functools.wraps(command)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
+        from rnnplay.commands.streams import discard_output
+
         try:
             return command(*args, **kwargs)
         except RnnplayError as error:
@@ -37,8 +43,10 @@ def user_errors(command: F) -> F:
             fail("interrupted", 130)
         except BrokenPipeError:
             # The reader went away (``| head``): stop quietly, as Unix tools do.
-            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            discard_output()
             raise typer.Exit(0)
+        except OSError as error:  # a file the command was given or writes, named as Unix tools do
+            fail(f"{error.filename}: {error.strerror}" if error.filename is not None else error.strerror or str(error))
 
     return wrapper  # type: ignore[return-value]
 
