@@ -14,8 +14,9 @@ from typing import Any, List, Optional
 
 import typer
 
+from rnnplay import limits
 from rnnplay.commands import streams
-from rnnplay.commands.common import CONTEXT_SETTINGS, DEFAULT_MODEL, DEFAULT_VECTORS, ModelsDir, user_errors
+from rnnplay.commands.common import CONTEXT_SETTINGS, DEFAULT_MODEL, DEFAULT_VECTORS, ModelsDir, model_name, user_errors
 from rnnplay.commands.training import add_cbow_group, add_training_commands
 from rnnplay.commands.words import add_word_commands
 from rnnplay.errors import RnnplayError, UsageError
@@ -23,7 +24,6 @@ from rnnplay.printable import printable, surrogate_safe
 
 EXIT_CODES = ("Exit codes: 0 done; 1 a failure (unreadable input, a missing or broken model, an output that is "
               "closed or full); 2 a usage mistake; 130 interrupted.")
-
 app = typer.Typer(
     name="rnnplay",
     help="A terminal playground for recurrent text models: train, classify, compare.",
@@ -39,7 +39,7 @@ def load_classifier(model: str, models_dir: Optional[Path]) -> Any:
     from rnnplay.runtime.classifier import Classifier
     from rnnplay.store import resolve
 
-    return Classifier.load(resolve(model, models_dir))
+    return Classifier.load(resolve(model_name(model, "--model"), models_dir))
 
 
 @app.command()
@@ -52,7 +52,7 @@ def tui(
     """The playground: type and watch the prediction, explore words, train with live curves."""
     from rnnplay.tui.app import run
 
-    run(model=model, vectors=vectors, models_dir=models_dir)
+    run(model=model_name(model, "--model"), vectors=model_name(vectors, "--vectors"), models_dir=models_dir)
 
 
 @app.command()
@@ -67,45 +67,53 @@ def repl(
     from rnnplay.repl import run
 
     streams.stdin()  # a closed stdin is one line here, not a failure inside the REPL
-    raise typer.Exit(run(model=model, vectors=vectors, json_lines=json_lines, models_dir=models_dir))
+    raise typer.Exit(run(model=model_name(model, "--model"), vectors=model_name(vectors, "--vectors"),
+                         json_lines=json_lines, models_dir=models_dir))
 
 
 @app.command()
 @user_errors
 def classify(
-    inputs: List[str] = typer.Argument(None, help="Files to classify line by line; '-' reads stdin. None: stdin."),
+    inputs: List[str] = typer.Argument(None, help="Files to classify line by line; '-' reads stdin; pipes such as <(cmd) too. None: stdin."),
     text: List[str] = typer.Option(None, "--text", "-t", help="A text to classify (repeatable); one output line each."),
     model: str = typer.Option(DEFAULT_MODEL, "--model", "-m", help="Model name or path to a model folder."),
     fmt: str = typer.Option("text", "--format", "-f", help="Output: text (label, probability), tsv, or jsonl."),
     threshold: float = typer.Option(0.5, help="P(positive) at or above which the label is positive."),
-    batch_size: int = typer.Option(256, min=1, help="Lines classified together (memory is bounded by this)."),
-    max_line_bytes: int = typer.Option(1 << 20, min=1, help="Longer lines get an error line instead of a prediction."),
+    batch_size: int = typer.Option(256, help=f"Lines classified together, at most {limits.CLASSIFY_OPTIONS['batch_size'].high:,} (memory is bounded by this)."),
+    max_line_bytes: int = typer.Option(1 << 20, help=f"Longer lines get an error line instead of a prediction; at most {limits.CLASSIFY_OPTIONS['max_line_bytes'].high:,}."),
     models_dir: Optional[Path] = ModelsDir,
 ) -> None:
     """Classify text: exactly one output line per input line, in order, ready to paste back.
 
+    A line that cannot be read (bad UTF-8, a NUL byte, too long) gets an error line and a message on
+    stderr. A named file that is missing, a folder or a device stops the command before anything is
+    read; one that cannot be read when its turn comes (deleted meanwhile) gets a message on stderr
+    and no lines, and the other inputs are still classified.
+
     Exit codes: 0 all lines classified (blank lines included), 1 some input was unreadable, 2 usage.
     """
-    from rnnplay.classify import FORMATS, Classify, missing_sources, open_sources
+    from rnnplay.classify import FORMATS, Classify, source_problems
 
     if fmt not in FORMATS:
         raise UsageError(f"--format must be one of {', '.join(FORMATS)}, not {fmt!r}")
     if not 0.0 <= threshold <= 1.0:
         raise UsageError("--threshold must be between 0 and 1")
+    limits.require([limits.check("batch_size", batch_size, limits.CLASSIFY_OPTIONS),
+                    limits.check("max_line_bytes", max_line_bytes, limits.CLASSIFY_OPTIONS)])
     inputs = list(inputs or [])
-    if missing := missing_sources(inputs):
-        raise RnnplayError(f"no such file: {', '.join(missing)}")
+    if problems := source_problems(inputs):
+        raise RnnplayError("; ".join(problems))
     if not inputs and not text:
         inputs = ["-"]
-    stdin = streams.stdin() if "-" in inputs else None
-    if stdin is not None and stdin.isatty():
-        typer.echo("rnnplay: reading lines from the terminal; end with Ctrl-D", err=True)
+    if "-" in inputs:
+        stdin = streams.stdin()
+        if stdin.isatty():
+            typer.echo("rnnplay: reading lines from the terminal; end with Ctrl-D", err=True)
     engine = Classify(load_classifier(model, models_dir), sys.stdout, sys.stderr, fmt, threshold, batch_size, max_line_bytes)  # type: ignore[arg-type]
     if text:
         engine.texts(text)
-    for source, stream in open_sources(inputs, stdin):  # type: ignore[arg-type]
-        engine.stream(source, stream)
-    if engine.tally.errors:
+    engine.sources(inputs, streams.stdin)
+    if engine.failed:
         raise typer.Exit(1)
 
 

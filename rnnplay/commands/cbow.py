@@ -76,7 +76,7 @@ def cbow_export(
     existing = [out / name for name in ("vectors.tsv", "metadata.tsv")] if fmt == "projector" else [out]
     if not force and any(p.exists() for p in existing):
         raise RnnplayError(f"{next(p for p in existing if p.exists())} already exists (use --force to replace it)")
-    space = load_vectors(model, models_dir)
+    space = load_vectors(model, models_dir, flag=None)
     if fmt == "projector":
         written = ", ".join(str(p) for p in write_projector(space, out))
     else:
@@ -114,7 +114,7 @@ def cbow_eval(
         pairs, analogies = [folder / "wordsim353.tsv", folder / "simlex999.txt"], folder / "questions-words.txt"
     pair_sets = [(path, read_pairs(path)) for path in pairs]  # read every file before the model loads
     questions = read_analogies(analogies) if analogies is not None else None
-    space = load_vectors(model, models_dir)
+    space = load_vectors(model, models_dir, flag=None)
     console = Console(highlight=False)
     console.print(Text(f"{vectors_label(space)}, first {min(restrict_vocab, len(space)):,} words"), soft_wrap=True)
     table = Table("data", "measure", "score", "used / all", "", box=None, pad_edge=False)

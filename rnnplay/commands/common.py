@@ -8,7 +8,7 @@ from typing import Any, Callable, Optional, TypeVar
 
 import typer
 
-from rnnplay.errors import Cancelled, RnnplayError
+from rnnplay.errors import Cancelled, RnnplayError, UsageError
 from rnnplay.printable import printable, surrogate_safe
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -51,6 +51,13 @@ def user_errors(command: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
+def model_name(value: str, flag: str | None = None) -> str:
+    """``value`` unless it is blank: an empty name would otherwise resolve to the models folder itself."""
+    if not value.strip():
+        raise UsageError(f"give a model name or path ({flag})" if flag else "give a model name or path")
+    return value
+
+
 def run_training(job: Callable[[Any], Path]) -> tuple[Path, dict, Any]:
     """Run ``job(listener)`` with a Rich progress display on stderr; Ctrl-C cancels and nothing is saved.
 
@@ -70,13 +77,15 @@ def run_training(job: Callable[[Any], Path]) -> tuple[Path, dict, Any]:
     return path, read_card(path), console
 
 
-def load_vectors(name: str, models_dir: Optional[Path]) -> Any:
+def load_vectors(name: str, models_dir: Optional[Path], flag: str | None = "--vectors") -> Any:
     """Word vectors by name or path; a missing default says how to pick others."""
     from rnnplay.runtime.vectors import Vectors
     from rnnplay.store import resolve
 
     try:
-        path = resolve(name, models_dir)
+        path = resolve(model_name(name, flag), models_dir)
+    except UsageError:
+        raise
     except RnnplayError as error:
         if name != DEFAULT_VECTORS:
             raise

@@ -7,7 +7,7 @@ import errno
 import pytest
 import typer
 
-from rnnplay.commands.common import fail, user_errors
+from rnnplay.commands.common import fail, model_name, user_errors
 from rnnplay.errors import RnnplayError, UsageError
 
 
@@ -37,3 +37,12 @@ def test_user_errors_turns_each_kind_of_failure_into_its_exit_code(capsys):
     denied = PermissionError(errno.EACCES, "Permission denied", "/models/x\x1b[2J")
     assert failure(capsys, raising(denied)) == (1, "rnnplay: error: /models/x\\x1b[2J: Permission denied\n")
     assert failure(capsys, raising(OSError(errno.EIO, "Input/output error"))) == (1, "rnnplay: error: Input/output error\n")
+
+
+def test_an_empty_model_name_is_a_usage_error_not_the_models_folder():
+    assert model_name("imdb-bilstm", "--model") == "imdb-bilstm"
+    for blank in ("", "  "):
+        with pytest.raises(UsageError, match=r"^give a model name or path \(--vectors\)$"):
+            model_name(blank, "--vectors")
+    with pytest.raises(UsageError, match=r"^give a model name or path$"):
+        model_name("", None)
