@@ -16,11 +16,10 @@ import typer
 
 from rnnplay import limits
 from rnnplay.commands import streams
-from rnnplay.commands.common import CONTEXT_SETTINGS, DEFAULT_MODEL, DEFAULT_VECTORS, ModelsDir, model_name, user_errors
+from rnnplay.commands.common import CONTEXT_SETTINGS, DEFAULT_MODEL, DEFAULT_VECTORS, ModelsDir, model_name, say, user_errors
 from rnnplay.commands.training import add_cbow_group, add_training_commands
 from rnnplay.commands.words import add_word_commands
 from rnnplay.errors import RnnplayError, UsageError
-from rnnplay.printable import printable, surrogate_safe
 
 EXIT_CODES = ("Exit codes: 0 done; 1 a failure (unreadable input, a missing or broken model, an output that is "
               "closed or full); 2 a usage mistake; 130 interrupted.")
@@ -110,9 +109,12 @@ def classify(
         if stdin.isatty():
             typer.echo("rnnplay: reading lines from the terminal; end with Ctrl-D", err=True)
     engine = Classify(load_classifier(model, models_dir), sys.stdout, sys.stderr, fmt, threshold, batch_size, max_line_bytes)  # type: ignore[arg-type]
-    if text:
-        engine.texts(text)
-    engine.sources(inputs, streams.stdin)
+    try:
+        if text:
+            engine.texts(text)
+        engine.sources(inputs, streams.stdin)
+    except MemoryError:
+        raise RnnplayError("out of memory on a batch of lines; lower --max-line-bytes or --batch-size") from None
     if engine.failed:
         raise typer.Exit(1)
 
@@ -185,7 +187,3 @@ def main() -> None:
         sys.exit(error.exit_code)
     sys.exit(code if isinstance(code, int) else 0)
 
-
-def say(message: str) -> None:
-    """One error line on stderr; ``message`` may quote the command line, so it is made printable."""
-    print(f"rnnplay: error: {printable(surrogate_safe(message))}", file=sys.stderr, flush=True)

@@ -79,6 +79,48 @@ def test_a_10_mb_line_can_be_classified_when_allowed():
     assert result.returncode == 0 and len(result.stdout.splitlines()) == 1
 
 
+def run_capped(*args: str, line_mb: int, megabytes: int = 600) -> subprocess.CompletedProcess:
+    """classify in an address space of ``megabytes``, fed a good line, one of ``line_mb`` MB and another good line."""
+    import resource
+
+    def cap() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (megabytes << 20, megabytes << 20))
+
+    process = subprocess.Popen([sys.executable, "-m", "rnnplay", "classify", "-f", "tsv", *args], stdin=subprocess.PIPE,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=ENV, preexec_fn=cap)
+    feeder = threading.Thread(target=feed, args=(process.stdin, line_mb))
+    feeder.start()
+    out, err = process.stdout.read(), process.stderr.read()  # a few short lines each (communicate would close stdin)
+    process.wait(timeout=300)
+    feeder.join(timeout=60)
+    return subprocess.CompletedProcess(process.args, process.returncode, out, err)
+
+
+def feed(pipe, line_mb: int) -> None:
+    try:
+        pipe.write(b"a wonderful film\n")
+        for _ in range(line_mb):
+            pipe.write(b"good " * 200_000)
+        pipe.write(b"\nan awful film\n")
+        pipe.close()
+    except (BrokenPipeError, ValueError):  # the command stopped reading
+        pass
+
+
+def test_a_300_mb_line_is_skipped_in_bounded_memory():
+    result = run_capped(line_mb=300)
+    assert [l.split("\t")[0] for l in result.stdout.decode().splitlines()] == ["positive", "error", "negative"]
+    one_error_line(result, 1, "rnnplay: -:2: longer than 1,048,576 bytes (see --max-line-bytes)")
+
+
+def test_running_out_of_memory_on_an_allowed_line_is_one_line():
+    """64 MiB lines are allowed, but tokenizing one takes about 1 GB: the line before it is out, then one error line."""
+    result = run_capped("--max-line-bytes", str(1 << 26), line_mb=60)
+    (first,) = result.stdout.decode().splitlines()
+    assert first.startswith("positive")
+    one_error_line(result, 1, "rnnplay: error: out of memory on a batch of lines; lower --max-line-bytes or --batch-size")
+
+
 def test_empty_input_gives_no_lines_and_success():
     result = run("-", stdin=b"")
     assert (result.returncode, result.stdout) == (0, b"")

@@ -35,6 +35,12 @@ def test_train_unknown_corpus_is_one_line(models_dir):
     assert result.exit_code == 1 and "unknown corpus 'nowhere.csv'" in result.output
 
 
+def test_an_empty_model_name_is_a_usage_error_for_every_command():
+    for args in (["neighbours", "good", "--vectors", ""], ["cbow", "export", " ", "out.txt"], ["repl", "--model", ""]):
+        result = runner.invoke(app, args)
+        assert result.exit_code == 2 and "give a model name or path" in result.output, args
+
+
 def test_import_missing_file_is_one_line():
     result = runner.invoke(app, ["import", "absent.keras"])
     assert result.exit_code == 1 and "no such file: absent.keras" in result.output

@@ -32,6 +32,11 @@ def test_batches_are_bounded():
     assert max(sizes) <= 64 and sum(sizes) == 1000
 
 
+def test_a_batch_ends_once_its_lines_hold_batch_bytes():
+    sizes = [len(b) for b in line_batches(io.BufferedReader(io.BytesIO(b"0123456789\n" * 100)), batch_size=64, batch_bytes=35)]
+    assert sizes == [4] * 25  # 4 lines of 10 bytes reach 35
+
+
 def test_byte_order_mark_is_dropped():
     assert flat("\ufeffgood\n".encode())[0].text == "good"
 
@@ -71,15 +76,22 @@ lines_bytes = st.lists(st.one_of(st.binary(max_size=40), st.sampled_from([b"", b
 
 @settings(max_examples=300, deadline=None)
 @given(data=st.one_of(lines_bytes, st.binary(max_size=300)), batch_size=st.integers(1, 8), max_bytes=st.integers(0, 50),
-       sizes=st.lists(st.integers(1, 70), min_size=1, max_size=5))
-def test_any_bytes_give_exactly_one_line_per_input_line_in_order(data, batch_size, max_bytes, sizes):
-    batches = list(line_batches(Trickle(data, sizes), batch_size=batch_size, max_bytes=max_bytes))
+       batch_bytes=st.integers(1, 80), sizes=st.lists(st.integers(1, 70), min_size=1, max_size=5))
+def test_any_bytes_give_exactly_one_line_per_input_line_in_order(data, batch_size, max_bytes, batch_bytes, sizes):
+    batches = list(line_batches(Trickle(data, sizes), batch_size=batch_size, max_bytes=max_bytes, batch_bytes=batch_bytes))
     expected = input_lines(data)
     lines = [line for batch in batches for line in batch]
     assert [line.number for line in lines] == list(range(1, len(expected) + 1))
     assert all(1 <= len(batch) <= batch_size for batch in batches)
     for line, raw in zip(lines, expected):
         assert (line.kind, line.text) == expected_line(line.number, raw, max_bytes), (line, raw)
+    for batch in batches:  # the lines kept before a batch's last one hold less than batch_bytes
+        assert sum(held(expected[line.number - 1], max_bytes) for line in batch[:-1]) < batch_bytes
+
+
+def held(raw: bytes, max_bytes: int) -> int:
+    """The bytes a batch keeps for a line: none for one skipped as too long."""
+    return len(raw) if len(raw) <= max_bytes else 0
 
 
 def expected_line(number: int, raw: bytes, max_bytes: int) -> tuple[str, str]:

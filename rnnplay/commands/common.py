@@ -18,13 +18,19 @@ CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"]}
 ModelsDir = typer.Option(None, "--models-dir", envvar="RNNPLAY_MODELS_DIR", help="Folder of your own models (default: the user data dir).")
 
 
-def fail(message: str, code: int = 1) -> None:
-    """Say what went wrong on one line of stderr and exit with ``code``.
+def say(message: str) -> None:
+    """One error line on stderr: ``rnnplay: error: MESSAGE``.
 
-    Messages carry paths and names from files, so control characters are escaped (one line, no
-    escape sequences) and undecodable bytes of a file name are shown as ``\\xNN``.
+    Messages carry paths and names from files (and the command line), so control characters are
+    escaped (one line, no escape sequences) and undecodable bytes of a file name are shown as ``\\xNN``.
+    One ``echo`` writes the line and its newline together, which the REPL's stderr tap relies on.
     """
     typer.echo(f"rnnplay: error: {printable(surrogate_safe(message))}", err=True)
+
+
+def fail(message: str, code: int = 1) -> None:
+    """``say`` the message and exit with ``code``."""
+    say(message)
     raise typer.Exit(code)
 
 
@@ -41,6 +47,8 @@ def user_errors(command: F) -> F:
             fail(str(error), error.exit_code)
         except KeyboardInterrupt:
             fail("interrupted", 130)
+        except MemoryError:  # a large allocation failed and was given back: there is room to say so
+            fail("out of memory")
         except BrokenPipeError:
             # The reader went away (``| head``): stop quietly, as Unix tools do.
             discard_output()

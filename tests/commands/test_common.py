@@ -34,6 +34,7 @@ def test_user_errors_turns_each_kind_of_failure_into_its_exit_code(capsys):
     assert failure(capsys, raising(RnnplayError("bad model"))) == (1, "rnnplay: error: bad model\n")
     assert failure(capsys, raising(UsageError("bad flag"))) == (2, "rnnplay: error: bad flag\n")
     assert failure(capsys, raising(KeyboardInterrupt())) == (130, "rnnplay: error: interrupted\n")
+    assert failure(capsys, raising(MemoryError())) == (1, "rnnplay: error: out of memory\n")
     denied = PermissionError(errno.EACCES, "Permission denied", "/models/x\x1b[2J")
     assert failure(capsys, raising(denied)) == (1, "rnnplay: error: /models/x\\x1b[2J: Permission denied\n")
     assert failure(capsys, raising(OSError(errno.EIO, "Input/output error"))) == (1, "rnnplay: error: Input/output error\n")
