@@ -1,8 +1,11 @@
-"""The other commands' user-facing behaviour (training and import have their own tests)."""
+"""The other commands' behaviour, and every command's standard streams through main() (training: own tests)."""
 
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 
 import pytest
 from typer.testing import CliRunner
@@ -86,9 +89,6 @@ def test_help_does_not_show_internal_notes():
 
 def test_no_repl_module_imports_the_cli():
     """The REPL runs the training commands from rnnplay.commands; rnnplay.cli is only the entry point."""
-    import subprocess
-    import sys
-
     code = ("import sys\nimport rnnplay.repl, rnnplay.repl.cli_commands, rnnplay.repl.completion, rnnplay.repl.dispatch\n"
             "from rnnplay.repl.completion import cli_options\nassert '--epochs' in cli_options(['train'])\n"
             "assert '--format' in cli_options(['cbow', 'export'])\nprint('rnnplay.cli' in sys.modules)")
@@ -97,10 +97,6 @@ def test_no_repl_module_imports_the_cli():
 
 
 # --- the standard streams, through the real entry point (``main``) ------------------------------------
-
-import os  # noqa: E402
-import subprocess  # noqa: E402
-import sys  # noqa: E402
 
 ENV = {**os.environ, "PYTHONIOENCODING": "utf-8", "COLUMNS": "100"}
 
