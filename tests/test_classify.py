@@ -288,7 +288,7 @@ def to_bytes(lines: list[str]) -> bytes:
     return b"\n".join(line.encode("utf-8", "surrogateescape") for line in lines)
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=200, deadline=None)
 @given(lines=hostile_lines, fmt=st.sampled_from(FORMATS), batch_size=st.integers(1, 4), max_line_bytes=st.integers(1, 40),
        trailing_newline=st.booleans())
 def test_every_input_line_gives_exactly_one_output_line(shipped_classifier, lines, fmt, batch_size, max_line_bytes, trailing_newline):
@@ -306,7 +306,7 @@ def test_every_input_line_gives_exactly_one_output_line(shipped_classifier, line
             assert line.split()[0] in ("positive", "negative", "blank", "error")
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(name=st.binary(min_size=1, max_size=24).map(lambda b: b.decode("utf-8", "surrogateescape")))
 def test_any_file_name_gives_valid_json_and_one_line_messages(shipped_classifier, name):
     """Undecodable bytes and control characters in a name: jsonl stays ASCII JSON, stderr one printable line."""
@@ -319,7 +319,7 @@ def test_any_file_name_gives_valid_json_and_one_line_messages(shipped_classifier
     assert len(text_out) == 2
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(texts=st.lists(st.binary(max_size=20).map(lambda b: b.decode("utf-8", "surrogateescape")), min_size=1, max_size=6),
        fmt=st.sampled_from(FORMATS))
 def test_text_arguments_give_one_line_each(shipped_classifier, texts, fmt):
