@@ -84,6 +84,14 @@ VECTORS = {
 }
 MAX_VECTOR_VALUES = 400_000_000  # words × dimension: 1.6 GB of float32 (GoogleNews' 3M × 300 needs a limit)
 
+# --- classify (command-line options) ------------------------------------------------------------
+# A batch holds at most batch_size lines of at most max_line_bytes each.
+CLASSIFY_OPTIONS = {
+    "batch_size": Bound(1, 8192),
+    "max_line_bytes": Bound(1, 1 << 26),  # 64 MiB; a whole novel is about 1 MB
+}
+BATCH_BYTES = 1 << 26  # a batch also ends once its lines hold this much, whatever batch_size × max_line_bytes allows
+
 # --- files ----------------------------------------------------------------------------------------
 MAX_CARD_BYTES = 1 << 20  # a card with a long training history is about 10 KB
 MAX_TOKEN_BYTES = 1_000  # one vocabulary token (a URL-sized word at most)

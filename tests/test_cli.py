@@ -1,8 +1,11 @@
-"""The other commands' user-facing behaviour (training and import have their own tests)."""
+"""The other commands' behaviour, and every command's standard streams through main() (training: own tests)."""
 
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 
 import pytest
 from typer.testing import CliRunner
@@ -33,6 +36,12 @@ def test_train_rejects_bad_flags_before_loading_anything():
 def test_train_unknown_corpus_is_one_line(models_dir):
     result = runner.invoke(app, ["train", "--corpus", "nowhere.csv"])
     assert result.exit_code == 1 and "unknown corpus 'nowhere.csv'" in result.output
+
+
+def test_an_empty_model_name_is_a_usage_error_for_every_command():
+    for args in (["neighbours", "good", "--vectors", ""], ["cbow", "export", " ", "out.txt"], ["repl", "--model", ""]):
+        result = runner.invoke(app, args)
+        assert result.exit_code == 2 and "give a model name or path" in result.output, args
 
 
 def test_import_missing_file_is_one_line():
@@ -72,3 +81,89 @@ def test_train_from_word_vectors_takes_their_dimension(models_dir, planted_vecto
     assert card["architecture"]["embedding_dim"] == 8 and card["training"]["init_embeddings"]["vectors"] == "planted"
     missing = runner.invoke(app, ["train", "--corpus", str(TINY_CSV), "--init-embeddings", "no-such-vectors"])
     assert missing.exit_code == 1 and "no model named 'no-such-vectors'" in missing.output
+
+
+def test_help_does_not_show_internal_notes():
+    assert "Returns the saved folder" not in runner.invoke(app, ["train", "--help"]).output
+
+
+def test_no_repl_module_imports_the_cli():
+    """The REPL runs the training commands from rnnplay.commands; rnnplay.cli is only the entry point."""
+    code = ("import sys\nimport rnnplay.repl, rnnplay.repl.cli_commands, rnnplay.repl.completion, rnnplay.repl.dispatch\n"
+            "from rnnplay.repl.completion import cli_options\nassert '--epochs' in cli_options(['train'])\n"
+            "assert '--format' in cli_options(['cbow', 'export'])\nprint('rnnplay.cli' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert out.stdout.strip() == "False", out.stderr
+
+
+# --- the standard streams, through the real entry point (``main``) ------------------------------------
+
+ENV = {**os.environ, "PYTHONIOENCODING": "utf-8", "COLUMNS": "100"}
+
+
+def shell(command: str, env: dict | None = None, stdin: bytes = b"") -> subprocess.CompletedProcess:
+    """``rnnplay ARGS`` inside a bash command line, for redirections such as ``<&-`` (``$RNNPLAY`` runs it)."""
+    environment = {**ENV, **(env or {}), "RNNPLAY": f"{sys.executable} -m rnnplay"}
+    return subprocess.run(["bash", "-c", command], input=stdin, capture_output=True, env=environment, timeout=120)
+
+
+def one_error_line(result: subprocess.CompletedProcess, code: int, message: str) -> None:
+    stderr = result.stderr.decode()
+    assert result.returncode == code, stderr
+    assert stderr == f"rnnplay: error: {message}\n", stderr
+
+
+def test_closed_stdin_matters_only_to_commands_that_read_it():
+    texts = shell("$RNNPLAY classify -t 'a wonderful film' <&-")
+    assert texts.returncode == 0 and texts.stdout.startswith(b"positive"), texts.stderr
+    for command in ("classify", "classify -t fine -", "repl"):
+        one_error_line(shell(f"$RNNPLAY {command} <&-"), 1, "standard input is closed; redirect it from a file (< FILE) or a pipe")
+
+
+@pytest.mark.parametrize("command", ["classify -t fine", "corpora", "--help"])
+def test_closed_stdout_is_one_line_and_exit_1(command):
+    one_error_line(shell(f"$RNNPLAY {command} >&-"), 1, "standard output is closed; send it to /dev/null to discard the results")
+
+
+def test_closed_stderr_still_gives_the_output_and_the_exit_code():
+    assert shell("$RNNPLAY classify -t 'a wonderful film' 2>&-").stdout.startswith(b"positive")
+    assert shell("$RNNPLAY classify -t fine --format xml 2>&-").returncode == 2  # a traceback would be 1
+    assert shell("$RNNPLAY classify -t fine 2>/dev/full").returncode == 0
+
+
+@pytest.mark.parametrize("command", ["classify -t fine", "classify -f jsonl", "corpora", "models", "--help",
+                                     "analogy actor man woman", "cbow --help"])
+def test_a_full_disk_on_stdout_is_one_line_and_exit_1(command):
+    result = shell(f"$RNNPLAY {command} >/dev/full", stdin=b"fine\n" * 100)
+    one_error_line(result, 1, "cannot write the output: No space left on device")
+
+
+def test_a_closed_reader_ends_quietly_with_exit_0(tmp_path):
+    for command in ("seq 100000 | $RNNPLAY classify 2>err | head -1; exit ${PIPESTATUS[1]}",
+                    "$RNNPLAY --help 2>err | true; exit ${PIPESTATUS[0]}", "$RNNPLAY models 2>err | true; exit ${PIPESTATUS[0]}"):
+        result = shell(f"cd {tmp_path} && {command}")
+        assert (result.returncode, (tmp_path / "err").read_text()) == (0, ""), command
+
+
+@pytest.mark.parametrize("args,mark", [(["--help"], "−"), (["analogy", "actor", "man", "woman"], "×"),
+                                       (["models"], "café→"), (["import", "--help"], "→")])
+def test_an_ascii_stdout_still_gets_the_output_as_utf8(args, mark, models_dir):
+    """ASCII is taken for a misconfigured locale, as Click does: Rich's "−" and "×" come out in UTF-8."""
+    (models_dir / "café→").mkdir(parents=True)  # listed as unreadable, by its name
+    result = subprocess.run([sys.executable, "-m", "rnnplay", *args], capture_output=True, timeout=120,
+                            env={**ENV, "PYTHONIOENCODING": "ascii", "RNNPLAY_MODELS_DIR": str(models_dir)})
+    assert result.returncode == 0 and result.stderr == b"", result.stderr
+    assert mark in result.stdout.decode("utf-8")
+
+
+def test_other_encodings_get_escapes_for_what_they_cannot_carry():
+    result = subprocess.run([sys.executable, "-m", "rnnplay", "analogy", "actor", "man", "woman"], capture_output=True,
+                            timeout=120, env={**ENV, "PYTHONIOENCODING": "latin-1"})
+    assert result.returncode == 0 and result.stderr == b""
+    assert result.stdout.decode("latin-1").startswith("actor \\u2212 man + woman in imdb-cbow (30,684 words × 100)")
+
+
+def test_error_lines_escape_control_characters_from_names():
+    one_error_line(shell("$RNNPLAY classify $'bad\\x1b[31m\\nname'"), 1, "no such file: bad\\x1b[31m\\x0aname")
+    result = shell("$RNNPLAY $'nope\\x1b[2J'")
+    assert result.returncode == 2 and result.stderr.decode().startswith("rnnplay: error: No such command 'nope\\x1b[2J'.")

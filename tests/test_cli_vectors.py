@@ -99,7 +99,7 @@ def test_missing_and_corrupt_models(planted_vectors, tmp_path, monkeypatch):
     assert_one_line_error(run("neighbours", "good", "--vectors", "nosuch"), "no model named 'nosuch'")
     result = run("neighbours", "good", "-k", "1")  # the shipped imdb-cbow is the default
     assert result.exit_code == 0 and result.stdout.startswith("nearest to 'good' in imdb-cbow"), result.output
-    monkeypatch.setattr("rnnplay.cli.DEFAULT_VECTORS", "gone-cbow")  # a missing default gets a hint
+    monkeypatch.setattr("rnnplay.commands.common.DEFAULT_VECTORS", "gone-cbow")  # a missing default gets a hint
     assert_one_line_error(run("neighbours", "good", "--vectors", "gone-cbow"),
                           "no model named 'gone-cbow' (known: imdb-bilstm, imdb-cbow); pass --vectors NAME")
     broken = tmp_path / "broken"

@@ -1,12 +1,12 @@
 """``:train …`` and ``:cbow …``: the CLI's own Typer commands, run inside the REPL.
 
-Going through ``rnnplay.cli.app`` keeps the options, their checks, the progress display and the
-messages exactly the CLI's. What a command prints on stdout becomes the result block, and its one-line
-error (``rnnplay: error: …``) becomes the outcome's error instead of a second copy on the terminal.
-While a training runs, everything else on stderr goes straight through, so the Rich progress stays
-live; Ctrl-C then stops the training (``cli.run_training`` turns it into ``Cancelled``), not the REPL.
-After a success, the model the command saved (the CLI commands that save return the folder) becomes the
-one in use.
+Going through ``rnnplay.commands.training.app`` (the CLI's own train, import and cbow commands) keeps
+the options, their checks, the progress display and the messages exactly the CLI's. What a command
+prints on stdout becomes the result block, and its one-line error (``rnnplay: error: …``) becomes the
+outcome's error instead of a second copy on the terminal. While a training runs, everything else on
+stderr goes straight through, so the Rich progress stays live; Ctrl-C then stops the training
+(``commands.common.run_training`` turns it into ``Cancelled``), not the REPL. After a success, the
+model the command saved (the CLI commands that save return the folder) becomes the one in use.
 """
 
 from __future__ import annotations
@@ -67,7 +67,7 @@ class StderrTap(io.TextIOBase):
 
 
 def cli_arguments(session: Session, command: str, args: str) -> list[str]:
-    """The argv for ``rnnplay.cli.app``; the REPL's ``--models-dir`` goes along unless one is given."""
+    """The argv for ``rnnplay.commands.training.app``; the REPL's ``--models-dir`` goes along unless one is given."""
     try:
         parts = shlex.split(args)
     except ValueError as error:
@@ -89,15 +89,16 @@ def is_training(argv: list[str]) -> bool:
 
 def run_cli_command(session: Session, command: str, args: str) -> Outcome:
     """Run ``rnnplay COMMAND ARGS`` as the CLI would, and switch to what it saved."""
-    from rnnplay import cli
     from typer import Abort, Exit, TyperException
+
+    from rnnplay.commands.training import app
 
     argv = cli_arguments(session, command, args)
     stdout, tap = io.StringIO(), StderrTap(sys.stderr, passthrough=is_training(argv))
     problem: Optional[str] = None
     try:
         with redirect_stdout(stdout), redirect_stderr(tap):
-            code = cli.app(args=argv, prog_name="rnnplay", standalone_mode=False)
+            code = app(args=argv, prog_name="rnnplay", standalone_mode=False)
     except TyperException as error:  # a usage mistake: unknown option, bad value
         code, problem = 2, f"{error.format_message()} (see :{' '.join(argv[:2 if command == 'cbow' else 1])} --help)"
     except Exit as error:

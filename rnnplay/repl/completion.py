@@ -39,7 +39,7 @@ def cli_options(path: Sequence[str]) -> list[str]:
     """The options of ``rnnplay train`` or ``rnnplay cbow SUB``, read from the CLI itself."""
     import typer
 
-    from rnnplay.cli import app
+    from rnnplay.commands.training import app
 
     command = typer.main.get_command(app)
     for name in path:

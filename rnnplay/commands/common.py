@@ -1,0 +1,101 @@
+"""What every command shares: the defaults, the ``--models-dir`` option, and one-line failures."""
+
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+from typing import Any, Callable, Optional, TypeVar
+
+import typer
+
+from rnnplay.errors import Cancelled, RnnplayError, UsageError
+from rnnplay.printable import printable, surrogate_safe
+
+F = TypeVar("F", bound=Callable[..., Any])
+DEFAULT_MODEL = "imdb-bilstm"
+DEFAULT_VECTORS = "imdb-cbow"
+CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"]}
+ModelsDir = typer.Option(None, "--models-dir", envvar="RNNPLAY_MODELS_DIR", help="Folder of your own models (default: the user data dir).")
+
+
+def say(message: str) -> None:
+    """One error line on stderr: ``rnnplay: error: MESSAGE``.
+
+    Messages carry paths and names from files (and the command line), so control characters are
+    escaped (one line, no escape sequences) and undecodable bytes of a file name are shown as ``\\xNN``.
+    One ``echo`` writes the line and its newline together, which the REPL's stderr tap relies on.
+    """
+    typer.echo(f"rnnplay: error: {printable(surrogate_safe(message))}", err=True)
+
+
+def fail(message: str, code: int = 1) -> None:
+    """``say`` the message and exit with ``code``."""
+    say(message)
+    raise typer.Exit(code)
+
+
+def user_errors(command: F) -> F:
+    """Turn the failures a user can cause into one line on stderr and an exit code, never a traceback."""
+
+    @functools.wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        from rnnplay.commands.streams import discard_output
+
+        try:
+            return command(*args, **kwargs)
+        except RnnplayError as error:
+            fail(str(error), error.exit_code)
+        except KeyboardInterrupt:
+            fail("interrupted", 130)
+        except MemoryError:  # a large allocation failed and was given back: there is room to say so
+            fail("out of memory")
+        except BrokenPipeError:
+            # The reader went away (``| head``): stop quietly, as Unix tools do.
+            discard_output()
+            raise typer.Exit(0)
+        except OSError as error:  # a file the command was given or writes, named as Unix tools do
+            fail(f"{error.filename}: {error.strerror}" if error.filename is not None else error.strerror or str(error))
+
+    return wrapper  # type: ignore[return-value]
+
+
+def model_name(value: str, flag: str | None = None) -> str:
+    """``value`` unless it is blank: an empty name would otherwise resolve to the models folder itself."""
+    if not value.strip():
+        raise UsageError(f"give a model name or path ({flag})" if flag else "give a model name or path")
+    return value
+
+
+def run_training(job: Callable[[Any], Path]) -> tuple[Path, dict, Any]:
+    """Run ``job(listener)`` with a Rich progress display on stderr; Ctrl-C cancels and nothing is saved.
+
+    Returns the saved model's path, its card and the console, for the command's closing line.
+    """
+    from rich.console import Console
+
+    from rnnplay.progress_view import RichProgress
+    from rnnplay.store import read_card
+
+    console = Console(stderr=True)
+    try:
+        with RichProgress(console) as progress:
+            path = job(progress)
+    except KeyboardInterrupt:
+        raise Cancelled("training cancelled; nothing was saved") from None
+    return path, read_card(path), console
+
+
+def load_vectors(name: str, models_dir: Optional[Path], flag: str | None = "--vectors") -> Any:
+    """Word vectors by name or path; a missing default says how to pick others."""
+    from rnnplay.runtime.vectors import Vectors
+    from rnnplay.store import resolve
+
+    try:
+        path = resolve(model_name(name, flag), models_dir)
+    except UsageError:
+        raise
+    except RnnplayError as error:
+        if name != DEFAULT_VECTORS:
+            raise
+        raise RnnplayError(f"{error}; pass --vectors NAME (e.g. --vectors imdb-bilstm, the classifier's embedding)") from None
+    return Vectors.load(path)

@@ -1,0 +1,103 @@
+"""``rnnplay train`` and ``rnnplay import``, and ``app``: them and the cbow group, as the REPL runs them.
+
+The REPL's ``:train`` and ``:cbow`` go through ``app`` in-process, so their options, checks, progress
+display and messages are the CLI's own. The commands that save return the saved folder, which
+Typer hands back to an in-process caller, so the REPL can switch to it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from rnnplay.commands.cbow import CBOW_HELP, cbow_app
+from rnnplay.commands.common import CONTEXT_SETTINGS, ModelsDir, run_training, user_errors
+
+
+@user_errors
+def train(
+    corpus: str = typer.Option("imdb", "--corpus", "-c", help="Built-in corpus (imdb, rt) or a CSV/TSV/JSONL file or aclImdb-style folder."),
+    preset: str = typer.Option("default", "--preset", "-p", help="Starting settings: default (fast) or tutorial (the TensorFlow tutorial's model)."),
+    name: Optional[str] = typer.Option(None, "--name", "-n", help="Name of the saved model (default: CORPUS-PRESET)."),
+    cell: Optional[str] = typer.Option(None, help="Recurrent cell: lstm, gru or rnn."),
+    bidirectional: Optional[bool] = typer.Option(None, "--bidirectional/--unidirectional", help="Read both ways (cannot stream) or left to right only."),
+    layers: Optional[int] = typer.Option(None, help="Stacked recurrent layers."),
+    units: Optional[int] = typer.Option(None, help="Units per recurrent layer and direction."),
+    embedding_dim: Optional[int] = typer.Option(None, help="Size of the word vectors."),
+    vocab_size: Optional[int] = typer.Option(None, help="Vocabulary size, including padding and [UNK]."),
+    max_length: Optional[int] = typer.Option(None, help="Tokens kept per text; 0 keeps all (slow)."),
+    truncate: Optional[str] = typer.Option(None, help="Keep the start or the end of a long text."),
+    dense_units: Optional[int] = typer.Option(None, help="Hidden ReLU units in the head; 0 for none."),
+    dropout: Optional[float] = typer.Option(None, help="Dropout on the recurrent output while training."),
+    batch_size: Optional[int] = typer.Option(None, help="Texts per training step."),
+    learning_rate: Optional[float] = typer.Option(None, help="Adam learning rate."),
+    epochs: Optional[int] = typer.Option(None, help="Passes over the training split."),
+    restore_best: Optional[bool] = typer.Option(None, "--restore-best/--keep-last", help="Keep the epoch with the best validation accuracy, or the last."),
+    strip_markup: Optional[bool] = typer.Option(None, "--strip-markup/--keep-markup", help="Turn <br /> into spaces before tokenizing."),
+    seed: Optional[int] = typer.Option(None, help="Seed for the split, the initial weights and the shuffling."),
+    init_embeddings: Optional[str] = typer.Option(None, "--init-embeddings", help="Start the embedding from these word vectors (e.g. imdb-cbow); sets --embedding-dim to theirs."),
+    text_column: str = typer.Option("text", help="Text column of a CSV/TSV/JSONL corpus."),
+    label_column: str = typer.Option("label", help="Label column (0/1, neg/pos, negative/positive, false/true)."),
+    force: bool = typer.Option(False, "--force", help="Replace an existing model of the same name."),
+    models_dir: Optional[Path] = ModelsDir,
+) -> Path:
+    """Train a sentiment classifier (TensorFlow) and save it; Ctrl-C stops and saves nothing."""
+    # Returns the saved folder, for callers that run the app in-process (the REPL's :train). This is a
+    # comment, not part of the docstring, because Typer shows the docstring as the help text.
+    from rnnplay.config import preset as preset_config
+    from rnnplay.runtime.vectors import vector_size
+    from rnnplay.store import check_name, read_card, resolve, user_models_dir
+
+    if init_embeddings and embedding_dim is None:
+        embedding_dim = vector_size(read_card(resolve(init_embeddings, models_dir)))
+    config = preset_config(preset).with_overrides(
+        cell=cell, bidirectional=bidirectional, layers=layers, units=units, embedding_dim=embedding_dim,
+        vocab_size=vocab_size, max_length=max_length, truncate=truncate, dense_units=dense_units, dropout=dropout,
+        batch_size=batch_size, learning_rate=learning_rate, epochs=epochs, restore_best=restore_best,
+        strip_markup=strip_markup, seed=seed, init_embeddings=init_embeddings,
+    )
+    target = user_models_dir(models_dir) / check_name(name or f"{Path(corpus).stem}-{preset}")
+    from rnnplay.training.classifier import train_classifier
+
+    path, card, console = run_training(lambda listener: train_classifier(
+        config, corpus, target, text_column=text_column, label_column=label_column, overwrite=force, listener=listener))
+    test = card["metrics"]["test"]
+    console.print(f"saved [bold]{path}[/bold]: held-out accuracy {test['accuracy']:.4f} on {test['n']:,} texts, "
+                  f"trained in {card['training']['seconds']:.0f}s (best epoch {card['training']['best_epoch']})")
+    return path
+
+
+@user_errors
+def import_model(
+    file: Path = typer.Argument(..., help="A .keras file: [TextVectorization →] Embedding → recurrent layers → Dense head."),
+    name: Optional[str] = typer.Option(None, "--name", "-n", help="Name of the saved model (default: the file's stem)."),
+    corpus: str = typer.Option("imdb", help="Texts for the parity check against Keras."),
+    force: bool = typer.Option(False, "--force", help="Replace an existing model of the same name."),
+    models_dir: Optional[Path] = ModelsDir,
+) -> Path:
+    """Convert a Keras classifier (safe_mode: no code from the file runs) and verify it predicts the same."""
+    from rnnplay.store import check_name, user_models_dir
+    from rnnplay.training.keras_import import import_keras
+
+    target = user_models_dir(models_dir) / check_name(name or file.stem)
+    path, parity = import_keras(file, target, corpus, overwrite=force)
+    typer.echo(f"imported {path}: max |P(keras) - P(rnnplay)| = {parity['max_abs_diff']:.2e} on {parity['n']} texts", err=True)
+    return path
+
+
+def add_training_commands(app: typer.Typer) -> None:
+    """Register ``train`` and ``import`` on ``app`` (the CLI's, or the REPL's below)."""
+    app.command()(train)
+    app.command("import")(import_model)
+
+
+def add_cbow_group(app: typer.Typer) -> None:
+    app.add_typer(cbow_app, name="cbow", help=CBOW_HELP)
+
+
+# What the REPL's :train and :cbow run: the same commands as the CLI, without the rest of it.
+app = typer.Typer(name="rnnplay", add_completion=False, pretty_exceptions_enable=False, context_settings=CONTEXT_SETTINGS)
+add_training_commands(app)
+add_cbow_group(app)
