@@ -35,10 +35,9 @@ app = typer.Typer(
 
 
 def load_classifier(model: str, models_dir: Optional[Path]) -> Any:
-    from rnnplay.runtime.classifier import Classifier
-    from rnnplay.store import resolve
+    from rnnplay.runtime.models import open_classifier
 
-    return Classifier.load(resolve(model_name(model, "--model"), models_dir))
+    return open_classifier(model_name(model, "--model"), models_dir)
 
 
 @app.command()

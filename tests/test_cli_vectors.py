@@ -208,6 +208,16 @@ def test_import_then_query(tmp_path, models_dir):
     assert "cities" in run("models").stdout and "imported 2-d, vocab 3" in run("models").stdout
 
 
+def test_import_takes_the_first_words_with_limit(tmp_path, models_dir):
+    source = tmp_path / "cities.txt"
+    source.write_text("4 2\nparis 1 0\nlondon 0.9 0.1\nrome 0 1\nberlin 3 3\n")
+    result = run("cbow", "import", str(source), "--name", "two", "--limit", "2")
+    assert result.exit_code == 0, result.output
+    assert "2 words × 2 (word2vec)" in result.stderr
+    assert table(run("neighbours", "paris", "-k", "5", "--vectors", "two").stdout) == [["1", "london", "0.9939"]]
+    assert_one_line_error(run("cbow", "import", str(source), "--name", "none", "--limit", "0"), "--limit", code=2)
+
+
 def test_import_errors(tmp_path):
     assert_one_line_error(run("cbow", "import", str(tmp_path / "absent.bin")), "no such file")
     (tmp_path / "bad.txt").write_text("not a header\n")

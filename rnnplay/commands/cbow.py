@@ -7,8 +7,9 @@ from typing import List, Optional
 
 import typer
 
-from rnnplay.commands.common import CONTEXT_SETTINGS, ModelsDir, load_vectors, run_training, user_errors
+from rnnplay.commands.common import CONTEXT_SETTINGS, ModelsDir, load_vectors, run_training, shown, user_errors
 from rnnplay.errors import RnnplayError, UsageError
+from rnnplay.printable import printable
 
 CBOW_HELP = "CBOW word vectors: train, export, evaluate, import (word2vec files)."
 EXPORT_FORMATS = ("word2vec", "word2vec-binary", "projector")
@@ -52,10 +53,11 @@ def cbow_train(
 
     path, card, console = run_training(lambda listener: train_cbow(
         config, corpus, target, text_column=text_column, half=float16, overwrite=force, listener=listener))
-    training = card["training"]
-    console.print(f"saved [bold]{path}[/bold]: {card['architecture']['vocab_size']:,} words × {config.dimension}, "
-                  f"{training['raw_tokens']:,} tokens × {config.epochs} epochs in {training['seconds']:.0f}s "
-                  f"({training['windows_per_second'] / 1000:,.0f}k words/s after subsampling), final loss {card['metrics']['loss']:.3f}")
+    number = lambda key: card.number("training", key) or 0  # noqa: E731
+    console.print(f"saved [bold]{shown(path)}[/bold]: {card.architecture.vocab_size:,} words × {config.dimension}, "
+                  f"{number('raw_tokens'):,.0f} tokens × {config.epochs} epochs in {number('seconds'):.0f}s "
+                  f"({number('windows_per_second') / 1000:,.0f}k words/s after subsampling), "
+                  f"final loss {card.number('metrics', 'loss') or float('nan'):.3f}")
     return path
 
 
@@ -138,6 +140,7 @@ def cbow_import(
     file: Path = typer.Argument(..., help="A word2vec file, text or binary (detected)."),
     name: Optional[str] = typer.Option(None, "--name", "-n", help="Name of the saved model (default: the file's stem)."),
     standardize: str = typer.Option("lower_and_strip_punctuation", help="How query words are standardized: lower_and_strip_punctuation, lower, strip_punctuation or none."),
+    limit: Optional[int] = typer.Option(None, "--limit", help="Import only the first N words (word2vec files list the most frequent first), as gensim's limit=."),
     force: bool = typer.Option(False, "--force", help="Replace an existing model of the same name."),
     models_dir: Optional[Path] = ModelsDir,
 ) -> Path:
@@ -149,10 +152,12 @@ def cbow_import(
     if standardize not in STANDARDIZERS:
         raise UsageError(f"--standardize must be one of {', '.join(STANDARDIZERS)}, not {standardize!r}")
     target = user_models_dir(models_dir) / check_name(name or file.stem)
-    path = import_word2vec(file, target, overwrite=force, settings=TextSettings(standardize=standardize))  # type: ignore[arg-type]
+    path = import_word2vec(file, target, overwrite=force, settings=TextSettings(standardize=standardize), limit=limit)  # type: ignore[arg-type]
     card = read_card(path)
-    for note in card["import"]["notes"]:
-        typer.echo(f"rnnplay: note: {note}", err=True)
-    architecture = card["architecture"]
-    typer.echo(f"imported {path}: {architecture['vocab_size']:,} words × {architecture['dimension']} ({card['import']['format']})", err=True)
+    details = card.section("import")
+    for note in details.get("notes", []):
+        typer.echo(f"rnnplay: note: {printable(note)}", err=True)
+    architecture = card.vectors
+    typer.echo(f"imported {printable(path)}: {architecture.vocab_size:,} words × {architecture.dimension} "
+               f"({printable(details.get('format', '?'))})", err=True)
     return path

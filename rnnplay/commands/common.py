@@ -85,9 +85,16 @@ def run_training(job: Callable[[Any], Path]) -> tuple[Path, dict, Any]:
     return path, read_card(path), console
 
 
+def shown(path: object) -> str:
+    """A path (or any text from a file) for Rich markup: printable, and its brackets not read as markup."""
+    from rich.markup import escape
+
+    return escape(printable(surrogate_safe(str(path))))
+
+
 def load_vectors(name: str, models_dir: Optional[Path], flag: str | None = "--vectors") -> Any:
     """Word vectors by name or path; a missing default says how to pick others."""
-    from rnnplay.runtime.vectors import Vectors
+    from rnnplay.runtime.models import open_vectors
     from rnnplay.store import resolve
 
     try:
@@ -98,4 +105,4 @@ def load_vectors(name: str, models_dir: Optional[Path], flag: str | None = "--ve
         if name != DEFAULT_VECTORS:
             raise
         raise RnnplayError(f"{error}; pass --vectors NAME (e.g. --vectors imdb-bilstm, the classifier's embedding)") from None
-    return Vectors.load(path)
+    return open_vectors(path)

@@ -13,7 +13,7 @@ from typing import Optional
 import typer
 
 from rnnplay.commands.cbow import CBOW_HELP, cbow_app
-from rnnplay.commands.common import CONTEXT_SETTINGS, ModelsDir, run_training, user_errors
+from rnnplay.commands.common import CONTEXT_SETTINGS, ModelsDir, run_training, shown, user_errors
 
 
 @user_errors
@@ -47,11 +47,10 @@ def train(
     # Returns the saved folder, for callers that run the app in-process (the REPL's :train). This is a
     # comment, not part of the docstring, because Typer shows the docstring as the help text.
     from rnnplay.config import preset as preset_config
-    from rnnplay.runtime.vectors import vector_size
     from rnnplay.store import check_name, read_card, resolve, user_models_dir
 
     if init_embeddings and embedding_dim is None:
-        embedding_dim = vector_size(read_card(resolve(init_embeddings, models_dir)))
+        embedding_dim = read_card(resolve(init_embeddings, models_dir)).vector_size
     config = preset_config(preset).with_overrides(
         cell=cell, bidirectional=bidirectional, layers=layers, units=units, embedding_dim=embedding_dim,
         vocab_size=vocab_size, max_length=max_length, truncate=truncate, dense_units=dense_units, dropout=dropout,
@@ -63,9 +62,10 @@ def train(
 
     path, card, console = run_training(lambda listener: train_classifier(
         config, corpus, target, text_column=text_column, label_column=label_column, overwrite=force, listener=listener))
-    test = card["metrics"]["test"]
-    console.print(f"saved [bold]{path}[/bold]: held-out accuracy {test['accuracy']:.4f} on {test['n']:,} texts, "
-                  f"trained in {card['training']['seconds']:.0f}s (best epoch {card['training']['best_epoch']})")
+    test = card.score("test")
+    console.print(f"saved [bold]{shown(path)}[/bold]: held-out accuracy {test.accuracy or 0:.4f} on {test.n or 0:,} texts, "
+                  f"trained in {card.number('training', 'seconds') or 0:.0f}s "
+                  f"(best epoch {card.section('training').get('best_epoch', '?')})")
     return path
 
 

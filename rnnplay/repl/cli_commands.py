@@ -122,12 +122,12 @@ def finished(session: Session, command: str, output: str, saved: Optional[Path])
     from rnnplay.repl.commands import model_summary
     from rnnplay.store import read_card
 
-    view: list[Any] = [Text(output)] if output else []
+    view: list[Any] = [Text.from_ansi(output)] if output else []  # the CLI's colours as styles, not escapes
     data: dict[str, Any] = {"exit_code": 0, "output": output, "saved": None}
     if saved is not None:
         path = saved
         data["saved"] = str(path)
-        if read_card(path).get("kind") == "classifier":
+        if read_card(path).kind == "classifier":
             previous = session.classifier.name
             classifier = session.use_model(str(path))
             data["model"] = classifier.name
