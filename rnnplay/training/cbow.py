@@ -37,7 +37,7 @@ import numpy as np
 from rnnplay.config import CbowConfig
 from rnnplay.corpora import load_texts
 from rnnplay.errors import RnnplayError
-from rnnplay.store import atomic_model_dir, ensure_free, new_card, write_model
+from rnnplay.store import Reservation, new_card, reserve, write_model
 from rnnplay.text import TextSettings
 from rnnplay.training import tensorflow_modules
 from rnnplay.training.classifier import versions
@@ -303,7 +303,14 @@ def train_cbow(
     ``half`` stores the vectors as float16: half the size, and the same neighbours to three decimals.
     """
     config.check()
-    ensure_free(target, overwrite)
+    # The name is ours from here until the model is in place: a second run of it is refused now, not after
+    # minutes of training, and a models folder that cannot be written is found before any work is spent.
+    with reserve(target, overwrite) as slot:
+        return _train_cbow(config, corpus_name, target, slot, text_column, half, listener, should_stop)
+
+
+def _train_cbow(config: CbowConfig, corpus_name: str, target: Path, slot: Reservation, text_column: str, half: bool,
+                listener: Listener, should_stop: Callable[[], bool]) -> Path:
     listener(Phase(f"loading corpus {corpus_name}"))
     texts = load_texts(corpus_name, text_column)
     settings = TextSettings(strip_markup=config.strip_markup)
@@ -323,7 +330,7 @@ def train_cbow(
     )
     stop_if_asked(should_stop)
     listener(Phase(f"saving {target}"))
-    with atomic_model_dir(target, overwrite=overwrite) as scratch:
+    with slot.writing() as scratch:
         arrays = {"input": vectors.input.astype(dtype), "output": vectors.output.astype(dtype), "counts": vectors.counts}
         write_model(scratch, card, arrays, vectors.words)
     return target

@@ -23,7 +23,7 @@ from rnnplay.config import ClassifierConfig
 from rnnplay.corpora import Corpus, Splits, load_corpus, training_splits
 from rnnplay.errors import RnnplayError
 from rnnplay.runtime.classifier import Classifier
-from rnnplay.store import KERAS, atomic_model_dir, ensure_free, new_card, write_model
+from rnnplay.store import KERAS, Reservation, new_card, reserve, write_model
 from rnnplay.text import Encoder, TextSettings, build_vocabulary
 from rnnplay.training import keras_model, tensorflow_modules
 from rnnplay.training.progress import BatchEnd, EpochEnd, EpochStart, Listener, Phase, ignore, stop_if_asked
@@ -114,7 +114,14 @@ def train_classifier(
 ) -> Path:
     """Train on ``corpus_name`` (split with ``config.seed``) and save the model folder at ``target``."""
     config.check()
-    ensure_free(target, overwrite)
+    # The name is ours from here until the model is in place: a second run of it is refused now, not after
+    # minutes of training, and a models folder that cannot be written is found before any work is spent.
+    with reserve(target, overwrite) as slot:
+        return _train_classifier(config, corpus_name, target, slot, text_column, label_column, listener, should_stop)
+
+
+def _train_classifier(config: ClassifierConfig, corpus_name: str, target: Path, slot: Reservation, text_column: str,
+                      label_column: str, listener: Listener, should_stop: Callable[[], bool]) -> Path:
     listener(Phase(f"loading corpus {corpus_name}"))
     corpus = load_corpus(corpus_name, text_column, label_column)
     splits = training_splits(corpus, config.seed)  # refuses too few texts or one label, before TensorFlow
@@ -172,7 +179,7 @@ def train_classifier(
     }
     stop_if_asked(should_stop)
     listener(Phase(f"saving {target}"))
-    with atomic_model_dir(target, overwrite=overwrite) as scratch:
+    with slot.writing() as scratch:
         end_to_end(keras, model, vocabulary, settings).save(scratch / KERAS)
         write_model(scratch, card, arrays, vocabulary)
     return target
