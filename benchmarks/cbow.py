@@ -22,18 +22,16 @@ from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
+from common import best_of, print_table, row
 
-from common import best_of, print_table, row  # noqa: I001  (benchmarks/ is on sys.path when run as a script)
+from rnnplay.config import CbowConfig, preset
+from rnnplay.corpora import load_texts
+from rnnplay.runtime.vectors import Cbow, Vectors
+from rnnplay.store import SHIPPED_DIR
+from rnnplay.text import TextSettings
+from rnnplay.vector_eval import evaluate_analogies, evaluate_pairs, read_analogies, read_pairs, reference_data
 
-from rnnplay.config import CbowConfig, preset  # noqa: E402
-from rnnplay.corpora import load_texts  # noqa: E402
-from rnnplay.runtime.vectors import Vectors  # noqa: E402
-from rnnplay.store import SHIPPED_DIR  # noqa: E402
-from rnnplay.text import TextSettings  # noqa: E402
-from rnnplay.vector_eval import evaluate_analogies, evaluate_pairs, read_analogies, read_pairs, reference_data  # noqa: E402
-
-PROBES = ("good bad excellent awful boring funny actor actress director movie plot script ending music "
-          "horror comedy love beautiful terrible character").split()
+PROBES = ["good", "bad", "excellent", "awful", "boring", "funny", "actor", "actress", "director", "movie", "plot", "script", "ending", "music", "horror", "comedy", "love", "beautiful", "terrible", "character"]
 
 
 def queries(path: Path) -> None:
@@ -85,7 +83,7 @@ def against_gensim() -> None:
         row("import TensorFlow (ours only; not in the wall times)", f"{time.perf_counter() - start:.1f} s")
 
     def as_vectors(words: list[str], matrix: np.ndarray) -> Vectors:
-        return Vectors(list(words), matrix, None, settings, "benchmark", "vectors", config.window)
+        return Vectors(list(words), matrix, settings, "benchmark", "vectors")
 
     runs: dict[tuple[str, int, int], tuple[float, Vectors]] = {}  # (trainer, workers, seed) → (seconds, vectors)
     trained = {}
@@ -112,7 +110,7 @@ def against_gensim() -> None:
             f"top-10 neighbour overlap with gensim seed 0: {overlap(neighbour_sets(vectors), reference):.2f}")
 
     ours = trained[2, 0]
-    half = Vectors(ours.words, ours.input.astype(np.float16), ours.output.astype(np.float16), settings, "half", "vectors")
+    half = Cbow(ours.words, ours.input.astype(np.float16), ours.output.astype(np.float16), settings, "half", config.window)
     full, halved = scores(runs["rnnplay", 2, 0][1]), scores(half)
     row("float16 storage: largest change in any score", f"{max(abs(full[k] - halved[k]) for k in full):.1e}",
         f"top-10 overlap float16 vs float32 {overlap(neighbour_sets(half), neighbour_sets(runs['rnnplay', 2, 0][1])):.3f}")
@@ -127,8 +125,8 @@ def init_embeddings(vectors: Path) -> None:
     with tempfile.TemporaryDirectory() as folder:
         for label, config in (("random", base), (vectors.name, replace(base, init_embeddings=str(vectors)))):
             card = read_card(train_classifier(config, "imdb", Path(folder) / label))
-            row(f"default preset, 100-d embedding from {label}: held-out accuracy", f"{card['metrics']['test']['accuracy']:.4f}",
-                f"best epoch {card['training']['best_epoch']}, fit {card['training']['seconds']:.0f} s")
+            row(f"default preset, 100-d embedding from {label}: held-out accuracy", f"{card.held_out_accuracy:.4f}",
+                f"best epoch {card.section('training')['best_epoch']}, fit {card.number('training', 'seconds'):.0f} s")
 
 
 def main() -> None:

@@ -16,15 +16,13 @@ from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
+from common import best_of, print_table, row
 
-from common import best_of, print_table, row  # noqa: I001  (benchmarks/ is on sys.path when run as a script)
+from rnnplay.runtime.classifier import Classifier, Network
+from rnnplay.runtime.explain import explain, explain_ids, variants_batched
+from rnnplay.store import SHIPPED_DIR
 
-from rnnplay.runtime.classifier import Classifier, Network  # noqa: E402
-from rnnplay.runtime.explain import explain, explain_ids, variants_batched  # noqa: E402
-from rnnplay.store import SHIPPED_DIR  # noqa: E402
-
-REVIEW = ("i went in expecting a dull remake but the film was a wonderful surprise the acting is warm and "
-          "funny the plot moves fast and even the awful villain has a moment of real charm").split()
+REVIEW = ["i", "went", "in", "expecting", "a", "dull", "remake", "but", "the", "film", "was", "a", "wonderful", "surprise", "the", "acting", "is", "warm", "and", "funny", "the", "plot", "moves", "fast", "and", "even", "the", "awful", "villain", "has", "a", "moment", "of", "real", "charm"]
 
 
 def review(n: int) -> str:
@@ -40,7 +38,7 @@ def play_model_work(model_dir: Path) -> None:
     classifier = Classifier.load(model_dir)
     for n in (10, 100, 300):
         text = review(n)
-        seconds = best_of(lambda: explain(classifier, text), 50 if n < 300 else 20)
+        seconds = best_of(lambda text=text: explain(classifier, text), 50 if n < 300 else 20)
         note = "target ≤ 5 ms" if n == 100 else ""
         row(f"Play model work, {n} words: explain() on {classifier.name}", f"{seconds * 1e3:.2f} ms", note)
     before, text = explain(classifier, review(100)[:-3]), review(100)  # a keystroke at the end of the text
@@ -52,7 +50,7 @@ def play_model_work(model_dir: Path) -> None:
     seconds = best_of(lambda: classifier.predict_ids([ids]), 100)
     row("  the prediction alone, 100 words", f"{seconds * 1e3:.2f} ms")
     for label, network in (("LSTM 32 one-directional", like(classifier, False)), ("Bi-GRU 32", like(classifier, True, "gru"))):
-        seconds = best_of(lambda: explain_ids(network, ids), 50)
+        seconds = best_of(lambda network=network: explain_ids(network, ids), 50)
         row(f"  explain, 100 words, {label} (random weights)", f"{seconds * 1e3:.2f} ms",
             "prefix trace from one pass" if "one-directional" in label else "")
 
@@ -86,7 +84,7 @@ def tui_start(repeats: int = 5) -> None:
         loaded.append(float(out[1]) - start)
         if out[2] != "False":
             raise SystemExit("the TUI imported TensorFlow at start-up")
-    median = lambda values: sorted(values)[len(values) // 2]  # noqa: E731
+    median = lambda values: sorted(values)[len(values) // 2]
     row("rnnplay tui: start to first screen (ready for keys)", f"{median(ready):.3f} s", "target ≤ 1.5 s; no TensorFlow")
     row("rnnplay tui: start to both shipped models loaded", f"{median(loaded):.3f} s", "Play answers from here on")
 

@@ -22,35 +22,35 @@ import tempfile
 import time
 from pathlib import Path
 
+import cbow
+import interactive
 import numpy as np
+from common import best_of, print_table, row
 
-from common import best_of, print_table, row  # noqa: I001  (benchmarks/ is on sys.path when run as a script)
+from rnnplay.config import preset
+from rnnplay.corpora import load_corpus, split
+from rnnplay.runtime.classifier import Classifier
+from rnnplay.store import SHIPPED_DIR
 
-import cbow  # noqa: E402
-import interactive  # noqa: E402
-from rnnplay.config import preset  # noqa: E402
-from rnnplay.corpora import load_corpus, split  # noqa: E402
-from rnnplay.runtime.classifier import Classifier  # noqa: E402
-from rnnplay.store import SHIPPED_DIR  # noqa: E402
 
 def train(preset_name: str) -> None:
-    from rnnplay.training.classifier import train_classifier
     from rnnplay.store import read_card
+    from rnnplay.training.classifier import train_classifier
 
     with tempfile.TemporaryDirectory() as folder:
         start = time.perf_counter()
         path = train_classifier(preset(preset_name), "imdb", Path(folder) / preset_name)
         total = time.perf_counter() - start
         card = read_card(path)
-    row(f"train {preset_name}: fit wall time (all epochs)", f"{card['training']['seconds']:.1f} s",
+    training = card.section("training")
+    row(f"train {preset_name}: fit wall time (all epochs)", f"{training['seconds']:.1f} s",
         f"end to end {total:.0f} s incl. tokenizing, TF start, evaluation")
-    row(f"train {preset_name}: held-out accuracy (imdb test, 5,000)", f"{card['metrics']['test']['accuracy']:.4f}",
-        f"best epoch {card['training']['best_epoch']} of {len(card['training']['history'])}")
+    row(f"train {preset_name}: held-out accuracy (imdb test, 5,000)", f"{card.held_out_accuracy:.4f}",
+        f"best epoch {training['best_epoch']} of {len(training['history'])}")
 
 
 def words(n: int) -> str:
-    vocab = ("the film was a wonderful surprise but the plot felt slow and the ending awful "
-             "great acting from everyone though").split()
+    vocab = ["the", "film", "was", "a", "wonderful", "surprise", "but", "the", "plot", "felt", "slow", "and", "the", "ending", "awful", "great", "acting", "from", "everyone", "though"]
     return " ".join(vocab[i % len(vocab)] for i in range(n))
 
 
@@ -58,8 +58,8 @@ def latency_and_throughput(model_dir: Path) -> None:
     """NumPy first, before TensorFlow is imported: TF's idle thread pools would slow NumPy down."""
     classifier = Classifier.load(model_dir)
     inputs = {n: classifier.encoder.encode(words(n)) for n in (10, 200)}
-    numpy_single = {n: best_of(lambda: classifier.predict_ids([ids]), 200) for n, ids in inputs.items()}
-    test = split(load_corpus("imdb"), classifier.card["training"]["split_seed"]).test
+    numpy_single = {n: best_of(lambda ids=ids: classifier.predict_ids([ids]), 200) for n, ids in inputs.items()}
+    test = split(load_corpus("imdb"), classifier.card.section("training")["split_seed"]).test
     sequences = [classifier.encoder.encode(t) for t in test.texts]
     ours = classifier.predict_ids(sequences)
     numpy_rate = len(sequences) / best_of(lambda: classifier.predict_ids(sequences), 3)
@@ -72,8 +72,8 @@ def latency_and_throughput(model_dir: Path) -> None:
     signature = tf.function(lambda x: on_ids(x, training=False), input_signature=[tf.TensorSpec((None, None), tf.int32)])
     for n, ids in inputs.items():
         batch = ids[None, :].astype(np.int32)
-        predict_s = best_of(lambda: on_ids.predict(batch, verbose=0), 20)
-        tf_s = best_of(lambda: signature(tf.constant(batch)), 50)
+        predict_s = best_of(lambda batch=batch: on_ids.predict(batch, verbose=0), 20)
+        tf_s = best_of(lambda batch=batch: signature(tf.constant(batch)), 50)
         row(f"single text, {n} words: NumPy runtime", f"{numpy_single[n] * 1e3:.3f} ms")
         row(f"single text, {n} words: Keras model.predict", f"{predict_s * 1e3:.3f} ms")
         row(f"single text, {n} words: tf.function call", f"{tf_s * 1e3:.3f} ms")

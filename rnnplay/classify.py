@@ -201,7 +201,7 @@ def source_problems(paths: list[str]) -> list[str]:
 def open_source(path: str) -> BinaryIO:
     """``path`` opened for reading: a file, a pipe (a FIFO, ``<(cmd)``, /dev/stdin), a terminal or /dev/null."""
     try:
-        source = open(path, "rb")
+        source = open(path, "rb")  # noqa: SIM115 - handed to the caller, who reads and closes it
     except OSError as error:
         raise Unreadable(reason(error)) from None
     mode = os.fstat(source.fileno()).st_mode

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Any, List, Optional
+from typing import Any, Optional
 
 import typer
 
@@ -72,8 +72,8 @@ def repl(
 @app.command()
 @user_errors
 def classify(
-    inputs: List[str] = typer.Argument(None, help="Files to classify line by line; '-' reads stdin. None: stdin."),
-    text: List[str] = typer.Option(None, "--text", "-t", help="A text to classify (repeatable); one output line each."),
+    inputs: list[str] = typer.Argument(None, help="Files to classify line by line; '-' reads stdin. None: stdin."),
+    text: list[str] = typer.Option(None, "--text", "-t", help="A text to classify (repeatable); one output line each."),
     model: str = typer.Option(DEFAULT_MODEL, "--model", "-m", help="Model name or path to a model folder."),
     fmt: str = typer.Option("text", "--format", "-f", help="Output: text (label, probability), tsv, or jsonl."),
     threshold: float = typer.Option(0.5, help="P(positive) at or above which the label is positive."),

@@ -43,7 +43,7 @@ class ClassifierConfig:
     seed: int = 0  # split, initial weights, shuffling
     init_embeddings: str | None = None  # word vectors (a vectors model) to start the embedding from
 
-    def check(self) -> "ClassifierConfig":
+    def check(self) -> ClassifierConfig:
         """Reject values that cannot train, or that no playground machine could hold, with the flag to fix."""
         problems: list[str | None] = []
         if self.cell not in ("lstm", "gru", "rnn"):
@@ -73,7 +73,7 @@ class ClassifierConfig:
             width = units
         return count
 
-    def with_overrides(self, **overrides: Any) -> "ClassifierConfig":
+    def with_overrides(self, **overrides: Any) -> ClassifierConfig:
         """Apply the command-line flags that were given (``None`` means not given)."""
         given = {k: v for k, v in overrides.items() if v is not None}
         if given.get("max_length") == 0:
@@ -84,7 +84,7 @@ class ClassifierConfig:
         return asdict(self)
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> "ClassifierConfig":
+    def from_dict(cls, data: dict[str, Any]) -> ClassifierConfig:
         known = {f.name for f in fields(cls)}
         return cls(**{k: v for k, v in data.items() if k in known})
 
@@ -135,7 +135,7 @@ class CbowConfig:
     strip_markup: bool = True
     seed: int = 0
 
-    def check(self) -> "CbowConfig":
+    def check(self) -> CbowConfig:
         problems: list[str | None] = [
             limits.check(name, getattr(self, name), limits.CBOW)
             for name in ("dimension", "window", "min_count", "sample", "negative", "epochs", "alpha", "min_alpha",
@@ -146,7 +146,7 @@ class CbowConfig:
         limits.require(problems)
         return self
 
-    def with_overrides(self, **overrides: Any) -> "CbowConfig":
+    def with_overrides(self, **overrides: Any) -> CbowConfig:
         return replace(self, **{k: v for k, v in overrides.items() if v is not None}).check()
 
     def to_dict(self) -> dict[str, Any]:

@@ -50,7 +50,7 @@ class Corpus:
     def __len__(self) -> int:
         return len(self.texts)
 
-    def subset(self, indices: np.ndarray) -> "Corpus":
+    def subset(self, indices: np.ndarray) -> Corpus:
         return Corpus(self.name, [self.texts[i] for i in indices], self.labels[indices])
 
 

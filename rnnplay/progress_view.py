@@ -21,7 +21,7 @@ class RichProgress:
         )
         self.task = None
 
-    def __enter__(self) -> "RichProgress":
+    def __enter__(self) -> RichProgress:
         return self
 
     def __exit__(self, *_: object) -> None:

@@ -47,12 +47,12 @@ def human_size(size: float) -> str:
     return ""
 
 
-def held_out_accuracy(card: "Card") -> float | None:
+def held_out_accuracy(card: Card) -> float | None:
     """The test-split accuracy a card records, if it records one."""
     return card.held_out_accuracy
 
 
-def accuracy(card: "Card") -> str:
+def accuracy(card: Card) -> str:
     value = card.held_out_accuracy
     return f"{value:.3f}" if value is not None else ""
 
@@ -74,24 +74,24 @@ def describe_architecture(architecture: RecurrentShape) -> str:
     return f"{direction}{layers}{CELL_NAMES[architecture.cell]} {architecture.units}, vocab {architecture.vocab_size:,}"
 
 
-def describe_vectors(architecture: "VectorsArchitecture") -> str:
+def describe_vectors(architecture: VectorsArchitecture) -> str:
     """One line such as ``CBOW 100-d, window 5, vocab 30,164`` for tables of models."""
     method = {"cbow": "CBOW", "imported": "imported"}.get(architecture.method, printable(architecture.method))
     window = f", window {architecture.window}" if architecture.window is not None else ""
     return f"{method} {architecture.dimension}-d{window}, vocab {architecture.vocab_size:,}"
 
 
-def describe_model(card: "Card") -> str:
+def describe_model(card: Card) -> str:
     from rnnplay.card import ClassifierArchitecture
 
     architecture = card.architecture
     return describe_architecture(architecture) if isinstance(architecture, ClassifierArchitecture) else describe_vectors(architecture)
 
 
-def layer_summary(architecture: "ClassifierArchitecture") -> list[dict[str, Any]]:
+def layer_summary(architecture: ClassifierArchitecture) -> list[dict[str, Any]]:
     """Keras-``summary()``-style rows (layer, output shape, parameters) from a card, without Keras."""
     specs = architecture.arrays()
-    count = lambda prefix: sum(spec.count for name, spec in specs.items() if name.startswith(prefix))  # noqa: E731
+    count = lambda prefix: sum(spec.count for name, spec in specs.items() if name.startswith(prefix))
     width = architecture.units * len(architecture.directions)
     cell = CELL_NAMES[architecture.cell]
     rows = [{"layer": "Embedding", "output": f"(batch, time, {architecture.embedding_dim})", "params": count("embedding")}]
@@ -105,7 +105,7 @@ def layer_summary(architecture: "ClassifierArchitecture") -> list[dict[str, Any]
     return rows
 
 
-def model_row(entry: "ListedModel") -> tuple[str, ...]:
+def model_row(entry: ListedModel) -> tuple[str, ...]:
     """name, kind, corpus, architecture, accuracy, size, date; shipped models are marked ``*``.
 
     Every cell is printable: folder names and card fields can hold control characters.
@@ -118,7 +118,7 @@ def model_row(entry: "ListedModel") -> tuple[str, ...]:
             human_size(card.size_bytes), printable(card.created[:10]))
 
 
-def vectors_label(vectors: "Vectors") -> str:
+def vectors_label(vectors: Vectors) -> str:
     what = "a classifier's embedding, " if vectors.source_kind == "classifier" else ""
     return f"{printable(vectors.name)} ({what}{len(vectors):,} words × {vectors.vector_size})"
 
@@ -137,15 +137,15 @@ def titled_ranking(title: str, rows: Sequence[tuple[str, float]], column: str, r
     return [Text(title), ranking_table(rows, column, relative)]
 
 
-def neighbours_view(space: "Vectors", word: str, rows: Sequence[tuple[str, float]]) -> list[Any]:
+def neighbours_view(space: Vectors, word: str, rows: Sequence[tuple[str, float]]) -> list[Any]:
     return titled_ranking(f"nearest to {printable(repr(word))} in {vectors_label(space)}", rows, "cosine")
 
 
-def analogy_view(space: "Vectors", a: str, b: str, c: str, rows: Sequence[tuple[str, float]]) -> list[Any]:
+def analogy_view(space: Vectors, a: str, b: str, c: str, rows: Sequence[tuple[str, float]]) -> list[Any]:
     return titled_ranking(f"{printable(a)} − {printable(b)} + {printable(c)} in {vectors_label(space)}", rows, "cosine")
 
 
-def guess_view(space: "Vectors", context: Sequence[str], rows: Sequence[tuple[str, float]]) -> list[Any]:
+def guess_view(space: Vectors, context: Sequence[str], rows: Sequence[tuple[str, float]]) -> list[Any]:
     """``context`` is the words CBOW read around the blank, ``___`` included."""
     return titled_ranking(f"context ({space.window} each side): {printable(' '.join(context))}  —  {vectors_label(space)}",
                           rows, "probability", relative=True)
@@ -156,11 +156,11 @@ def share_colour(share: float) -> str:
     strength = min(1.0, abs(share) / SHARE_SCALE) ** 0.5
     r, g, b = POSITIVE if share > 0 else NEGATIVE
     grey = 128  # a share of 0 is mid grey, readable on both themes
-    mix = lambda c: round(grey + (c - grey) * strength)  # noqa: E731
+    mix = lambda c: round(grey + (c - grey) * strength)
     return f"rgb({mix(r)},{mix(g)},{mix(b)})"
 
 
-def shares_text(explanation: "Explanation") -> Text:
+def shares_text(explanation: Explanation) -> Text:
     """The text's tokens, each coloured by its share; out-of-vocabulary tokens are struck through."""
     text = Text()
     for index, (token, share, oov) in enumerate(zip(explanation.tokens, explanation.shares, explanation.oov)):
@@ -171,13 +171,13 @@ def shares_text(explanation: "Explanation") -> Text:
     return text
 
 
-def verdict(explanation: "Explanation") -> Text:
+def verdict(explanation: Explanation) -> Text:
     """``positive 0.912`` in the label's colour."""
     colour = share_colour(explanation.probability - 0.5)
     return Text.assemble((explanation.label, f"bold {colour}"), f" {explanation.probability:.3f}")
 
 
-def shares_table(explanation: "Explanation") -> Table:
+def shares_table(explanation: Explanation) -> Table:
     """One row per token: position, token, id, share, and P(positive) after reading up to it."""
     table = Table("#", "token", "id", "share", "after", box=None, pad_edge=False)
     for index, (token, token_id, share, after, oov) in enumerate(
@@ -188,7 +188,7 @@ def shares_table(explanation: "Explanation") -> Table:
     return table
 
 
-def explanation_json(explanation: "Explanation") -> dict[str, Any]:
+def explanation_json(explanation: Explanation) -> dict[str, Any]:
     """What scripts get for a classified text (``--json``)."""
     return {
         "label": explanation.label,
@@ -201,7 +201,7 @@ def explanation_json(explanation: "Explanation") -> dict[str, Any]:
     }
 
 
-def top_shares(explanation: "Explanation", n: int = 5) -> Text:
+def top_shares(explanation: Explanation, n: int = 5) -> Text:
     """The ``n`` words that moved P(positive) most, signed and coloured: the short answer to "why"."""
     order = sorted(range(len(explanation.tokens)), key=lambda i: -abs(float(explanation.shares[i])))[:n]
     text = Text()
@@ -225,7 +225,7 @@ def tokens_table(tokens: Sequence[str], ids: Sequence[int]) -> Table:
     return table
 
 
-def models_table(listed: Sequence["ListedModel"], in_use: Sequence[Path] | None = None) -> Table:
+def models_table(listed: Sequence[ListedModel], in_use: Sequence[Path] | None = None) -> Table:
     """Saved models, readable at 80 columns: only corpus and architecture wrap.
 
     With ``in_use`` (the REPL's current models), a first column marks those with ``→``.

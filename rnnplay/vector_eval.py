@@ -78,7 +78,7 @@ def reference_data() -> Path | None:
     spec = find_spec("gensim")
     if spec is None or not spec.submodule_search_locations:
         return None
-    folder = Path(list(spec.submodule_search_locations)[0]) / "test" / "test_data"
+    folder = Path(next(iter(spec.submodule_search_locations))) / "test" / "test_data"
     return folder if (folder / "questions-words.txt").is_file() else None
 
 
@@ -212,7 +212,7 @@ def spearman(x: Sequence[float], y: Sequence[float]) -> float:
 # --- evaluation ------------------------------------------------------------------------------------
 
 
-def folded_index(vectors: "Vectors", restrict_vocab: int = RESTRICT_VOCAB) -> dict[str, int]:
+def folded_index(vectors: Vectors, restrict_vocab: int = RESTRICT_VOCAB) -> dict[str, int]:
     """Upper-cased word → row of its first (most frequent) case variant, over the first rows only."""
     index: dict[str, int] = {}
     for row, word in enumerate(vectors.index_to_key[:restrict_vocab]):
@@ -220,7 +220,7 @@ def folded_index(vectors: "Vectors", restrict_vocab: int = RESTRICT_VOCAB) -> di
     return index
 
 
-def evaluate_pairs(vectors: "Vectors", pairs: Sequence[Pair], restrict_vocab: int = RESTRICT_VOCAB) -> PairsResult:
+def evaluate_pairs(vectors: Vectors, pairs: Sequence[Pair], restrict_vocab: int = RESTRICT_VOCAB) -> PairsResult:
     """Rank correlation of the model's cosines with human similarity scores (gensim's evaluate_word_pairs)."""
     index = folded_index(vectors, restrict_vocab)
     found = [(index[a.upper()], index[b.upper()], score) for a, b, score in pairs if a.upper() in index and b.upper() in index]
@@ -236,7 +236,7 @@ def _chunk_rows(vocabulary: int) -> int:
     return max(1, min(4096, (1 << 22) // max(vocabulary, 1)))
 
 
-def evaluate_analogies(vectors: "Vectors", questions: Sequence[Question], restrict_vocab: int = RESTRICT_VOCAB) -> AnalogyResult:
+def evaluate_analogies(vectors: Vectors, questions: Sequence[Question], restrict_vocab: int = RESTRICT_VOCAB) -> AnalogyResult:
     """Accuracy on ``a b c d`` questions by 3CosAdd, counted as gensim's evaluate_word_analogies."""
     words = vectors.index_to_key[:restrict_vocab]
     folded = [word.upper() for word in words]

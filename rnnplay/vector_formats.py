@@ -27,8 +27,16 @@ from typing import TYPE_CHECKING, BinaryIO, Iterator, NamedTuple
 import numpy as np
 
 from rnnplay.errors import RnnplayError, UsageError
-from rnnplay.limits import (MAX_HEADER_BYTES, MAX_NUMBER_CHARS, MAX_TOKEN_BYTES, MAX_VECTOR_VALUES, MAX_WORD2VEC_WORD_BYTES,
-                            VECTORS, check, require)
+from rnnplay.limits import (
+    MAX_HEADER_BYTES,
+    MAX_NUMBER_CHARS,
+    MAX_TOKEN_BYTES,
+    MAX_VECTOR_VALUES,
+    MAX_WORD2VEC_WORD_BYTES,
+    VECTORS,
+    check,
+    require,
+)
 from rnnplay.printable import excerpt, printable, shown_path, surrogate_safe
 from rnnplay.store import atomic_file, atomic_model_dir, ensure_free, new_card, sha256, write_model
 from rnnplay.text import TextSettings
@@ -46,13 +54,13 @@ def _checked_words(words: list[str]) -> None:
             raise RnnplayError(f"the word {word!r} cannot be written in these formats (empty, or holds whitespace)")
 
 
-def _rows(vectors: "Vectors") -> Iterator[tuple[list[str], np.ndarray]]:
+def _rows(vectors: Vectors) -> Iterator[tuple[list[str], np.ndarray]]:
     words, matrix = vectors.index_to_key, vectors.vectors
     for start in range(0, len(words), CHUNK_ROWS):
         yield words[start : start + CHUNK_ROWS], np.asarray(matrix[start : start + CHUNK_ROWS], dtype=np.float32)
 
 
-def write_word2vec(vectors: "Vectors", path: Path, binary: bool = False) -> Path:
+def write_word2vec(vectors: Vectors, path: Path, binary: bool = False) -> Path:
     """Write the vectors (``input`` rows, not normalised) in word2vec's text or binary format.
 
     Text values are printed with 9 significant digits, which gives back the exact float32.
@@ -71,7 +79,7 @@ def write_word2vec(vectors: "Vectors", path: Path, binary: bool = False) -> Path
     return Path(path)
 
 
-def write_projector(vectors: "Vectors", folder: Path) -> tuple[Path, Path]:
+def write_projector(vectors: Vectors, folder: Path) -> tuple[Path, Path]:
     """Write ``vectors.tsv`` and ``metadata.tsv`` for the TensorFlow Embedding Projector."""
     _checked_words(vectors.index_to_key)
     folder = Path(folder)

@@ -56,7 +56,7 @@ def planted_arrays() -> dict:
         "man": e[2] + e[3], "woman": e[2] + e[4], "actor": e[5] + e[3], "actress": e[5] + e[4],
         "king": e[6] + e[3], "queen": e[6] + e[4], "nothing": 0 * e[0],
     }
-    output = {word: 0 * e[0] for word in PLANTED_WORDS}
+    output = dict.fromkeys(PLANTED_WORDS, 0 * e[0])
     output.update({"great": 2 * e[7], "excellent": e[7] + e[5], "the": 0.5 * e[7], "awful": -e[7]})
     return {"input": np.array([rows[w] for w in PLANTED_WORDS]), "output": np.array([output[w] for w in PLANTED_WORDS])}
 

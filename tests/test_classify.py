@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 
 from rnnplay.classify import FORMATS, Classify
 from rnnplay.printable import is_printable
+from tests.bounded import memory_cap
 from tests.conftest import SHIPPED_MODEL
 
 ENV = {**os.environ, "PYTHONIOENCODING": "utf-8"}
@@ -49,12 +50,12 @@ def test_default_reads_stdin_and_files_and_text_arguments(tmp_path):
     reviews.write_text("wonderful\nterrible\n")
     result = run("--text", "great fun", str(reviews), "-", stdin=b"dreadful\n")
     assert result.returncode == 0
-    assert [l.split()[0] for l in result.stdout.decode().splitlines()] == ["positive", "positive", "negative", "negative"]
+    assert [row.split()[0] for row in result.stdout.decode().splitlines()] == ["positive", "positive", "negative", "negative"]
 
 
 def test_jsonl_and_tsv_formats(tmp_path):
     result = run("--format", "jsonl", stdin=b"superb\n\n")
-    records = [json.loads(l) for l in result.stdout.decode().splitlines()]
+    records = [json.loads(row) for row in result.stdout.decode().splitlines()]
     assert records[0]["label"] == "positive" and 0.5 <= records[0]["positive"] <= 1
     assert records[1] == {"source": "-", "line": 2, "label": None, "blank": True}
     tsv = run("--format", "tsv", "--threshold", "1.0", stdin=b"superb\n").stdout.decode()
@@ -67,7 +68,7 @@ def test_bad_input_lines_get_an_error_line_a_message_and_exit_1():
     result = run("--format", "tsv", stdin=data)
     lines = result.stdout.decode().splitlines()
     assert result.returncode == 1
-    assert [l.split("\t")[0] for l in lines] == ["positive", "error", "error", "error", "positive"]
+    assert [row.split("\t")[0] for row in lines] == ["positive", "error", "error", "error", "positive"]
     stderr = result.stderr.decode()
     assert "-:2: invalid UTF-8" in stderr and "-:3: contains a NUL byte" in stderr and "-:4: longer than" in stderr
     assert "Traceback" not in stderr
@@ -80,13 +81,8 @@ def test_a_10_mb_line_can_be_classified_when_allowed():
 
 def run_capped(*args: str, line_mb: int, megabytes: int = 600) -> subprocess.CompletedProcess:
     """classify in an address space of ``megabytes``, fed a good line, one of ``line_mb`` MB and another good line."""
-    import resource
-
-    def cap() -> None:
-        resource.setrlimit(resource.RLIMIT_AS, (megabytes << 20, megabytes << 20))
-
     process = subprocess.Popen([sys.executable, "-m", "rnnplay", "classify", "-f", "tsv", *args], stdin=subprocess.PIPE,
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=ENV, preexec_fn=cap)
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=ENV, preexec_fn=memory_cap(megabytes << 20))
     feeder = threading.Thread(target=feed, args=(process.stdin, line_mb))
     feeder.start()
     out, err = process.stdout.read(), process.stderr.read()  # a few short lines each (communicate would close stdin)
@@ -108,7 +104,7 @@ def feed(pipe, line_mb: int) -> None:
 
 def test_a_300_mb_line_is_skipped_in_bounded_memory():
     result = run_capped(line_mb=300)
-    assert [l.split("\t")[0] for l in result.stdout.decode().splitlines()] == ["positive", "error", "negative"]
+    assert [row.split("\t")[0] for row in result.stdout.decode().splitlines()] == ["positive", "error", "negative"]
     one_error_line(result, 1, "rnnplay: -:2: longer than 1,048,576 bytes (see --max-line-bytes)")
 
 
@@ -185,14 +181,14 @@ def test_a_fifo_is_read(tmp_path):
     result = run(str(fifo))
     writer.join(timeout=60)
     assert result.returncode == 0, result.stderr
-    assert [l.split()[0] for l in result.stdout.decode().splitlines()] == ["positive", "negative"]
+    assert [row.split()[0] for row in result.stdout.decode().splitlines()] == ["positive", "negative"]
 
 
 def test_process_substitution_and_dev_stdin_are_read():
     shell = subprocess.run(["bash", "-c", 'exec "$0" -m rnnplay classify <(printf "a wonderful film\\nan awful film\\n")', sys.executable],
                            capture_output=True, env=ENV, timeout=120)
     assert shell.returncode == 0, shell.stderr
-    assert [l.split()[0] for l in shell.stdout.decode().splitlines()] == ["positive", "negative"]
+    assert [row.split()[0] for row in shell.stdout.decode().splitlines()] == ["positive", "negative"]
     piped = run("/dev/stdin", stdin=b"a wonderful film\n")
     assert piped.returncode == 0 and piped.stdout.decode().startswith("positive"), piped.stderr
 
@@ -238,7 +234,7 @@ def test_a_file_gone_when_its_turn_comes_is_one_line_and_the_rest_still_runs(tmp
     rest, err = process.stdout.read(), process.stderr.read()  # stderr holds one line: no deadlock
     process.wait(timeout=120)
     assert first.startswith(b"positive")
-    assert [l.split()[0] for l in rest.decode().splitlines()] == ["negative"]  # after.txt still classified
+    assert [row.split()[0] for row in rest.decode().splitlines()] == ["negative"]  # after.txt still classified
     reason = "no such file" if replace == "delete" else "is a folder"
     assert err.decode() == f"rnnplay: {later}: {reason}\n" and process.returncode == 1
 
@@ -260,7 +256,7 @@ def test_a_read_failure_mid_file_keeps_the_lines_before_it(shipped_classifier):
     out, err = io.StringIO(), io.StringIO()
     engine = Classify(shipped_classifier, out, err)
     engine.sources(["-", "-"], lambda: Failing())
-    assert [l.split()[0] for l in out.getvalue().splitlines()] == ["positive", "negative"] * 2
+    assert [row.split()[0] for row in out.getvalue().splitlines()] == ["positive", "negative"] * 2
     assert err.getvalue() == "rnnplay: -: cannot read past line 2: Input/output error\n" * 2
     assert engine.failed and engine.tally.unreadable == 2
 
@@ -365,7 +361,7 @@ def test_a_model_with_nan_weights_gives_error_lines(tmp_path):
     classifier = Classifier.load(SHIPPED_MODEL)
     last = classifier.network.head[-1]
     classifier.network.head[-1] = Dense(np.full_like(last.kernel, np.nan), last.bias, last.activation)
-    engine, out, err = engine_run(classifier, b"a wonderful film\n\nan awful film\n", "jsonl")
+    engine, out, _ = engine_run(classifier, b"a wonderful film\n\nan awful film\n", "jsonl")
     records = [json.loads(line, parse_constant=lambda name: pytest.fail(f"{name} is not JSON")) for line in out]
     assert [r.get("error", "").startswith("the model gave nan") for r in records] == [True, False, True]
     assert records[1]["blank"] and engine.failed

@@ -1,14 +1,24 @@
 from __future__ import annotations
 
+import csv
 import json
+import os
 import re
+import subprocess
+import sys
+import threading
+import time
 from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
-from rnnplay.corpora import load_corpus, load_texts, split
+from rnnplay import corpora, limits
+from rnnplay.corpora import Corpus, load_corpus, load_texts, require_corpus, split, training_splits
 from rnnplay.errors import RnnplayError
+from tests.bounded import ROOT, memory_cap
 from tests.conftest import TINY_CSV
 
 
@@ -161,21 +171,6 @@ def test_load_texts_of_an_unknown_corpus(tmp_path):
 
 # --- hardening (issue 10): every read bounded, every bad file one RnnplayError line -------------------------
 
-import csv  # noqa: E402
-import os  # noqa: E402
-import resource  # noqa: E402
-import subprocess  # noqa: E402
-import sys  # noqa: E402
-import threading  # noqa: E402
-import time  # noqa: E402
-
-from hypothesis import HealthCheck, given, settings  # noqa: E402
-from hypothesis import strategies as st  # noqa: E402
-
-from rnnplay import corpora, limits  # noqa: E402
-from rnnplay.corpora import Corpus, require_corpus, training_splits  # noqa: E402
-
-ROOT = Path(__file__).resolve().parent.parent
 
 
 def folder_corpus(root: Path, pos: dict[str, str | bytes], neg: dict[str, str | bytes]) -> Path:
@@ -647,10 +642,7 @@ def rnnplay(tmp_path: Path, *args: str, shell: str | None = None, patch: str = "
     python = [sys.executable, "-c", f"import rnnplay.limits as limits; {patch or 'pass'}; from rnnplay.cli import main; main()"]
     command = ["bash", "-c", shell.replace("$RNNPLAY", " ".join(map(repr, python)))] if shell else [*python, *args]
 
-    def limit_memory() -> None:
-        resource.setrlimit(resource.RLIMIT_AS, (MEMORY, MEMORY))
-
-    return subprocess.run(command, env=env, capture_output=True, text=True, timeout=60, preexec_fn=limit_memory)
+    return subprocess.run(command, env=env, capture_output=True, text=True, timeout=60, preexec_fn=memory_cap(MEMORY))
 
 
 def assert_refused_before_tensorflow(result: subprocess.CompletedProcess, message: str) -> None:

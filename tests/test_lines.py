@@ -11,19 +11,19 @@ def flat(data: bytes, **kwargs):
 
 def test_one_line_per_input_line_including_blank_and_last_without_newline():
     lines = flat(b"good\r\n\n   \nbad")
-    assert [(l.number, l.kind, l.text) for l in lines] == [(1, "text", "good"), (2, "blank", ""), (3, "blank", ""), (4, "text", "bad")]
+    assert [(line.number, line.kind, line.text) for line in lines] == [(1, "text", "good"), (2, "blank", ""), (3, "blank", ""), (4, "text", "bad")]
 
 
 def test_bad_bytes_become_error_lines_and_reading_goes_on():
     lines = flat(b"ok\nbad \xff byte\nnul\x00here\nok again\n")
-    assert [l.kind for l in lines] == ["text", "error", "error", "text"]
+    assert [line.kind for line in lines] == ["text", "error", "error", "text"]
     assert "invalid UTF-8 (byte 0xff at byte 5)" in lines[1].problem
     assert "NUL" in lines[2].problem
 
 
 def test_an_overlong_line_is_skipped_without_being_kept():
     lines = flat(b"short\n" + b"x" * 300_000 + b"\nafter\n" + b"y" * 200_000, max_bytes=100_000)
-    assert [l.kind for l in lines] == ["text", "error", "text", "error"]
+    assert [line.kind for line in lines] == ["text", "error", "text", "error"]
     assert "longer than 100,000 bytes" in lines[1].problem
 
 

@@ -6,15 +6,27 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from rnnplay.errors import RnnplayError
 from rnnplay.runtime.vectors import Vectors
 from rnnplay.text import TextSettings
-from rnnplay.vector_eval import (AnalogyResult, PairsResult, Question, SectionScore, average_ranks, evaluate_analogies,
-                                 evaluate_pairs, pearson, read_analogies, read_pairs, reference_data, spearman)
-from tests.test_vector_formats import assert_one_line, run_bounded
+from rnnplay.vector_eval import (
+    AnalogyResult,
+    PairsResult,
+    Question,
+    SectionScore,
+    average_ranks,
+    evaluate_analogies,
+    evaluate_pairs,
+    pearson,
+    read_analogies,
+    read_pairs,
+    reference_data,
+    spearman,
+)
+from tests.bounded import assert_one_line, run_bounded
 
 
 def make(words, matrix) -> Vectors:

@@ -3,15 +3,21 @@
 from __future__ import annotations
 
 import json
+import tracemalloc
+from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
 
-from rnnplay.errors import RnnplayError
+from rnnplay.errors import RnnplayError, UsageError
+from rnnplay.limits import MAX_TOKEN_BYTES, MAX_VECTOR_VALUES, MAX_WORD2VEC_WORD_BYTES
 from rnnplay.runtime.vectors import Vectors
 from rnnplay.store import load_model
 from rnnplay.text import TextSettings
 from rnnplay.vector_formats import import_word2vec, read_word2vec, write_projector, write_word2vec
+from tests.bounded import assert_one_line, run_bounded
 
 WORDS = ["the", "café", "naïve", "日本", "don’t", "x"]
 
@@ -143,11 +149,12 @@ def test_import_saves_a_vectors_model(tmp_path, small):
     source = write_word2vec(small, tmp_path / "small.bin", binary=True)
     path = import_word2vec(source, tmp_path / "models" / "small")
     stored = load_model(path)
-    assert stored.card["kind"] == "vectors" and stored.vocabulary == WORDS and set(stored.arrays) == {"input"}
-    assert stored.card["architecture"] == {"method": "imported", "vocab_size": 6, "dimension": 7}
-    assert stored.card["text"] == {"standardize": "lower_and_strip_punctuation", "strip_markup": True, "max_length": None, "truncate": "start"}
-    assert stored.card["import"]["format"] == "word2vec-binary" and stored.card["import"]["rows"] == 6
-    assert stored.card["import"]["unreachable"] == 0  # ’ is not ASCII punctuation: don’t stays one token
+    raw = stored.card.raw  # the JSON as saved
+    assert raw["kind"] == "vectors" and stored.vocabulary == WORDS and set(stored.arrays) == {"input"}
+    assert raw["architecture"] == {"method": "imported", "vocab_size": 6, "dimension": 7}
+    assert raw["text"] == {"standardize": "lower_and_strip_punctuation", "strip_markup": True, "max_length": None, "truncate": "start"}
+    assert raw["import"]["format"] == "word2vec-binary" and raw["import"]["rows"] == 6
+    assert raw["import"]["unreachable"] == 0  # ’ is not ASCII punctuation: don’t stays one token
     vectors = Vectors.load(path)
     np.testing.assert_array_equal(vectors.vectors, small.vectors)
     assert vectors.neighbours("café", k=5) == small.neighbours("café", k=5)
@@ -165,13 +172,13 @@ def test_import_skips_repeats_and_notes_unreachable_words(tmp_path):
     stored = load_model(path)
     assert stored.vocabulary == ["paris", "Paris", "london", "U.S."]
     np.testing.assert_array_equal(stored.arrays["input"][0], [1, 0])  # the first row of a repeated word is kept
-    details = stored.card["import"]
+    details = stored.card.section("import")
     assert details["skipped_repeated"] == 1 and details["unreachable"] == 2 and details["format"] == "word2vec"
     assert details["notes"][0] == "skipped 1 repeated words (the first row of each is kept), e.g. paris"
     assert "2 words cannot be queried under lower_and_strip_punctuation (e.g. Paris, U.S.)" in details["notes"][1]
     vectors = Vectors.load(path)
     assert vectors.lookup("Paris") == 0 and vectors.neighbours("paris", k=1)[0][0] == "Paris"
-    json.dumps(stored.card)  # the card stays plain JSON
+    json.dumps(dict(stored.card.raw))  # the card stays plain JSON
 
 
 def test_import_with_other_text_settings_reaches_cased_words(tmp_path):
@@ -185,48 +192,14 @@ def test_import_skips_words_with_whitespace_from_a_binary_file(tmp_path):
     source = tmp_path / "v.bin"
     source.write_bytes(b"3 1\na\tb " + FLOAT_ONE + b"\nc " + FLOAT_ONE + b"\nd\x0be " + FLOAT_ONE + b"\n")
     stored = load_model(import_word2vec(source, tmp_path / "ws"))
-    assert stored.vocabulary == ["c"] and stored.card["import"]["skipped_whitespace"] == 2
-    assert stored.card["import"]["notes"] == ["skipped 2 words that are empty or hold whitespace, e.g. 'a\\tb', 'd\\x0be'"]
+    assert stored.vocabulary == ["c"] and stored.card.section("import")["skipped_whitespace"] == 2
+    assert stored.card.section("import")["notes"] == ["skipped 2 words that are empty or hold whitespace, e.g. 'a\\tb', 'd\\x0be'"]
     source.write_bytes(b"1 1\na\tb " + FLOAT_ONE + b"\n")
     with pytest.raises(RnnplayError, match="no usable word"):
         import_word2vec(source, tmp_path / "none")
 
 
 # --- hostile files: bounded reads, one clear line ------------------------------------------------
-
-import os
-import resource
-import subprocess
-import sys
-import tracemalloc
-from pathlib import Path
-
-from hypothesis import HealthCheck, assume, given, settings, strategies as st
-
-from rnnplay.errors import UsageError
-from rnnplay.limits import MAX_TOKEN_BYTES, MAX_VECTOR_VALUES, MAX_WORD2VEC_WORD_BYTES
-from rnnplay.printable import is_printable
-
-ROOT = Path(__file__).resolve().parent.parent
-MEMORY_LIMIT = 600 << 20  # address space: NumPy and the CLI need about 400 MB of it
-
-
-def run_bounded(*args: str, limit: int = MEMORY_LIMIT, python: tuple[str, ...] = ("-m", "rnnplay")) -> subprocess.CompletedProcess:
-    """``python -m rnnplay ARGS`` with its address space capped, so an unbounded read dies instead of passing."""
-    def cap() -> None:
-        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
-
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    return subprocess.run([sys.executable, *python, *args], capture_output=True, text=True, env=env,
-                          preexec_fn=cap, timeout=120)
-
-
-def assert_one_line(error: BaseException, limit: int = 400) -> str:
-    """The message a user sees: one printable line of reasonable length."""
-    message = str(error)
-    assert "\n" not in message and is_printable(message), message
-    assert len(message) < limit, message
-    return message
 
 
 def outcome(path: Path, limit: int | None = None):
@@ -382,7 +355,7 @@ def test_import_with_a_limit_notes_it_and_skips_overlong_words(tmp_path):
     long = "x" * (MAX_TOKEN_BYTES + 1)
     source.write_text(f"4 2\nthe 1 0\n{long} 0 1\nof 1 1\nand 2 2\n", encoding="utf-8")
     stored = load_model(import_word2vec(source, tmp_path / "first", limit=3))
-    details = stored.card["import"]
+    details = stored.card.section("import")
     assert stored.vocabulary == ["the", "of"] and details["rows"] == 3 and details["declared"] == 4 and details["limit"] == 3
     assert details["skipped_long"] == 1
     assert details["notes"][:2] == ["read the first 3 of the 4 words the file holds (limit)",

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import List, Optional
+from typing import Optional
 
 import typer
 
@@ -53,7 +53,7 @@ def cbow_train(
 
     path, card, console = run_training(lambda listener: train_cbow(
         config, corpus, target, text_column=text_column, half=float16, overwrite=force, listener=listener))
-    number = lambda key: card.number("training", key) or 0  # noqa: E731
+    number = lambda key: card.number("training", key) or 0
     console.print(f"saved [bold]{shown(path)}[/bold]: {card.architecture.vocab_size:,} words × {config.dimension}, "
                   f"{number('raw_tokens'):,.0f} tokens × {config.epochs} epochs in {number('seconds'):.0f}s "
                   f"({number('windows_per_second') / 1000:,.0f}k words/s after subsampling), "
@@ -90,7 +90,7 @@ def cbow_export(
 @user_errors
 def cbow_eval(
     model: str = typer.Argument(..., help="Word vectors (or a classifier) by name or path."),
-    pairs: List[Path] = typer.Option(None, "--pairs", help="Word-pair similarity file (WordSim-353, SimLex-999 format); repeatable."),
+    pairs: list[Path] = typer.Option(None, "--pairs", help="Word-pair similarity file (WordSim-353, SimLex-999 format); repeatable."),
     analogies: Optional[Path] = typer.Option(None, "--analogies", help="Analogy questions (questions-words.txt format)."),
     restrict_vocab: int = typer.Option(300_000, min=1, help="Use only the most frequent words, as gensim does."),
     models_dir: Optional[Path] = ModelsDir,

@@ -52,7 +52,7 @@ def user_errors(command: F) -> F:
         except BrokenPipeError:
             # The reader went away (``| head``): stop quietly, as Unix tools do.
             discard_output()
-            raise typer.Exit(0)
+            raise typer.Exit(0) from None
         except OSError as error:  # a file the command was given or writes, named as Unix tools do
             fail(f"{error.filename}: {error.strerror}" if error.filename is not None else error.strerror or str(error))
 

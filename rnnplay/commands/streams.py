@@ -107,7 +107,7 @@ def prepare() -> None:
         if stream is None and not is_open(fd):
             discard(fd)
     if sys.stderr is None:
-        sys.stderr = open(os.devnull, "w")  # nowhere to say anything; the exit code still tells
+        sys.stderr = open(os.devnull, "w")  # noqa: SIM115 - nowhere to say anything; the exit code still tells
     elif _real(sys.stderr):
         sys.stderr = Stream(sys.stderr, report=False)
     if sys.stdout is None:

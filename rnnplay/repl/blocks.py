@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
 
 
-def console_for(out: TextIO) -> "Console":
+def console_for(out: TextIO) -> Console:
     from rich.console import Console
 
     return Console(file=out, highlight=False, soft_wrap=False)
@@ -38,7 +38,7 @@ def escaped_lines(text: str) -> str:
     return "\n".join(escaped(line) for line in text.split("\n"))
 
 
-def safe_text(text: "Text") -> "Text":
+def safe_text(text: Text) -> Text:
     """A copy of ``text`` with its unsafe characters escaped and its styles moved along with the characters."""
     from rich.text import Span
 
@@ -76,7 +76,7 @@ def safe_view(part: Any) -> Any:
     return part
 
 
-def block_text(console: "Console", outcome: Outcome) -> Optional[str]:
+def block_text(console: Console, outcome: Outcome) -> Optional[str]:
     """The block for an outcome, or None when there is nothing to show (a blank line, :quit)."""
     from rich.text import Text
 
@@ -94,7 +94,7 @@ def block_text(console: "Console", outcome: Outcome) -> Optional[str]:
     return "\n".join(lines or ["(nothing to show)"]) + "\n\n"
 
 
-def print_block(console: "Console", outcome: Outcome) -> Outcome:
+def print_block(console: Console, outcome: Outcome) -> Outcome:
     """Write the outcome's block, if it has one (flushed, so a reader on the other end of a pipe gets it at once).
 
     Returns the outcome shown: ``outcome``, or its internal error when its view cannot be rendered (a bug).

@@ -95,7 +95,7 @@ def classify(session: Session, text: str) -> Outcome:
     return Outcome("classify", {"model": session.classifier.name, **explanation_json(explanation)}, view)
 
 
-def kept_part(settings: "TextSettings") -> str:
+def kept_part(settings: TextSettings) -> str:
     """``the last 300``: the part of a long text a model reads."""
     return f"the {'first' if settings.truncate == 'start' else 'last'} {settings.max_length:,}"
 
@@ -149,7 +149,7 @@ def tokens(session: Session, args: str) -> Outcome:
     return Outcome("tokens", data, view)
 
 
-def model_summary(classifier: "Classifier") -> str:
+def model_summary(classifier: Classifier) -> str:
     """``imdb-bilstm: BiLSTM 32, vocab 10,000, held-out accuracy 0.867`` (:model, and after :train)."""
     from rnnplay.render import accuracy, describe_model
 

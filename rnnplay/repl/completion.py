@@ -61,7 +61,7 @@ class ReplCompleter(Completer):
         """
         try:
             found = list(self.completions(document))
-        except Exception as error:  # noqa: BLE001 - see the docstring
+        except Exception as error:
             outcome.on_internal_error(error)
             return
         yield from found

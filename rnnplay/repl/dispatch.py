@@ -83,5 +83,5 @@ def attempt(name: Optional[str], run: Callable[[], Outcome]) -> Outcome:
         return Outcome.failed(name, str(error))
     except OSError as error:
         return Outcome.failed(name, os_problem(error))
-    except Exception as error:  # noqa: BLE001 - the last resort (Outcome.internal says why)
+    except Exception as error:
         return Outcome.internal(name, error)

@@ -54,12 +54,12 @@ class Outcome:
     quit: bool = False  # stop reading input after this line
 
     @classmethod
-    def failed(cls, command: Optional[str], message: str) -> "Outcome":
+    def failed(cls, command: Optional[str], message: str) -> Outcome:
         """One line, whatever the message held: its own line breaks become spaces, control characters escapes."""
         return cls(command, error=escaped(" ".join(message.split())))
 
     @classmethod
-    def internal(cls, command: Optional[str], error: Exception) -> "Outcome":
+    def internal(cls, command: Optional[str], error: Exception) -> Outcome:
         """The last resort for an exception no command should raise: a bug in rnnplay, not a mistake of the user's.
 
         Why an outcome and not a crash: the REPL's promise is one answer per input line. A dead session
@@ -87,11 +87,11 @@ class Outcome:
     def is_internal(self) -> bool:
         return self.error is not None and self.error.startswith(INTERNAL_ERROR)
 
-    def formatted(self, shape: Callable[["Outcome"], T]) -> tuple["Outcome", T]:
+    def formatted(self, shape: Callable[[Outcome], T]) -> tuple[Outcome, T]:
         """``(self, shape(self))``; when shaping fails (a bug), the internal-error outcome and its shape instead."""
         try:
             return self, shape(self)
-        except Exception as error:  # noqa: BLE001 - the last resort, see ``internal``
+        except Exception as error:
             internal = Outcome.internal(self.command, error)
             return internal, shape(internal)
 

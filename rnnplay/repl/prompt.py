@@ -59,7 +59,7 @@ class SavedHistory(FileHistory):
             self.broken, self.note = True, history_note(self.filename, error)
 
 
-def open_history(path: Path) -> "History":
+def open_history(path: Path) -> History:
     """A SavedHistory at ``path``, or an in-memory one (with a note) when the file cannot be written."""
     from prompt_toolkit.history import InMemoryHistory
 
@@ -82,7 +82,7 @@ def toolbar(session: Session) -> str:
     return f" {in_use(session)} · :help · Tab completes · Ctrl-D quits"
 
 
-def prompt_session(session: Session, history: "History", **io: Any) -> "PromptSession[str]":
+def prompt_session(session: Session, history: History, **io: Any) -> PromptSession[str]:
     """The prompt; ``io`` takes ``input=``/``output=`` so tests can drive it with scripted keys."""
     from prompt_toolkit import PromptSession
     from prompt_toolkit.auto_suggest import AutoSuggestFromHistory
@@ -93,7 +93,7 @@ def prompt_session(session: Session, history: "History", **io: Any) -> "PromptSe
                          auto_suggest=AutoSuggestFromHistory(), bottom_toolbar=lambda: toolbar(session), **io)
 
 
-def interact(session: Session, prompt: "PromptSession[str]", console: "Console") -> int:
+def interact(session: Session, prompt: PromptSession[str], console: Console) -> int:
     """Read, answer, print until Ctrl-D or :quit; the exit code is 0 (a failing line is not a failure here)."""
     from rich.text import Text
 

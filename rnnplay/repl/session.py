@@ -23,17 +23,17 @@ class Session:
 
     def __init__(self, model: str, vectors: str, models_dir: Optional[Path] = None) -> None:
         self.models_dir = models_dir
-        self.classifier: "Classifier" = self._load_classifier(model)
+        self.classifier: Classifier = self._load_classifier(model)
         self._vectors_path = self._locate(vectors)
-        self._vectors: "Vectors | None" = None
+        self._vectors: Vectors | None = None
 
     # --- classifier ------------------------------------------------------------------------------
 
-    def use_model(self, name: str) -> "Classifier":
+    def use_model(self, name: str) -> Classifier:
         self.classifier = self._load_classifier(name)
         return self.classifier
 
-    def _load_classifier(self, name: str) -> "Classifier":
+    def _load_classifier(self, name: str) -> Classifier:
         from rnnplay.printable import printable
         from rnnplay.runtime.models import WrongKind, open_classifier
 
@@ -45,7 +45,7 @@ class Session:
     # --- word vectors ----------------------------------------------------------------------------
 
     @property
-    def vectors(self) -> "Vectors":
+    def vectors(self) -> Vectors:
         """The space ``:nn``, ``:analogy``, ``:sim`` and ``:guess`` use, read on first use."""
         if self._vectors is None:
             from rnnplay.runtime.models import open_vectors
@@ -65,7 +65,7 @@ class Session:
     def vectors_name(self) -> str:
         return self._vectors.name if self._vectors is not None else self._vectors_path.name
 
-    def use_vectors(self, name: str) -> "Vectors":
+    def use_vectors(self, name: str) -> Vectors:
         from rnnplay.runtime.models import open_vectors
 
         path = self._locate(name)
@@ -75,7 +75,7 @@ class Session:
 
     # --- the catalogue ---------------------------------------------------------------------------
 
-    def listed(self) -> list["ListedModel"]:
+    def listed(self) -> list[ListedModel]:
         from rnnplay.store import list_models
 
         return list_models(self.models_dir)

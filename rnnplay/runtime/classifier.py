@@ -48,7 +48,7 @@ class Network:
         self.output = output  # "logit" or "probability"
 
     @classmethod
-    def from_arrays(cls, architecture: ClassifierArchitecture | Mapping[str, Any], arrays: Mapping[str, np.ndarray]) -> "Network":
+    def from_arrays(cls, architecture: ClassifierArchitecture | Mapping[str, Any], arrays: Mapping[str, np.ndarray]) -> Network:
         """Build from a card's architecture and the arrays of ``weights.npz``, checking every shape.
 
         A plain mapping (tests, benchmarks) is checked as a card's ``architecture`` would be.
@@ -70,7 +70,7 @@ class Network:
         return cls(arrays["embedding"], layers, head, architecture.output)
 
     @classmethod
-    def random(cls, architecture: ClassifierArchitecture | Mapping[str, Any], seed: int = 0, scale: float = 0.5) -> "Network":
+    def random(cls, architecture: ClassifierArchitecture | Mapping[str, Any], seed: int = 0, scale: float = 0.5) -> Network:
         """An untrained network of any shape a card can describe, weights drawn from N(0, scale²).
 
         Tests check the runtime's shortcuts against its own definitions on every architecture with it,
@@ -125,12 +125,12 @@ class Classifier:
         self.card = card
 
     @classmethod
-    def load(cls, path: Path) -> "Classifier":
+    def load(cls, path: Path) -> Classifier:
         return cls(load_model(path))
 
     @classmethod
     def in_memory(cls, path: Path, card: Mapping[str, Any], arrays: Mapping[str, np.ndarray], vocabulary: list[str],
-                  where: str = "the trained model") -> "Classifier":
+                  where: str = "the trained model") -> Classifier:
         """A classifier not yet saved (training and import measure it before writing), checked as a loaded
         one is: a ``CardError`` for a shape out of bounds, an ``RnnplayError`` for weights that are not finite."""
         from rnnplay.store import check_arrays

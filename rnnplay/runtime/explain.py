@@ -28,7 +28,6 @@ from rnnplay.runtime.classifier import Classifier, Network, label
 from rnnplay.runtime.recurrent import Sliding, step_inputs
 from rnnplay.text import OOV_ID
 
-
 WORD_LIMIT = 1_000  # the work grows with the square of the length: 1,000 words took 0.6 s on a BiLSTM 64
 
 

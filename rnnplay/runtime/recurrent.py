@@ -161,7 +161,7 @@ class RecurrentLayer:
         """Arrays in the state: h and c for an LSTM, h alone for GRU and SimpleRNN."""
         return 2 if self.cell == "lstm" else 1
 
-    def one_way(self, direction: int) -> "RecurrentLayer":
+    def one_way(self, direction: int) -> RecurrentLayer:
         """One direction of this layer as a layer of its own (0 forward, 1 backward), returning sequences.
 
         The backward direction alone is a forward pass over the reversed sequence; the caller reverses.
@@ -178,7 +178,7 @@ class RecurrentLayer:
         """Input projections of a one-direction layer, in ``x``'s layout: (..., features) to (..., gates)."""
         return x @ self.kernels[0] + self.input_bias[0]
 
-    def run_states(self, projected: "np.ndarray | Sliding", lengths: np.ndarray, initial: Sequence[np.ndarray] | None = None,
+    def run_states(self, projected: np.ndarray | Sliding, lengths: np.ndarray, initial: Sequence[np.ndarray] | None = None,
                    record: Record = None) -> tuple[list[np.ndarray], list[np.ndarray] | None]:
         """Run over interleaved time-major projections; rows sorted by length, longest first.
 
@@ -293,7 +293,7 @@ class Gathered:
         return np.take(self.table, self.offsets[rows] + t, axis=0, out=self.buffer[rows])
 
 
-def step_inputs(table: np.ndarray, offsets: np.ndarray, steps: int) -> "Sliding | Gathered":
+def step_inputs(table: np.ndarray, offsets: np.ndarray, steps: int) -> Sliding | Gathered:
     """Inputs for rows that read ``table[offsets[r] + t]`` at step ``t``, without copying when the
     offsets allow it: consecutive offsets (or each repeated twice) make every step's rows one slice."""
     rows = len(offsets)

@@ -23,7 +23,7 @@ import difflib
 import itertools
 import re
 from pathlib import Path
-from typing import Any, Iterable, Iterator, Sequence
+from typing import Iterable, Iterator, Sequence
 
 import numpy as np
 
@@ -76,7 +76,7 @@ class Vectors:
         self._by_length: dict[int, list[str]] | None = None
 
     @classmethod
-    def from_stored(cls, stored: StoredModel) -> "Vectors":
+    def from_stored(cls, stored: StoredModel) -> Vectors:
         """The word vectors of a saved ``vectors`` model (a ``Cbow`` when it kept its output layer), or a
         classifier's embedding space. The loader has checked every shape against the card."""
         card, name, arrays = stored.card, stored.name, stored.arrays
@@ -90,7 +90,7 @@ class Vectors:
         return Vectors(stored.vocabulary[2:], arrays["embedding"][2:], card.text, name, "classifier")
 
     @classmethod
-    def load(cls, path: Path) -> "Vectors":
+    def load(cls, path: Path) -> Vectors:
         return cls.from_stored(load_model(Path(path)))
 
     def __len__(self) -> int:

@@ -24,7 +24,15 @@ from rnnplay.card import CARD_FORMAT, KERAS, VOCAB, WEIGHTS
 from rnnplay.store.places import MODELS_DIR_ENV, SHIPPED_DIR, ListedModel, list_models, resolve, search_dirs, user_models_dir
 from rnnplay.store.reading import CARD, StoredModel, check_arrays, load_model, read_card, sha256
 from rnnplay.store.writing import (
-    Reservation, atomic_file, atomic_model_dir, check_name, delete_model, ensure_free, new_card, prepare_folder, reserve,
+    Reservation,
+    atomic_file,
+    atomic_model_dir,
+    check_name,
+    delete_model,
+    ensure_free,
+    new_card,
+    prepare_folder,
+    reserve,
     write_model,
 )
 

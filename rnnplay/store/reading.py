@@ -27,7 +27,7 @@ import numpy as np
 
 from rnnplay import card as cards
 from rnnplay import limits
-from rnnplay.card import KERAS, VOCAB, WEIGHTS, ArraySpec, Card, CardError
+from rnnplay.card import VOCAB, WEIGHTS, ArraySpec, Card, CardError
 from rnnplay.errors import RnnplayError
 from rnnplay.printable import printable
 

@@ -116,7 +116,7 @@ class NameLock:
                 except OSError:
                     break
 
-    def __enter__(self) -> "NameLock":
+    def __enter__(self) -> NameLock:
         return self
 
     def __exit__(self, *_: object) -> None:

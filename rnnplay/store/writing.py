@@ -16,7 +16,7 @@ import os
 import shutil
 import tempfile
 from contextlib import contextmanager
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, BinaryIO, Iterator, Mapping
 
@@ -29,7 +29,7 @@ from rnnplay.errors import RnnplayError
 from rnnplay.printable import is_printable, printable
 from rnnplay.store import swap
 from rnnplay.store.reading import CARD, check_arrays, sha256
-from rnnplay.store.workspace import DELETING, NEW, OLD, NameLock, recover_name, workspace
+from rnnplay.store.workspace import DELETING, NEW, OLD, NameLock, recover_name
 from rnnplay.text import TextSettings
 
 LOCK_WAIT = 10.0  # seconds a quick save waits for another process's save of the same name
@@ -186,7 +186,7 @@ def new_card(kind: str, name: str, architecture: Mapping[str, Any], settings: Te
         "name": name,
         "kind": kind,
         "format": CARD_FORMAT,
-        "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "created": datetime.now(UTC).isoformat(timespec="seconds"),
         "architecture": dict(architecture),
         "text": asdict(settings),
         **fields,

@@ -270,7 +270,7 @@ def train_vectors(
     seconds = time.perf_counter() - started
     w_in, w_out = compiled.result()
     windows = sum(h["windows"] for h in history)
-    stats = {"seconds": round(seconds, 1), "raw_tokens": text.raw_tokens, "tokens": int(len(text.ids)),
+    stats = {"seconds": round(seconds, 1), "raw_tokens": text.raw_tokens, "tokens": len(text.ids),
              "windows": windows, "windows_per_second": round(windows / seconds), "history": history}
     return Trained(text.words, text.counts, w_in, w_out, stats)
 

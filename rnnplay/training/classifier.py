@@ -163,7 +163,7 @@ def _train_classifier(config: ClassifierConfig, corpus_name: str, target: Path, 
 
     listener(Phase("evaluating on the held-out test split"))
     architecture, arrays, _ = keras_model.to_arrays(model)
-    card = new_card("classifier", 
+    card = new_card("classifier",
         target.name, architecture, settings,
         training={
             "corpus": corpus_name, "split_seed": config.seed, "split": split_sizes(splits),
@@ -244,7 +244,7 @@ def accuracy(classifier: Classifier, data: Encoded) -> dict[str, float]:
     return {
         "accuracy": round(float(np.mean((p >= 0.5) == (y == 1))), 4),
         "loss": round(float(-np.mean(y * np.log(p) + (1 - y) * np.log(1 - p))), 4),
-        "n": int(len(y)),
+        "n": len(y),
     }
 
 

@@ -19,18 +19,27 @@ from typing import Any, BinaryIO
 
 import numpy as np
 
-from rnnplay.corpora import load_corpus, split
 from rnnplay.card import CardError
+from rnnplay.corpora import load_corpus, split
 from rnnplay.errors import RnnplayError
-from rnnplay.limits import (CLASSIFIER, MAX_KERAS_BYTES, MAX_KERAS_CONFIG_BYTES, MAX_KERAS_MEMBERS, MAX_PARAMETERS,
-                            MAX_TOKEN_BYTES, MAX_ZIP_DIRECTORY_BYTES, MAX_ZIP_RATIO, ZIP_RATIO_FLOOR)
+from rnnplay.limits import (
+    CLASSIFIER,
+    MAX_KERAS_BYTES,
+    MAX_KERAS_CONFIG_BYTES,
+    MAX_KERAS_MEMBERS,
+    MAX_PARAMETERS,
+    MAX_TOKEN_BYTES,
+    MAX_ZIP_DIRECTORY_BYTES,
+    MAX_ZIP_RATIO,
+    ZIP_RATIO_FLOOR,
+)
 from rnnplay.printable import excerpt, printable, shown_path, surrogate_safe
 from rnnplay.runtime.classifier import Classifier
 from rnnplay.store import KERAS, atomic_model_dir, ensure_free, new_card, write_model
 from rnnplay.text import OOV, PAD, STANDARDIZERS, TextSettings
 from rnnplay.training import keras_model, tensorflow_modules
-from rnnplay.training.keras_model import shown_setting
 from rnnplay.training.classifier import versions
+from rnnplay.training.keras_model import shown_setting
 
 PARITY_TEXTS = 200
 PARITY_TOLERANCE = 1e-4

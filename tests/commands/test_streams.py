@@ -13,7 +13,7 @@ from rnnplay.errors import RnnplayError
 
 
 def stream_on(path: str, report: bool = True, encoding: str = "utf-8") -> streams.Stream:
-    like = open(path, "w", encoding=encoding)
+    like = open(path, "w", encoding=encoding)  # noqa: SIM115 - the Stream under test owns it
     return streams.Stream(like, report=report)
 
 

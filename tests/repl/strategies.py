@@ -36,7 +36,7 @@ def command_lines() -> st.SearchStrategy[str]:
 
 def input_lines() -> st.SearchStrategy[bytes]:
     """One line of a pipe, without its newline: any bytes (NUL, invalid UTF-8, CR), any text, any command."""
-    as_bytes = lambda text: text.encode("utf-8", "surrogatepass")  # noqa: E731 - a lone surrogate: invalid UTF-8
+    as_bytes = lambda text: text.encode("utf-8", "surrogatepass")
     line = st.one_of(st.binary(max_size=60), st.text(hostile_characters(), max_size=60).map(as_bytes),
                      command_lines().map(as_bytes), st.sampled_from([b"", b"   ", b"\r", b":q", b"a wonderful film"]))
     return line.map(lambda raw: raw.replace(b"\n", b" ")).filter(lambda raw: not TRAINS.match(raw))

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from rnnplay.lines import Line
 from rnnplay.printable import is_printable
 from rnnplay.repl.pipe import read_lines
-from tests.conftest import PLANTED_WORDS, SHIPPED_MODEL, planted_arrays, write_raw_model, write_vectors_model
+from tests.conftest import PLANTED_WORDS, SHIPPED_MODEL, planted_arrays, write_raw_model
 from tests.repl.conftest import blocks, run_script
 from tests.repl.strategies import input_lines
 
@@ -143,7 +143,7 @@ def test_what_files_hold_reaches_the_output_escaped(session, models_dir):
     card = {"name": hostile, "kind": "vectors", "architecture": {"method": "cbow", "vocab_size": 16, "dimension": 8, "window": 2},
             "text": {"standardize": "lower_and_strip_punctuation", "strip_markup": True, "max_length": None, "truncate": "start"}}
     write_raw_model(models_dir / hostile, card, planted_arrays(), words)
-    script = ":vectors ev\x1b]0;pwned\x07il\n:nn good 3\n:guess the ___ was\n:models\n:vectors\n:sim good bad\n".encode()
+    script = b":vectors ev\x1b]0;pwned\x07il\n:nn good 3\n:guess the ___ was\n:models\n:vectors\n:sim good bad\n"
     code, output = run_script(session, script)
     assert code == 0 and len(blocks(output)) == 6
     assert all(is_printable(row) for row in output.splitlines()) and "gr\\x1b[31meat\\x9b\\u202e" in output

@@ -67,7 +67,7 @@ def test_every_architecture_matches_the_variants_run_one_by_one(cell, bidirectio
     for n in (1, 2, 3, 17):
         ids = rng.integers(1, 30, n).astype(np.int32)
         full, shares, prefix, streamed = explain_ids(network, ids)
-        alone = lambda seq: float(network.probabilities([seq])[0])  # noqa: E731
+        alone = lambda seq: float(network.probabilities([seq])[0])
         assert full == pytest.approx(alone(ids), abs=1e-6)
         np.testing.assert_allclose(shares, [full - alone(np.delete(ids, i)) for i in range(n)], atol=1e-5)
         np.testing.assert_allclose(prefix, [alone(ids[: j + 1]) for j in range(n)], atol=1e-5)

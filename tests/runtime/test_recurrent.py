@@ -13,7 +13,7 @@ from rnnplay.runtime.recurrent import DirectionWeights, RecurrentLayer
 
 def reference_lstm(x, kernel, recurrent, bias):
     """The textbook LSTM, one step at a time, as a check on the fused and rescaled one."""
-    sig = lambda v: 1 / (1 + np.exp(-v))  # noqa: E731
+    sig = lambda v: 1 / (1 + np.exp(-v))
     units = recurrent.shape[0]
     h = c = np.zeros(units)
     for xt in x:

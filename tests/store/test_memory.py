@@ -5,10 +5,7 @@ one line with the shipped model needs under 300 MB), which the earlier loader bl
 from __future__ import annotations
 
 import json
-import os
-import resource
 import subprocess
-import sys
 import zipfile
 from pathlib import Path
 
@@ -16,24 +13,14 @@ import numpy as np
 import pytest
 
 from rnnplay.store import sha256
-from tests.conftest import ROOT, TINY_VOCAB, classifier_arrays, classifier_card, write_raw_model
+from tests.bounded import assert_refused, run_bounded
+from tests.conftest import TINY_VOCAB, classifier_arrays, classifier_card, write_raw_model
 
 LIMIT = 300 << 20
 
 
 def classify_with(model: Path) -> subprocess.CompletedProcess:
-    def limit() -> None:
-        resource.setrlimit(resource.RLIMIT_AS, (LIMIT, LIMIT))
-
-    env = dict(os.environ, OPENBLAS_NUM_THREADS="1", PYTHONPATH=str(ROOT))
-    return subprocess.run([sys.executable, "-m", "rnnplay", "classify", "--model", str(model), "--text", "a fine film"],
-                          capture_output=True, text=True, timeout=120, preexec_fn=limit, env=env)
-
-
-def assert_refused(result: subprocess.CompletedProcess, message: str) -> None:
-    assert result.returncode == 1, result.stderr[-2000:]
-    assert result.stderr.count("\n") == 1 and result.stderr.startswith("rnnplay: error: ") and message in result.stderr
-    assert result.stdout == ""
+    return run_bounded("classify", "--model", str(model), "--text", "a fine film", limit=LIMIT)
 
 
 def test_the_limit_lets_a_normal_model_through(tmp_path):

@@ -13,7 +13,13 @@ import pytest
 from rnnplay.errors import RnnplayError
 from rnnplay.store import CARD, VOCAB, WEIGHTS, load_model, read_card, sha256
 from tests.conftest import (
-    SHIPPED_MODEL, SHIPPED_VECTORS, TINY_VOCAB, classifier_arrays, classifier_card, save_tiny_classifier, write_raw_model,
+    SHIPPED_MODEL,
+    SHIPPED_VECTORS,
+    TINY_VOCAB,
+    classifier_arrays,
+    classifier_card,
+    save_tiny_classifier,
+    write_raw_model,
 )
 
 

@@ -13,10 +13,10 @@ import numpy as np
 import pytest
 
 from rnnplay.errors import RnnplayError
-from rnnplay.store import list_models, load_model
-from rnnplay.store import swap
+from rnnplay.store import list_models, load_model, swap
 from rnnplay.store.workspace import ROOT
-from tests.conftest import ROOT as PROJECT, classifier_arrays, classifier_card, save_tiny_classifier
+from tests.conftest import ROOT as PROJECT
+from tests.conftest import classifier_arrays, classifier_card, save_tiny_classifier
 
 # A --force save of "m" in a separate process, killed (os._exit, as by SIGKILL) just before the K-th
 # call of the step functions a replace goes through. STEPS counts those calls in a replace.

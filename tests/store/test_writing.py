@@ -11,8 +11,18 @@ import pytest
 
 from rnnplay.errors import RnnplayError
 from rnnplay.store import (
-    CARD, WEIGHTS, atomic_file, atomic_model_dir, check_name, delete_model, ensure_free, list_models, load_model, read_card,
-    reserve, write_model,
+    CARD,
+    WEIGHTS,
+    atomic_file,
+    atomic_model_dir,
+    check_name,
+    delete_model,
+    ensure_free,
+    list_models,
+    load_model,
+    read_card,
+    reserve,
+    write_model,
 )
 from rnnplay.store.workspace import ROOT, NameLock
 from tests.conftest import TINY_VOCAB, classifier_arrays, classifier_card, save_tiny_classifier
@@ -170,7 +180,7 @@ def test_concurrent_forced_saves_and_reads_of_one_name_never_fail(tmp_path):
         try:
             for _ in range(15):
                 save_tiny_classifier(tmp_path / "m", overwrite=True, seed=seed)
-        except BaseException as error:  # noqa: BLE001 - collected and re-raised in the test
+        except BaseException as error:
             problems.append(error)
 
     def read() -> None:
@@ -178,7 +188,7 @@ def test_concurrent_forced_saves_and_reads_of_one_name_never_fail(tmp_path):
             try:
                 embedding = embedding_of(tmp_path / "m")
                 assert any(np.array_equal(embedding, expected_embedding(s)) for s in (0, 1, 2))
-            except BaseException as error:  # noqa: BLE001
+            except BaseException as error:
                 problems.append(error)
                 return
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
 import random
@@ -182,7 +183,7 @@ def test_training_learns_that_zorp_and_blick_are_alike(workers):
     assert vectors.input.shape == vectors.output.shape == (len(vectors.words), 16)
     assert [h["epoch"] for h in vectors.stats["history"]] == list(range(1, 21))
     rates = [e.learning_rate for e in events if isinstance(e, VectorsProgress)]
-    assert rates[0] == pytest.approx(0.05) and all(a >= b for a, b in zip(rates, rates[1:]))
+    assert rates[0] == pytest.approx(0.05) and all(a >= b for a, b in itertools.pairwise(rates))
     assert rates[-1] > TWIN.min_alpha  # the rate falls over the whole run, not in the first few calls
 
 

@@ -18,8 +18,8 @@ from rnnplay.limits import MAX_KERAS_BYTES, MAX_KERAS_MEMBERS
 from rnnplay.runtime.classifier import Classifier
 from rnnplay.training import keras_model
 from rnnplay.training.keras_import import check_file
+from tests.bounded import assert_one_line, run_bounded
 from tests.conftest import TINY_CSV
-from tests.test_vector_formats import assert_one_line, run_bounded
 
 
 def tutorial_model(keras, tf, recurrent):
@@ -64,7 +64,7 @@ def test_lambda_layer_is_refused_by_safe_mode(tmp_path):
     from rnnplay.training import tensorflow_modules
     from rnnplay.training.keras_import import import_keras
 
-    tf, keras = tensorflow_modules()
+    _, keras = tensorflow_modules()
     model = keras.Sequential([keras.Input(shape=(4,)), keras.layers.Lambda(lambda x: x * 2), keras.layers.Dense(1)])
     model.save(tmp_path / "lambda.keras")
     with pytest.raises(RnnplayError, match="cannot be loaded safely"):
@@ -77,7 +77,7 @@ def test_unsupported_layers_are_named(tmp_path):
     from rnnplay.training import tensorflow_modules
     from rnnplay.training.keras_import import import_keras
 
-    tf, keras = tensorflow_modules()
+    _, keras = tensorflow_modules()
     model = keras.Sequential([keras.Input(shape=(None,), dtype="int32"), keras.layers.Embedding(10, 4),
                               keras.layers.Conv1D(4, 3), keras.layers.GlobalMaxPooling1D(), keras.layers.Dense(1)])
     model.save(tmp_path / "conv.keras")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 from rich.console import Console
@@ -20,7 +21,7 @@ from tests.tui.conftest import pilot_test, settle, until
 
 def shown_text(widget) -> str:
     """What a Static shows, as plain text."""
-    console = Console(width=120, record=True, file=open("/dev/null", "w"))
+    console = Console(width=120, record=True, file=io.StringIO())
     console.print(widget.content)
     return console.export_text()
 

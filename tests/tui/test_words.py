@@ -5,9 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
-from textual.widgets import Button, Input, Select
-
 import pytest
+from textual.widgets import Button, Input, Select
 
 from rnnplay.runtime.vectors import Vectors, cosines_across
 from rnnplay.tui.app import RnnplayApp

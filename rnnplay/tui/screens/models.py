@@ -16,8 +16,8 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import DataTable, Static
 
-from rnnplay.printable import printable
 from rnnplay.errors import RnnplayError
+from rnnplay.printable import printable
 from rnnplay.render import model_row
 from rnnplay.store import ListedModel
 from rnnplay.tui.widgets.classifier_picker import same_folder

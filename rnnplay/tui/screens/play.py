@@ -53,7 +53,7 @@ class PlayTab(Vertical):
     class Explained(Message):
         """A worker finished explaining ``text`` with ``classifier`` (``explanation`` None: ``error`` says why)."""
 
-        def __init__(self, classifier: Any, text: str, explanation: "Explanation | None", error: str) -> None:
+        def __init__(self, classifier: Any, text: str, explanation: Explanation | None, error: str) -> None:
             super().__init__()
             self.classifier, self.text, self.explanation, self.error = classifier, text, explanation, error
 
@@ -73,9 +73,9 @@ class PlayTab(Vertical):
     def on_mount(self) -> None:
         self._timer: Timer | None = None
         self._example = -1
-        self.explanation: "Explanation | None" = None  # what the panels show
+        self.explanation: Explanation | None = None  # what the panels show
         self.shown: tuple[str, Any] | None = None  # the (text, classifier) they show it for
-        self._previous: "Explanation | None" = None  # the latest result, so explain can reuse its prefix trace
+        self._previous: Explanation | None = None  # the latest result, so explain can reuse its prefix trace
         self.query_one(ProbabilityGauge).border_title = "Prediction"
         self.focus_default()
         self.watch(self.app, "catalog", self._list_classifiers)
@@ -172,7 +172,7 @@ class PlayTab(Vertical):
             self._explain_in_background(classifier, text, self._previous)
 
     @work(thread=True, exclusive=True, group="explain")
-    def _explain_in_background(self, classifier: Any, text: str, previous: "Explanation | None") -> None:
+    def _explain_in_background(self, classifier: Any, text: str, previous: Explanation | None) -> None:
         from rnnplay.runtime.explain import EmptyText, explain
 
         try:
@@ -193,7 +193,7 @@ class PlayTab(Vertical):
         else:
             self._show(message.explanation, status(message.explanation))
 
-    def _show(self, explanation: "Explanation | None", message: Text) -> None:
+    def _show(self, explanation: Explanation | None, message: Text) -> None:
         """Update every panel from one explanation, so they never disagree."""
         self.explanation = explanation
         classifier = self.app.classifier
@@ -211,7 +211,7 @@ def sentence(message: str) -> str:
     return message[:1].upper() + message[1:]
 
 
-def status(explanation: "Explanation") -> Text:
+def status(explanation: Explanation) -> Text:
     """``3 words read · 1 not in the vocabulary``: what the model actually saw of the text."""
     read = len(explanation.tokens)
     unknown = int(explanation.oov.sum())

@@ -21,7 +21,6 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Input, Label, Select
 
-from rnnplay.printable import printable
 from rnnplay.errors import RnnplayError
 from rnnplay.tui.widgets.analogy_box import AnalogyBox
 from rnnplay.tui.widgets.blank_guess import BlankGuess

@@ -30,7 +30,7 @@ def vocabulary_head(vocabulary: list[str], width: int) -> str:
     return line
 
 
-def settings_line(settings: "TextSettings", vocabulary_size: int) -> str:
+def settings_line(settings: TextSettings, vocabulary_size: int) -> str:
     """How raw text becomes tokens for a model, in words (the Models tab shows it for every card too)."""
     steps = [settings.standardize.replace("_", " ")]
     if settings.strip_markup:
@@ -51,7 +51,7 @@ class EncoderView(Static):
     def on_resize(self) -> None:
         self.show(self.explanation, self.encoder)
 
-    def show(self, explanation: "Explanation | None", encoder: "Encoder | None") -> None:
+    def show(self, explanation: Explanation | None, encoder: Encoder | None) -> None:
         self.explanation, self.encoder = explanation, encoder
         grid = Table.grid(padding=(0, 1))
         grid.add_column(style="dim", no_wrap=True)

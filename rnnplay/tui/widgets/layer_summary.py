@@ -14,7 +14,7 @@ if TYPE_CHECKING:
     from rnnplay.card import Card
 
 
-def summary_table(card: "Card") -> Table:
+def summary_table(card: Card) -> Table:
     """Layer, output shape and parameter count per layer, with the total as ``model.summary()`` ends."""
     from rnnplay.render import layer_summary
 
@@ -30,7 +30,7 @@ def summary_table(card: "Card") -> Table:
     return table
 
 
-def vectors_table(card: "Card") -> Table:
+def vectors_table(card: Card) -> Table:
     """Word vectors have no layers to list: what they hold instead, one row per stored matrix."""
     architecture = card.vectors
     words, dimension = architecture.vocab_size, architecture.dimension
@@ -48,7 +48,7 @@ class LayerSummary(Static):
         self.border_title = "model.summary()"
         self.show(None)
 
-    def show(self, card: "Card | None") -> None:
+    def show(self, card: Card | None) -> None:
         if card is None:
             self.update(Text("No readable card.", style="dim"))
             return

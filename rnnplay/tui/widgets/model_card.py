@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 SHOWN = {"name", "kind", "created", "architecture", "text", "training", "metrics", "versions", "format", "files", "size_bytes"}
 
 
-def where(entry: "ListedModel") -> str:
+def where(entry: ListedModel) -> str:
     """Shipped models by their place in the project (the same on every machine); a user's by full path."""
     if entry.source == "shipped":
         return f"saved/{entry.path.name} (shipped with rnnplay, read-only)"
@@ -53,7 +53,7 @@ def history_table(history: list[Mapping[str, Any]]) -> Table:
     return table
 
 
-def card_lines(entry: "ListedModel") -> Table:
+def card_lines(entry: ListedModel) -> Table:
     """A two-column grid: what the model is, what it was trained on and how, how well it does, its files.
 
     The card was checked when read (``rnnplay.card``); its descriptive parts are free-form JSON, so they
@@ -110,7 +110,7 @@ class ModelCard(Static):
         self.border_title = "card.json"
         self.show(None)
 
-    def show(self, entry: "ListedModel | None") -> None:
+    def show(self, entry: ListedModel | None) -> None:
         if entry is None:
             self.update(Text("Select a model to see its card.", style="dim"))
             return

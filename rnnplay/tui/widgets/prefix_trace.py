@@ -7,6 +7,7 @@ reads right to left, so each prefix has to be read again from its own end.
 
 from __future__ import annotations
 
+import itertools
 from typing import TYPE_CHECKING, Sequence
 
 from rich.console import Group
@@ -68,7 +69,7 @@ class PrefixTrace(Static):
     def on_resize(self) -> None:
         self.show(self.explanation)
 
-    def show(self, explanation: "Explanation | None") -> None:
+    def show(self, explanation: Explanation | None) -> None:
         self.explanation = explanation
         if explanation is None:
             self.border_subtitle = ""
@@ -88,7 +89,7 @@ def summary(tokens: Sequence[str], trace: Sequence[float]) -> Text:
     text = Text(f"{trace[0]:.3f} after “{tokens[0]}”", style="dim")
     if len(trace) > 1:
         text.append(f" → {trace[-1]:.3f} after “{tokens[-1]}”")
-        jumps = [(abs(b - a), b - a, i + 1) for i, (a, b) in enumerate(zip(trace, trace[1:]))]
+        jumps = [(abs(b - a), b - a, i + 1) for i, (a, b) in enumerate(itertools.pairwise(trace))]
         _, jump, at = max(jumps)
         text.append("; biggest jump ")
         text.append(f"{jump:+.3f} at “{tokens[at]}”", style=share_colour(jump))

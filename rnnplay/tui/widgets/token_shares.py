@@ -25,7 +25,7 @@ class TokenShares(Static):
         self.border_subtitle = LEGEND
         self.show(None)
 
-    def show(self, explanation: "Explanation | None") -> None:
+    def show(self, explanation: Explanation | None) -> None:
         self.coloured = Text() if explanation is None else shares_text(explanation)  # the words as shown
         if explanation is None:
             self.update(Text("The words of your text appear here, coloured by how they moved the prediction.", style="dim"))
@@ -33,7 +33,7 @@ class TokenShares(Static):
         self.update(Group(self.coloured, movers(explanation)))
 
 
-def movers(explanation: "Explanation") -> Text:
+def movers(explanation: Explanation) -> Text:
     """``up: wonderful +0.316  down: film −0.004``: the words whose removal changes P the most."""
     ranked = sorted(zip(explanation.shares.tolist(), explanation.tokens), reverse=True)
     up = [(share, token) for share, token in ranked[:MOVERS] if share > 0]
