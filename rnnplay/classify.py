@@ -50,7 +50,7 @@ def shown(source: str) -> str:
 
 
 def render(result: Result, fmt: Format, threshold: float) -> str:
-    line, p = result.line, result.probability
+    line, p = result.line, result.probability if result.probability is not None else float("nan")
     if fmt == "jsonl":
         record: dict[str, object] = {"source": surrogate_safe(result.source), "line": line.number}
         if line.kind == "text":

@@ -83,14 +83,9 @@ def classify(
 ) -> None:
     """Classify text: exactly one output line per input line, in order, ready to paste back.
 
-    A line that cannot be read (bad UTF-8, a NUL byte, too long) gets an error line and a message on
-    stderr. A named file that is missing, or a folder, stops the command before anything is read; one
-    that cannot be read when its turn comes (a device, a file deleted meanwhile) gets a message on
-    stderr and no lines, and the other inputs are still classified. Pipes (<(cmd), FIFOs, /dev/stdin)
-    and terminals are read like files.
+    A line that cannot be read (bad UTF-8, a NUL byte, too long) gets an error line and a message on stderr. A named file that is missing, or a folder, stops the command before anything is read; one that cannot be read when its turn comes (a device, a file deleted meanwhile) gets a message on stderr and no lines, and the other inputs are still classified. Pipes (<(cmd), FIFOs, /dev/stdin) and terminals are read like files.
 
-    Exit codes: 0 all lines classified (blank lines included); 1 some input was unreadable (a line or a
-    whole input), or another failure (a missing model, a full disk, out of memory); 2 usage.
+    Exit codes: 0 all lines classified (blank lines included); 1 some input was unreadable (a line or a whole input), or another failure (a missing model, a full disk, out of memory); 2 usage.
     """
     from rnnplay.classify import FORMATS, Classify, source_problems
 

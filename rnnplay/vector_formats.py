@@ -22,7 +22,7 @@ import codecs
 import os
 import stat
 from pathlib import Path
-from typing import TYPE_CHECKING, BinaryIO, Iterator, NamedTuple
+from typing import TYPE_CHECKING, Any, BinaryIO, Iterator, NamedTuple
 
 import numpy as np
 
@@ -379,7 +379,7 @@ def import_word2vec(path: Path, target: Path, overwrite: bool = False, settings:
     if unreachable:
         notes.append(f"{len(unreachable):,} words cannot be queried under {settings.standardize} (e.g. {_some(unreachable)}); "
                      "they still appear as neighbours")
-    details = {"file": surrogate_safe(path.name), "format": "word2vec-binary" if read.binary else "word2vec", "sha256": sha256(path),
+    details: dict[str, Any] = {"file": surrogate_safe(path.name), "format": "word2vec-binary" if read.binary else "word2vec", "sha256": sha256(path),
                "rows": len(words), "skipped_repeated": len(repeated), "skipped_whitespace": len(blank),
                "skipped_long": len(long), "unreachable": len(unreachable), "notes": notes}
     if len(words) < read.declared:

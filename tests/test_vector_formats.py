@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from rnnplay.errors import RnnplayError, UsageError
 from rnnplay.limits import MAX_TOKEN_BYTES, MAX_VECTOR_VALUES, MAX_WORD2VEC_WORD_BYTES
-from rnnplay.runtime.vectors import Vectors
+from rnnplay.runtime.vectors import Vectors, guesser
 from rnnplay.store import load_model
 from rnnplay.text import TextSettings
 from rnnplay.vector_formats import import_word2vec, read_word2vec, write_projector, write_word2vec
@@ -159,7 +159,7 @@ def test_import_saves_a_vectors_model(tmp_path, small):
     np.testing.assert_array_equal(vectors.vectors, small.vectors)
     assert vectors.neighbours("café", k=5) == small.neighbours("café", k=5)
     with pytest.raises(RnnplayError, match="no output layer to guess with"):
-        vectors.guess("the ___ x")
+        guesser(vectors)
     with pytest.raises(RnnplayError, match="already exists"):
         import_word2vec(source, tmp_path / "models" / "small")
     assert import_word2vec(source, tmp_path / "models" / "small", overwrite=True) == path

@@ -122,12 +122,12 @@ def cbow_eval(
     table = Table("data", "measure", "score", "used / all", "", box=None, pad_edge=False)
     table.columns[0].no_wrap = True
     for path, rows in pair_sets:
-        result = evaluate_pairs(space, rows, restrict_vocab)
-        table.add_row(Text(path.name), "Spearman", f"{result.spearman:.4f}", f"{result.used:,} / {result.total:,}",
-                      f"Pearson {result.pearson:.4f}")
-    if questions is not None:
+        paired = evaluate_pairs(space, rows, restrict_vocab)
+        table.add_row(Text(printable(path.name)), "Spearman", f"{paired.spearman:.4f}", f"{paired.used:,} / {paired.total:,}",
+                      f"Pearson {paired.pearson:.4f}")
+    if questions is not None and analogies is not None:
         result = evaluate_analogies(space, questions, restrict_vocab)
-        table.add_row(Text(analogies.name), "accuracy", f"{result.accuracy:.4f}", f"{result.used:,} / {result.total:,}",
+        table.add_row(Text(printable(analogies.name)), "accuracy", f"{result.accuracy:.4f}", f"{result.used:,} / {result.total:,}",
                       f"{result.correct:,} correct")
         for name, section in result.sections.items():
             table.add_row(Text(f"  {name}"), "", f"{section.accuracy:.4f}", f"{section.used:,} / {section.total:,}", "")

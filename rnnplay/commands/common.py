@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import functools
 from pathlib import Path
-from typing import Any, Callable, Optional, TypeVar
+from typing import TYPE_CHECKING, Any, Callable, Optional, TypeVar
 
 import typer
 
 from rnnplay.errors import Cancelled, RnnplayError, UsageError
 from rnnplay.printable import printable, surrogate_safe
+
+if TYPE_CHECKING:
+    from rnnplay.card import Card
 
 F = TypeVar("F", bound=Callable[..., Any])
 DEFAULT_MODEL = "imdb-bilstm"
@@ -66,7 +69,7 @@ def model_name(value: str, flag: str | None = None) -> str:
     return value
 
 
-def run_training(job: Callable[[Any], Path]) -> tuple[Path, dict, Any]:
+def run_training(job: Callable[[Any], Path]) -> tuple[Path, Card, Any]:
     """Run ``job(listener)`` with a Rich progress display on stderr; Ctrl-C cancels and nothing is saved.
 
     Returns the saved model's path, its card and the console, for the command's closing line.

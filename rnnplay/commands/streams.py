@@ -40,12 +40,12 @@ class Stream(io.TextIOWrapper):
     def __init__(self, like: TextIO, report: bool) -> None:
         raw = io.FileIO(like.fileno(), "wb", closefd=False)
         super().__init__(io.BufferedWriter(raw), encoding=encoding_for(like), errors="backslashreplace",
-                         line_buffering=like.line_buffering)
+                         line_buffering=bool(like.line_buffering))
         self.like = like  # kept open: closing it (when collected) would close the descriptor under us
         self.report = report
         self.broken = False  # the reader went away (a broken pipe)
 
-    def write(self, text: str) -> int:  # type: ignore[override]
+    def write(self, text: str) -> int:
         try:
             return super().write(text)
         except OSError as error:

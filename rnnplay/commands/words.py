@@ -73,8 +73,10 @@ def guess(
 ) -> None:
     """CBOW's own guess of the blank from the words around it (needs CBOW vectors, not a classifier)."""
     from rnnplay.render import guess_view
+    from rnnplay.runtime.vectors import guesser
 
     space = load_vectors(vectors, models_dir)
+    space = guesser(space)
     rows = space.guess(text, k=top)
     left, right = space.context(text)
     show(guess_view(space, left + ["___"] + right, rows))

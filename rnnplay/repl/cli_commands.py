@@ -36,7 +36,7 @@ class StderrTap(io.TextIOBase):
         self.error_lines: list[str] = []
         self.kept = io.StringIO()
 
-    def write(self, text: str) -> int:  # type: ignore[override]
+    def write(self, text: str) -> int:
         if text.startswith(ERROR_PREFIX):  # typer.echo writes a message and its newline in one call
             self.error_lines.append(text[len(ERROR_PREFIX):].strip())
         elif self.passthrough:

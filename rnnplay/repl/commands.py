@@ -242,9 +242,10 @@ def sim(session: Session, args: str) -> Outcome:
 
 def guess(session: Session, args: str) -> Outcome:
     from rnnplay.render import guess_view
+    from rnnplay.runtime.vectors import guesser
 
     text = need_text(args, ":guess TEXT with ___")
-    space = session.vectors
+    space = guesser(session.vectors)
     rows = space.guess(text, k=10)
     left, right = space.context(text)
     context = left + ["___"] + right

@@ -9,7 +9,7 @@ frequent first, so the likeliest words come first.
 from __future__ import annotations
 
 import re
-from typing import Iterable, Iterator, Sequence
+from typing import Any, Iterable, Iterator, Sequence
 
 from prompt_toolkit.completion import CompleteEvent, Completer, Completion
 from prompt_toolkit.document import Document
@@ -41,7 +41,7 @@ def cli_options(path: Sequence[str]) -> list[str]:
 
     from rnnplay.commands.training import app
 
-    command = typer.main.get_command(app)
+    command: Any = typer.main.get_command(app)
     for name in path:
         command = getattr(command, "commands", {}).get(name)
         if command is None:

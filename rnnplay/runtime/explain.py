@@ -20,6 +20,7 @@ The TUI's Play screen and the REPL both call ``explain``; neither has any model 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -124,10 +125,12 @@ def _variants_one_way(network: Network, ids: np.ndarray) -> tuple[float, np.ndar
     """Left-to-right stack: the text without word i starts from every layer's state before word i."""
     n = len(ids)
     by_position = network.layers[0].project(network.embedding[ids])  # (n, gates): every variant reads these
-    starts, x = [], by_position[:, None]  # per layer: state arrays after 0 … n words, (n + 1, width) each
+    starts: list[list[np.ndarray]] = []  # per layer: state arrays after 0 … n words, (n + 1, width) each
+    x: Any = by_position[:, None]
     for index, layer in enumerate(network.layers):
         projected = x if index == 0 else layer.project(x)
         _, recorded = layer.run_states(projected, np.array([n]), record="states")
+        assert recorded is not None
         starts.append([np.concatenate([np.zeros((1, r.shape[2]), np.float32), r[:, 0]]) for r in recorded])
         x = recorded[0]  # time-major (n, 1, width): the next layer's input
     prefix = network.head_probability(starts[-1][0][1:])
@@ -156,6 +159,7 @@ def _variants_bidirectional(network: Network, ids: np.ndarray, known: np.ndarray
 
     # The whole text, both directions in one pass; row t of a state is after t + 1 words read.
     _, recorded = layer.run_states(layer.interleave([ahead[:, None], behind[::-1, None]]), np.array([n]), record="states")
+    assert recorded is not None
     start_ahead = [np.concatenate([np.zeros((1, units), np.float32), r[:, 0, :units]]) for r in recorded]
     start_behind = [np.concatenate([np.zeros((1, units), np.float32), r[:, 0, units:]]) for r in recorded]
 

@@ -178,7 +178,7 @@ class RecurrentLayer:
         """Input projections of a one-direction layer, in ``x``'s layout: (..., features) to (..., gates)."""
         return x @ self.kernels[0] + self.input_bias[0]
 
-    def run_states(self, projected: np.ndarray | Sliding, lengths: np.ndarray, initial: Sequence[np.ndarray] | None = None,
+    def run_states(self, projected: np.ndarray | Sliding | Gathered, lengths: np.ndarray, initial: Sequence[np.ndarray] | None = None,
                    record: Record = None) -> tuple[list[np.ndarray], list[np.ndarray] | None]:
         """Run over interleaved time-major projections; rows sorted by length, longest first.
 
@@ -189,8 +189,8 @@ class RecurrentLayer:
         steps, batch = projected.shape[:2]
         active = (lengths[None, :] > np.arange(steps)[:, None]).sum(axis=1).tolist()  # rows running at each step
         width = self.output_dim
-        state = [np.zeros((batch, width), dtype=np.float32) if initial is None else np.array(a, dtype=np.float32)
-                 for a in (initial or [None] * self.state_count)]
+        state = ([np.zeros((batch, width), dtype=np.float32) for _ in range(self.state_count)] if initial is None
+                 else [np.array(a, dtype=np.float32) for a in initial])
         recorded = {None: 0, "outputs": 1, "states": len(state)}[record]
         sequence = [np.zeros((steps, batch, width), dtype=np.float32) for _ in range(recorded)] if recorded else None
         getattr(self, f"_run_{self.cell}")(projected, active, state, sequence)
@@ -226,6 +226,7 @@ class RecurrentLayer:
 
     def _run_gru(self, projected: np.ndarray, active: list[int], state: list[np.ndarray], sequence: list[np.ndarray] | None) -> None:
         w, recurrent, recurrent_bias = self.output_dim, self.recurrent_kernel, self.recurrent_bias
+        assert recurrent_bias is not None  # a GRU always has one (Keras' reset_after)
         (h_all,) = state
         inner_all = np.empty((h_all.shape[0], 3 * w), dtype=np.float32)
         gates_all = np.empty((h_all.shape[0], 2 * w), dtype=np.float32)

@@ -201,12 +201,9 @@ class Vectors:
 
     @property
     def guess_refusal(self) -> str:
-        """Why ``guess`` cannot answer ("" when it can): only ``Cbow`` keeps the output layer it scores with."""
+        """Why this space cannot guess a blank ("" when it can): only ``Cbow`` keeps the output layer it scores with."""
         what = "a classifier's embedding" if self.source_kind == "classifier" else "imported vectors"
-        return f"{self.name} is {what}: it has no output layer to guess with; use CBOW vectors"
-
-    def guess(self, text: str, k: int = 10) -> list[tuple[str, float]]:
-        raise RnnplayError(self.guess_refusal)
+        return f"{printable(self.name)} is {what}: it has no output layer to guess with; use CBOW vectors"
 
 
 class Cbow(Vectors):
@@ -272,6 +269,13 @@ class Cbow(Vectors):
         top = np.argpartition(-probabilities, k - 1)[:k]
         top = top[np.lexsort((top, -probabilities[top]))]
         return [(self.index_to_key[i], float(probabilities[i])) for i in top]
+
+
+def guesser(space: Vectors) -> Cbow:
+    """The space as a ``Cbow`` that can guess a blank, or one line saying why it cannot."""
+    if not isinstance(space, Cbow):
+        raise RnnplayError(space.guess_refusal)
+    return space
 
 
 def cosines_across(word: str, spaces: Sequence[Vectors], k: int = 3, limit: int = 6) -> list[tuple[str, list[float]]]:

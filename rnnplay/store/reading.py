@@ -237,7 +237,7 @@ def _read_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, spec: ArraySpe
             raise RnnplayError(f"{where} is a .npy file of version {version}, which rnnplay does not read")
         _check_spec(spec, tuple(shape), dtype, where)
         buffer = bytearray(math.prod(shape) * dtype.itemsize)
-        if member.readinto(buffer) != len(buffer) or member.read(1):
+        if member.readinto(buffer) != len(buffer) or member.read(1):  # type: ignore[attr-defined]  # a ZipExtFile
             raise RnnplayError(f"{where} does not hold exactly the {len(buffer):,} bytes its header declares")
     array = np.frombuffer(buffer, dtype=dtype)
     return array.reshape(shape, order="F" if fortran else "C")

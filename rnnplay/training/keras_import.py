@@ -15,7 +15,7 @@ import struct
 import zipfile
 import zlib
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, cast
 
 import numpy as np
 
@@ -36,7 +36,7 @@ from rnnplay.limits import (
 from rnnplay.printable import excerpt, printable, shown_path, surrogate_safe
 from rnnplay.runtime.classifier import Classifier
 from rnnplay.store import KERAS, atomic_model_dir, ensure_free, new_card, write_model
-from rnnplay.text import OOV, PAD, STANDARDIZERS, TextSettings
+from rnnplay.text import OOV, PAD, STANDARDIZERS, Standardize, TextSettings
 from rnnplay.training import keras_model, tensorflow_modules
 from rnnplay.training.classifier import versions
 from rnnplay.training.keras_model import shown_setting
@@ -194,7 +194,7 @@ def encoder_settings(vectorizer: Any) -> tuple[list[str], TextSettings]:
         if "\n" in token or "\r" in token or len(token.encode("utf-8", "surrogatepass")) > MAX_TOKEN_BYTES:
             raise RnnplayError(f"the encoder's vocabulary holds a token rnnplay cannot keep (a line break, or longer than "
                                f"{MAX_TOKEN_BYTES:,} bytes): {excerpt(token)}")
-    return vocabulary, TextSettings(standardize=standardize, strip_markup=False,
+    return vocabulary, TextSettings(standardize=cast(Standardize, standardize), strip_markup=False,
                                     max_length=None if length is None else int(length), truncate="start")
 
 

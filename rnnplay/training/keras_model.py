@@ -93,7 +93,10 @@ def to_arrays(model: Any) -> tuple[dict[str, Any], dict[str, np.ndarray], Any]:
     """
     _check_chain(model)
     arrays: dict[str, np.ndarray] = {}
-    vectorizer, embedding, recurrent, head = None, None, [], []
+    vectorizer: Any = None
+    embedding: Any = None
+    recurrent: list[dict[str, Any]] = []
+    head: list[dict[str, Any]] = []
     for position, layer in enumerate(model.layers):
         kind = type(layer).__name__
         where = f"layer {position} ({_name(layer)})"

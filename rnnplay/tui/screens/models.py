@@ -20,6 +20,7 @@ from rnnplay.errors import RnnplayError
 from rnnplay.printable import printable
 from rnnplay.render import model_row
 from rnnplay.store import ListedModel
+from rnnplay.tui.shared import rnnplay_app
 from rnnplay.tui.widgets.classifier_picker import same_folder
 from rnnplay.tui.widgets.confirm_dialog import ConfirmDialog
 from rnnplay.tui.widgets.layer_summary import LayerSummary
@@ -77,7 +78,7 @@ class ModelsTab(Vertical):
 
         selected = self.selected()
         self.entries, self.rows = {}, {}
-        for entry in list_models(self.app.models_dir):
+        for entry in list_models(rnnplay_app(self).models_dir):
             key = str(entry.path)
             self.entries[key] = entry
             try:
@@ -110,7 +111,7 @@ class ModelsTab(Vertical):
             table.move_cursor(row=table.get_row_index(cursor_key))
 
     def in_use(self, entry: ListedModel) -> bool:
-        return any(same_folder(entry.path, loaded_folder(model)) for model in (self.app.classifier, self.app.vectors))
+        return any(same_folder(entry.path, loaded_folder(model)) for model in (rnnplay_app(self).classifier, rnnplay_app(self).vectors))
 
     def _name_cell(self, key: str) -> str:
         return f"{IN_USE if self.in_use(self.entries[key]) else ' '} {self.rows[key][0]}"
@@ -119,7 +120,7 @@ class ModelsTab(Vertical):
         table = self.query_one(DataTable)
         for key in self.entries:
             table.update_cell(key, "name", self._name_cell(key), update_width=True)
-        classifier = self.app.classifier
+        classifier = rnnplay_app(self).classifier
         if self._requested is not None and same_folder(self._requested, loaded_folder(classifier)):
             self.notify(f"Play now uses {classifier.name}", title="model loaded")
             self._requested = None
@@ -161,11 +162,11 @@ class ModelsTab(Vertical):
         if entry.card is None:
             self.notify(f"{printable(entry.path.name)} has no readable card, so it cannot be loaded", severity="error", markup=False)
         elif entry.card.kind == "vectors":
-            self.app.load_vectors(entry.path)
+            rnnplay_app(self).load_vectors(entry.path)
             self.notify(f"the Words tab will use {printable(entry.path.name)}", title="loading word vectors", markup=False)
         else:
             self._requested = entry.path
-            self.app.load_classifier(entry.path)
+            rnnplay_app(self).load_classifier(entry.path)
 
     def action_delete(self) -> None:
         entry = self.selected()
@@ -185,9 +186,9 @@ class ModelsTab(Vertical):
         from rnnplay.store import delete_model
 
         try:
-            delete_model(entry.path, self.app.models_dir)
+            delete_model(entry.path, rnnplay_app(self).models_dir)
         except (RnnplayError, OSError) as error:
             self.notify(str(error), title="not deleted", severity="error", markup=False)
             return
         self.notify(f"{entry.path.name} deleted", title="deleted", markup=False)
-        self.app.catalog_changed()
+        rnnplay_app(self).catalog_changed()

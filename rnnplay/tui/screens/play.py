@@ -20,6 +20,7 @@ from textual.timer import Timer
 from textual.widgets import Label, Select, Static, TextArea
 
 from rnnplay.errors import RnnplayError
+from rnnplay.tui.shared import rnnplay_app
 from rnnplay.tui.widgets.classifier_picker import ClassifierPicker, same_folder
 from rnnplay.tui.widgets.encoder_view import EncoderView
 from rnnplay.tui.widgets.prefix_trace import PrefixTrace
@@ -94,16 +95,16 @@ class PlayTab(Vertical):
     @property
     def up_to_date(self) -> bool:
         """True when the panels show the current text with the current model."""
-        return self.shown is not None and self.shown[0] == self.text and self.shown[1] is self.app.classifier
+        return self.shown is not None and self.shown[0] == self.text and self.shown[1] is rnnplay_app(self).classifier
 
     # The model
 
     def _current_folder(self) -> Path | None:
-        classifier = self.app.classifier
+        classifier = rnnplay_app(self).classifier
         return None if classifier is None else Path(classifier.stored.path)
 
     def _list_classifiers(self) -> None:
-        self.query_one(ClassifierPicker).list_classifiers(self.app.models_dir, self._current_folder())
+        self.query_one(ClassifierPicker).list_classifiers(rnnplay_app(self).models_dir, self._current_folder())
 
     def _classifier_changed(self) -> None:
         self.query_one(ClassifierPicker).show_folder(self._current_folder())
@@ -117,20 +118,20 @@ class PlayTab(Vertical):
             if current is not None:
                 picker.show_folder(current)
         elif current is None or not same_folder(folder, current):
-            self.app.load_classifier(folder)
+            rnnplay_app(self).load_classifier(folder)
             if picker.has_focus:
                 self.focus_default()  # picked from the list: back to typing
 
     def _loading_changed(self) -> None:
-        if self.app.classifier is None:
+        if rnnplay_app(self).classifier is None:
             self._explain_now()  # "Loading …" while the first model is read
 
     def _load_failed(self) -> None:
         """The picker goes back to the model still in use; with no model at all, the panels say why."""
-        if not self.app.load_error:
+        if not rnnplay_app(self).load_error:
             return
         self.query_one(ClassifierPicker).show_folder(self._current_folder())
-        if self.app.classifier is None:
+        if rnnplay_app(self).classifier is None:
             self._explain_now()
 
     def action_pick_model(self) -> None:
@@ -159,12 +160,12 @@ class PlayTab(Vertical):
         self._timer = self.set_timer(DEBOUNCE_SECONDS, self._explain_now)
 
     def _explain_now(self) -> None:
-        classifier, text = self.app.classifier, self.text
+        classifier, text = rnnplay_app(self).classifier, self.text
         if classifier is None:
-            if self.app.loading_model:
-                self._show(None, Text(f"Loading {self.app.loading_model}…", style="dim"))
+            if rnnplay_app(self).loading_model:
+                self._show(None, Text(f"Loading {rnnplay_app(self).loading_model}…", style="dim"))
             else:
-                error = self.app.load_error or "no classifier loaded"
+                error = rnnplay_app(self).load_error or "no classifier loaded"
                 self._show(None, Text(f"{error}. Pick a classifier above (Ctrl+O) or in Models (F4).", style="bold red"))
         elif not text.strip():
             self._show(None, Text(HINT, style="dim"))
@@ -186,7 +187,7 @@ class PlayTab(Vertical):
     def on_play_tab_explained(self, message: Explained) -> None:
         if message.explanation is not None:
             self._previous = message.explanation  # right for its own text, stale or not
-        if message.classifier is not self.app.classifier or message.text != self.text:
+        if message.classifier is not rnnplay_app(self).classifier or message.text != self.text:
             return  # the user typed on, or switched model, while this was computed
         if message.explanation is None:
             self._show(None, Text(message.error, style="bold yellow"))
@@ -196,7 +197,7 @@ class PlayTab(Vertical):
     def _show(self, explanation: Explanation | None, message: Text) -> None:
         """Update every panel from one explanation, so they never disagree."""
         self.explanation = explanation
-        classifier = self.app.classifier
+        classifier = rnnplay_app(self).classifier
         self.shown = (self.text, classifier)
         gauge = self.query_one(ProbabilityGauge)
         gauge.show(None if explanation is None else explanation.probability, "" if explanation is None else explanation.label)

@@ -22,6 +22,7 @@ from textual.worker import Worker, WorkerState
 
 from rnnplay.errors import Cancelled, RnnplayError
 from rnnplay.training.progress import BatchEnd, EpochEnd, Event, Phase, VectorsEpochEnd, VectorsProgress
+from rnnplay.tui.shared import rnnplay_app
 from rnnplay.tui.training_job import RunClock, TrainingJob, clock_text
 from rnnplay.tui.widgets.training_curves import TrainingCurves
 from rnnplay.tui.widgets.training_form import TrainingForm
@@ -118,7 +119,7 @@ class TrainTab(Vertical):
                             title="one run at a time", severity="warning")
             return
         try:
-            request = self.query_one(TrainingForm).request(self.app.models_dir)
+            request = self.query_one(TrainingForm).request(rnnplay_app(self).models_dir)
         except RnnplayError as error:
             self.say(str(error), error=True)
             self.app.notify(str(error), title="cannot start training", severity="error", markup=False)
@@ -156,9 +157,9 @@ class TrainTab(Vertical):
             return
         kind, path = self.trained
         if kind == "classifier":
-            loaded, tab, where = self.app.use_classifier(path), "play", "the model on Play"
+            loaded, tab, where = rnnplay_app(self).use_classifier(path), "play", "the model on Play"
         else:
-            loaded, tab, where = self.app.use_vectors(path), "words", "the word-vector space on Words"
+            loaded, tab, where = rnnplay_app(self).use_vectors(path), "words", "the word-vector space on Words"
         if loaded:
             self.app.notify(f"{path.name} is {where} now", title="model loaded", markup=False)
             await self.app.run_action(f"app.show_tab('{tab}')")
@@ -265,7 +266,7 @@ class TrainTab(Vertical):
         self.status(f"saved {path.name}: {score}. ctrl+l (Use new model) loads it {where}.")
         self.query_one("#train-log", RichLog).write(f"saved {path}")
         self.app.notify(f"{path.name}: {score}", title="model saved", markup=False)
-        self.app.catalog_changed()
+        rnnplay_app(self).catalog_changed()
 
     def _failed(self, error: BaseException | None) -> None:
         """Any error a run meets is a message, never a crash: a user's corpus can be wrong in many ways."""

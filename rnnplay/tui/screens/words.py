@@ -22,6 +22,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Input, Label, Select
 
 from rnnplay.errors import RnnplayError
+from rnnplay.tui.shared import rnnplay_app
 from rnnplay.tui.widgets.analogy_box import AnalogyBox
 from rnnplay.tui.widgets.blank_guess import BlankGuess
 from rnnplay.tui.widgets.cross_space import CrossSpace
@@ -125,7 +126,7 @@ class WordsTab(Vertical):
         self.ask(self.word)
 
     def _catalog_changed(self, _: int) -> None:
-        self.choices = saved_vectors(self.app.models_dir)
+        self.choices = saved_vectors(rnnplay_app(self).models_dir)
         self._sync_choice()
 
     def _sync_choice(self) -> None:
@@ -146,7 +147,7 @@ class WordsTab(Vertical):
         current = self.vectors.name if self.vectors is not None else None
         if event.value is Select.BLANK or event.value == current or event.value not in self.choices:
             return
-        if not self.app.use_vectors(self.choices[str(event.value)]):
+        if not rnnplay_app(self).use_vectors(self.choices[str(event.value)]):
             self._sync_choice()  # the app has said why; show the vectors still in use
 
     # --- neighbours ------------------------------------------------------------------------------

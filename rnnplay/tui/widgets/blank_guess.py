@@ -68,9 +68,12 @@ class BlankGuess(AnswerBox):
         if cannot:
             self.show_problem(cannot)
             return
+        from rnnplay.runtime.vectors import guesser
+
         try:
-            left, right = self.space.context(self.text)
-            rows = self.space.guess(self.text, GUESSES)
+            space = guesser(self.space)
+            left, right = space.context(self.text)
+            rows = space.guess(self.text, GUESSES)
         except RnnplayError as error:
             self.show_problem(str(error))
             return

@@ -18,6 +18,7 @@ from textual.widgets import Checkbox, Input, Label, Select, Static
 
 from rnnplay.config import PRESETS
 from rnnplay.corpora import BUILTIN
+from rnnplay.tui.shared import rnnplay_app
 from rnnplay.tui.training_request import (
     CBOW_NUMBERS,
     CLASSIFIER_NUMBERS,
@@ -113,7 +114,7 @@ class TrainingForm(Vertical):
     def refresh_default_name(self) -> None:
         """The name a run gets when "Save as" is left empty: free, and shown as the field's placeholder."""
         suffix = "cbow" if self.kind == "vectors" else self.preset
-        self.query_one("#train-name", Input).placeholder = default_name(self.corpus, suffix, self.app.models_dir)
+        self.query_one("#train-name", Input).placeholder = default_name(self.corpus, suffix, rnnplay_app(self).models_dir)
 
     # --- reacting to edits -----------------------------------------------------------------------
 
