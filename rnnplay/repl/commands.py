@@ -163,15 +163,10 @@ def model(session: Session, args: str) -> Outcome:
     from rnnplay.render import describe_model, held_out_accuracy
 
     name = model_argument(args)
-    previous = session.classifier
-    classifier = session.use_model(name) if name else previous
-    try:
-        data = {"model": classifier.name, "path": str(classifier.stored.path), "architecture": describe_model(classifier.card),
-                "accuracy": held_out_accuracy(classifier.card)}
-        view = [Text(f"{'now using' if name else 'using'} {model_summary(classifier)}")]
-    except Exception:
-        session.classifier = previous  # a model that cannot even be described is not the one in use
-        raise
+    classifier = session.use_model(name) if name else session.classifier  # a model whose card is checked
+    data = {"model": classifier.name, "path": str(classifier.stored.path), "architecture": describe_model(classifier.card),
+            "accuracy": held_out_accuracy(classifier.card)}
+    view = [Text(f"{'now using' if name else 'using'} {model_summary(classifier)}")]
     return Outcome("model", data, view)
 
 

@@ -18,6 +18,7 @@ from textual.widgets import Footer, Header, TabbedContent, TabPane
 from textual.worker import get_current_worker
 
 from rnnplay.errors import RnnplayError
+from rnnplay.printable import printable
 from rnnplay.tui.screens.models import ModelsTab
 from rnnplay.tui.screens.play import PlayTab
 from rnnplay.tui.screens.train import TrainTab
@@ -150,7 +151,7 @@ class RnnplayApp(App[None]):
 
     def _set_classifier(self, classifier: Any) -> None:
         self.classifier = classifier
-        self.sub_title = classifier.name
+        self.sub_title = printable(classifier.name)
         self.loading_model = ""
         self.set_reactive(RnnplayApp.load_error, "")  # no watcher: a success is not news to them
 
@@ -158,7 +159,7 @@ class RnnplayApp(App[None]):
         self.loading_model = ""
         self.load_error = str(error)
         keeps = f" (still using {self.classifier.name})" if self.classifier is not None else ""
-        self.notify(f"{error}{keeps}", title=f"cannot load {Path(str(name_or_path)).name}", severity="error",
+        self.notify(f"{error}{keeps}", title=f"cannot load {printable(Path(str(name_or_path)).name)}", severity="error",
                     timeout=10, markup=False)
 
     def _set_vectors(self, vectors: Any) -> None:

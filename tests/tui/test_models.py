@@ -171,3 +171,22 @@ def test_snapshot_models(snap_compare) -> None:
         await open_models(pilot, "imdb-bilstm")
 
     assert snap_compare(RnnplayApp(), terminal_size=(100, 30), run_before=show_models)
+
+
+@pilot_test
+async def test_names_and_cards_from_files_are_shown_escaped(models_dir: Path) -> None:
+    """A folder renamed by hand and a crafted card: their control characters show as escapes, never raw."""
+    from tests.conftest import TINY_VOCAB, classifier_arrays, classifier_card, write_raw_model
+
+    hostile = "ev\x1b]0;pwned\x07il"
+    card = dict(classifier_card(hostile), training={"corpus": "x\x1b[31mred", "note": "\u202eevil"})
+    write_raw_model(models_dir / hostile, card, classifier_arrays(card), TINY_VOCAB)
+    (models_dir / "broken\x1b[2J").mkdir()
+    async with RnnplayApp().run_test(size=(100, 30)) as pilot:
+        table = await open_models(pilot, hostile)
+        rows = [[str(cell) for cell in table.get_row(key)] for key in table.rows]
+        assert not any("\x1b" in cell or "\x07" in cell for row in rows for cell in row)
+        assert any("ev\\x1b]0;pwned\\x07il" in row[0] for row in rows) and any("broken\\x1b[2J" in row[0] for row in rows)
+        card_text = shown_text(pilot.app.query_one(ModelCard))
+        assert "\x1b" not in card_text and "\u202e" not in card_text
+        assert "x\\x1b[31mred" in card_text and "\\u202eevil" in card_text

@@ -81,10 +81,7 @@ class ModelsTab(Vertical):
         for entry in list_models(rnnplay_app(self).models_dir):
             key = str(entry.path)
             self.entries[key] = entry
-            try:
-                self.rows[key] = model_row(entry)
-            except (AttributeError, KeyError, TypeError, ValueError):  # a hand-edited card
-                self.rows[key] = (entry.path.name, "unreadable", "", "", "", "", "")
+            self.rows[key] = model_row(entry)  # the card was checked when read; a broken one is listed as such
         self._fill_table(None if selected is None else str(selected.path))
         self._show(self.selected())
 
@@ -122,7 +119,7 @@ class ModelsTab(Vertical):
             table.update_cell(key, "name", self._name_cell(key), update_width=True)
         classifier = rnnplay_app(self).classifier
         if self._requested is not None and same_folder(self._requested, loaded_folder(classifier)):
-            self.notify(f"Play now uses {classifier.name}", title="model loaded")
+            self.notify(f"Play now uses {printable(classifier.name)}", title="model loaded", markup=False)
             self._requested = None
 
     def on_resize(self) -> None:
@@ -173,7 +170,7 @@ class ModelsTab(Vertical):
         if entry is None:
             return
         if entry.source == "shipped":
-            self.notify(f"{entry.path.name} is shipped with rnnplay: it cannot be deleted (your own models can)",
+            self.notify(f"{printable(entry.path.name)} is shipped with rnnplay: it cannot be deleted (your own models can)",
                         title="not deleted", severity="warning", markup=False)
             return
         in_use = " It stays loaded until you pick another model." if self.in_use(entry) else ""
@@ -190,5 +187,5 @@ class ModelsTab(Vertical):
         except (RnnplayError, OSError) as error:
             self.notify(str(error), title="not deleted", severity="error", markup=False)
             return
-        self.notify(f"{entry.path.name} deleted", title="deleted", markup=False)
+        self.notify(f"{printable(entry.path.name)} deleted", title="deleted", markup=False)
         rnnplay_app(self).catalog_changed()

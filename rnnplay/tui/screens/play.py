@@ -20,6 +20,7 @@ from textual.timer import Timer
 from textual.widgets import Label, Select, Static, TextArea
 
 from rnnplay.errors import RnnplayError
+from rnnplay.printable import printable
 from rnnplay.tui.shared import rnnplay_app
 from rnnplay.tui.widgets.classifier_picker import ClassifierPicker, same_folder
 from rnnplay.tui.widgets.encoder_view import EncoderView
@@ -163,7 +164,7 @@ class PlayTab(Vertical):
         classifier, text = rnnplay_app(self).classifier, self.text
         if classifier is None:
             if rnnplay_app(self).loading_model:
-                self._show(None, Text(f"Loading {rnnplay_app(self).loading_model}…", style="dim"))
+                self._show(None, Text(f"Loading {printable(rnnplay_app(self).loading_model)}…", style="dim"))
             else:
                 error = rnnplay_app(self).load_error or "no classifier loaded"
                 self._show(None, Text(f"{error}. Pick a classifier above (Ctrl+O) or in Models (F4).", style="bold red"))

@@ -22,6 +22,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Input, Label, Select
 
 from rnnplay.errors import RnnplayError
+from rnnplay.printable import printable
 from rnnplay.tui.shared import rnnplay_app
 from rnnplay.tui.widgets.analogy_box import AnalogyBox
 from rnnplay.tui.widgets.blank_guess import BlankGuess
@@ -136,7 +137,7 @@ class WordsTab(Vertical):
         current = self.vectors.name if self.vectors is not None else None
         if current is not None and current not in self.choices:
             names.insert(0, current)  # e.g. a classifier's embedding or a folder given by path
-        select.set_options([(Text(name), name) for name in names])  # Text: a name is never read as markup
+        select.set_options([(Text(printable(name)), name) for name in names])  # Text: a name is never read as markup
         if current is not None:
             select.value = current
 

@@ -15,6 +15,7 @@ from rich.text import Text
 from textual.geometry import Size
 from textual.widget import Widget
 
+from rnnplay.printable import printable
 from rnnplay.render import share_colour
 
 MAX_LINES = 2  # the lists above lose a row per line; a wider layout is used only while it fits in this
@@ -29,7 +30,7 @@ def signed(cosine: float) -> str:
 
 def entry(word: str, cosines: Sequence[float], joiner: str) -> Text:
     """``bad +0.70 / −0.42``, each cosine green when positive and red when negative."""
-    text = Text(word + " ", style="bold")
+    text = Text(printable(word) + " ", style="bold")
     for index, cosine in enumerate(cosines):
         if index:
             text.append(joiner)

@@ -9,6 +9,7 @@ from rich.table import Table
 from rich.text import Text
 from textual.widgets import Static
 
+from rnnplay.printable import printable
 from rnnplay.text import OOV_ID
 
 if TYPE_CHECKING:
@@ -63,7 +64,7 @@ class EncoderView(Static):
             for index, token_id in enumerate(ids):
                 if index:
                     trip.append(" ")
-                trip.append(encoder.vocabulary[token_id], style="bold reverse" if token_id == OOV_ID else "")
+                trip.append(printable(encoder.vocabulary[token_id]), style="bold reverse" if token_id == OOV_ID else "")
             grid.add_row("round trip", trip)
         if encoder is not None:
             grid.add_row("vocabulary", Text(vocabulary_head(encoder.vocabulary, self.content_size.width - LABEL_WIDTH)))

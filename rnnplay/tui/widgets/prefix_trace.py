@@ -14,6 +14,7 @@ from rich.console import Group
 from rich.text import Text
 from textual.widgets import Static
 
+from rnnplay.printable import printable
 from rnnplay.render import share_colour
 
 if TYPE_CHECKING:
@@ -80,17 +81,17 @@ class PrefixTrace(Static):
         values, widths, gap = layout(tokens, trace, max(8, self.content_size.width - len(AXIS[0])))
         lines = [Text(axis, style="dim") + line for axis, line in zip(AXIS, column_chart(values, widths, gap))]
         if gap:  # the words fit under their columns
-            lines.append(Text(" " * len(AXIS[0]) + " ".join(tokens), style="dim"))
+            lines.append(Text(" " * len(AXIS[0]) + " ".join(map(printable, tokens)), style="dim"))
         self.update(Group(*lines, summary(tokens, trace)))
 
 
 def summary(tokens: Sequence[str], trace: Sequence[float]) -> Text:
     """``0.541 after "a" → 0.857 after "film"; biggest jump +0.320 at "wonderful"``."""
-    text = Text(f"{trace[0]:.3f} after “{tokens[0]}”", style="dim")
+    text = Text(f"{trace[0]:.3f} after “{printable(tokens[0])}”", style="dim")
     if len(trace) > 1:
-        text.append(f" → {trace[-1]:.3f} after “{tokens[-1]}”")
+        text.append(f" → {trace[-1]:.3f} after “{printable(tokens[-1])}”")
         jumps = [(abs(b - a), b - a, i + 1) for i, (a, b) in enumerate(itertools.pairwise(trace))]
         _, jump, at = max(jumps)
         text.append("; biggest jump ")
-        text.append(f"{jump:+.3f} at “{tokens[at]}”", style=share_colour(jump))
+        text.append(f"{jump:+.3f} at “{printable(tokens[at])}”", style=share_colour(jump))
     return text

@@ -8,6 +8,7 @@ from rich.console import Group
 from rich.text import Text
 from textual.widgets import Static
 
+from rnnplay.printable import printable
 from rnnplay.render import share_colour, shares_text
 
 if TYPE_CHECKING:
@@ -42,7 +43,7 @@ def movers(explanation: Explanation) -> Text:
     for title, group in (("up ", up), ("down ", down)):
         if group:
             text.append(title if not text else "   " + title)
-            text.append_text(Text("  ").join(Text(f"{token} {share:+.3f}", style=share_colour(share)) for share, token in group))
+            text.append_text(Text("  ").join(Text(f"{printable(token)} {share:+.3f}", style=share_colour(share)) for share, token in group))
     if explanation.dropped:
         text.append(f"   ({explanation.dropped:,} words past the model's max_length were not read)")
     return text
