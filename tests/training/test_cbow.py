@@ -12,7 +12,7 @@ import pytest
 
 from rnnplay.config import CbowConfig
 from rnnplay.errors import Cancelled, RnnplayError
-from rnnplay.runtime.vectors import Vectors
+from rnnplay.runtime.vectors import Vectors, guesser
 from rnnplay.store import read_card
 from rnnplay.training.cbow import _layout, keep_probabilities, noise_table, prepare, train_cbow, train_vectors
 from rnnplay.training.progress import Phase, VectorsEpochEnd, VectorsProgress
@@ -268,8 +268,8 @@ def test_train_cbow_half_stores_float16(corpus_txt, tmp_path):
     with np.load(target / "weights.npz", allow_pickle=False) as npz:
         assert npz["input"].dtype == npz["output"].dtype == np.float16
         assert npz["input"].shape == (VOCAB, 8)
-    assert read_card(target)["architecture"]["dtype"] == "float16"
-    assert Vectors.load(target).guess("glim ___ frap", k=1)
+    assert read_card(target).vectors.dtype == "float16"
+    assert guesser(Vectors.load(target)).guess("glim ___ frap", k=1)
 
 
 @pytest.mark.tensorflow
@@ -307,5 +307,5 @@ def test_overwrite_replaces_an_existing_model(corpus_txt, tmp_path):
     target.mkdir()
     (target / "old.txt").write_text("old")
     train_cbow(SMALL, str(corpus_txt), target, overwrite=True)
-    assert not (target / "old.txt").exists() and read_card(target)["kind"] == "vectors"
+    assert not (target / "old.txt").exists() and read_card(target).kind == "vectors"
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []

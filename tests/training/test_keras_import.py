@@ -115,7 +115,7 @@ def strange_models(keras, tf):
         "unrolled": (unrolled, "Keras cannot run the model on texts, so it cannot be checked: Cannot unroll a RNN if the time dimension is undefined"),
         "NaN weights": (nan, r"the model: dense/0/bias holds NaN or infinite values"),
         "too wide": (tutorial(layers.LSTM(4), layers.Dense(5000), layers.Dense(1)),
-                     "the model is outside what rnnplay runs: architecture.head[0].units must be a whole number from 1 to 4,096, not 5000"),
+                     r"the model is outside what rnnplay runs: architecture.head\[0\].units must be a whole number from 1 to 4,096, not 5000"),
     }
 
 
