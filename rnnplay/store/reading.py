@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import errno
 import hashlib
+import io
 import json
 import math
 import os
@@ -35,6 +36,7 @@ CARD = "card.json"
 NPY_OVERHEAD = 4096  # a member's zip entry and .npy header, with room to spare
 KERAS_OVERHEAD = 16 << 20  # a .keras file's config and metadata beside its weights
 READS = 3  # attempts when a concurrent save swaps the folder mid-read
+LOCAL_HEADER, LOCAL_SIGNATURE = 30, b"PK\x03\x04"  # a zip member's fixed local header (APPNOTE 4.3.7)
 
 
 @dataclass(frozen=True)
@@ -69,7 +71,7 @@ class _Folder:
         info = os.fstat(self.fd)
         self.identity = (info.st_dev, info.st_ino)
 
-    def open(self, name: str) -> BinaryIO:
+    def open(self, name: str) -> io.BufferedReader:
         shown = printable(self.path / name)
         flags = os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC
         try:
@@ -200,7 +202,7 @@ def file_bound(card: Card, name: str) -> int:
     return 4 * sum(spec.nbytes for spec in specs.values()) + KERAS_OVERHEAD
 
 
-def read_weights(f: BinaryIO, card: Card, where: str) -> dict[str, np.ndarray]:
+def read_weights(f: io.BufferedReader, card: Card, where: str) -> dict[str, np.ndarray]:
     """The arrays of ``weights.npz``, each checked against the card before its bytes are read."""
     specs = card.architecture.arrays()
     try:
@@ -219,14 +221,20 @@ def read_weights(f: BinaryIO, card: Card, where: str) -> dict[str, np.ndarray]:
             missing = [name for name, spec in specs.items() if spec.required and name not in members]
             if missing:
                 raise RnnplayError(f"{where} has no {missing[0]} array")
-            arrays = {name: _read_member(archive, info, specs[name], f"{where}: {name}") for name, info in members.items()}
+            arrays = {name: _read_member(f, archive, info, specs[name], f"{where}: {name}") for name, info in members.items()}
     except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError, ValueError) as error:
         raise RnnplayError(f"{where} is corrupt: {printable(error)}") from None
     check_arrays(card, arrays, where)
     return arrays
 
 
-def _read_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, spec: ArraySpec, where: str) -> np.ndarray:
+def _read_member(f: io.BufferedReader, archive: zipfile.ZipFile, info: zipfile.ZipInfo, spec: ArraySpec, where: str) -> np.ndarray:
+    """One array, its ``.npy`` header checked against the card before a byte of its data is read.
+
+    ``np.savez`` stores members uncompressed, so their data is read straight from the file into the
+    array (one copy; the whole file's sha256 was checked already, which zip's CRC would only repeat).
+    A compressed member (``savez_compressed``) is read through zipfile, just as bounded.
+    """
     with archive.open(info) as member:
         version = np.lib.format.read_magic(member)
         if version == (1, 0):
@@ -236,11 +244,28 @@ def _read_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, spec: ArraySpe
         else:
             raise RnnplayError(f"{where} is a .npy file of version {version}, which rnnplay does not read")
         _check_spec(spec, tuple(shape), dtype, where)
-        buffer = bytearray(math.prod(shape) * dtype.itemsize)
-        if member.readinto(buffer) != len(buffer) or member.read(1):  # type: ignore[attr-defined]  # a ZipExtFile
-            raise RnnplayError(f"{where} does not hold exactly the {len(buffer):,} bytes its header declares")
-    array = np.frombuffer(buffer, dtype=dtype)
+        size = math.prod(shape) * dtype.itemsize
+        if info.file_size - member.tell() != size:
+            raise RnnplayError(f"{where} does not hold exactly the {size:,} bytes its header declares")
+        if info.compress_type != zipfile.ZIP_STORED:
+            array = np.frombuffer(member.read(size), dtype=dtype)
+        else:
+            start = _data_offset(f, info) + member.tell()
+            array = np.empty(math.prod(shape), dtype=dtype)
+            f.seek(start)
+            if f.readinto(array.data.cast("B")) != size:
+                raise RnnplayError(f"{where} ends before the {size:,} bytes its header declares")
     return array.reshape(shape, order="F" if fortran else "C")
+
+
+def _data_offset(f: io.BufferedReader, info: zipfile.ZipInfo) -> int:
+    """Where a member's data starts: after its local header, whose name and extra fields vary in length."""
+    f.seek(info.header_offset)
+    header = f.read(LOCAL_HEADER)
+    if len(header) != LOCAL_HEADER or header[:4] != LOCAL_SIGNATURE:
+        raise zipfile.BadZipFile(f"no local header for {info.filename}")
+    name_length, extra_length = int.from_bytes(header[26:28], "little"), int.from_bytes(header[28:30], "little")
+    return info.header_offset + LOCAL_HEADER + name_length + extra_length
 
 
 def _check_spec(spec: ArraySpec, shape: tuple[int, ...], dtype: np.dtype, where: str) -> None:
@@ -264,8 +289,15 @@ def check_arrays(card: Card, arrays: Mapping[str, np.ndarray], where: str) -> No
             continue
         array = arrays[name]
         _check_spec(spec, tuple(array.shape), array.dtype, f"{where}: {name}")
-        if not np.isfinite(array).all():
+        if not _finite(array):
             raise RnnplayError(f"{where}: {name} holds NaN or infinite values")
+
+
+def _finite(array: np.ndarray) -> bool:
+    """No NaN or infinity; for float16, from the exponent bits (NumPy's isfinite converts each value)."""
+    if array.dtype == np.float16:
+        return not bool(np.any((array.view(np.uint16) & 0x7C00) == 0x7C00))
+    return bool(np.isfinite(array).all())
 
 
 def read_vocabulary(data: bytes, card: Card, where: str) -> list[str]:

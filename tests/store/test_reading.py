@@ -213,3 +213,15 @@ def test_a_folder_replaced_while_it_is_read_is_read_again(tmp_path, monkeypatch)
     monkeypatch.setattr(reading, "_card", swap_after_the_card)
     stored = load_model(path)
     np.testing.assert_array_equal(stored.arrays["embedding"], classifier_arrays(classifier_card(), 2)["embedding"])
+
+
+def test_a_compressed_weights_file_is_read_as_well(tmp_path):
+    """np.savez writes members stored (read straight into the arrays); savez_compressed ones go through zipfile."""
+    card = classifier_card()
+    arrays = classifier_arrays(card)
+    folder = write_raw_model(tmp_path / "m", card, arrays, TINY_VOCAB)
+    np.savez_compressed(folder / WEIGHTS, **arrays)
+    rehash(folder, WEIGHTS)
+    stored = load_model(folder)
+    for name, array in arrays.items():
+        np.testing.assert_array_equal(stored.arrays[name], array)
