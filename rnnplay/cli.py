@@ -123,17 +123,21 @@ add_training_commands(app)
 def models(models_dir: Optional[Path] = ModelsDir) -> None:
     """List saved models: yours and the shipped defaults (marked *)."""
     from rich.console import Console
+    from rich.text import Text
 
-    from rnnplay.render import models_table
+    from rnnplay.printable import printable
+    from rnnplay.render import models_table, unreadable_notes
     from rnnplay.store import list_models, user_models_dir
 
     listed = list_models(models_dir)
     table = models_table(listed)
     console = Console()
     console.print(table)
+    for note in unreadable_notes(listed):
+        console.print(note, soft_wrap=True)
     if any(entry.source == "shipped" for entry in listed):
-        console.print("[dim]* shipped with rnnplay (read-only); yours are in "
-                      f"{user_models_dir(models_dir)}[/dim]", soft_wrap=True)
+        console.print(Text(f"* shipped with rnnplay (read-only); yours are in {printable(user_models_dir(models_dir))}",
+                           style="dim"), soft_wrap=True)
 
 
 @app.command()

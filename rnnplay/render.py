@@ -232,6 +232,12 @@ def tokens_table(tokens: Sequence[str], ids: Sequence[int] | np.ndarray) -> Tabl
     return table
 
 
+def unreadable_notes(listed: Sequence[ListedModel]) -> list[Text]:
+    """One line per model that cannot be read, saying why (the table only says "unreadable")."""
+    return [Text(f"{printable(entry.path.name)}: {printable(entry.problem)}", style="dim red")
+            for entry in listed if entry.card is None]
+
+
 def models_table(listed: Sequence[ListedModel], in_use: Sequence[Path] | None = None) -> Table:
     """Saved models, readable at 80 columns: only corpus and architecture wrap.
 

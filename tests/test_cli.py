@@ -21,6 +21,7 @@ def test_models_lists_shipped_and_user_models(models_dir):
     assert result.exit_code == 0
     assert "imdb-bilstm" in result.output and "shipped" in result.output
     assert "broken" in result.output and "unreadable" in result.output
+    assert "broken: " in result.output and "is not a saved model: it has no card.json" in result.output
 
 
 def test_corpora_lists_builtin_ones():

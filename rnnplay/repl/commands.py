@@ -173,7 +173,7 @@ def model(session: Session, args: str) -> Outcome:
 def models(session: Session, args: str) -> Outcome:
     from rich.text import Text
 
-    from rnnplay.render import held_out_accuracy, model_row, models_table
+    from rnnplay.render import held_out_accuracy, model_row, models_table, unreadable_notes
 
     if args.strip():
         raise UsageError("usage: :models (switch with :model NAME or :vectors NAME)")
@@ -184,8 +184,10 @@ def models(session: Session, args: str) -> Outcome:
         _, kind, corpus, architecture, *_ = model_row(entry)
         rows.append({"name": entry.path.name, "source": entry.source, "kind": kind, "corpus": corpus,
                      "architecture": architecture, "accuracy": held_out_accuracy(entry.card) if entry.card else None,
-                     "in_use": any(entry.path.resolve() == path.resolve() for path in in_use)})
-    return Outcome("models", {"models": rows}, [models_table(listed, in_use), Text("→ in use; * shipped with rnnplay", style="dim")])
+                     "in_use": any(entry.path.resolve() == path.resolve() for path in in_use),
+                     "problem": entry.problem or None})
+    return Outcome("models", {"models": rows}, [models_table(listed, in_use), *unreadable_notes(listed),
+                                                 Text("→ in use; * shipped with rnnplay", style="dim")])
 
 
 # --- word vectors --------------------------------------------------------------------------------
