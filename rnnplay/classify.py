@@ -44,11 +44,6 @@ class Unreadable(Exception):
     """A source that cannot be opened or read on; the message says why, in a few words."""
 
 
-def shown(source: str) -> str:
-    """A source's name for a terminal: control characters and undecodable bytes as escapes."""
-    return printable(surrogate_safe(source))
-
-
 def render(result: Result, fmt: Format, threshold: float) -> str:
     line, p = result.line, result.probability if result.probability is not None else float("nan")
     if fmt == "jsonl":
@@ -102,7 +97,7 @@ class Classify:
                 self.tally.blank += 1
             elif result.line.kind == "error":
                 self.tally.errors += 1
-                self.err.write(f"rnnplay: {shown(result.source)}:{result.line.number}: {result.line.problem}\n")
+                self.err.write(f"rnnplay: {printable(result.source)}:{result.line.number}: {result.line.problem}\n")
             self.out.write(render(result, self.fmt, self.threshold) + "\n")
         self.out.flush()
         self.err.flush()
@@ -117,7 +112,7 @@ class Classify:
     def unreadable(self, source: str, reason: str) -> None:
         self.tally.unreadable += 1
         self.out.flush()  # the lines before it come first
-        self.err.write(f"rnnplay: {shown(source)}: {reason}\n")
+        self.err.write(f"rnnplay: {printable(source)}: {reason}\n")
         self.err.flush()
 
     def texts(self, texts: list[str]) -> None:

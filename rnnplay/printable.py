@@ -11,18 +11,24 @@ from __future__ import annotations
 
 import re
 
-# C0 and C1 controls, DEL, the line and paragraph separators, and the bidirectional overrides and
-# isolates (which reorder what follows them on screen).
-_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]")
+# C0 and C1 controls, DEL, the line and paragraph separators, the bidirectional overrides and isolates
+# (which reorder what follows them on screen), the BOM, and lone surrogates (no stream can encode one:
+# they stand for the undecodable bytes of a file name or an input line, ``surrogateescape``).
+_SURROGATES = "\ud800-\udfff"
+_UNSAFE = re.compile(f"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff{_SURROGATES}]")
+_SURROGATE = re.compile(f"[{_SURROGATES}]")
 
 
 def _escape(match: re.Match[str]) -> str:
     code = ord(match.group())
+    if 0xDC80 <= code <= 0xDCFF:  # the byte ``surrogateescape`` kept
+        return f"\\x{code - 0xDC00:02x}"
     return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
 
 def printable(text: object) -> str:
-    """``text`` as a string with every control character written as an escape (``\\n``, ``\\x1b``)."""
+    """``text`` as a string with every control character written as an escape (``\\n``, ``\\x1b``), and the
+    undecodable bytes of a name as ``\\xNN``: safe to print on a terminal and to encode as UTF-8."""
     return _UNSAFE.sub(_escape, str(text))
 
 
@@ -32,16 +38,9 @@ def is_printable(text: str) -> bool:
 
 
 def surrogate_safe(text: str) -> str:
-    """A string that encodes as UTF-8: undecodable bytes of a file name (``surrogateescape``) as ``\\xNN``."""
-    try:
-        return text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
-    except UnicodeEncodeError:  # a surrogate no file name decodes to (``\ud800``): escape it as it is
-        return text.encode("utf-8", "backslashreplace").decode("utf-8")
-
-
-def shown_path(path: object) -> str:
-    """A path for a message: undecodable bytes and control characters as escapes."""
-    return printable(surrogate_safe(str(path)))
+    """A string that encodes as UTF-8, escaping only its lone surrogates as ``printable`` does (for data such as
+    JSON, where control characters are the format's own business)."""
+    return _SURROGATE.sub(_escape, text)
 
 
 def excerpt(data: bytes | str, width: int = 40) -> str:

@@ -29,7 +29,7 @@ import numpy as np
 
 from rnnplay.errors import RnnplayError
 from rnnplay.limits import MAX_EVAL_BYTES, MAX_EVAL_ITEMS, MAX_EVAL_LINE_BYTES
-from rnnplay.printable import excerpt, printable, shown_path
+from rnnplay.printable import excerpt, printable
 
 if TYPE_CHECKING:
     from rnnplay.runtime.vectors import Vectors
@@ -91,7 +91,7 @@ def _lines(path: Path, what: str) -> Iterator[tuple[int, str]]:
     A device or a pipe is read too (``<(curl …)``), so the bound is on what is read, not on the size.
     """
     path = Path(path)
-    name = shown_path(path)
+    name = printable(path)
     if path.is_dir():
         raise RnnplayError(f"{name} is a folder, not {what}")
     try:
@@ -132,7 +132,7 @@ def read_pairs(path: Path, delimiter: str | None = None) -> list[Pair]:
     whichever the line has first in that order. Scores must be finite numbers.
     """
     pairs: list[Pair] = []
-    name = shown_path(path)
+    name = printable(path)
     for number, line in _lines(path, "a word-pairs file"):
         if not line or line.startswith("#"):
             continue
@@ -159,7 +159,7 @@ def read_analogies(path: Path) -> list[Question]:
     """
     questions: list[Question] = []
     section = None
-    name = shown_path(path)
+    name = printable(path)
     for number, line in _lines(path, "an analogies file"):
         if not line:
             continue

@@ -37,7 +37,7 @@ from rnnplay.limits import (
     check,
     require,
 )
-from rnnplay.printable import excerpt, printable, shown_path, surrogate_safe
+from rnnplay.printable import excerpt, printable, surrogate_safe
 from rnnplay.store import atomic_file, atomic_model_dir, ensure_free, new_card, sha256, write_model
 from rnnplay.text import TextSettings
 
@@ -112,13 +112,13 @@ def _check_regular(path: Path) -> None:
     try:
         mode = path.stat().st_mode
     except FileNotFoundError:
-        raise RnnplayError(f"no such file: {shown_path(path)}") from None
+        raise RnnplayError(f"no such file: {printable(path)}") from None
     except OSError as error:
-        raise RnnplayError(f"cannot read {shown_path(path)}: {error.strerror or error}") from None
+        raise RnnplayError(f"cannot read {printable(path)}: {error.strerror or error}") from None
     if stat.S_ISDIR(mode):
-        raise RnnplayError(f"{shown_path(path)} is a folder, not a word2vec file")
+        raise RnnplayError(f"{printable(path)} is a folder, not a word2vec file")
     if not stat.S_ISREG(mode):
-        raise RnnplayError(f"{shown_path(path)} is not a regular file (a device or a pipe?); give a word2vec file on disk")
+        raise RnnplayError(f"{printable(path)} is not a regular file (a device or a pipe?); give a word2vec file on disk")
 
 
 def _header(name: str, f: BinaryIO) -> tuple[int, int]:
@@ -308,7 +308,7 @@ def read_word2vec_file(path: Path, limit: int | None = None) -> Word2VecFile:
     big for rnnplay (as gensim's ``load_word2vec_format(limit=...)``).
     """
     path = Path(path)
-    name = shown_path(path)
+    name = printable(path)
     require([check("vocab_size", limit, VECTORS, flag="--limit")])
     _check_regular(path)
     try:
@@ -364,7 +364,7 @@ def import_word2vec(path: Path, target: Path, overwrite: bool = False, settings:
             seen.add(word)
             keep.append(index)
     if not keep:
-        raise RnnplayError(f"{shown_path(path)}: no usable word (all are empty, hold whitespace or are too long)")
+        raise RnnplayError(f"{printable(path)}: no usable word (all are empty, hold whitespace or are too long)")
     kept = [words[i] for i in keep]
     unreachable = [w for w in kept if settings.tokens(w) != [w]]
     notes = []

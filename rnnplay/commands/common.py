@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any, Callable, Optional, TypeVar
 import typer
 
 from rnnplay.errors import Cancelled, RnnplayError, UsageError
-from rnnplay.printable import printable, surrogate_safe
+from rnnplay.printable import printable
 
 if TYPE_CHECKING:
     from rnnplay.card import Card
@@ -28,7 +28,7 @@ def say(message: str) -> None:
     escaped (one line, no escape sequences) and undecodable bytes of a file name are shown as ``\\xNN``.
     One ``echo`` writes the line and its newline together, which the REPL's stderr tap relies on.
     """
-    typer.echo(f"rnnplay: error: {printable(surrogate_safe(message))}", err=True)
+    typer.echo(f"rnnplay: error: {printable(message)}", err=True)
 
 
 def fail(message: str, code: int = 1) -> None:
@@ -92,7 +92,7 @@ def shown(path: object) -> str:
     """A path (or any text from a file) for Rich markup: printable, and its brackets not read as markup."""
     from rich.markup import escape
 
-    return escape(printable(surrogate_safe(str(path))))
+    return escape(printable(path))
 
 
 def load_vectors(name: str, models_dir: Optional[Path], flag: str | None = "--vectors") -> Any:

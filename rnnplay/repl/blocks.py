@@ -18,7 +18,8 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any, Optional, TextIO
 
-from rnnplay.repl.outcome import Outcome, escaped
+from rnnplay.printable import printable
+from rnnplay.repl.outcome import Outcome
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -34,8 +35,8 @@ def console_for(out: TextIO) -> Console:
 
 
 def escaped_lines(text: str) -> str:
-    """``escaped`` line by line: every unsafe character but the line breaks becomes an escape."""
-    return "\n".join(escaped(line) for line in text.split("\n"))
+    """``printable`` line by line: every unsafe character but the line breaks becomes an escape."""
+    return "\n".join(printable(line) for line in text.split("\n"))
 
 
 def safe_text(text: Text) -> Text:

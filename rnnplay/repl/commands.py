@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Callable, Optional
 
 from rnnplay.errors import RnnplayError, UsageError
-from rnnplay.repl.outcome import Outcome, escaped, shortened
+from rnnplay.printable import printable
+from rnnplay.repl.outcome import Outcome, shortened
 from rnnplay.repl.session import Session
 
 if TYPE_CHECKING:
@@ -104,7 +105,7 @@ def dropped_note(session: Session, dropped: int) -> Any:
     from rich.text import Text
 
     settings = session.classifier.encoder.settings
-    name = escaped(session.classifier.name)
+    name = printable(session.classifier.name)
     return Text(f"  ({dropped:,} words not read: {name} reads {kept_part(settings)})", style="dim")
 
 
@@ -141,7 +142,7 @@ def tokens(session: Session, args: str) -> Outcome:
     if settings.max_length:
         reads += f", {kept_part(settings)} tokens"
     view: list[Any] = [Text(f"{len(kept)} tokens, {unknown} out of vocabulary (id {OOV_ID})"),
-                       Text(escaped(f"{name}: {len(encoder):,} tokens; reads {reads}"), style="dim"), tokens_table(kept, ids)]
+                       Text(printable(f"{name}: {len(encoder):,} tokens; reads {reads}"), style="dim"), tokens_table(kept, ids)]
     if len(every) > len(kept):
         view.append(dropped_note(session, len(every) - len(kept)))
     data = {"model": name, "tokens": [{"token": t, "id": int(i), "oov": int(i) == OOV_ID} for t, i in zip(kept, ids)],
@@ -154,7 +155,7 @@ def model_summary(classifier: Classifier) -> str:
     from rnnplay.render import accuracy, describe_model
 
     score = accuracy(classifier.card)
-    return escaped(f"{classifier.name}: {describe_model(classifier.card)}" + (f", held-out accuracy {score}" if score else ""))
+    return printable(f"{classifier.name}: {describe_model(classifier.card)}" + (f", held-out accuracy {score}" if score else ""))
 
 
 def model(session: Session, args: str) -> Outcome:
@@ -202,7 +203,7 @@ def vectors(session: Session, args: str) -> Outcome:
     guesses = "cannot guess (no output layer)" if space.guess_refusal else "can guess a blank"
     data = {"vectors": space.name, "words": len(space), "dimension": space.vector_size, "source_kind": space.source_kind,
             "can_guess": not space.guess_refusal}
-    return Outcome("vectors", data, [Text(f"{'now using' if name else 'using'} {escaped(vectors_label(space))}; {guesses}")])
+    return Outcome("vectors", data, [Text(f"{'now using' if name else 'using'} {printable(vectors_label(space))}; {guesses}")])
 
 
 def nn(session: Session, args: str) -> Outcome:
@@ -234,7 +235,7 @@ def sim(session: Session, args: str) -> Outcome:
     space = session.vectors
     cosine = space.similarity(a, b)
     return Outcome("sim", {"vectors": space.name, "a": a, "b": b, "cosine": round(cosine, 6)},
-                   [Text(escaped(f"cosine({a}, {b}) = {cosine:.4f}  {bar(cosine)}  in {space.name}"))])
+                   [Text(printable(f"cosine({a}, {b}) = {cosine:.4f}  {bar(cosine)}  in {space.name}"))])
 
 
 def guess(session: Session, args: str) -> Outcome:

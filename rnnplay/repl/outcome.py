@@ -15,21 +15,10 @@ from typing import Any, Callable, Optional, TypeVar
 from rnnplay.printable import printable
 
 T = TypeVar("T")
-SURROGATE = re.compile("[\ud800-\udfff]")  # from undecodable bytes (``surrogateescape``); no stream can encode one
 # What ``json.dumps`` leaves raw but a terminal acts on: DEL and C1 controls, line and paragraph separators,
 # bidirectional overrides and isolates, the BOM, and lone surrogates. They only occur inside JSON strings.
 JSON_UNSAFE = re.compile("[\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff\ud800-\udfff]")
 INTERNAL_ERROR = "internal error"
-
-
-def _surrogate(match: re.Match[str]) -> str:
-    code = ord(match.group())
-    return f"\\x{code - 0xdc00:02x}" if 0xdc80 <= code <= 0xdcff else f"\\u{code:04x}"  # \xff: the byte it stood for
-
-
-def escaped(text: object) -> str:
-    """``text`` safe for a terminal: ``printable``'s escapes, and lone surrogates as ``\\xff`` or ``\\ud800``."""
-    return printable(SURROGATE.sub(_surrogate, str(text)))
 
 
 def shortened(value: str, limit: int = 40) -> str:
@@ -56,7 +45,7 @@ class Outcome:
     @classmethod
     def failed(cls, command: Optional[str], message: str) -> Outcome:
         """One line, whatever the message held: its own line breaks become spaces, control characters escapes."""
-        return cls(command, error=escaped(" ".join(message.split())))
+        return cls(command, error=printable(" ".join(message.split())))
 
     @classmethod
     def internal(cls, command: Optional[str], error: Exception) -> Outcome:

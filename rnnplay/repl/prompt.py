@@ -15,9 +15,10 @@ from typing import TYPE_CHECKING, Any, Optional
 
 from prompt_toolkit.history import FileHistory
 
+from rnnplay.printable import printable
 from rnnplay.repl.blocks import print_block
 from rnnplay.repl.dispatch import handle
-from rnnplay.repl.outcome import Outcome, escaped
+from rnnplay.repl.outcome import Outcome
 from rnnplay.repl.session import Session
 
 if TYPE_CHECKING:
@@ -35,7 +36,7 @@ def history_path() -> Path:
 
 
 def history_note(path: object, error: OSError) -> str:
-    return f"rnnplay: note: history will not be saved ({escaped(path)}: {error.strerror or error})"
+    return f"rnnplay: note: history will not be saved ({printable(path)}: {error.strerror or error})"
 
 
 class SavedHistory(FileHistory):
@@ -75,7 +76,7 @@ def open_history(path: Path) -> History:
 
 def in_use(session: Session) -> str:
     """``model imdb-bilstm · vectors imdb-cbow``: folder names, so escaped (a name can hold control characters)."""
-    return f"model {escaped(session.classifier.name)} · vectors {escaped(session.vectors_name)}"
+    return f"model {printable(session.classifier.name)} · vectors {printable(session.vectors_name)}"
 
 
 def toolbar(session: Session) -> str:

@@ -33,7 +33,7 @@ from rnnplay.limits import (
     MAX_ZIP_RATIO,
     ZIP_RATIO_FLOOR,
 )
-from rnnplay.printable import excerpt, printable, shown_path, surrogate_safe
+from rnnplay.printable import excerpt, printable, surrogate_safe
 from rnnplay.runtime.classifier import Classifier
 from rnnplay.store import KERAS, atomic_model_dir, ensure_free, new_card, write_model
 from rnnplay.text import OOV, PAD, STANDARDIZERS, Standardize, TextSettings
@@ -115,7 +115,7 @@ def check_file(path: Path) -> None:
     this passes.
     """
     path = Path(path)
-    name = shown_path(path)
+    name = printable(path)
     try:
         status = path.stat()
     except FileNotFoundError:
@@ -162,7 +162,7 @@ def load_keras(path: Path) -> Any:
     try:
         return keras.saving.load_model(path, compile=False, safe_mode=True)
     except Exception as error:  # Keras raises many types here; all mean "this file cannot be used"
-        raise RnnplayError(f"{shown_path(path)} cannot be loaded safely: {_first_line(error)}") from None
+        raise RnnplayError(f"{printable(path)} cannot be loaded safely: {_first_line(error)}") from None
 
 
 def encoder_settings(vectorizer: Any) -> tuple[list[str], TextSettings]:
