@@ -26,8 +26,9 @@ from rnnplay.text import STANDARDIZERS, TextSettings
 CARD_FORMAT = 1
 WEIGHTS, VOCAB, KERAS = "weights.npz", "vocab.txt", "model.keras"
 MODEL_FILES = (WEIGHTS, VOCAB, KERAS)  # the only files a card may list: plain names inside the folder
-CELLS = ("lstm", "gru", "rnn")
-GATES = {"lstm": 4, "gru": 3, "rnn": 1}
+CELL_NAMES = {"lstm": "LSTM", "gru": "GRU", "rnn": "SimpleRNN"}  # the recurrent cells, as Keras names their layers
+CELLS = tuple(CELL_NAMES)
+GATES = {"lstm": 4, "gru": 3, "rnn": 1}  # weight blocks per cell: Keras' [i f c o], [z r h], [h]
 ACTIVATIONS = ("linear", "relu", "tanh", "sigmoid")
 OUTPUTS = ("logit", "probability")
 MAX_DEPTH = 8  # nesting of the descriptive parts (a history is a list of flat records: depth 3)

@@ -22,8 +22,6 @@ if TYPE_CHECKING:
     from rnnplay.runtime.vectors import Cbow, Vectors
     from rnnplay.store import ListedModel
 
-CELL_NAMES = {"lstm": "LSTM", "gru": "GRU", "rnn": "SimpleRNN"}  # as Keras names the layers
-
 SPARK = "▁▂▃▄▅▆▇█"
 POSITIVE, NEGATIVE = (0, 170, 0), (220, 40, 40)  # readable on light and dark backgrounds
 SHARE_SCALE = 0.25  # a share of ±0.25 in P(positive) or more gets the full colour
@@ -76,6 +74,8 @@ class RecurrentShape(Protocol):
 
 def describe_architecture(architecture: RecurrentShape) -> str:
     """One line such as ``Bi2×LSTM 32, vocab 10,000`` for tables of models."""
+    from rnnplay.card import CELL_NAMES
+
     layers = f"{architecture.layers}×" if architecture.layers > 1 else ""
     direction = "Bi" if architecture.bidirectional else ""
     return f"{direction}{layers}{CELL_NAMES[architecture.cell]} {architecture.units}, vocab {architecture.vocab_size:,}"
@@ -97,6 +97,8 @@ def describe_model(card: Card) -> str:
 
 def layer_summary(architecture: ClassifierArchitecture) -> list[dict[str, Any]]:
     """Keras-``summary()``-style rows (layer, output shape, parameters) from a card, without Keras."""
+    from rnnplay.card import CELL_NAMES
+
     specs = architecture.arrays()
     count = lambda prefix: sum(spec.count for name, spec in specs.items() if name.startswith(prefix))
     width = architecture.units * len(architecture.directions)

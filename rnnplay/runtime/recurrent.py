@@ -26,10 +26,10 @@ from typing import Iterator, Literal, Sequence
 
 import numpy as np
 
+from rnnplay.card import GATES
+
 Cell = Literal["lstm", "gru", "rnn"]
 Record = Literal[None, "outputs", "states"]  # what run_states keeps of every step
-GATES = {"lstm": 4, "gru": 3, "rnn": 1}
-CELL_NAMES = {"lstm": "LSTM", "gru": "GRU", "rnn": "SimpleRNN"}  # as Keras names the layers
 SIGMOID_GATES = {"lstm": 3, "gru": 2, "rnn": 0}
 
 

@@ -10,10 +10,10 @@ from typing import Any
 
 import numpy as np
 
+from rnnplay.card import CELL_NAMES
 from rnnplay.config import ClassifierConfig
 from rnnplay.errors import RnnplayError
 from rnnplay.printable import printable
-from rnnplay.runtime.recurrent import CELL_NAMES
 from rnnplay.training import tensorflow_modules
 
 CELLS = {keras_name: cell for cell, keras_name in CELL_NAMES.items()}

@@ -16,6 +16,7 @@ from textual.containers import Grid, Vertical
 from textual.suggester import SuggestFromList
 from textual.widgets import Checkbox, Input, Label, Select, Static
 
+from rnnplay.card import CELL_NAMES
 from rnnplay.config import PRESETS
 from rnnplay.corpora import BUILTIN
 from rnnplay.tui.shared import rnnplay_app
@@ -31,7 +32,7 @@ from rnnplay.tui.training_request import (
 )
 
 KINDS = [("sentiment classifier", "classifier"), ("word vectors (CBOW)", "vectors")]
-CELLS = [("LSTM", "lstm"), ("GRU", "gru"), ("SimpleRNN", "rnn")]
+CELLS = [(name, cell) for cell, name in CELL_NAMES.items()]
 
 
 def field_id(prefix: str, key: str) -> str:
