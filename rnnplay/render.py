@@ -47,11 +47,6 @@ def human_size(size: float) -> str:
     return ""
 
 
-def held_out_accuracy(card: Card) -> float | None:
-    """The test-split accuracy a card records, if it records one."""
-    return card.held_out_accuracy
-
-
 def accuracy(card: Card) -> str:
     value = card.held_out_accuracy
     return f"{value:.3f}" if value is not None else ""

@@ -161,12 +161,12 @@ def model_summary(classifier: Classifier) -> str:
 def model(session: Session, args: str) -> Outcome:
     from rich.text import Text
 
-    from rnnplay.render import describe_model, held_out_accuracy
+    from rnnplay.render import describe_model
 
     name = model_argument(args)
     classifier = session.use_model(name) if name else session.classifier  # a model whose card is checked
     data = {"model": classifier.name, "path": str(classifier.stored.path), "architecture": describe_model(classifier.card),
-            "accuracy": held_out_accuracy(classifier.card)}
+            "accuracy": classifier.card.held_out_accuracy}
     view = [Text(f"{'now using' if name else 'using'} {model_summary(classifier)}")]
     return Outcome("model", data, view)
 
@@ -174,7 +174,7 @@ def model(session: Session, args: str) -> Outcome:
 def models(session: Session, args: str) -> Outcome:
     from rich.text import Text
 
-    from rnnplay.render import held_out_accuracy, model_row, models_table, unreadable_notes
+    from rnnplay.render import model_row, models_table, unreadable_notes
 
     if args.strip():
         raise UsageError("usage: :models (switch with :model NAME or :vectors NAME)")
@@ -184,7 +184,7 @@ def models(session: Session, args: str) -> Outcome:
     for entry in listed:
         _, kind, corpus, architecture, *_ = model_row(entry)
         rows.append({"name": entry.path.name, "source": entry.source, "kind": kind, "corpus": corpus,
-                     "architecture": architecture, "accuracy": held_out_accuracy(entry.card) if entry.card else None,
+                     "architecture": architecture, "accuracy": entry.card.held_out_accuracy if entry.card else None,
                      "in_use": any(entry.path.resolve() == path.resolve() for path in in_use),
                      "problem": entry.problem or None})
     return Outcome("models", {"models": rows}, [models_table(listed, in_use), *unreadable_notes(listed),
