@@ -7,7 +7,6 @@ the completer read, so a command documented here is a command that exists.
 
 from __future__ import annotations
 
-import os
 import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Callable, Optional
@@ -60,20 +59,6 @@ def split_words(args: str, usage: str, words: int, optional_k: bool) -> tuple[li
         raise UsageError(f"usage: {usage}")
     k = parse_k(parts[-1], usage) if len(parts) > words else 10
     return parts[:words], k
-
-
-def model_argument(args: str) -> str:
-    """The NAME of ``:model NAME`` / ``:vectors NAME``: a model's name, or a folder's path with ``~`` expanded
-    here, as a shell would. ``~someone`` for a user the system does not know is a usage error: pathlib would
-    raise RuntimeError (a bug to the REPL) and a folder named ``~someone`` could not be reached anyway."""
-    name = args.strip()
-    if not name.startswith("~"):
-        return name
-    expanded = os.path.expanduser(name)
-    if expanded.startswith("~"):
-        user = name.split(os.sep, 1)[0]
-        raise UsageError(f"no home folder for {shortened(user)} (no such user)")
-    return expanded
 
 
 def ranked_json(rows: list[tuple[str, float]], column: str) -> list[dict[str, Any]]:
@@ -163,7 +148,7 @@ def model(session: Session, args: str) -> Outcome:
 
     from rnnplay.render import describe_model
 
-    name = model_argument(args)
+    name = args.strip()
     classifier = session.use_model(name) if name else session.classifier  # a model whose card is checked
     data = {"model": classifier.name, "path": str(classifier.stored.path), "architecture": describe_model(classifier.card),
             "accuracy": classifier.card.held_out_accuracy}
@@ -198,7 +183,7 @@ def vectors(session: Session, args: str) -> Outcome:
 
     from rnnplay.render import vectors_label
 
-    name = model_argument(args)
+    name = args.strip()
     space = session.use_vectors(name) if name else session.vectors
     guesses = "cannot guess (no output layer)" if space.guess_refusal else "can guess a blank"
     data = {"vectors": space.name, "words": len(space), "dimension": space.vector_size, "source_kind": space.source_kind,

@@ -193,9 +193,10 @@ def test_k_may_have_leading_zeros_and_reach_the_limit(session):
 
 
 def test_a_home_folder_that_does_not_exist_is_one_usage_line(session):
-    """pathlib raises RuntimeError for ``~someone`` it cannot expand; the REPL expands ``~`` itself."""
+    """pathlib raises RuntimeError for ``~someone`` it cannot expand; store.resolve turns it into one line."""
     for line in (":model ~ good", ":vectors ~nosuchuser/models/x"):
-        assert handle(session, line).error.startswith("no home folder for '~")
+        error = handle(session, line).error
+        assert error.startswith("cannot look for the model '~") and error.endswith("no such user's home folder")
     assert "no model folder at" in handle(session, ":model ~/no-such-model-here").error
 
 
