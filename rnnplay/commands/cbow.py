@@ -7,7 +7,7 @@ from typing import Optional
 
 import typer
 
-from rnnplay.commands.common import CONTEXT_SETTINGS, ModelsDir, load_vectors, run_training, shown, user_errors
+from rnnplay.commands.common import CONTEXT_SETTINGS, ModelsDir, figure, load_vectors, run_training, shown, user_errors
 from rnnplay.errors import RnnplayError, UsageError
 from rnnplay.printable import printable
 
@@ -53,11 +53,12 @@ def cbow_train(
 
     path, card, console = run_training(lambda listener: train_cbow(
         config, corpus, target, text_column=text_column, half=float16, overwrite=force, listener=listener))
-    number = lambda key: card.number("training", key) or 0
+    number = lambda key: card.number("training", key)
+    speed = number("windows_per_second")
     console.print(f"saved [bold]{shown(path)}[/bold]: {card.architecture.vocab_size:,} words × {config.dimension}, "
-                  f"{number('raw_tokens'):,.0f} tokens × {config.epochs} epochs in {number('seconds'):.0f}s "
-                  f"({number('windows_per_second') / 1000:,.0f}k words/s after subsampling), "
-                  f"final loss {card.number('metrics', 'loss') or float('nan'):.3f}")
+                  f"{figure(number('raw_tokens'), ',.0f')} tokens × {config.epochs} epochs in {figure(number('seconds'), '.0f')}s "
+                  f"({figure(None if speed is None else speed / 1000, ',.0f')}k words/s after subsampling), "
+                  f"final loss {figure(card.number('metrics', 'loss'), '.3f')}")
     return path
 
 

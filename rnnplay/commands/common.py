@@ -95,6 +95,11 @@ def shown(path: object) -> str:
     return escape(printable(path))
 
 
+def figure(value: float | None, spec: str) -> str:
+    """A number a card records, formatted; "?" when the card does not record it (never a made-up 0)."""
+    return "?" if value is None else format(value, spec)
+
+
 def load_vectors(name: str, models_dir: Optional[Path], flag: str | None = "--vectors") -> Any:
     """Word vectors by name or path; a missing default says how to pick others."""
     from rnnplay.runtime.models import open_vectors

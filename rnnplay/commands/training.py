@@ -13,7 +13,8 @@ from typing import Optional
 import typer
 
 from rnnplay.commands.cbow import CBOW_HELP, cbow_app
-from rnnplay.commands.common import CONTEXT_SETTINGS, ModelsDir, run_training, shown, user_errors
+from rnnplay.commands.common import CONTEXT_SETTINGS, ModelsDir, figure, run_training, shown, user_errors
+from rnnplay.printable import printable
 
 
 @user_errors
@@ -63,9 +64,9 @@ def train(
     path, card, console = run_training(lambda listener: train_classifier(
         config, corpus, target, text_column=text_column, label_column=label_column, overwrite=force, listener=listener))
     test = card.score("test")
-    console.print(f"saved [bold]{shown(path)}[/bold]: held-out accuracy {test.accuracy or 0:.4f} on {test.n or 0:,} texts, "
-                  f"trained in {card.number('training', 'seconds') or 0:.0f}s "
-                  f"(best epoch {card.section('training').get('best_epoch', '?')})")
+    console.print(f"saved [bold]{shown(path)}[/bold]: held-out accuracy {figure(test.accuracy, '.4f')} on "
+                  f"{figure(test.n, ',')} texts, trained in {figure(card.number('training', 'seconds'), '.0f')}s "
+                  f"(best epoch {figure(card.number('training', 'best_epoch'), '.0f')})")
     return path
 
 
@@ -83,7 +84,8 @@ def import_model(
 
     target = user_models_dir(models_dir) / check_name(name or file.stem)
     path, parity = import_keras(file, target, corpus, overwrite=force)
-    typer.echo(f"imported {path}: max |P(keras) - P(rnnplay)| = {parity['max_abs_diff']:.2e} on {parity['n']} texts", err=True)
+    typer.echo(f"imported {printable(path)}: max |P(keras) - P(rnnplay)| = {parity['max_abs_diff']:.2e} on {parity['n']} texts",
+               err=True)
     return path
 
 

@@ -47,3 +47,10 @@ def test_an_empty_model_name_is_a_usage_error_not_the_models_folder():
             model_name(blank, "--vectors")
     with pytest.raises(UsageError, match=r"^give a model name or path$"):
         model_name("", None)
+
+
+def test_a_figure_a_card_does_not_record_is_a_question_mark_never_a_made_up_zero():
+    from rnnplay.commands.common import figure
+
+    assert figure(0.87844, ".4f") == "0.8784" and figure(5000, ",") == "5,000"
+    assert figure(None, ".4f") == "?"
