@@ -75,8 +75,7 @@ def guess(
     from rnnplay.render import guess_view
     from rnnplay.runtime.vectors import guesser
 
-    space = load_vectors(vectors, models_dir)
-    space = guesser(space)
+    space = guesser(load_vectors(vectors, models_dir))
     rows = space.guess(text, k=top)
     left, right = space.context(text)
     show(guess_view(space, left + ["___"] + right, rows))

@@ -65,7 +65,6 @@ class Explanation:
         return label(self.probability)
 
 
-
 def explain(classifier: Classifier, text: str, previous: Explanation | None = None) -> Explanation:
     """Classify ``text`` and say which words moved the prediction, and how it evolved word by word.
 
@@ -90,15 +89,12 @@ def explain(classifier: Classifier, text: str, previous: Explanation | None = No
 
 
 def explain_ids(network: Network, ids: np.ndarray, known_prefix: np.ndarray | None = None) -> tuple[float, np.ndarray, np.ndarray, bool]:
-    """P(text), occlusion shares and the prefix trace for one id sequence (see the module docstring).
+    """``(probability, shares, prefix, streamed)`` for one id sequence, each variant run only from where it
+    differs from the whole text (see the module docstring).
 
-    Returns ``(probability, shares, prefix, streamed)``. Every variant of the text (the text
-    without word i, the text up to word j) would be a pass of its own; instead, the states the
-    variants share with the whole text are computed once and each variant runs only from where it
-    differs. A one-directional stack reads left to right, so its prefix trace falls out of a single
-    pass (``streamed``); a bidirectional model must re-read every prefix from its end, unless the
-    caller passes ``known_prefix``: the trace of a text that began with the same ``p`` words (the
-    text before the last keystroke), whose first ``p`` values are then reused.
+    A bidirectional model must re-read every prefix from its end, unless the caller passes
+    ``known_prefix``: the trace of a text that began with the same ``p`` words (the text before the last
+    keystroke), whose first ``p`` values are then reused.
     """
     n = len(ids)
     known = np.asarray(known_prefix if known_prefix is not None else [], dtype=np.float64)[: n - 1]
