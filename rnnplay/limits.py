@@ -111,7 +111,18 @@ MAX_NUMBER_CHARS = 64  # one text value with the whitespace before it ("%.9g" wr
 MAX_HEADER_BYTES = 100  # the "WORDS DIMENSION" line
 # .keras: a model rnnplay can run is at most MAX_PARAMETERS float32 weights (200 MB); saved after training,
 # Adam's two moments triple that; an encoder's vocabulary (1M tokens) and a JSON config come on top.
-MAX_KERAS_BYTES = 3 * 4 * MAX_PARAMETERS + (256 << 20)  # all members, uncompressed, as the zip declares them
+KERAS_EXTRA_BYTES = 256 << 20
+
+
+def keras_bytes(weight_bytes: int) -> int:
+    """The most a ``.keras`` file of a model with these weights can hold: the weights, Adam's state, the rest.
+
+    ``rnnplay import`` bounds a user's file with it before unpacking, and loading a saved model bounds
+    its ``model.keras`` with it before hashing."""
+    return 3 * weight_bytes + KERAS_EXTRA_BYTES
+
+
+MAX_KERAS_BYTES = keras_bytes(4 * MAX_PARAMETERS)  # all members, uncompressed, as the zip declares them
 MAX_KERAS_CONFIG_BYTES = 64 << 20  # config.json or metadata.json, parsed whole by Keras (the tutorial's: 10 KB)
 MAX_KERAS_MEMBERS = 1_000  # Keras writes a config, metadata, the weights and a few assets
 MAX_ZIP_DIRECTORY_BYTES = 1 << 20  # the central directory (read whole by zipfile): about 100 bytes per member

@@ -34,7 +34,6 @@ from rnnplay.printable import printable
 
 CARD = "card.json"
 NPY_OVERHEAD = 4096  # a member's zip entry and .npy header, with room to spare
-KERAS_OVERHEAD = 16 << 20  # a .keras file's config and metadata beside its weights
 READS = 3  # attempts when a concurrent save swaps the folder mid-read
 LOCAL_HEADER, LOCAL_SIGNATURE = 30, b"PK\x03\x04"  # a zip member's fixed local header (APPNOTE 4.3.7)
 
@@ -198,8 +197,7 @@ def file_bound(card: Card, name: str) -> int:
         return card.architecture.vocab_size * (limits.MAX_TOKEN_BYTES + 1)
     if card.kind != "classifier":
         raise RnnplayError(f"{printable(card.name)}: a {card.kind} model has no {name}")
-    # a Keras file holds the weights, and when saved compiled the optimizer's two slots per weight
-    return 4 * sum(spec.nbytes for spec in specs.values()) + KERAS_OVERHEAD
+    return limits.keras_bytes(sum(spec.nbytes for spec in specs.values()))
 
 
 def read_weights(f: io.BufferedReader, card: Card, where: str) -> dict[str, np.ndarray]:
