@@ -89,21 +89,35 @@ class Reservation:
     def writing(self) -> Iterator[Path]:
         """A folder to write the model into; on success it replaces (or becomes) the target.
 
-        On any failure (an exception, Ctrl-C, a full disk) the folder is removed and the target is
-        left as it was.
+        On any failure (an exception, Ctrl-C, a full disk, a rename refused halfway through the
+        journal) the name's workspace is recovered at once, while the name is still ours: the target
+        holds the old model or the new one, complete, and the partial folder is gone. (A process killed
+        outright leaves that to the next run's recovery.)
         """
         scratch = Path(tempfile.mkdtemp(prefix="partial-", dir=self.lock.folder))
         _as_ordinary(scratch, 0o777)
+        published = False
         try:
             try:
                 yield scratch
-                self.publish(scratch)
             except OSError as error:
                 raise RnnplayError(f"cannot save {printable(self.target)}: {error.strerror or error}; "
                                    "nothing was changed") from None
+            try:
+                self.publish(scratch)
+            except OSError as error:
+                raise RnnplayError(f"cannot put {printable(self.target)} in place: {error.strerror or error}; "
+                                   "it holds the old model or the new one, complete") from None
+            published = True
         finally:
-            if os.path.lexists(scratch):
-                shutil.rmtree(scratch, ignore_errors=True)
+            if not published:
+                self._recover()
+
+    def _recover(self) -> None:
+        try:
+            recover_name(self.lock.models_dir, self.target.name)
+        except OSError:
+            pass  # the next run's recovery tries again
 
     def publish(self, scratch: Path) -> None:
         swap.sync_tree(scratch)
