@@ -206,8 +206,7 @@ def test_a_folder_replaced_while_it_is_read_is_read_again(tmp_path, monkeypatch)
         card = original(folder)
         if not replaced:
             replaced.append(True)
-            save_tiny_classifier(path, overwrite=True, seed=2)  # a concurrent --force save
-            (folder.path.parent / "gone").mkdir()  # the old folder's files are about to be deleted
+            save_tiny_classifier(path, overwrite=True, seed=2)  # a concurrent --force save: the old folder is gone
         return card
 
     monkeypatch.setattr(reading, "_card", swap_after_the_card)
@@ -225,3 +224,13 @@ def test_a_compressed_weights_file_is_read_as_well(tmp_path):
     stored = load_model(folder)
     for name, array in arrays.items():
         np.testing.assert_array_equal(stored.arrays[name], array)
+
+
+def test_finiteness_is_read_from_every_float16_bit_pattern_as_numpy_reads_it():
+    """float16 arrays are checked from their exponent bits (NumPy's isfinite converts each value): all 65,536."""
+    from rnnplay.store.reading import _finite
+
+    every = np.arange(1 << 16, dtype=np.uint16).view(np.float16)
+    each = np.array([_finite(every[i : i + 1]) for i in range(len(every))])
+    np.testing.assert_array_equal(each, np.isfinite(every))
+    assert _finite(np.ones(3, np.float32)) and not _finite(np.array([1.0, np.nan], np.float32))
