@@ -41,7 +41,13 @@ def test_parameters_counts_what_the_card_will_describe(name):
                                      "units": config.units, "layers": config.layers, "bidirectional": config.bidirectional,
                                      "head": head, "output": "logit"})
     assert config.parameters() == architecture.parameters() <= limits.MAX_PARAMETERS
-    assert PRESETS["default"][0].parameters() == 669_057  # the shipped model's model.summary() total
+
+
+def test_the_default_preset_counts_what_keras_counted_for_the_shipped_model():
+    from rnnplay.store import SHIPPED_DIR, load_model
+
+    stored = load_model(SHIPPED_DIR / "imdb-bilstm")
+    assert PRESETS["default"][0].parameters() == sum(array.size for array in stored.arrays.values()) == 669_057
 
 
 @pytest.mark.parametrize("overrides, message", [
