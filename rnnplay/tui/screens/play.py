@@ -161,12 +161,13 @@ class PlayTab(Vertical):
         self._timer = self.set_timer(DEBOUNCE_SECONDS, self._explain_now)
 
     def _explain_now(self) -> None:
-        classifier, text = rnnplay_app(self).classifier, self.text
+        app = rnnplay_app(self)
+        classifier, text = app.classifier, self.text
         if classifier is None:
-            if rnnplay_app(self).loading_model:
-                self._show(None, Text(f"Loading {printable(rnnplay_app(self).loading_model)}…", style="dim"))
+            if app.loading_model:
+                self._show(None, Text(f"Loading {printable(app.loading_model)}…", style="dim"))
             else:
-                error = rnnplay_app(self).load_error or "no classifier loaded"
+                error = app.load_error or "no classifier loaded"
                 self._show(None, Text(f"{error}. Pick a classifier above (Ctrl+O) or in Models (F4).", style="bold red"))
         elif not text.strip():
             self._show(None, Text(HINT, style="dim"))
