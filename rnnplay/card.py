@@ -101,11 +101,6 @@ class ClassifierArchitecture:
     def parameters(self) -> int:
         return sum(spec.count for spec in self.arrays().values())
 
-    def to_dict(self) -> dict[str, Any]:
-        return {"vocab_size": self.vocab_size, "embedding_dim": self.embedding_dim, "mask_zero": self.mask_zero,
-                "cell": self.cell, "units": self.units, "layers": self.layers, "bidirectional": self.bidirectional,
-                "head": [{"units": d.units, "activation": d.activation} for d in self.head], "output": self.output}
-
 
 @dataclass(frozen=True)
 class VectorsArchitecture:
@@ -123,11 +118,6 @@ class VectorsArchitecture:
         matrix = (self.vocab_size, self.dimension)
         return {"input": ArraySpec(matrix, rows), "output": ArraySpec(matrix, rows, required=False),
                 "counts": ArraySpec((self.vocab_size,), required=False)}
-
-    def to_dict(self) -> dict[str, Any]:
-        data: dict[str, Any] = {"method": self.method, "vocab_size": self.vocab_size, "dimension": self.dimension}
-        data.update({k: v for k, v in (("window", self.window), ("negative", self.negative)) if v is not None})
-        return {**data, "dtype": self.dtype}
 
 
 @dataclass(frozen=True)

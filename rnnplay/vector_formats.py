@@ -301,7 +301,7 @@ def _read_binary(name: str, f: BinaryIO, rows: int, declared: int, dimension: in
     return words, matrix
 
 
-def read_word2vec_file(path: Path, limit: int | None = None) -> Word2VecFile:
+def read_word2vec(path: Path, limit: int | None = None) -> Word2VecFile:
     """A word2vec file, text or binary (detected); only its first ``limit`` words when given.
 
     word2vec files list the most frequent words first, so a limit keeps the useful part of a file too
@@ -328,12 +328,6 @@ def read_word2vec_file(path: Path, limit: int | None = None) -> Word2VecFile:
     return Word2VecFile(words, matrix, binary, declared)
 
 
-def read_word2vec(path: Path, limit: int | None = None) -> tuple[list[str], np.ndarray, bool]:
-    """``(words, float32 matrix, binary?)`` from a word2vec file, text or binary (detected)."""
-    read = read_word2vec_file(path, limit)
-    return read.words, read.matrix, read.binary
-
-
 def _some(words: list[str], width: int = 30) -> str:
     """Up to five words for a note, each cut short and made printable."""
     return ", ".join(printable(word[:width]) + ("…" if len(word) > width else "") for word in words[:5])
@@ -350,7 +344,7 @@ def import_word2vec(path: Path, target: Path, overwrite: bool = False, settings:
     """
     path, target = Path(path), Path(target)
     ensure_free(target, overwrite)
-    read = read_word2vec_file(path, limit)
+    read = read_word2vec(path, limit)
     words, matrix = read.words, read.matrix
     keep, seen, blank, long, repeated = [], set(), [], [], []
     for index, word in enumerate(words):

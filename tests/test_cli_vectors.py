@@ -137,7 +137,7 @@ def test_export_word2vec(planted_vectors, tmp_path, fmt, binary):
     out = tmp_path / "out" / "planted.vec"
     result = run("cbow", "export", str(planted_vectors), str(out), "--format", fmt)
     assert result.exit_code == 0 and f"16 words × 8 ({fmt})" in result.stderr
-    words, matrix, detected = read_word2vec(out)
+    words, matrix, detected, _declared = read_word2vec(out)
     planted = Vectors.load(planted_vectors)
     assert words == planted.index_to_key and detected == binary
     np.testing.assert_array_equal(matrix, planted.vectors)
@@ -157,7 +157,7 @@ def test_export_projector_and_bad_format(planted_vectors, tmp_path):
 def test_export_the_classifier_embedding(tmp_path):
     result = run("cbow", "export", "imdb-bilstm", str(tmp_path / "emb.bin"), "-f", "word2vec-binary")
     assert result.exit_code == 0
-    words, matrix, _ = read_word2vec(tmp_path / "emb.bin")
+    words, matrix, _, _declared = read_word2vec(tmp_path / "emb.bin")
     assert len(words) == 9998 and matrix.shape == (9998, 64)
 
 

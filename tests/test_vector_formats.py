@@ -53,7 +53,7 @@ def test_binary_layout_is_word2vec_c(tmp_path):
 @pytest.mark.parametrize("binary", [False, True])
 def test_round_trip_is_exact(tmp_path, small, binary):
     path = write_word2vec(small, tmp_path / "v", binary=binary)
-    words, matrix, detected = read_word2vec(path)
+    words, matrix, detected, _declared = read_word2vec(path)
     assert words == WORDS and detected == binary and matrix.dtype == np.float32
     np.testing.assert_array_equal(matrix, small.vectors)  # 9 significant digits give back the float32
 
@@ -61,7 +61,7 @@ def test_round_trip_is_exact(tmp_path, small, binary):
 def test_round_trip_of_the_planted_model(tmp_path, planted_vectors):
     planted = Vectors.load(planted_vectors)
     for binary in (False, True):
-        words, matrix, _ = read_word2vec(write_word2vec(planted, tmp_path / f"p{binary}", binary=binary))
+        words, matrix, _, _declared = read_word2vec(write_word2vec(planted, tmp_path / f"p{binary}", binary=binary))
         assert words == planted.index_to_key
         np.testing.assert_array_equal(matrix, planted.vectors)
 
@@ -75,7 +75,7 @@ def test_gensim_reads_our_files_and_we_read_gensims(tmp_path, small):
         np.testing.assert_array_equal(loaded.vectors, small.vectors)
         theirs = tmp_path / f"theirs{binary}"
         loaded.save_word2vec_format(str(theirs), binary=binary)  # gensim's binary has no newline per record
-        words, matrix, detected = read_word2vec(theirs)
+        words, matrix, detected, _declared = read_word2vec(theirs)
         assert words == WORDS and detected == binary
         np.testing.assert_allclose(matrix, small.vectors, rtol=1e-6)
 
@@ -141,7 +141,7 @@ def test_missing_file(tmp_path):
 
 def test_text_detection_takes_windows_line_ends_and_blank_lines(tmp_path):
     (tmp_path / "v.txt").write_bytes(b"2 2\r\na 1 2\r\n\r\nb 3 4 \r\n")
-    words, matrix, binary = read_word2vec(tmp_path / "v.txt")
+    words, matrix, binary, _declared = read_word2vec(tmp_path / "v.txt")
     assert words == ["a", "b"] and not binary and matrix.tolist() == [[1, 2], [3, 4]]
 
 
@@ -205,7 +205,7 @@ def test_import_skips_words_with_whitespace_from_a_binary_file(tmp_path):
 def outcome(path: Path, limit: int | None = None):
     """What reading a file gives: (words, matrix), or the message of an RnnplayError; nothing else may escape."""
     try:
-        words, matrix, _ = read_word2vec(path, limit=limit)
+        words, matrix, _, _declared = read_word2vec(path, limit=limit)
     except RnnplayError as error:
         return assert_one_line(error, limit=300 + len(str(path)))
     assert matrix.dtype == np.float32 and matrix.shape == (len(words), matrix.shape[1]) and np.isfinite(matrix).all()
@@ -295,7 +295,7 @@ def test_mutated_valid_files(tmp_path, case):
 def test_a_limit_reads_the_first_rows(tmp_path, words, dimension, binary, limit):
     matrix = np.arange(len(words) * dimension, dtype=np.float32).reshape(len(words), dimension)
     path = write_word2vec(make(words, matrix), tmp_path / "v", binary=binary)
-    read, got, detected = read_word2vec(path, limit=limit)
+    read, got, detected, _declared = read_word2vec(path, limit=limit)
     assert read == words[:limit] and detected == binary
     np.testing.assert_array_equal(got, matrix[:limit])
 
@@ -308,7 +308,7 @@ def test_a_header_beyond_the_bound_says_to_use_a_limit(tmp_path):
         read_word2vec(path)
     with pytest.raises(UsageError, match=f"--limit 2,000,000 is more than rnnplay holds at 300 values per word \\(at most {most:,}\\)"):
         read_word2vec(path, limit=2_000_000)
-    words, matrix, _ = read_word2vec(path, limit=2)
+    words, matrix, _, _declared = read_word2vec(path, limit=2)
     assert words == ["the", "of"] and matrix.shape == (2, 300) and matrix[1, 0] == 2
     with pytest.raises(UsageError, match="--limit must be a whole number from 1"):
         read_word2vec(path, limit=0)
