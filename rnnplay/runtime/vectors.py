@@ -34,6 +34,7 @@ from rnnplay.text import OOV, PAD, TextSettings
 
 BLANK = re.compile(r"_{3,}")
 DEFAULT_WINDOW = 5
+EXAMPLE = "the special ___ were amazing"  # a blank imdb-cbow fills with "effects" (p ≈ 0.87)
 
 
 class UnknownWord(RnnplayError):
@@ -44,6 +45,20 @@ class UnknownWord(RnnplayError):
         super().__init__(f'"{printable(word)}" is not in {printable(model)}\'s vocabulary ({size:,} words){hint}')
         self.word = word
         self.suggestions = list(suggestions)
+
+
+def best_first(scores: np.ndarray, k: int) -> np.ndarray:
+    """The indices of the ``k`` highest ``scores`` (NaN-free), best first, equal scores in index order.
+
+    ``argpartition`` alone picks any of the scores tied with the k-th, so a ranking cut there could
+    differ from the same ranking cut later; the ties are settled by index before cutting.
+    """
+    k = min(k, len(scores))
+    if k <= 0:
+        return np.zeros(0, dtype=np.intp)
+    kth = np.partition(-scores, k - 1)[k - 1]
+    top = np.flatnonzero(-scores <= kth)  # every score as good as the k-th, ties included, in index order
+    return top[np.lexsort((top, -scores[top]))][:k]
 
 
 def unit_rows(matrix: np.ndarray) -> np.ndarray:
@@ -169,10 +184,7 @@ class Vectors:
         if len(exclude):
             scores[list(exclude)] = -np.inf
         k = min(k, len(scores) - len(set(exclude)))
-        if k <= 0:
-            return []
-        top = np.argpartition(-scores, k - 1)[:k]
-        top = top[np.lexsort((top, -scores[top]))]  # best first; equal scores in vocabulary order
+        top = best_first(scores, k)  # best first; equal scores in vocabulary order
         return [(self.index_to_key[i], float(scores[i])) for i in top]
 
     def neighbours(self, word_or_vector: str | np.ndarray, k: int = 10, exclude: Iterable[str | int] = ()) -> list[tuple[str, float]]:
@@ -230,20 +242,25 @@ class Cbow(Vectors):
         As in word2vec, words outside the vocabulary are dropped before the window is counted (they
         never reached the model in training either).
         """
+        left, right = self._around_blank(text)
+        left = [t for t in left if t in self.key_to_index]
+        right = [t for t in right if t in self.key_to_index]
+        return left[max(0, len(left) - self.window):], right[: self.window]
+
+    def _around_blank(self, text: str) -> tuple[list[str], list[str]]:
+        """Every word before and after the one blank, standardized, known to the model or not."""
         pieces = BLANK.split(text)  # split first: the tokenizer would strip the underscores
         if len(pieces) == 1:
-            raise RnnplayError("put one blank (___) where the missing word goes, e.g. 'the acting was ___ and the plot made no sense'")
+            raise RnnplayError(f"put one blank (___) where the missing word goes, e.g. '{EXAMPLE}'")
         if len(pieces) > 2:
             raise RnnplayError(f"the text has {len(pieces) - 1} blanks (___); CBOW guesses one word at a time")
-        left = [t for t in self.settings.tokens(pieces[0]) if t in self.key_to_index]
-        right = [t for t in self.settings.tokens(pieces[1]) if t in self.key_to_index]
-        return left[max(0, len(left) - self.window):], right[: self.window]
+        return self.settings.tokens(pieces[0]), self.settings.tokens(pieces[1])
 
     @property
     def guess_refusal(self) -> str:
         return ""
 
-    def guess(self, text: str, k: int = 10) -> list[tuple[str, float]]:
+    def guess(self, text: str, k: int = 10, exclude_context: bool = False) -> list[tuple[str, float]]:
         """CBOW's prediction of the blank: a softmax over W′ · h, h the mean of the context rows of W.
 
         Negative sampling trains W′·h towards log P(w | context) / (k · Pn(w)), Pn the noise
@@ -251,6 +268,10 @@ class Cbow(Vectors):
         softmax: the model's own estimate of P(w | context). Without the prior the ranking favours
         rare words tied to the context ("a complete waste of ___" → "piece" before "time"). Training
         never normalised these scores, so read the probabilities as estimates, not calibrated odds.
+
+        A context word often ranks high (W′ and W of a word point alike, so "the acting was ___"
+        guesses "acting"): ``exclude_context`` leaves the words CBOW read out of the ranking. The
+        probabilities stay the model's (over the whole vocabulary), so the rest keep their values.
         """
         if k < 1:
             raise RnnplayError("k must be at least 1")
@@ -258,17 +279,29 @@ class Cbow(Vectors):
             raise RnnplayError("give a text with a blank (___), not an empty one")
         left, right = self.context(text)
         if not left and not right:
-            raise RnnplayError(f"no word around the blank is in {self.name}'s vocabulary: nothing to guess from")
-        hidden = self.vectors[[self.key_to_index[t] for t in left + right]].mean(axis=0)
+            raise RnnplayError(self._no_context(text))
+        read = [self.key_to_index[t] for t in left + right]
+        hidden = self.vectors[read].mean(axis=0)
         scores = (self.output @ hidden).astype(np.float64)
         if self.noise_log is not None:
             scores += self.noise_log
         probabilities = np.exp(scores - scores.max())
         probabilities /= probabilities.sum()
-        k = min(k, len(probabilities))
-        top = np.argpartition(-probabilities, k - 1)[:k]
-        top = top[np.lexsort((top, -probabilities[top]))]
+        ranked = probabilities.copy()
+        if exclude_context:
+            ranked[read] = -1.0  # below every probability: the words read come last, and are cut
+            k = min(k, len(ranked) - len(set(read)))
+        top = best_first(ranked, k)
         return [(self.index_to_key[i], float(probabilities[i])) for i in top]
+
+    def _no_context(self, text: str) -> str:
+        """Why nothing around the blank can be read: no words at all, or none the model knows."""
+        left, right = self._around_blank(text)
+        words = left + right
+        if not words:
+            return f"the text has no words around the blank (___) to guess from: write a sentence with a gap, e.g. '{EXAMPLE}'"
+        shown = ", ".join(printable(word) for word in words[:5]) + (", …" if len(words) > 5 else "")
+        return f"none of the words around the blank ({shown}) is in {printable(self.name)}'s vocabulary: nothing to guess from"
 
 
 def guesser(space: Vectors) -> Cbow:

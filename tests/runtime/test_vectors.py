@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from rnnplay.errors import RnnplayError
 from rnnplay.runtime.vectors import Cbow, UnknownWord, Vectors, cosines_across, guesser, nearest_first, unit_rows
@@ -119,13 +121,56 @@ def test_guess_reads_window_known_words_on_each_side(planted):
     ("the acting was good", "put one blank"),
     ("___ and ___", "2 blanks"),
     ("the __ blank is too short", "put one blank"),
-    ("zzz qqq ___ xxx", "no word around the blank"),
-    ("___", "no word around the blank"),
+    ("zzz qqq ___ xxx", r"none of the words around the blank \(zzz, qqq, xxx\) is in planted's vocabulary"),
+    ("___", r"the text has no words around the blank \(___\) to guess from"),
+    ("?! ___ ...", r"the text has no words around the blank \(___\) to guess from"),
     ("", "put one blank|not an empty one"),
 ])
 def test_guess_errors_are_clear(planted, text, message):
     with pytest.raises(RnnplayError, match=message):
         planted.guess(text)
+
+
+def test_guess_can_leave_the_context_words_out_of_the_ranking(planted):
+    text = "the film ___ was plot"
+    every = planted.guess(text, k=16)
+    assert {"the"} <= {w for w, _ in every[:3]}  # a context word ranks high when left in
+    without = planted.guess(text, k=16, exclude_context=True)
+    read = set(sum(planted.context(text), []))
+    assert [row for row in every if row[0] not in read] == without  # the others, in order, with the same probabilities
+    assert not read & {w for w, _ in without} and len(without) == 16 - len(read)
+    assert planted.guess(text, k=2, exclude_context=True) == without[:2]
+
+
+@settings(max_examples=200, deadline=None)
+@given(left=st.lists(st.sampled_from(PLANTED_WORDS + ["zzz", "Good!"]), max_size=6),
+       right=st.lists(st.sampled_from(PLANTED_WORDS + ["zzz", "Good!"]), max_size=6), k=st.integers(1, 20))
+def test_leaving_the_context_out_is_the_full_ranking_without_the_words_read(planted_vectors, left, right, k):
+    """Whatever the sentence: the same words in the same order with the same probabilities, minus what CBOW read."""
+    planted = Vectors.load(planted_vectors)
+    text = " ".join(left + ["___"] + right)
+    read = set(sum(planted.context(text), []))
+    if not read:
+        with pytest.raises(RnnplayError, match="around the blank"):
+            planted.guess(text, exclude_context=True)
+        return
+    every = planted.guess(text, k=len(planted))
+    assert planted.guess(text, k=k, exclude_context=True) == [row for row in every if row[0] not in read][:k]
+
+
+def test_the_shipped_example_guesses_a_word_it_did_not_read():
+    """The Words tab's example: imdb-cbow's best guess is a real answer, not a word of the sentence."""
+    from rnnplay.runtime.vectors import EXAMPLE
+    from tests.conftest import SHIPPED_VECTORS
+
+    vectors = Vectors.load(SHIPPED_VECTORS)
+    best = vectors.guess(EXAMPLE, k=3)
+    assert best[0][0] == "effects" and best[0][1] > 0.5
+    assert not {w for w, _ in best} & set(sum(vectors.context(EXAMPLE), []))
+    # The sentence the Words tab used to show guessed its own words; leaving them out gives real answers.
+    old = "the acting was ___ and the plot made no sense"
+    assert [w for w, _ in vectors.guess(old, k=3)] == ["acting", "plot", "was"]
+    assert [w for w, _ in vectors.guess(old, k=3, exclude_context=True)] == ["story", "good", "script"]
 
 
 def test_float16_vectors_give_the_same_answers(tmp_path, planted):
