@@ -149,9 +149,13 @@ def analogy_view(space: Vectors, a: str, b: str, c: str, rows: Sequence[tuple[st
     return titled_ranking(f"{printable(a)} − {printable(b)} + {printable(c)} in {vectors_label(space)}", rows, "cosine")
 
 
-def guess_view(space: Cbow, context: Sequence[str], rows: Sequence[tuple[str, float]]) -> list[Any]:
-    """``context`` is the words CBOW read around the blank, ``___`` included."""
-    return titled_ranking(f"context ({space.window} each side): {printable(' '.join(context))}  —  {vectors_label(space)}",
+EXCLUDED_NOTE = "context words left out"
+
+
+def guess_view(space: Cbow, context: Sequence[str], rows: Sequence[tuple[str, float]], excluded: bool = False) -> list[Any]:
+    """``context`` is the words CBOW read around the blank, ``___`` included; ``excluded``: they are not ranked."""
+    note = f" ({EXCLUDED_NOTE})" if excluded else ""
+    return titled_ranking(f"context ({space.window} each side): {printable(' '.join(context))}{note}  —  {vectors_label(space)}",
                           rows, "probability", relative=True)
 
 

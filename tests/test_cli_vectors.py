@@ -74,6 +74,17 @@ def test_guess(planted_vectors):
     assert table(result.stdout)[0][1:] == ["great", "0.3018"]
 
 
+def test_guess_can_leave_the_context_words_out(planted_vectors):
+    planted = Vectors.load(planted_vectors)
+    expected = planted.guess("The film ___ was plot", k=3, exclude_context=True)
+    assert "the" in [w for w, _ in planted.guess("The film ___ was plot", k=3)]
+    result = run("guess", "The film ___ was plot", "-k", "3", "--exclude-context", "--vectors", str(planted_vectors))
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[0].startswith("context (2 each side): the film ___ was plot (context words left out)")
+    assert table(result.stdout) == [[str(i), w, f"{p:.4f}"] for i, (w, p) in enumerate(expected, start=1)]
+    assert not {"the", "film", "was", "plot"} & {row[1] for row in table(result.stdout)}
+
+
 @pytest.mark.parametrize("args, message", [
     (["neighbours", "excelent"], 'did you mean: excellent?'),
     (["neighbours", ""], "give a word, not an empty string"),
@@ -84,7 +95,8 @@ def test_guess(planted_vectors):
     (["guess", "no blank here"], "put one blank (___)"),
     (["guess", "___ two ___"], "2 blanks"),
     (["guess", ""], "not an empty one"),
-    (["guess", "zzz ___ qqq"], "no word around the blank"),
+    (["guess", "zzz ___ qqq"], "none of the words around the blank (zzz, qqq) is in planted's vocabulary"),
+    (["guess", "___"], "the text has no words around the blank (___) to guess from"),
 ])
 def test_user_errors_are_one_line(planted_vectors, args, message):
     assert_one_line_error(run(*args, "--vectors", str(planted_vectors)), message)

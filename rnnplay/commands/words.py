@@ -68,6 +68,8 @@ def similarity(
 def guess(
     text: str = typer.Argument(..., help="A text with one blank (___) where the missing word goes."),
     top: int = TopOption,
+    exclude_context: bool = typer.Option(False, "--exclude-context",
+                                         help="Leave the words read around the blank out of the ranking (they often rank first)."),
     vectors: str = VectorsOption,
     models_dir: Optional[Path] = ModelsDir,
 ) -> None:
@@ -76,9 +78,9 @@ def guess(
     from rnnplay.runtime.vectors import guesser
 
     space = guesser(load_vectors(vectors, models_dir))
-    rows = space.guess(text, k=top)
+    rows = space.guess(text, k=top, exclude_context=exclude_context)
     left, right = space.context(text)
-    show(guess_view(space, left + ["___"] + right, rows))
+    show(guess_view(space, left + ["___"] + right, rows, exclude_context))
 
 
 def add_word_commands(app: typer.Typer) -> None:

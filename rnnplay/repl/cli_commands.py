@@ -12,6 +12,7 @@ model the command saved (the CLI commands that save return the folder) becomes t
 from __future__ import annotations
 
 import io
+import re
 import shlex
 import sys
 from contextlib import redirect_stderr, redirect_stdout
@@ -19,7 +20,7 @@ from pathlib import Path
 from typing import Any, Optional, TextIO
 
 from rnnplay.errors import UsageError
-from rnnplay.repl.outcome import Outcome
+from rnnplay.repl.outcome import Outcome, shortened
 from rnnplay.repl.session import Session
 
 ERROR_PREFIX = "rnnplay: error: "
@@ -73,8 +74,8 @@ def cli_arguments(session: Session, command: str, args: str) -> list[str]:
     except ValueError as error:
         raise UsageError(f"cannot read the options: {error}") from None
     if command == "cbow" and (not parts or parts[0] not in CBOW_COMMANDS + ("--help", "-h")):
-        given = f", not {parts[0]!r}" if parts else ""
-        raise UsageError(f":cbow takes train, export, eval or import{given} (e.g. :cbow train --help)")
+        given = f", not {shortened(parts[0])}" if parts else ""
+        raise UsageError(f":cbow takes a subcommand: train, export, eval or import{given} (e.g. :cbow train --help)")
     argv = [command, *parts]
     takes_models_dir = command == "train" or parts[0] in CBOW_COMMANDS
     if session.models_dir is not None and takes_models_dir and not any(p.split("=")[0] == "--models-dir" for p in parts):
@@ -85,6 +86,37 @@ def cli_arguments(session: Session, command: str, args: str) -> list[str]:
 def is_training(argv: list[str]) -> bool:
     wants_help = "--help" in argv or "-h" in argv
     return not wants_help and (argv[0] == "train" or argv[:2] == ["cbow", "train"])
+
+
+EXTRA_ARGUMENTS = re.compile(r"Got unexpected extra arguments? ?\(?s?\)? \((.*)\)\Z", re.DOTALL)
+
+
+def usage_problem(error: Exception, help_command: str) -> str:
+    """The CLI parser's complaint in the REPL's words, ending with where the options are listed.
+
+    Click's own suggestions compare option names with their dashes, so ``--bogus`` "possibly" meant
+    ``--corpus``; an unknown option is named and only a really close name is suggested.
+    """
+    see = f"; see {help_command}"
+    option = getattr(error, "option_name", None)
+    if option is not None and hasattr(error, "possibilities"):  # click's NoSuchOption
+        return f"unknown option {shortened(option)}{closest_option(error, option)}{see}"
+    message = " ".join(str(getattr(error, "format_message", lambda: str(error))()).split())
+    extra = EXTRA_ARGUMENTS.match(message)
+    if extra:
+        return f"unexpected argument {shortened(extra.group(1))}{see}"
+    return message.rstrip(".") + see
+
+
+def closest_option(error: Exception, option: str) -> str:
+    """``(did you mean --epochs?)`` for a near miss of one of the command's options; "" otherwise."""
+    import difflib
+
+    context = getattr(error, "ctx", None)
+    params = getattr(getattr(context, "command", None), "params", None) or []
+    names = {name.lstrip("-"): name for param in params for name in getattr(param, "opts", []) if name.startswith("--")}
+    close = difflib.get_close_matches(option.lstrip("-"), list(names), n=1, cutoff=0.75)
+    return f" (did you mean {names[close[0]]}?)" if close else ""
 
 
 def run_cli_command(session: Session, command: str, args: str) -> Outcome:
@@ -100,7 +132,7 @@ def run_cli_command(session: Session, command: str, args: str) -> Outcome:
         with redirect_stdout(stdout), redirect_stderr(tap):
             code = app(args=argv, prog_name="rnnplay", standalone_mode=False)
     except TyperException as error:  # a usage mistake: unknown option, bad value
-        code, problem = 2, f"{error.format_message()} (see :{' '.join(argv[:2 if command == 'cbow' else 1])} --help)"
+        code, problem = 2, usage_problem(error, f":{' '.join(argv[:2 if command == 'cbow' else 1])} --help")
     except Exit as error:
         code = error.exit_code
     except (Abort, KeyboardInterrupt):

@@ -43,6 +43,22 @@ def need_text(args: str, usage: str) -> str:
     return args
 
 
+def no_arguments(args: str, usage: str, hint: str = "") -> None:
+    """Refuse anything after a command that takes nothing (``:quit now`` must not quit on a typo)."""
+    if args.strip():
+        raise UsageError(f"{usage} takes no arguments, not {shortened(args.strip())}{hint}")
+
+
+def one_name(args: str, usage: str) -> str:
+    """A model name or folder: two words are a mistake unless they name a folder (a path may hold spaces)."""
+    from pathlib import Path
+
+    name = args.strip()
+    if len(name.split()) > 1 and not Path(name).exists():
+        raise UsageError(f"{usage.split()[0]} takes one model name or folder, not {shortened(name)} (usage: {usage})")
+    return name
+
+
 def parse_k(given: str, usage: str) -> int:
     """``k`` from ASCII digits only: ``str.isdigit`` also takes ``³`` and ``٣``, which ``int`` then refuses, and
     ``int`` refuses more than 4,300 digits; both would escape as ValueError."""
@@ -52,11 +68,17 @@ def parse_k(given: str, usage: str) -> int:
     return int(digits)
 
 
+COUNTS = {1: "one word", 2: "two words", 3: "three words"}
+
+
 def split_words(args: str, usage: str, words: int, optional_k: bool) -> tuple[list[str], int]:
     """``words`` words, then an optional ``k`` (10 when not given)."""
     parts = args.split()
-    if not words <= len(parts) <= words + optional_k:
+    if not parts:
         raise UsageError(f"usage: {usage}")
+    if not words <= len(parts) <= words + optional_k:
+        wanted = COUNTS[words] + (" and an optional k" if optional_k else "")
+        raise UsageError(f"{usage.split()[0]} takes {wanted}, not {len(parts)} ({shortened(' '.join(parts))}); usage: {usage}")
     k = parse_k(parts[-1], usage) if len(parts) > words else 10
     return parts[:words], k
 
@@ -79,6 +101,11 @@ def classify(session: Session, text: str) -> Outcome:
     if explanation.dropped:
         view.append(dropped_note(session, explanation.dropped))
     return Outcome("classify", {"model": session.classifier.name, **explanation_json(explanation)}, view)
+
+
+def classify_command(session: Session, args: str) -> Outcome:
+    """``:classify TEXT``: a plain line's answer, for a text that starts with ':'."""
+    return classify(session, need_text(args, ":classify TEXT"))
 
 
 def kept_part(settings: TextSettings) -> str:
@@ -148,7 +175,7 @@ def model(session: Session, args: str) -> Outcome:
 
     from rnnplay.render import describe_model
 
-    name = args.strip()
+    name = one_name(args, ":model [NAME]")
     classifier = session.use_model(name) if name else session.classifier  # a model whose card is checked
     data = {"model": classifier.name, "path": str(classifier.stored.path), "architecture": describe_model(classifier.card),
             "accuracy": classifier.card.held_out_accuracy}
@@ -161,8 +188,7 @@ def models(session: Session, args: str) -> Outcome:
 
     from rnnplay.render import model_row, models_table, unreadable_notes
 
-    if args.strip():
-        raise UsageError("usage: :models (switch with :model NAME or :vectors NAME)")
+    no_arguments(args, ":models", " (switch with :model NAME or :vectors NAME)")
     listed = session.listed()
     in_use = [session.classifier.stored.path, session.vectors_path]
     rows = []
@@ -183,7 +209,7 @@ def vectors(session: Session, args: str) -> Outcome:
 
     from rnnplay.render import vectors_label
 
-    name = args.strip()
+    name = one_name(args, ":vectors [NAME]")
     space = session.use_vectors(name) if name else session.vectors
     guesses = "cannot guess (no output layer)" if space.guess_refusal else "can guess a blank"
     data = {"vectors": space.name, "words": len(space), "dimension": space.vector_size, "source_kind": space.source_kind,
@@ -223,17 +249,31 @@ def sim(session: Session, args: str) -> Outcome:
                    [Text(printable(f"cosine({a}, {b}) = {cosine:.4f}  {bar(cosine)}  in {space.name}"))])
 
 
+GUESS_USAGE = ":guess [--exclude-context] TEXT with ___"
+EXCLUDE_CONTEXT = "--exclude-context"
+
+
+def guess_options(args: str) -> tuple[bool, str]:
+    """``--exclude-context`` in front of the text, or no option: the text itself never starts with ``-``."""
+    parts = args.split(maxsplit=1)
+    if parts and parts[0].startswith("-"):
+        if parts[0] != EXCLUDE_CONTEXT:
+            raise UsageError(f"unknown option {shortened(parts[0])}; :guess takes {EXCLUDE_CONTEXT} (usage: {GUESS_USAGE})")
+        return True, need_text(parts[1] if len(parts) > 1 else "", GUESS_USAGE)
+    return False, need_text(args, GUESS_USAGE)
+
+
 def guess(session: Session, args: str) -> Outcome:
     from rnnplay.render import guess_view
     from rnnplay.runtime.vectors import guesser
 
-    text = need_text(args, ":guess TEXT with ___")
+    exclude, text = guess_options(args)
     space = guesser(session.vectors)
-    rows = space.guess(text, k=10)
+    rows = space.guess(text, k=10, exclude_context=exclude)
     left, right = space.context(text)
     context = left + ["___"] + right
-    return Outcome("guess", {"vectors": space.name, "context": context, "results": ranked_json(rows, "probability")},
-                   guess_view(space, context, rows))
+    data = {"vectors": space.name, "context": context, "context_excluded": exclude, "results": ranked_json(rows, "probability")}
+    return Outcome("guess", data, guess_view(space, context, rows, exclude))
 
 
 # --- the REPL itself -----------------------------------------------------------------------------
@@ -243,6 +283,8 @@ def help_(session: Session, args: str) -> Outcome:
     from rich.text import Text
 
     name = args.strip().lstrip(":").lower()
+    if len(name.split()) > 1:
+        raise UsageError(f":help takes one command name, not {shortened(args.strip())} (usage: :help [COMMAND])")
     if name:
         command = find(name)
         if command is None:
@@ -260,6 +302,7 @@ def help_(session: Session, args: str) -> Outcome:
 
 
 def quit_(session: Session, args: str) -> Outcome:
+    no_arguments(args, ":quit", " (type :quit alone to leave, or press Ctrl-D)")
     return Outcome("quit", quit=True)
 
 
@@ -281,7 +324,7 @@ COMMANDS: list[Command] = [
     Command("classify", ":classify TEXT", "classify a text (what a plain line does)",
             "Shows the label, P(positive) and each word coloured by its share: how much P(positive) drops without it "
             "(green pushes towards positive, red towards negative, struck through: not in the vocabulary). Use it for "
-            "a text that starts with ':'.", classify, (), "model-words"),
+            "a text that starts with ':'.", classify_command, (), "model-words"),
     Command("model", ":model [NAME]", "switch the classifier (no NAME: show the current one)",
             "NAME is a model from :models or a path to a model folder. Example: :model imdb-bilstm",
             model, (), "models"),
@@ -297,8 +340,9 @@ COMMANDS: list[Command] = [
             analogy, (), "vectors-words"),
     Command("sim", ":sim A B", "the cosine similarity of two words",
             "1 same direction, 0 unrelated, −1 opposite. Example: :sim good great", sim, ("similarity",), "vectors-words"),
-    Command("guess", ":guess TEXT with ___", "CBOW's guess of the blank from the words around it",
-            "Needs CBOW vectors (they keep the output layer). Example: :guess a complete waste of ___",
+    Command("guess", GUESS_USAGE, "CBOW's guess of the blank from the words around it",
+            "Needs CBOW vectors (they keep the output layer). The words around the blank often rank first; "
+            "--exclude-context leaves them out. Example: :guess --exclude-context a complete waste of ___",
             guess, (), "vectors-words"),
     Command("tokens", ":tokens TEXT", "the encoder's view: tokens, ids, out-of-vocabulary words",
             "What the current classifier reads after standardizing and truncating. Example: :tokens Isn't it GREAT?<br />",

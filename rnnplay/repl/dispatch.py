@@ -1,7 +1,7 @@
 """One input line in, one ``Outcome`` out: the core both front ends (prompt and pipe) share.
 
 A line is a command when it starts with ``:`` and a letter (``:nn good``); anything else, including
-``:)`` or ``:-(``, is text to classify. ``handle`` is total: whatever the line holds, it returns exactly
+``:)`` or ``:-(``, is text to classify, except ``:`` alone, which is answered with what it lacks. ``handle`` is total: whatever the line holds, it returns exactly
 one outcome and never raises (Ctrl-C aside), so the REPL always goes on:
 
 - a mistake the user can fix (``RnnplayError``, e.g. a bad argument) is one error line;
@@ -60,6 +60,8 @@ def dispatch(session: Session, line: str) -> Outcome:
     text = line.strip()
     if not text:
         return Outcome(None, {"blank": True})
+    if text == ":":  # a command begun and not named: there is no text to classify either
+        return Outcome.failed(None, "a command name goes after ':' (e.g. :nn good); :help lists them")
     match = COMMAND.match(text)
     if match is None:
         return attempt("classify", lambda: classify(session, text))

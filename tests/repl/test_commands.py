@@ -53,14 +53,51 @@ def test_nn_ranks_neighbours_with_k(session):
     (":nn good 5 6", "usage: :nn WORD [k]"),
     (":analogy actor man", "usage: :analogy A B C [k]"),
     (":sim good", "usage: :sim A B"),
-    (":guess", "usage: :guess TEXT with ___"),
+    (":guess", "usage: :guess [--exclude-context] TEXT with ___"),
     (":tokens", "usage: :tokens TEXT"),
     (":prefix  ", "usage: :prefix TEXT"),
-    (":models extra", "usage: :models"),
+    (":models extra", ":models takes no arguments, not 'extra' (switch with :model NAME or :vectors NAME)"),
     (":help frob", "no command :frob"),
 ])
 def test_argument_mistakes_say_the_usage(session, line, message):
     assert message in handle(session, line).error
+
+
+@pytest.mark.parametrize("line, message", [
+    # nothing after a command that needs something: its usage
+    (":classify", "usage: :classify TEXT"),
+    (":classify   ", "usage: :classify TEXT"),
+    (":guess --exclude-context", "usage: :guess [--exclude-context] TEXT with ___"),
+    # too many or too few words: how many it takes, what it got, its usage
+    (":nn good 5 6", ":nn takes one word and an optional k, not 3 ('good 5 6'); usage: :nn WORD [k]"),
+    (":analogy actor man", ":analogy takes three words and an optional k, not 2 ('actor man'); usage: :analogy A B C [k]"),
+    (":sim good", ":sim takes two words, not 1 ('good'); usage: :sim A B"),
+    (":sim good bad great", ":sim takes two words, not 3 ('good bad great'); usage: :sim A B"),
+    (":help nn sim", ":help takes one command name, not 'nn sim' (usage: :help [COMMAND])"),
+    (":model imdb-bilstm extra", ":model takes one model name or folder, not 'imdb-bilstm extra' (usage: :model [NAME])"),
+    (":vectors imdb-cbow extra", ":vectors takes one model name or folder, not 'imdb-cbow extra' (usage: :vectors [NAME])"),
+    # arguments to a command that takes none
+    (":quit extra", ":quit takes no arguments, not 'extra' (type :quit alone to leave, or press Ctrl-D)"),
+    (":q now", ":quit takes no arguments, not 'now' (type :quit alone to leave, or press Ctrl-D)"),
+    # a bad option
+    (":guess --bogus a ___", "unknown option '--bogus'; :guess takes --exclude-context (usage: :guess [--exclude-context] TEXT with ___)"),
+    # a text with nothing to guess from is not blamed on the vocabulary
+    (":guess ___", "the text has no words around the blank (___) to guess from: write a sentence with a gap, e.g. 'the special ___ were amazing'"),
+    (":guess zzz ___ qqq", "none of the words around the blank (zzz, qqq) is in planted's vocabulary: nothing to guess from"),
+])
+def test_every_mistake_says_what_the_command_expects(session, line, message):
+    outcome = handle(session, line)
+    assert outcome.error == message and not outcome.quit
+
+
+def test_quit_alone_quits(session):
+    assert handle(session, ":quit").quit and handle(session, ":quit   ").quit
+
+
+def test_a_folder_whose_path_holds_a_space_is_still_one_name(session, tmp_path):
+    folder = tmp_path / "my models" / "mine"
+    shutil.copytree(SHIPPED_MODEL, folder)
+    assert handle(session, f":model {folder}").error is None and session.classifier.stored.path == folder
 
 
 def test_unknown_words_offer_spellings(session):
@@ -82,6 +119,16 @@ def test_guess_shows_the_context_it_read(session):
     assert outcome.data["context"] == ["the", "film", "___", "was", "plot"]
     assert "context (2 each side): the film ___ was plot" in shown(outcome)
     assert "put one blank" in handle(session, ":guess no blank here").error
+    assert outcome.data["context_excluded"] is False
+
+
+def test_guess_can_leave_the_context_words_out(session):
+    outcome = handle(session, ":guess --exclude-context The film ___ was plot")
+    read = {"the", "film", "was", "plot"}
+    expected = [w for w, _ in session.vectors.guess("the film ___ was plot", k=10, exclude_context=True)]
+    assert [r["word"] for r in outcome.data["results"]] == expected and not read & set(expected)
+    assert outcome.data["context_excluded"] is True and outcome.data["context"] == ["the", "film", "___", "was", "plot"]
+    assert "context (2 each side): the film ___ was plot (context words left out)" in shown(outcome)
 
 
 def test_tokens_is_the_encoder_view(session):
@@ -194,9 +241,10 @@ def test_k_may_have_leading_zeros_and_reach_the_limit(session):
 
 def test_a_home_folder_that_does_not_exist_is_one_usage_line(session):
     """pathlib raises RuntimeError for ``~someone`` it cannot expand; store.resolve turns it into one line."""
-    for line in (":model ~ good", ":vectors ~nosuchuser/models/x"):
+    for line in (":model ~nosuchuser", ":vectors ~nosuchuser/models/x"):
         error = handle(session, line).error
         assert error.startswith("cannot look for the model '~") and error.endswith("no such user's home folder")
+    assert handle(session, ":model ~ good").error.startswith(":model takes one model name or folder, not '~ good'")
     assert "no model folder at" in handle(session, ":model ~/no-such-model-here").error
 
 

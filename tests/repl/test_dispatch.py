@@ -81,7 +81,14 @@ def test_lines_no_stream_can_carry_are_one_error(session, line, message):
     assert outcome.command is None and outcome.error == message
 
 
-@pytest.mark.parametrize("line", [":", "::", ":::nn good", ": ", ":-", ":0 good"])
+@pytest.mark.parametrize("line", [":", ": ", "  :  "])
+def test_a_colon_alone_says_a_command_name_goes_after_it(session, line):
+    """Not "no words to classify": the user began a command and did not name it."""
+    outcome = handle(session, line)
+    assert outcome.command is None and outcome.error == "a command name goes after ':' (e.g. :nn good); :help lists them"
+
+
+@pytest.mark.parametrize("line", ["::", ":::nn good", ":-", ":0 good", ": good"])
 def test_colons_without_a_command_name_are_text(session, line):
     outcome = handle(session, line)
     assert outcome.command == "classify" and (outcome.error is None or outcome.error == "the text has no words to classify")
