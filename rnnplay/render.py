@@ -23,7 +23,15 @@ if TYPE_CHECKING:
     from rnnplay.store import ListedModel
 
 SPARK = "▁▂▃▄▅▆▇█"
-POSITIVE, NEGATIVE = (0, 170, 0), (220, 40, 40)  # readable on light and dark backgrounds
+RGB = tuple[int, int, int]
+POSITIVE, NEGATIVE = (0, 170, 0), (220, 40, 40)  # for a terminal of unknown background: the CLI, the REPL
+GREY = (128, 128, 128)  # a share of 0 on a background of unknown shade
+# (neutral, positive, negative) when the background is known to be dark or light (the TUI's themes): each at
+# least 4.5:1 (WCAG AA) against Textual's dark (#121212) or light (#E0E0E0) background, and so is every mix.
+SHARE_PALETTES: dict[bool, tuple[RGB, RGB, RGB]] = {
+    True: ((160, 160, 160), (0, 200, 0), (255, 90, 90)),
+    False: ((90, 90, 90), (0, 110, 0), (180, 0, 0)),
+}
 SHARE_SCALE = 0.25  # a share of ±0.25 in P(positive) or more gets the full colour
 
 
@@ -159,13 +167,20 @@ def guess_view(space: Cbow, context: Sequence[str], rows: Sequence[tuple[str, fl
                           rows, "probability", relative=True)
 
 
-def share_colour(share: float) -> str:
-    """Green for a word that pushes towards positive, red towards negative, stronger for a bigger share."""
+def share_colour(share: float, dark: bool | None = None) -> str:
+    """Green for a word that pushes towards positive, red towards negative, stronger for a bigger share.
+
+    ``dark`` says the background's shade when it is known (True dark, False light): the colours are then
+    chosen to read well on it; None (a terminal's unknown background) keeps middle tones that read on both.
+    """
     strength = min(1.0, abs(share) / SHARE_SCALE) ** 0.5
-    r, g, b = POSITIVE if share > 0 else NEGATIVE
-    grey = 128  # a share of 0 is mid grey, readable on both themes
-    mix = lambda c: round(grey + (c - grey) * strength)
-    return f"rgb({mix(r)},{mix(g)},{mix(b)})"
+    if dark is None:
+        neutral, positive, negative = GREY, POSITIVE, NEGATIVE
+    else:
+        neutral, positive, negative = SHARE_PALETTES[dark]
+    target = positive if share > 0 else negative
+    r, g, b = (round(n + (c - n) * strength) for n, c in zip(neutral, target))
+    return f"rgb({r},{g},{b})"
 
 
 def shares_text(explanation: Explanation) -> Text:

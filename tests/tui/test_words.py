@@ -6,18 +6,19 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from textual.widgets import Button, Input, Select
+from textual.widgets import Button, Checkbox, Input, OptionList, Select
 
-from rnnplay.runtime.vectors import Vectors, cosines_across
+from rnnplay.runtime.vectors import EXAMPLE, Vectors, cosines_across
 from rnnplay.tui.app import RnnplayApp
-from rnnplay.tui.screens.words import NEIGHBOURS, WordsTab
+from rnnplay.tui.screens.words import NEIGHBOURS, NO_VECTORS, NONE_LABEL, WordsTab
 from rnnplay.tui.widgets.analogy_box import ANSWERS, AnalogyBox
 from rnnplay.tui.widgets.blank_guess import GUESSES, BlankGuess
 from rnnplay.tui.widgets.cross_space import MAX_LINES, CrossSpace, signed
 from rnnplay.tui.widgets.neighbour_list import NeighbourList
 from rnnplay.tui.widgets.ranked_words import RankedWords
 from tests.conftest import PLANTED_WORDS, SHIPPED_MODEL, SHIPPED_VECTORS, planted_arrays, write_vectors_model
-from tests.tui.conftest import pilot_test, write_user_model
+from tests.test_render import AA, contrast
+from tests.tui.conftest import pilot_test, until, write_user_model
 
 
 async def open_words(pilot, vectors_expected: bool = True) -> WordsTab:
@@ -233,9 +234,10 @@ async def test_the_vectors_list_switches_spaces_and_learns_of_new_models(models_
         await pilot.pause()
         assert "planted-here" in words.choices
         await query(pilot, "good")
-        # Keyboard only: focus the list, open it, move to the new entry, choose it.
-        await pilot.press("ctrl+o", "enter")
+        # Keyboard only: Ctrl+O opens the list (as on Play), move to the new entry, choose it.
+        await pilot.press("ctrl+o")
         await pilot.pause()
+        assert choice.expanded and choice.has_focus_within
         names = list(words.choices)  # the user's models come first, as resolve() finds them
         steps = names.index("planted-here") - names.index("imdb-cbow")
         await pilot.press(*(["down"] * steps if steps > 0 else ["up"] * -steps), "enter")
@@ -244,6 +246,119 @@ async def test_the_vectors_list_switches_spaces_and_learns_of_new_models(models_
         assert column(pilot, "vectors").border_title == "Word vectors · planted-here"
         assert column(pilot, "vectors").answers == expected(pilot.app.vectors, "good")  # the query is asked again
         assert strip(pilot).rows == cosines_across("good", [pilot.app.vectors, words.embedding])
+
+
+def listed(select: Select) -> list[str]:
+    """The entries the vectors list offers, as drawn."""
+    options = select.query_one(OptionList)
+    return [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
+
+
+def picked(select: Select) -> str:
+    """What the closed picker shows."""
+    return str(select.query_one("SelectCurrent").query_one("#label").render())
+
+
+@pilot_test
+async def test_the_vectors_picker_offers_no_blank_while_vectors_are_in_use(models_dir: Path) -> None:
+    """It used to offer "(none)", which showed "(none)" while imdb-cbow stayed in use."""
+    write_vectors_model(models_dir / "planted-here", PLANTED_WORDS, planted_arrays())
+    async with RnnplayApp().run_test(size=(100, 30)) as pilot:
+        words = await open_words(pilot)
+        choice = pilot.app.query_one("#vectors-choice", Select)
+        assert listed(choice) == list(words.choices) and NONE_LABEL not in listed(choice)
+        assert choice.value == pilot.app.vectors.name == "imdb-cbow" and picked(choice) == "imdb-cbow"
+        await pilot.press("ctrl+o", "home", "enter")  # the first entry is a model, never a blank
+        await pilot.pause()
+        assert pilot.app.vectors.name == next(iter(words.choices)) == choice.value == picked(choice) == "planted-here"
+        await pilot.press("ctrl+o", "end", "enter")
+        await pilot.pause()
+        assert pilot.app.vectors.name == choice.value == picked(choice) == "imdb-cbow"
+
+
+@pilot_test
+async def test_none_is_listed_only_while_no_vectors_are_loaded() -> None:
+    async with RnnplayApp(vectors="no-such-vectors").run_test(size=(100, 30)) as pilot:
+        words = await open_words(pilot, vectors_expected=False)
+        choice = pilot.app.query_one("#vectors-choice", Select)
+        assert choice.value == NO_VECTORS and picked(choice) == NONE_LABEL
+        assert listed(choice) == [NONE_LABEL, *words.choices]
+        await pilot.press("ctrl+o", "enter")  # choosing "(none)" again changes nothing
+        await pilot.pause()
+        assert pilot.app.vectors is None and choice.value == NO_VECTORS
+        await pilot.press("ctrl+o", "down", "enter")
+        await until(pilot, lambda: pilot.app.vectors is not None, "the chosen vectors to load")
+        await pilot.pause()
+        assert choice.value == pilot.app.vectors.name == "imdb-cbow" and NONE_LABEL not in listed(choice)
+
+
+@pilot_test
+async def test_ctrl_o_opens_the_vectors_list_from_anywhere_on_the_tab() -> None:
+    async with RnnplayApp().run_test(size=(100, 30)) as pilot:
+        await open_words(pilot)
+        choice = pilot.app.query_one("#vectors-choice", Select)
+        for part in ("ctrl+n", "ctrl+y", "ctrl+g"):
+            await pilot.press(part, "ctrl+o")
+            await pilot.pause()
+            assert choice.expanded and choice.has_focus_within, part
+            await pilot.press("escape")
+            await pilot.pause()
+            assert not choice.expanded and choice.value == "imdb-cbow"
+
+
+@pilot_test
+async def test_hide_context_leaves_the_words_read_out_of_the_guesses(planted_vectors: Path) -> None:
+    async with RnnplayApp(model=str(SHIPPED_MODEL), vectors=str(planted_vectors)).run_test(size=(100, 30)) as pilot:
+        await open_words(pilot)
+        text = "the film ___ was plot"
+        planted = Vectors.load(planted_vectors)
+        box = pilot.app.query_one(BlankGuess)
+        checkbox = box.query_one("#hide-context", Checkbox)
+        assert str(checkbox.label) == "hide context" and not checkbox.value
+        await pilot.press("ctrl+g", *text, "enter")
+        await pilot.pause()
+        assert box.answers == [w for w, _ in planted.guess(text, GUESSES)] and "the" in box.answers[:3]
+        await pilot.press("tab", "space")  # from the text to the checkbox beside it, and tick it
+        await pilot.pause()
+        assert checkbox.has_focus and checkbox.value
+        read = set(planted.context(text)[0] + planted.context(text)[1])
+        assert box.answers == [w for w, _ in planted.guess(text, GUESSES, exclude_context=True)]
+        assert not read & set(box.answers)
+        assert box.border_subtitle == "read, not ranked: the film ___ was plot"
+        await pilot.press("space")
+        await pilot.pause()
+        assert box.answers == [w for w, _ in planted.guess(text, GUESSES)] and box.border_subtitle == "read: the film ___ was plot"
+
+
+@pytest.mark.parametrize("theme", ["textual-dark", "textual-light"])
+@pilot_test
+async def test_rankings_and_cosines_read_in_both_themes(theme: str) -> None:
+    """Every cell of the rankings and the cosine strip, as composited on screen, has at least 4.5:1 contrast
+    (WCAG AA) with its own background: the light theme once drew the ranking grey on grey."""
+    async with RnnplayApp().run_test(size=(100, 30)) as pilot:
+        await open_words(pilot)
+        await query(pilot, "good")
+        await pilot.press("ctrl+y", *"king", "enter", *"man", "enter", *"woman", "enter")
+        await pilot.press("ctrl+g", *EXAMPLE, "enter", "tab", "space", "ctrl+n")  # ticked, then focus leaves it
+        await pilot.pause()
+        pilot.app.theme = theme
+        await pilot.pause()
+        widgets = [*pilot.app.query(RankedWords), strip(pilot), pilot.app.query_one("#hide-context", Checkbox)]
+        assert all(widget.rows for widget in widgets[:4]) and strip(pilot).rows
+        cells = 0
+        for widget in widgets:
+            region = widget.content_region if isinstance(widget, RankedWords) else widget.region
+            for y in range(region.y, region.bottom):
+                for x in range(region.x, region.right):
+                    style = pilot.app.screen.get_style_at(x, y)
+                    if isinstance(widget, Checkbox) and x < region.x + 3 and x != region.x + 1:
+                        continue  # the box's two edge glyphs are a shape, not text; its mark (X) is checked
+                    if style.color is None:
+                        continue  # padding right of the table: nothing is drawn there
+                    ratio = contrast(style.color.get_truecolor(), style.bgcolor.get_truecolor())
+                    assert ratio >= AA, (theme, type(widget).__name__, x - region.x, y - region.y, style, ratio)
+                    cells += 1
+        assert cells > 1000
 
 
 @pilot_test
@@ -255,6 +370,9 @@ async def test_words_fits_80_by_24() -> None:
             ranked = column(pilot, which).query_one(RankedWords)
             assert ranked.size.height >= 4 and ranked.region.right <= 80
         assert pilot.app.query_one(AnalogyBox).region.bottom <= 23  # above the footer
+        guess_line = pilot.app.query_one(BlankGuess).query_one(".guess-line")
+        assert guess_line.region.right <= 80 and pilot.app.query_one("#hide-context").region.right <= guess_line.region.right
+        assert pilot.app.query_one("#blank-text").size.width >= 12  # room left to type the text
         assert strip(pilot).rows and strip(pilot).size.height <= MAX_LINES and strip(pilot).region.right <= 80
         assert column(pilot, "vectors").region.bottom <= strip(pilot).region.y < pilot.app.query_one(AnalogyBox).region.y
 
@@ -273,8 +391,22 @@ def test_words_snapshot(snap_compare) -> None:
         steady_cursors(pilot)
         await query(pilot, "good")
         await pilot.press("ctrl+y", *"king", "enter", *"man", "enter", *"woman", "enter")
-        await pilot.press("ctrl+g", *"the acting was ___ and the plot made no sense", "enter")
+        await pilot.press("ctrl+g", *EXAMPLE, "enter")
         await pilot.press("ctrl+n")
+        await pilot.pause()
+
+    assert snap_compare(RnnplayApp(), terminal_size=(100, 30), run_before=run_before)
+
+
+def test_words_light_theme_snapshot(snap_compare) -> None:
+    """The same in the light theme (Ctrl+T), with the context words left out of the guesses."""
+
+    async def run_before(pilot) -> None:
+        await open_words(pilot)
+        steady_cursors(pilot)
+        await query(pilot, "bad")
+        await pilot.press("ctrl+g", *"the acting was ___ and the plot made no sense", "enter", "tab", "space")
+        await pilot.press("ctrl+t", "ctrl+n")
         await pilot.pause()
 
     assert snap_compare(RnnplayApp(), terminal_size=(100, 30), run_before=run_before)

@@ -29,6 +29,8 @@ from rnnplay.tui.widgets.blank_guess import BlankGuess
 from rnnplay.tui.widgets.cross_space import CrossSpace
 from rnnplay.tui.widgets.neighbour_list import NeighbourList
 
+NO_VECTORS = ""  # the picker's value while no vectors are loaded (no model folder has an empty name)
+NONE_LABEL = "(none)"
 NEIGHBOURS = 50  # more than any terminal shows; each list cuts to its height
 VECTORS_NOTE = "near: used in the same contexts"
 EMBEDDING_NOTE = "near: push the verdict the same way"
@@ -55,7 +57,7 @@ class WordsTab(Vertical):
 
     BINDINGS = [
         Binding("ctrl+n", "focus_part('#word')", "Word"),
-        Binding("ctrl+o", "focus_part('#vectors-choice')", "Vectors"),
+        Binding("ctrl+o", "pick_vectors", "Vectors"),
         Binding("ctrl+y", "focus_part('#analogy-a')", "Analogy"),
         Binding("ctrl+g", "focus_part('#blank-text')", "Guess"),
     ]
@@ -73,7 +75,9 @@ class WordsTab(Vertical):
             yield Label("Word", classes="field-label")
             yield Input(placeholder="a word, then Enter (e.g. good)", id="word", compact=True)
             yield Label("Word vectors", classes="field-label")
-            yield Select([], id="vectors-choice", compact=True, prompt="(none)")
+            # No blank entry: "(none)" is listed only while no vectors are loaded, so the picker always
+            # shows what is in use (a blank entry could be chosen while imdb-cbow stayed in use).
+            yield Select([(NONE_LABEL, NO_VECTORS)], id="vectors-choice", compact=True, allow_blank=False)
         with Horizontal(id="spaces"):
             yield NeighbourList("Word vectors", VECTORS_NOTE, id="vectors-neighbours")
             yield NeighbourList("Classifier embedding", EMBEDDING_NOTE, id="embedding-neighbours")
@@ -93,6 +97,12 @@ class WordsTab(Vertical):
 
     def action_focus_part(self, selector: str) -> None:
         self.query_one(selector).focus()
+
+    def action_pick_vectors(self) -> None:
+        """Open the list of saved vectors, as Ctrl+O opens the list of models on Play."""
+        select = self.query_one("#vectors-choice", Select)
+        select.focus()
+        select.action_show_overlay()
 
     # --- the spaces ------------------------------------------------------------------------------
 
@@ -131,22 +141,23 @@ class WordsTab(Vertical):
         self._sync_choice()
 
     def _sync_choice(self) -> None:
-        """List the saved vectors and show the current ones selected (also when loaded from elsewhere)."""
+        """List the saved vectors and show the current ones selected (also when loaded from elsewhere);
+        "(none)" heads the list only while no vectors are loaded."""
         select = self.query_one("#vectors-choice", Select)
+        current = self.vectors.name if self.vectors is not None else NO_VECTORS
         names = list(self.choices)
-        current = self.vectors.name if self.vectors is not None else None
-        if current is not None and current not in self.choices:
-            names.insert(0, current)  # e.g. a classifier's embedding or a folder given by path
-        select.set_options([(Text(printable(name)), name) for name in names])  # Text: a name is never read as markup
-        if current is not None:
-            select.value = current
+        if current not in self.choices:
+            names.insert(0, current)  # e.g. a classifier's embedding or a folder given by path, or none
+        # Text: a name is never read as markup
+        select.set_options([(Text(printable(name)) if name != NO_VECTORS else Text(NONE_LABEL), name) for name in names])
+        select.value = current
 
     @on(Select.Changed, "#vectors-choice")
     def _vectors_chosen(self, event: Select.Changed) -> None:
         if event.value != event.select.value:  # a stale message from refilling the list
             return
         current = self.vectors.name if self.vectors is not None else None
-        if event.value is Select.BLANK or event.value == current or event.value not in self.choices:
+        if event.value == NO_VECTORS or event.value == current or event.value not in self.choices:
             return
         if not rnnplay_app(self).use_vectors(self.choices[str(event.value)]):
             self._sync_choice()  # the app has said why; show the vectors still in use

@@ -2,6 +2,10 @@
 
 Only CBOW vectors can do this (they keep the output rows that scored centre words in training); a
 classifier's embedding or imported vectors cannot, and the box says so instead of failing.
+
+A word's output row points much like its input row, so the words around the blank often rank first
+("the acting was ___" → "acting"); the "hide context" checkbox beside the text leaves them out of the
+ranking (``Cbow.guess(exclude_context=True)``), and the subtitle says so.
 """
 
 from __future__ import annotations
@@ -10,14 +14,16 @@ from typing import Any
 
 from textual import on
 from textual.app import ComposeResult
-from textual.widgets import Input, Static
+from textual.containers import Horizontal
+from textual.widgets import Checkbox, Input, Static
 
 from rnnplay.errors import RnnplayError
 from rnnplay.tui.widgets.ranked_words import AnswerBox, RankedWords
 
 GUESSES = 30  # more than fit; the list shows what its height allows
-EXAMPLE = "the acting was ___ and the plot made no sense"
 TITLE = "Guess the blank ___"
+HIDE_CONTEXT = "hide context"
+HIDE_CONTEXT_HINT = "Leave the words read around the blank out of the ranking (they often rank first)"
 
 
 class BlankGuess(AnswerBox):
@@ -29,7 +35,13 @@ class BlankGuess(AnswerBox):
         self.space: Any = None  # runtime.vectors.Vectors
 
     def compose(self) -> ComposeResult:
-        yield Input(placeholder=EXAMPLE, id="blank-text", compact=True)
+        from rnnplay.runtime.vectors import EXAMPLE
+
+        with Horizontal(classes="guess-line"):
+            yield Input(placeholder=EXAMPLE, id="blank-text", compact=True)
+            checkbox = Checkbox(HIDE_CONTEXT, id="hide-context", compact=True)
+            checkbox.tooltip = HIDE_CONTEXT_HINT
+            yield checkbox
         yield RankedWords("probability", relative=True)
         yield Static("", classes="problem", markup=False)
 
@@ -58,6 +70,17 @@ class BlankGuess(AnswerBox):
     def text(self) -> str:
         return self.query_one("#blank-text", Input).value.strip()
 
+    @property
+    def hide_context(self) -> bool:
+        """Whether the words read around the blank are left out of the ranking."""
+        return self.query_one("#hide-context", Checkbox).value
+
+    @on(Checkbox.Changed, "#hide-context")
+    def _hide_context_changed(self, event: Checkbox.Changed) -> None:
+        event.stop()
+        if self.text and not self.cannot_guess():
+            self.guess()
+
     @on(Input.Submitted, "#blank-text")
     def _submitted(self, event: Input.Submitted) -> None:
         event.stop()
@@ -73,12 +96,13 @@ class BlankGuess(AnswerBox):
         try:
             space = guesser(self.space)
             left, right = space.context(self.text)
-            rows = space.guess(self.text, GUESSES)
+            rows = space.guess(self.text, GUESSES, exclude_context=self.hide_context)
         except RnnplayError as error:
             self.show_problem(str(error))
             return
         self.show_answers(rows)
-        self.border_subtitle = f"read: {' '.join(left + ['___'] + right)}"
+        read = "read, not ranked" if self.hide_context else "read"
+        self.border_subtitle = f"{read}: {' '.join(left + ['___'] + right)}"
 
     def show_problem(self, message: str) -> None:
         super().show_problem(message)

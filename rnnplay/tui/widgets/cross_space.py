@@ -28,13 +28,14 @@ def signed(cosine: float) -> str:
     return f"{cosine:+.2f}".replace("-", "\u2212")
 
 
-def entry(word: str, cosines: Sequence[float], joiner: str) -> Text:
-    """``bad +0.70 / −0.42``, each cosine green when positive and red when negative."""
+def entry(word: str, cosines: Sequence[float], joiner: str, dark: bool | None = None) -> Text:
+    """``bad +0.70 / −0.42``, each cosine green when positive and red when negative (in colours that read
+    on a ``dark`` or light background)."""
     text = Text(printable(word) + " ", style="bold")
     for index, cosine in enumerate(cosines):
         if index:
             text.append(joiner)
-        text.append(signed(cosine), style=share_colour(cosine))
+        text.append(signed(cosine), style=share_colour(cosine, dark))
     return text
 
 
@@ -68,6 +69,17 @@ class CrossSpace(Widget):
         self.labels: list[str] = []
         self.message = "cosine of the same words in both spaces: ask a word"
 
+    def on_mount(self) -> None:
+        self.watch(self.app, "theme", self._theme_changed)
+
+    def _theme_changed(self, _: str) -> None:
+        self.refresh()  # the cosines' colours follow the background
+
+    @property
+    def dark(self) -> bool | None:
+        """Whether the theme's background is dark (the cosines' colours are chosen for it); None off screen."""
+        return self.app.current_theme.dark if self.is_mounted else None
+
     def show(self, word: str, rows: Sequence[tuple[str, Sequence[float]]], labels: Sequence[str]) -> None:
         """Lay out ``cosines_across``'s answer; ``labels`` name the spaces in the order of the cosines."""
         self.word, self.labels, self.message = word, list(labels), ""
@@ -84,7 +96,7 @@ class CrossSpace(Widget):
         if not self.rows:
             return [Text(self.message, style="dim")]
         for header, joiner in layouts(self.word, self.labels):
-            lines = pack(header, [entry(word, cosines, joiner) for word, cosines in self.rows], width)
+            lines = pack(header, [entry(word, cosines, joiner, self.dark) for word, cosines in self.rows], width)
             if len(lines) <= MAX_LINES:
                 break
         return lines
