@@ -343,7 +343,7 @@ COMMANDS: list[Command] = [
     Command("guess", GUESS_USAGE, "CBOW's guess of the blank from the words around it",
             "Needs CBOW vectors (they keep the output layer). The words around the blank often rank first; "
             "--exclude-context leaves them out. Example: :guess --exclude-context a complete waste of ___",
-            guess, (), "vectors-words"),
+            guess, (), "guess"),
     Command("tokens", ":tokens TEXT", "the encoder's view: tokens, ids, out-of-vocabulary words",
             "What the current classifier reads after standardizing and truncating. Example: :tokens Isn't it GREAT?<br />",
             tokens, (), "model-words"),

@@ -18,7 +18,7 @@ from rnnplay.errors import RnnplayError
 from rnnplay.printable import printable
 from rnnplay.repl import outcome
 from rnnplay.repl.cli_commands import CBOW_COMMANDS
-from rnnplay.repl.commands import BY_NAME, COMMANDS
+from rnnplay.repl.commands import BY_NAME, COMMANDS, EXCLUDE_CONTEXT
 from rnnplay.repl.session import Session
 
 COMMAND_START = re.compile(r":[A-Za-z?]")
@@ -91,6 +91,10 @@ class ReplCompleter(Completer):
             return [] if arguments else starting_with(word, self.session.model_names())
         if kind == "cbow" and not arguments:
             return starting_with(word, CBOW_COMMANDS)
+        if kind == "guess":  # its one option first, then the vectors' words
+            if word.startswith("-"):
+                return [] if arguments else starting_with(word, [EXCLUDE_CONTEXT])
+            kind = "vectors-words"
         if kind in ("cbow", "train"):
             path = ["train"] if kind == "train" else ["cbow", arguments[0]]
             return starting_with(word, cli_options(path)) if word.startswith("-") else []

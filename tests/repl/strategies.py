@@ -11,7 +11,7 @@ from rnnplay.repl.commands import BY_NAME
 # Words and numbers the commands take, and what breaks parsers: other scripts' digits, huge numbers, quotes, "~".
 ARGUMENT_PIECES = ["good", "bad", "great", "actor", "man", "woman", "___", "imdb-bilstm", "imdb-cbow", "saved/imdb-cbow",
                    "/", ".", "..", "~", "~root", "0", "1", "10", "1000", "1001", "-1", "+5", "5.0", "1e3", "³", "٣", "𝟑",
-                   "Ⅻ", "9" * 5000, '"', "'", '"--name', "\\", "--help", ":", "::", ":nn", "\x1b[31m", "\u202e", "\t",
+                   "Ⅻ", "9" * 5000, '"', "'", '"--name', "\\", "--help", "--exclude-context", ":", "::", ":nn", "\x1b[31m", "\u202e", "\t",
                    "\u3000"]
 NAMES = sorted(name for name in BY_NAME if BY_NAME[name].name not in ("train", "cbow"))  # those two train with TensorFlow
 TRAINS = re.compile(rb"\s*:(train|cbow)\b", re.IGNORECASE)

@@ -45,6 +45,9 @@ def test_vector_words_for_word_commands(session):
     assert complete(session, ":analogy actor man wo") == ["woman"]
     assert complete(session, ":sim Exc") == ["excellent"]  # typed case does not matter
     assert complete(session, ":guess the fil") == ["film"]
+    assert complete(session, ":guess --ex") == ["--exclude-context"]  # its one option, before the text
+    assert complete(session, ":guess --exclude-context the fil") == ["film"]
+    assert complete(session, ":guess the -") == []
     assert complete(session, ":nn ") == []  # not the whole vocabulary
 
 
