@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
+import pytest
 from rich.console import Console
 from textual.widgets import DataTable
 
@@ -190,3 +191,46 @@ async def test_names_and_cards_from_files_are_shown_escaped(models_dir: Path) ->
         card_text = shown_text(pilot.app.query_one(ModelCard))
         assert "\x1b" not in card_text and "\u202e" not in card_text
         assert "x\\x1b[31mred" in card_text and "\\u202eevil" in card_text
+
+
+def region_text(app, widget) -> str:
+    """The words ``widget`` shows on screen, lines joined: what a person can read of it, cut or not."""
+    region = widget.region
+    lines = app.screen._compositor.render_strips()
+    return " ".join(" ".join(lines[y].text[region.x : region.right].split()) for y in range(region.y, region.bottom)).strip()
+
+
+@pytest.mark.parametrize("size", [(100, 30), (80, 24)])
+@pilot_test
+async def test_the_delete_dialog_shows_its_whole_text(size: tuple[int, int], user_model: Path) -> None:
+    """It cut its own sentence ("It stays loaded until you"): a Label is as wide as its text, the box is not."""
+    async with RnnplayApp(model=str(user_model)).run_test(size=size) as pilot:
+        await open_models(pilot, "my-bilstm")
+        await pilot.press("d")
+        await until(pilot, lambda: isinstance(pilot.app.screen, ConfirmDialog), "the question is asked")
+        await pilot.pause()
+        dialog = pilot.app.screen
+        detail = dialog.query_one("#confirm-detail")
+        assert detail.region.right <= dialog.query_one("#confirm-box").region.right
+        shown = region_text(pilot.app, detail)
+        assert shown.endswith("The folder is removed for good. It stays loaded until you pick another model.")
+        assert shown.replace(" ", "").startswith(str(user_model).replace(" ", ""))
+        assert region_text(pilot.app, dialog.query_one("#confirm-question")) == "Delete my-bilstm?"
+
+
+def marked(table: DataTable) -> set[str]:
+    """The models whose name cell carries the in-use mark."""
+    return {Path(str(key.value)).name for key in table.rows if str(table.get_row(key)[0]).startswith("●")}
+
+
+@pilot_test
+async def test_the_vectors_in_use_are_marked_too(user_model: Path) -> None:
+    """The mark followed only the classifier: runtime Vectors did not carry the folder they came from."""
+    async with RnnplayApp().run_test(size=(100, 30)) as pilot:
+        table = await open_models(pilot)
+        await until(pilot, lambda: pilot.app.vectors is not None, "the vectors are loaded")
+        assert marked(table) == {"imdb-bilstm", "imdb-cbow"}  # the classifier, and the CBOW vectors
+        pilot.app.load_vectors(str(user_model))  # a classifier's embedding used as word vectors
+        await until(pilot, lambda: pilot.app.vectors.path == user_model, "the embedding is the word space")
+        await pilot.pause()
+        assert marked(table) == {"imdb-bilstm", "my-bilstm"}
