@@ -375,3 +375,18 @@ def test_snapshot_errors_view(snap_compare, last_word: Path, monkeypatch) -> Non
         await pilot.pause()
 
     assert snap_compare(RnnplayApp(), terminal_size=(100, 30), run_before=show_errors)
+
+
+@pilot_test
+async def test_errors_list_at_most_the_limit_and_say_so(last_word: Path, monkeypatch) -> None:
+    from rnnplay import limits
+    from rnnplay.tui.widgets import errors_view
+
+    monkeypatch.setattr(errors_view, "MISTAKES_LISTED", 2)
+    assert limits.MISTAKES_LISTED == 1_000
+    async with RnnplayApp().run_test(size=(80, 24)) as pilot:
+        view = await open_errors(pilot, "last-word")
+        await until(pilot, lambda: view.result is not None, "the errors are computed")
+        await pilot.pause()
+        assert len(listed_mistakes(view)) == 2
+        assert region_text(pilot.app, view.query_one("#errors-hint")).startswith("the 2 surest of 3 mistakes · ")

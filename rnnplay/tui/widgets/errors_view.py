@@ -119,8 +119,11 @@ class ErrorsView(ModalScreen[str | None]):
         for rank, mistake in enumerate(self.result.mistakes[:MISTAKES_LISTED], 1):
             *cells, _ = mistake_row(rank, mistake)
             table.add_row(*cells, excerpt(mistake.text, width), key=str(rank - 1))
+        hint = self.query_one("#errors-hint", Static)
         if not self.result.mistakes:
-            self.query_one("#errors-hint", Static).update("no mistakes on the test split · esc: close")
+            hint.update("no mistakes on the test split · esc: close")
+        elif len(self.result.mistakes) > MISTAKES_LISTED:
+            hint.update(f"the {MISTAKES_LISTED:,} surest of {len(self.result.mistakes):,} mistakes · {HINT}")
 
     def on_resize(self) -> None:
         if self.result is not None and self.size.width != getattr(self, "_filled_for", None):
