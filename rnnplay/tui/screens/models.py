@@ -236,7 +236,7 @@ class ModelsTab(Vertical):
                         severity="warning", markup=False)
             return
         key = errors_key(entry.path, entry.card)
-        view = ErrorsView(entry.card.name, self.errors.get(key))
+        view = ErrorsView(entry.path.name, self.errors.get(key))  # named as the table names it
         self._errors_view = (key, view)
         self.app.push_screen(view, self._errors_closed)
         if key not in self.errors and key not in self._computing:
