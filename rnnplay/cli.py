@@ -20,6 +20,7 @@ from rnnplay.commands.common import CONTEXT_SETTINGS, DEFAULT_MODEL, DEFAULT_VEC
 from rnnplay.commands.training import add_cbow_group, add_training_commands
 from rnnplay.commands.words import add_word_commands
 from rnnplay.errors import RnnplayError, UsageError
+from rnnplay.printable import printable
 
 EXIT_CODES = ("Exit codes: 0 done; 1 a failure (unreadable input, a missing or broken model, an output that is "
               "closed or full); 2 a usage mistake; 130 interrupted.")
@@ -120,8 +121,19 @@ add_training_commands(app)
 
 @app.command()
 @user_errors
-def models(models_dir: Optional[Path] = ModelsDir) -> None:
-    """List saved models: yours and the shipped defaults (marked *)."""
+def models(
+    name: Optional[str] = typer.Argument(None, help="A classifier (name or path) to study with --errors."),
+    errors: bool = typer.Option(False, "--errors", help="What NAME gets wrong: its test split's confusion matrix and "
+                                "misclassified reviews, most confident first."),
+    limit: int = typer.Option(10, "--limit", "-n", help=f"With --errors: the mistakes listed, at most {limits.MISTAKES_LISTED:,}."),
+    json_output: bool = typer.Option(False, "--json", help="With --errors: one JSON object (every count, the listed mistakes' texts)."),
+    models_dir: Optional[Path] = ModelsDir,
+) -> None:
+    """List saved models: yours and the shipped defaults (marked *). With NAME --errors: what it gets wrong."""
+    if name is not None or errors:
+        return model_errors(name, errors, limit, json_output, models_dir)
+    if json_output:
+        raise UsageError("--json goes with NAME --errors")
     from rich.console import Console
     from rich.text import Text
 
@@ -138,6 +150,31 @@ def models(models_dir: Optional[Path] = ModelsDir) -> None:
     if any(entry.source == "shipped" for entry in listed):
         console.print(Text(f"* shipped with rnnplay (read-only); yours are in {printable(user_models_dir(models_dir))}",
                            style="dim"), soft_wrap=True)
+
+
+def model_errors(name: Optional[str], errors: bool, limit: int, json_output: bool, models_dir: Optional[Path]) -> None:
+    """``rnnplay models NAME --errors``: the model's own test split, rebuilt from its card and scored."""
+    if name is None:
+        raise UsageError("--errors needs a classifier: rnnplay models NAME --errors")
+    if not errors:
+        raise UsageError(f"rnnplay models {printable(name)} needs --errors (rnnplay models alone lists every model)")
+    if not 1 <= limit <= limits.MISTAKES_LISTED:
+        raise UsageError(f"--limit must be a whole number from 1 to {limits.MISTAKES_LISTED:,}, not {limit}")
+    import json
+
+    from rich.console import Console
+
+    from rnnplay.mistakes import find_mistakes
+    from rnnplay.mistakes_view import mistakes_view
+    from rnnplay.runtime.models import open_classifier
+
+    result = find_mistakes(open_classifier(model_name(name), models_dir))
+    if json_output:
+        typer.echo(json.dumps(result.to_json(limit)))
+        return
+    console = Console()
+    for part in mistakes_view(result, limit):
+        console.print(part)
 
 
 @app.command()

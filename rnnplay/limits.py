@@ -91,6 +91,7 @@ CLASSIFY_OPTIONS = {
     "max_line_bytes": Bound(1, 1 << 26),  # 64 MiB; a whole novel is about 1 MB
 }
 BATCH_BYTES = 1 << 26  # a batch also ends once its lines hold this much, whatever batch_size × max_line_bytes allows
+MISTAKES_LISTED = 1_000  # misclassified reviews listed at most (--limit, :errors N, the TUI's errors view)
 
 # --- files ----------------------------------------------------------------------------------------
 MAX_CARD_BYTES = 1 << 20  # a card with a long training history is about 10 KB

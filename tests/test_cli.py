@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
@@ -168,3 +169,60 @@ def test_error_lines_escape_control_characters_from_names():
     one_error_line(shell("$RNNPLAY classify $'bad\\x1b[31m\\nname'"), 1, "no such file: bad\\x1b[31m\\x0aname")
     result = shell("$RNNPLAY $'nope\\x1b[2J'")
     assert result.returncode == 2 and result.stderr.decode().startswith("rnnplay: error: No such command 'nope\\x1b[2J'.")
+
+
+ROOT = str(Path(__file__).resolve().parent.parent)
+
+
+def last_word_model(tmp_path, monkeypatch):
+    """The hand-checked model of tests/test_mistakes.py, trained (so says its card) on ./reviews.csv."""
+    from tests.test_mistakes import write_corpus, write_last_word_model
+
+    monkeypatch.chdir(tmp_path)
+    write_corpus(tmp_path / "reviews.csv")
+    return write_last_word_model(tmp_path / "last-word", "reviews.csv")
+
+
+def test_models_errors_fit_80_columns(tmp_path, monkeypatch):
+    result = runner.invoke(app, ["models", str(last_word_model(tmp_path, monkeypatch)), "--errors"], env={"COLUMNS": "80"})
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert max(map(len, lines)) <= 80
+    assert lines[1].startswith("3 misclassified, accuracy 0.4000 (as on its card)")
+    assert lines[3].split() == ["true", "negative", "1", "50.0%", "1", "50.0%", "2"]
+    assert lines[4].split() == ["true", "positive", "2", "66.7%", "1", "33.3%", "3"]
+    rows = [line.split() for line in lines[7:]]
+    assert [(row[0], row[1], row[3]) for row in rows] == [("1", "positive", "row11"), ("2", "positive", "row24"),
+                                                          ("3", "negative", "row19")]
+    assert rows[0][2] == "0.000" and rows[2][2] == "0.730"
+
+
+def test_models_errors_json(tmp_path, monkeypatch):
+    result = runner.invoke(app, ["models", str(last_word_model(tmp_path, monkeypatch)), "--errors", "--json", "--limit", "1"])
+    data = json.loads(result.output)
+    assert result.exit_code == 0 and data["texts"] == 5 and data["misclassified"] == 3
+    assert data["confusion"]["true_positive"] == {"predicted_negative": 2, "predicted_positive": 1}
+    assert [m["text"] for m in data["mistakes"]] == ["row11 the film was bad"]
+
+
+@pytest.mark.parametrize("args, code, message", [
+    (["models", "--errors"], 2, "--errors needs a classifier: rnnplay models NAME --errors"),
+    (["models", "imdb-bilstm"], 2, "rnnplay models imdb-bilstm needs --errors (rnnplay models alone lists every model)"),
+    (["models", "imdb-bilstm", "--errors", "--limit", "0"], 2, "--limit must be a whole number from 1 to 1,000, not 0"),
+    (["models", "--json"], 2, "--json goes with NAME --errors"),
+    (["models", "imdb-cbow", "--errors"], 1, "imdb-cbow is word vectors, not a classifier"),
+    (["models", "nowhere", "--errors"], 1, "nowhere"),
+])
+def test_models_errors_mistakes_are_one_line(args, code, message):
+    result = runner.invoke(app, args)
+    assert result.exit_code == code and message in result.output and len(result.output.strip().splitlines()) == 1
+
+
+def test_models_errors_of_a_model_whose_corpus_is_gone_is_one_line(tmp_path, monkeypatch):
+    model = last_word_model(tmp_path, monkeypatch)
+    (tmp_path / "reviews.csv").unlink()
+    result = subprocess.run([sys.executable, "-m", "rnnplay", "models", str(model), "--errors"], capture_output=True, text=True,
+                            env={**os.environ, "PYTHONPATH": ROOT})
+    assert result.returncode == 1 and result.stdout == ""
+    assert result.stderr == (f"rnnplay: error: last-word was trained on reviews.csv, which is not there any more (read from "
+                             f"{tmp_path}): its test split cannot be rebuilt\n")

@@ -62,13 +62,18 @@ def one_name(args: str, usage: str) -> str:
 def parse_k(given: str, usage: str) -> int:
     """``k`` from ASCII digits only: ``str.isdigit`` also takes ``³`` and ``٣``, which ``int`` then refuses, and
     ``int`` refuses more than 4,300 digits; both would escape as ValueError."""
-    digits = given.lstrip("0") or "0"
-    if not DIGITS.fullmatch(given) or len(digits) > len(str(MAX_TOP)) or not 1 <= int(digits) <= MAX_TOP:
-        raise UsageError(f"k must be a whole number from 1 to {MAX_TOP}, not {shortened(given)} (usage: {usage})")
-    return int(digits)
+    return parse_count(given, "k", MAX_TOP, usage)
 
 
 COUNTS = {1: "one word", 2: "two words", 3: "three words"}
+
+
+def parse_count(given: str, name: str, most: int, usage: str) -> int:
+    """A whole number from 1 to ``most``, read as ``parse_k`` reads ``k`` (ASCII digits only)."""
+    digits = given.lstrip("0") or "0"
+    if not DIGITS.fullmatch(given) or len(digits) > len(str(most)) or not 1 <= int(digits) <= most:
+        raise UsageError(f"{name} must be a whole number from 1 to {most:,}, not {shortened(given)} (usage: {usage})")
+    return int(digits)
 
 
 def split_words(args: str, usage: str, words: int, optional_k: bool) -> tuple[list[str], int]:
@@ -202,6 +207,20 @@ def models(session: Session, args: str) -> Outcome:
                                                  Text("→ in use; * shipped with rnnplay", style="dim")])
 
 
+def errors(session: Session, args: str) -> Outcome:
+    from rnnplay.limits import MISTAKES_LISTED
+    from rnnplay.mistakes import find_mistakes
+    from rnnplay.mistakes_view import mistakes_view
+
+    usage = ":errors [N]"
+    given = args.split()
+    if len(given) > 1:
+        raise UsageError(f"usage: {usage}")
+    limit = parse_count(given[0], "N", MISTAKES_LISTED, usage) if given else 10
+    result = find_mistakes(session.classifier)
+    return Outcome("errors", result.to_json(limit), mistakes_view(result, limit))
+
+
 # --- word vectors --------------------------------------------------------------------------------
 
 def vectors(session: Session, args: str) -> Outcome:
@@ -330,6 +349,9 @@ COMMANDS: list[Command] = [
             model, (), "models"),
     Command("models", ":models", "list the saved models (yours and the shipped ones)",
             "→ marks the classifier and vectors in use.", models),
+    Command("errors", ":errors [N]", "what the classifier gets wrong: its test split's confusion matrix and mistakes",
+            "Rebuilds the test split the card records (corpus and seed), predicts it, and lists the N (default 10) "
+            "misclassified reviews the model was surest of. Example: :errors 5", errors),
     Command("vectors", ":vectors [NAME]", "switch the word vectors :nn, :analogy, :sim and :guess use",
             "NAME is a vectors model (CBOW, imported word2vec) or a classifier, whose embedding is then the space. "
             "Example: :vectors imdb-bilstm", vectors, (), "models"),

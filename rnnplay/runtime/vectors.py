@@ -88,10 +88,18 @@ class Vectors:
         self.settings = settings
         self.name = name
         self.source_kind = source_kind
+        self.path: Path | None = None  # the model folder it was read from (None when built in memory)
         self._by_length: dict[int, list[str]] | None = None
 
     @classmethod
     def from_stored(cls, stored: StoredModel) -> Vectors:
+        """``_from_stored``, remembering the folder: the Models tab marks the vectors in use by it."""
+        space = cls._from_stored(stored)
+        space.path = stored.path
+        return space
+
+    @classmethod
+    def _from_stored(cls, stored: StoredModel) -> Vectors:
         """The word vectors of a saved ``vectors`` model (a ``Cbow`` when it kept its output layer), or a
         classifier's embedding space. The loader has checked every shape against the card."""
         card, name, arrays = stored.card, stored.name, stored.arrays

@@ -96,6 +96,11 @@ class RnnplayApp(App[None]):
             self.screen.set_focus(None)
             tabs.active = tab_id
 
+    def show_on_play(self, text: str) -> None:
+        """Switch to Play with ``text`` in its box, as one edit Ctrl+Z undoes (a review from Models' errors view)."""
+        self.action_show_tab("play")
+        self.query_one(PlayTab).replace_text(text)
+
     def on_tabbed_content_tab_activated(self, event: TabbedContent.TabActivated) -> None:
         """Keys go to the tab just shown: every tab says where with its ``focus_default()``."""
         event.pane.query_one(f"#{event.pane.id}-tab").focus_default()  # type: ignore[attr-defined]

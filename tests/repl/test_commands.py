@@ -271,3 +271,39 @@ def test_a_model_with_a_malformed_card_is_not_switched_to(session, models_dir):
     assert "metrics must be a JSON object, not a text" in outcome.error and "\n" not in outcome.error
     assert session.classifier is before
     assert handle(session, "a wonderful film").error is None
+
+
+def test_errors_shows_the_confusion_matrix_and_the_surest_mistakes(session, tmp_path):
+    """On the last-word model of tests/test_mistakes.py, whose test split is known by hand."""
+    from tests.test_mistakes import write_corpus, write_last_word_model
+
+    model = write_last_word_model(tmp_path / "last-word", str(write_corpus(tmp_path / "reviews.csv")))
+    handle(session, f":model {model}")
+    outcome = handle(session, ":errors 2")
+    assert outcome.error is None and outcome.command == "errors"
+    assert outcome.data["confusion"] == {"true_negative": {"predicted_negative": 1, "predicted_positive": 1},
+                                         "true_positive": {"predicted_negative": 2, "predicted_positive": 1}}
+    assert outcome.data["accuracy"] == 0.4 and outcome.data["matches_card"] is True and outcome.data["misclassified"] == 3
+    assert [m["text"].split()[0] for m in outcome.data["mistakes"]] == ["row11", "row24"]  # the limit, surest first
+    text = shown(outcome)
+    assert "3 misclassified, accuracy 0.4000 (as on its card)" in text
+    assert "the 2 most confident mistakes of 3" in text and "row11 the film was bad" in text and "row19" not in text
+    assert len(handle(session, ":errors").data["mistakes"]) == 3  # 10 by default: all three
+
+
+@pytest.mark.parametrize("line, message", [
+    (":errors 0", "N must be a whole number from 1 to 1,000, not '0' (usage: :errors [N])"),
+    (":errors ³", "N must be a whole number from 1 to 1,000, not '³' (usage: :errors [N])"),
+    (":errors 1001", "N must be a whole number from 1 to 1,000, not '1001' (usage: :errors [N])"),
+    (":errors 1 2", "usage: :errors [N]"),
+])
+def test_errors_arguments_are_one_usage_line(session, line, message):
+    assert handle(session, line).error == message
+
+
+def test_errors_of_a_model_without_a_split_is_one_line(session, tmp_path):
+    from tests.test_mistakes import write_last_word_model
+
+    handle(session, f":model {write_last_word_model(tmp_path / 'imported', None, imported_from='x.keras')}")
+    outcome = handle(session, ":errors")
+    assert outcome.error == "imported has no test split to check it on (an imported model keeps none)"

@@ -209,6 +209,13 @@ def test_classifier_loads_through_load_too():
     assert Vectors.load(SHIPPED_MODEL).similarity("good", "good") == pytest.approx(1.0)
 
 
+def test_loaded_vectors_know_their_folder(planted, planted_vectors):
+    """The Models tab marks the vectors in use by their folder, CBOW or a classifier's embedding alike."""
+    assert isinstance(planted, Cbow) and planted.path == planted_vectors
+    assert Vectors.load(SHIPPED_MODEL).path == SHIPPED_MODEL
+    assert Vectors(["a"], np.ones((1, 2)), TextSettings(), "in memory", "vectors").path is None
+
+
 def test_mismatching_shapes_are_one_line_errors(tmp_path):
     """Folders whose files disagree with their cards (hashes consistent) are refused on load, each in one
     line; the writer refuses to make them in the first place."""

@@ -1,8 +1,10 @@
-"""The Models tab: every saved model in a table, the selected one's card and layers; load or delete it.
+"""The Models tab: every saved model in a table, the selected one's card and layers; load or delete it,
+or see what a classifier gets wrong (``e``).
 
 The list is read from the models folders (``store.list_models``) whenever the app's ``catalog`` changes
 (a model was trained, imported or deleted) or the user presses ``r``; nothing here loads weights until
-the user asks to load a model.
+the user asks to load a model or its errors. Errors are computed in a worker thread and kept for the
+session, per model folder and weights (``errors_key``): a second look is instant.
 """
 
 from __future__ import annotations
@@ -11,10 +13,13 @@ from pathlib import Path
 from typing import Any
 
 from rich.text import Text
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.message import Message
 from textual.widgets import DataTable, Static
+from textual.worker import get_current_worker
 
 from rnnplay.errors import RnnplayError
 from rnnplay.printable import printable
@@ -23,20 +28,29 @@ from rnnplay.store import ListedModel
 from rnnplay.tui.shared import rnnplay_app
 from rnnplay.tui.widgets.classifier_picker import same_folder
 from rnnplay.tui.widgets.confirm_dialog import ConfirmDialog
+from rnnplay.tui.widgets.errors_view import ErrorsView
 from rnnplay.tui.widgets.layer_summary import LayerSummary
 from rnnplay.tui.widgets.model_card import ModelCard
 
 COLUMNS = ("name", "kind", "corpus", "architecture", "acc.", "size", "date")
 IN_USE = "●"
 FLEXIBLE = "architecture"  # the one column cut to fit a narrow terminal (the card below shows it whole)
-LEGEND = f"{IN_USE} in use   * shipped (read-only)   enter/l load · d delete · r refresh"
+LEGEND = f"{IN_USE} in use   * shipped (read-only)   enter/l load · d delete · r refresh · e errors"
+ErrorsKey = tuple[str, str]
 
 
 def loaded_folder(model: Any) -> Path | None:
-    """The folder a runtime Classifier or Vectors came from (None when nothing is loaded)."""
+    """The folder a runtime Classifier (``stored.path``) or Vectors (``path``) came from; None when nothing
+    is loaded, or for vectors built in memory."""
     stored = getattr(model, "stored", None)
     path = getattr(stored, "path", None) or getattr(model, "path", None)
     return None if path is None else Path(path)
+
+
+def errors_key(path: Path, card: Any) -> ErrorsKey:
+    """What a computed errors view stays valid for: the folder, and the weights its card vouches for (a model
+    trained again under the same name is another model)."""
+    return str(Path(path).resolve()), str(card.files.get("weights.npz", ""))
 
 
 class ModelsTab(Vertical):
@@ -46,7 +60,20 @@ class ModelsTab(Vertical):
         Binding("l", "load", "Load"),
         Binding("d,delete", "delete", "Delete"),
         Binding("r", "refresh", "Refresh"),
+        Binding("e", "errors", "Errors"),
     ]
+
+    class ErrorsProgress(Message):
+        def __init__(self, key: ErrorsKey, done: int, total: int) -> None:
+            super().__init__()
+            self.key, self.done, self.total = key, done, total
+
+    class ErrorsFound(Message):
+        """The worker's answer for ``key``: ``result`` (a ``mistakes.Mistakes``), or ``error`` saying why not."""
+
+        def __init__(self, key: ErrorsKey, result: Any, error: str) -> None:
+            super().__init__()
+            self.key, self.result, self.error = key, result, error
 
     def compose(self) -> ComposeResult:
         yield DataTable(id="models-table", cursor_type="row", zebra_stripes=True)
@@ -60,6 +87,9 @@ class ModelsTab(Vertical):
         self.entries: dict[str, ListedModel] = {}
         self._requested: Path | None = None  # a model this tab asked the app to load
         self.rows: dict[str, tuple[str, ...]] = {}
+        self.errors: dict[ErrorsKey, Any] = {}  # computed errors views, for the session
+        self._computing: set[ErrorsKey] = set()
+        self._errors_view: tuple[ErrorsKey, ErrorsView] | None = None  # the view on screen, and what it shows
         table = self.query_one(DataTable)
         for column in COLUMNS:
             table.add_column(column, key=column)
@@ -189,3 +219,67 @@ class ModelsTab(Vertical):
             return
         self.notify(f"{printable(entry.path.name)} deleted", title="deleted", markup=False)
         rnnplay_app(self).catalog_changed()
+
+    # What a classifier gets wrong
+
+    def action_errors(self) -> None:
+        """Open the errors view of the selected classifier; computed once per session in a worker thread."""
+        entry = self.selected()
+        if entry is None:
+            return
+        name = printable(entry.path.name)
+        if entry.card is None:
+            self.notify(f"{name} has no readable card: nothing to test", severity="error", markup=False)
+            return
+        if entry.card.kind != "classifier":
+            self.notify(f"{name} is word vectors: only a classifier gets reviews wrong", title="no errors view",
+                        severity="warning", markup=False)
+            return
+        key = errors_key(entry.path, entry.card)
+        view = ErrorsView(entry.path.name, self.errors.get(key))  # named as the table names it
+        self._errors_view = (key, view)
+        self.app.push_screen(view, self._errors_closed)
+        if key not in self.errors and key not in self._computing:
+            self._computing.add(key)
+            classifier = rnnplay_app(self).classifier  # reused when it is this very model
+            folder = loaded_folder(classifier)
+            reuse = folder is not None and errors_key(folder, classifier.card) == key
+            self._compute_errors(key, entry.path, classifier if reuse else None)
+
+    @work(thread=True, group="errors")
+    def _compute_errors(self, key: ErrorsKey, path: Path, classifier: Any) -> None:
+        from rnnplay.mistakes import find_mistakes
+        from rnnplay.runtime.models import open_classifier
+
+        worker = get_current_worker()
+        try:
+            model = classifier if classifier is not None else open_classifier(path)
+            def progress(done: int, total: int) -> None:
+                self.post_message(self.ErrorsProgress(key, done, total))
+
+            result = find_mistakes(model, progress, lambda: worker.is_cancelled)
+        except RnnplayError as error:
+            self.post_message(self.ErrorsFound(key, None, str(error)))
+        else:
+            self.post_message(self.ErrorsFound(key, result, ""))
+
+    def on_models_tab_errors_progress(self, message: ErrorsProgress) -> None:
+        if self._errors_view is not None and self._errors_view[0] == message.key:
+            self._errors_view[1].progress(message.done, message.total)
+
+    def on_models_tab_errors_found(self, message: ErrorsFound) -> None:
+        self._computing.discard(message.key)
+        if message.result is not None:
+            self.errors[message.key] = message.result  # a failure is not kept: the corpus may come back
+        if self._errors_view is None or self._errors_view[0] != message.key:
+            return
+        view = self._errors_view[1]
+        if message.result is not None:
+            view.show(message.result)
+        else:
+            view.failed(message.error)
+
+    def _errors_closed(self, text: str | None) -> None:
+        self._errors_view = None
+        if text is not None:
+            rnnplay_app(self).show_on_play(text)

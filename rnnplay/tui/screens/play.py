@@ -147,6 +147,14 @@ class PlayTab(Vertical):
         text_area.clear()
         text_area.focus()
 
+    def replace_text(self, text: str) -> None:
+        """The whole text replaced by ``text`` as ONE undoable edit (Ctrl+Z brings the old text back), the
+        cursor at its end and the box focused."""
+        text_area = self.query_one(TextArea)
+        text_area.replace(text, text_area.document.start, text_area.document.end)
+        text_area.move_cursor(text_area.document.end)
+        text_area.focus()
+
     def action_example(self) -> None:
         self._example = (self._example + 1) % len(EXAMPLES)
         text_area = self.query_one(TextArea)
