@@ -48,7 +48,7 @@ def test_nn_ranks_neighbours_with_k(session):
 
 @pytest.mark.parametrize("line, message", [
     (":nn", "usage: :nn WORD [k]"),
-    (":nn good bad", "k must be a whole number from 1 to 1000, not 'bad'"),
+    (":nn good bad", "k must be a whole number from 1 to 1,000, not 'bad'"),
     (":nn good 0", "k must be a whole number"),
     (":nn good 5 6", "usage: :nn WORD [k]"),
     (":analogy actor man", "usage: :analogy A B C [k]"),
@@ -230,7 +230,7 @@ def test_k_is_a_whole_number_in_ascii_digits_or_one_usage_line(session, given):
     """``str.isdigit`` takes ``³``, which ``int`` refuses; ``int`` refuses 5,000 digits: each was a dead session."""
     for line, usage in ((f":nn good {given}", ":nn WORD [k]"), (f":analogy actor man woman {given}", ":analogy A B C [k]")):
         outcome = handle(session, line)
-        assert outcome.error.startswith("k must be a whole number from 1 to 1000, not '") and len(outcome.error) < 120
+        assert outcome.error.startswith("k must be a whole number from 1 to 1,000, not '") and len(outcome.error) < 120
         assert outcome.error.endswith(f"(usage: {usage})")
 
 

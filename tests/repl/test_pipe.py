@@ -129,7 +129,7 @@ def test_hostile_lines_get_one_error_line_each_and_the_session_goes_on(session):
     code, output = run_script(session, b"\n".join(HOSTILE) + b"\n")
     found = blocks(output)
     assert code == 1 and len(found) == len(HOSTILE) - 1  # "\r" is a blank line
-    assert found[0] == "error: k must be a whole number from 1 to 1000, not '³' (usage: :nn WORD [k])"
+    assert found[0] == "error: k must be a whole number from 1 to 1,000, not '³' (usage: :nn WORD [k])"
     assert found[-1].startswith("positive") and all(is_printable(row) for row in output.splitlines())
     code, output = run_script(session, b"\n".join(HOSTILE) + b"\n", json_lines=True)
     assert len(output.splitlines()) == len(HOSTILE)

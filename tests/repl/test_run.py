@@ -73,6 +73,6 @@ def test_hostile_input_through_the_cli_gets_one_json_object_a_line():
     result = repl("--json", stdin=b"\n".join(lines) + b"\n")
     records = [json.loads(line) for line in result.stdout.decode().splitlines()]
     assert result.returncode == 1 and result.stderr == b"" and len(records) == len(lines)
-    assert records[0]["error"] == "k must be a whole number from 1 to 1000, not '³' (usage: :nn WORD [k])"
+    assert records[0]["error"] == "k must be a whole number from 1 to 1,000, not '³' (usage: :nn WORD [k])"
     assert not any("internal error" in r.get("error", "") for r in records) and records[-1]["label"] == "positive"
     assert b"\x1b" not in result.stdout
