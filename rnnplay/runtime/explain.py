@@ -124,7 +124,7 @@ def explain_ids(network: Network, ids: np.ndarray, known_prefix: np.ndarray | No
     else:  # stacked bidirectional layers share nothing between variants
         full, without, prefix = variants_batched(network, ids, known)
         streamed = False
-    probability = float(sigmoid(np.float64(full)))
+    probability = float(sigmoid(np.asarray(full, dtype=np.float64)))
     return Variants(probability, probability - sigmoid(without), prefix, streamed, full, full - without)
 
 
