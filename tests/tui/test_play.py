@@ -438,3 +438,24 @@ def test_snapshot_play_comparing_at_80_by_24(snap_compare) -> None:
         await compare(pilot, "not good at all", "good")
 
     assert snap_compare(RnnplayApp(), terminal_size=(80, 24), run_before=run)
+
+
+@pilot_test
+async def test_the_chart_has_more_rows_on_a_taller_terminal_and_labels_its_axis() -> None:
+    for size, rows in (((80, 24), 3), ((100, 30), 4), ((100, 44), 6)):
+        async with RnnplayApp().run_test(size=size) as pilot:
+            await settle(pilot)
+            await type_text(pilot, "a wonderful film but awful")  # from 0.86 down to under 0.3: the whole range
+            trace = pilot.app.query_one(PrefixTrace)
+            lines = [line.plain for line in trace.content.renderables]
+            chart = lines[:rows]
+            assert chart[0].split()[0] == "1" and chart[-1].split()[0] == "0", size  # the whole 0 … 1 range ...
+            assert any(line.split()[0] == "0.5" and "┈" in line for line in chart[1:-1]), size  # ... with its 0.5 line
+            assert lines[rows].split() == ["a", "wonderful", "film", "but", "awful"]  # the words under their columns, after the chart
+            assert any(line.startswith("Re-read:") for line in lines)
+
+            await clear(pilot)
+            await type_text(pilot, "a wonderful film")  # 0.54 to 0.86: zoomed, with the range labelled
+            lines = [line.plain for line in trace.content.renderables]
+            assert float(lines[0].split()[0]) < 1 and float(lines[rows - 1].split()[0]) > 0
+            assert any(line.startswith("y zoomed to") for line in lines)
