@@ -224,10 +224,19 @@ def test_a_long_trace_keeps_the_end_of_each_run_of_words() -> None:
     assert values[-1] == 0.99 and values[0] == 0.09
 
 
+def steady(pilot) -> None:
+    """No blinking cursors: a snapshot taken mid-blink would differ from run to run."""
+    from textual.widgets import Input, TextArea
+
+    pilot.app.query_one(TextArea).cursor_blink = False
+    pilot.app.query_one(Input).cursor_blink = False
+
+
 def test_snapshot_play_after_typing_a_review(snap_compare) -> None:
     """Play at 100×30 after typing a mixed review: gauge, coloured words, prefix trace, encoder."""
 
     async def type_review(pilot) -> None:
+        steady(pilot)
         await settle(pilot)
         await type_text(pilot, "A wonderful cast, but the zorblax plot was awful")
 
@@ -238,6 +247,7 @@ def test_snapshot_play_in_the_light_theme(snap_compare) -> None:
     """The same screen in the light theme, to check it stays readable."""
 
     async def type_review(pilot) -> None:
+        steady(pilot)
         pilot.app.theme = "textual-light"
         await settle(pilot)
         await type_text(pilot, "A wonderful cast, but the zorblax plot was awful")
@@ -424,6 +434,7 @@ def test_snapshot_play_comparing_two_texts(snap_compare) -> None:
     """Play at 100×30 comparing "not bad at all" with "bad"."""
 
     async def run(pilot) -> None:
+        steady(pilot)
         await settle(pilot)
         await compare(pilot, "not bad at all", "bad")
 
@@ -434,6 +445,7 @@ def test_snapshot_play_comparing_at_80_by_24(snap_compare) -> None:
     """The compare panel on a small terminal."""
 
     async def run(pilot) -> None:
+        steady(pilot)
         await settle(pilot)
         await compare(pilot, "not good at all", "good")
 
