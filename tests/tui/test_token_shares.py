@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from rnnplay.runtime.explain import Explanation
 from rnnplay.text import OOV_ID
@@ -51,3 +53,29 @@ def test_the_logit_scale_ranks_logit_shares_at_its_own_precision() -> None:
     assert "down bad -0.001" in movers(explanation).plain and "not" not in movers(explanation).plain
     line = movers(explanation, logit=True).plain
     assert "up not +0.30" in line and "down bad -0.80" in line
+
+WORDS = st.sampled_from(["good", "bad", "not", "the", "zxqv", "blorp", "\x1b[31m", "a b"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(WORDS, st.floats(-1, 1, allow_nan=False)), min_size=1, max_size=30), st.booleans())
+def test_any_text_ranks_each_known_word_once_with_its_summed_share(pairs, logit) -> None:
+    tokens = [token for token, _ in pairs]
+    shares = [share for _, share in pairs]
+    explanation = made(tokens, shares, unknown=("zxqv", "blorp"), logit_shares=shares)
+    up, down, unknown = ranked(explanation, logit)
+    digits = 2 if logit else 3
+    for group, sign in ((up, 1), (down, -1)):
+        assert [m.share * sign for m in group] == sorted((m.share * sign for m in group), reverse=True)
+        for mover in group:
+            assert mover.token not in ("zxqv", "blorp") and round(mover.share, digits) != 0 and mover.share * sign > 0
+            assert mover.count == tokens.count(mover.token)
+            assert mover.share == pytest.approx(sum(s for t, s in pairs if t == mover.token))
+    assert len({m.token for m in up + down}) == len(up + down)
+    unknown_shares = [s for t, s in pairs if t in ("zxqv", "blorp")]
+    if unknown is None:
+        assert not unknown_shares or round(sum(unknown_shares), digits) == 0
+    else:
+        assert unknown.count == len(unknown_shares) and unknown.share == pytest.approx(sum(unknown_shares))
+    line = movers(explanation, logit).plain
+    assert "\x1b" not in line and "zxqv" not in line and "blorp" not in line
