@@ -33,6 +33,7 @@ SHARE_PALETTES: dict[bool, tuple[RGB, RGB, RGB]] = {
     False: ((90, 90, 90), (0, 110, 0), (180, 0, 0)),
 }
 SHARE_SCALE = 0.25  # a share of ±0.25 in P(positive) or more gets the full colour
+LOGIT_SHARE_SCALE = 1.0  # on the logit scale, ±1 gets it (near P = 0.5 a logit moves 4× a probability)
 
 
 def bar(fraction: float, width: int = 20) -> str:
@@ -167,13 +168,14 @@ def guess_view(space: Cbow, context: Sequence[str], rows: Sequence[tuple[str, fl
                           rows, "probability", relative=True)
 
 
-def share_colour(share: float, dark: bool | None = None) -> str:
-    """Green for a word that pushes towards positive, red towards negative, stronger for a bigger share.
+def share_colour(share: float, dark: bool | None = None, *, full: float = SHARE_SCALE) -> str:
+    """Green for a word that pushes towards positive, red towards negative, stronger for a bigger share;
+    ``full`` is the share that gets the full colour (``LOGIT_SHARE_SCALE`` for logit shares).
 
     ``dark`` says the background's shade when it is known (True dark, False light): the colours are then
     chosen to read well on it; None (a terminal's unknown background) keeps middle tones that read on both.
     """
-    strength = min(1.0, abs(share) / SHARE_SCALE) ** 0.5
+    strength = min(1.0, abs(share) / full) ** 0.5
     if dark is None:
         neutral, positive, negative = GREY, POSITIVE, NEGATIVE
     else:
@@ -183,13 +185,20 @@ def share_colour(share: float, dark: bool | None = None) -> str:
     return f"rgb({r},{g},{b})"
 
 
-def shares_text(explanation: Explanation) -> Text:
-    """The text's tokens, each coloured by its share; out-of-vocabulary tokens are struck through."""
+def word_shares(explanation: Explanation, logit: bool = False) -> tuple[np.ndarray, float]:
+    """The shares on the chosen scale, and the share that gets the full colour on it."""
+    return (explanation.logit_shares, LOGIT_SHARE_SCALE) if logit else (explanation.shares, SHARE_SCALE)
+
+
+def shares_text(explanation: Explanation, logit: bool = False) -> Text:
+    """The text's tokens, each coloured by its share (on the logit scale when ``logit``); out-of-vocabulary
+    tokens are struck through."""
+    shares, full = word_shares(explanation, logit)
     text = Text()
-    for index, (token, share, oov) in enumerate(zip(explanation.tokens, explanation.shares, explanation.oov)):
+    for index, (token, share, oov) in enumerate(zip(explanation.tokens, shares, explanation.oov)):
         if index:
             text.append(" ")
-        style = f"bold {share_colour(float(share))}"
+        style = f"bold {share_colour(float(share), full=full)}"
         text.append(printable(token), style=f"{style} strike" if oov else style)
     return text
 
@@ -216,9 +225,12 @@ def explanation_json(explanation: Explanation) -> dict[str, Any]:
     return {
         "label": explanation.label,
         "probability": round(explanation.probability, 6),
+        "logit": round(explanation.logit, 6),
         "tokens": [
-            {"token": t, "id": int(i), "oov": bool(o), "share": round(float(s), 6), "after": round(float(p), 6)}
-            for t, i, o, s, p in zip(explanation.tokens, explanation.ids, explanation.oov, explanation.shares, explanation.prefix)
+            {"token": t, "id": int(i), "oov": bool(o), "share": round(float(s), 6), "logit_share": round(float(ls), 6),
+             "after": round(float(p), 6)}
+            for t, i, o, s, ls, p in zip(explanation.tokens, explanation.ids, explanation.oov, explanation.shares,
+                                         explanation.logit_shares, explanation.prefix)
         ],
         "dropped": explanation.dropped,
     }

@@ -25,6 +25,7 @@ ACTIVATIONS: dict[str, Callable[[np.ndarray], np.ndarray]] = {
     "tanh": np.tanh,
     "sigmoid": lambda x: 0.5 * (1.0 + np.tanh(0.5 * x)),
 }
+PROBABILITY_FLOOR = 1e-12  # a probability head's output is kept this far from 0 and 1 to take its logit
 assert set(ACTIVATIONS) == set(cards.ACTIVATIONS), "the runtime runs every activation a card may name"
 
 
@@ -86,6 +87,10 @@ class Network:
 
     def probabilities(self, sequences: Sequence[np.ndarray]) -> np.ndarray:
         """P(positive) for id sequences that arrive sorted by length, longest first."""
+        return sigmoid(self.logits(sequences))
+
+    def logits(self, sequences: Sequence[np.ndarray]) -> np.ndarray:
+        """log(P / (1 − P)) for id sequences sorted longest first: what explain's logit shares subtract."""
         lengths = np.fromiter((len(s) for s in sequences), dtype=np.int64, count=len(sequences))
         steps = int(lengths[0]) if len(lengths) else 0
         ids = np.zeros((len(sequences), max(steps, 1)), dtype=np.int64)
@@ -94,15 +99,35 @@ class Network:
         x = self.layers[0].on_tokens(ids, lengths, self.embedding)
         for layer in self.layers[1:]:
             x = layer(x, lengths)
-        return self.head_probability(x)
+        return self.head_logit(x)
 
     def head_probability(self, features: np.ndarray) -> np.ndarray:
         """P(positive) from the last recurrent layer's output (batch, width)."""
+        return sigmoid(self.head_logit(features))
+
+    def head_logit(self, features: np.ndarray) -> np.ndarray:
+        """The logit from the last recurrent layer's output, in float64.
+
+        A head that ends in a sigmoid gives the sigmoid's input, not the logit of its rounded float32
+        output, so a confident text's logit keeps its precision.
+        """
         x = features
-        for dense in self.head:
+        for dense in self.head[:-1]:
             x = dense(x)
-        score = x[:, 0].astype(np.float64)
-        return 0.5 * (1.0 + np.tanh(0.5 * score)) if self.output == "logit" else score
+        last = self.head[-1]
+        if self.output == "probability" and last.activation == "sigmoid":
+            return (x @ last.kernel + last.bias)[:, 0].astype(np.float64)
+        score = last(x)[:, 0].astype(np.float64)
+        if self.output == "logit":
+            return score
+        p = np.clip(score, PROBABILITY_FLOOR, 1.0 - PROBABILITY_FLOOR)
+        return np.log(p) - np.log1p(-p)
+
+
+def sigmoid(logit: np.ndarray) -> np.ndarray:
+    """P from a logit, in the form that neither overflows nor loses the tails."""
+    return 0.5 * (1.0 + np.tanh(0.5 * logit))
+
 
 def label(probability: float, threshold: float = 0.5) -> str:
     """The classifier's decision for P(positive): the verdict every front end prints."""

@@ -1,7 +1,9 @@
 """Why the classifier said what it said: per-word shares (occlusion) and the prefix trace.
 
 A word's *share* is how much P(positive) drops when that word is left out of the text (negative when
-leaving it out raises P). The *prefix trace* is P(positive) after each prefix of the text: what the
+leaving it out raises P). Its *logit share* is the same drop on the logit scale, logit(P(text)) −
+logit(P(text without it)): on a confident text every probability share is tiny (P cannot pass 1), but
+the logit shares still separate the words that matter. The *prefix trace* is P(positive) after each prefix of the text: what the
 model thought while reading.
 
 Every variant of a text (the text without word i, the text up to word j) would be a pass of its own.
@@ -20,12 +22,12 @@ The TUI's Play screen and the REPL both call ``explain``; neither has any model 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
 from rnnplay.errors import RnnplayError
-from rnnplay.runtime.classifier import Classifier, Network, label
+from rnnplay.runtime.classifier import Classifier, Network, label, sigmoid
 from rnnplay.runtime.recurrent import Sliding, step_inputs
 from rnnplay.text import OOV_ID
 
@@ -55,6 +57,8 @@ class Explanation:
     dropped: int  # tokens cut off by the model's max_length
     streamed: bool  # True when the prefix trace came out of one left-to-right pass
     network: object = field(default=None, repr=False, compare=False)  # which model said it (for reuse)
+    logit: float = float("nan")  # log(P / (1 - P)) for the whole text, from the network's own logit
+    logit_shares: np.ndarray = field(default_factory=lambda: np.zeros(0))  # logit(text) - logit(text without token i)
 
     @property
     def oov(self) -> np.ndarray:
@@ -84,17 +88,30 @@ def explain(classifier: Classifier, text: str, previous: Explanation | None = No
         m = min(len(ids), len(previous.ids))
         same = ids[:m] == previous.ids[:m]
         known = previous.prefix[: m if same.all() else int(np.argmin(same))]
-    probability, shares, prefix, streamed = explain_ids(classifier.network, ids, known)
-    return Explanation(tokens, ids, probability, shares, prefix, len(all_tokens) - len(tokens), streamed, classifier.network)
+    variants = explain_ids(classifier.network, ids, known)
+    return Explanation(tokens, ids, variants.probability, variants.shares, variants.prefix, len(all_tokens) - len(tokens),
+                       variants.streamed, classifier.network, variants.logit, variants.logit_shares)
 
 
-def explain_ids(network: Network, ids: np.ndarray, known_prefix: np.ndarray | None = None) -> tuple[float, np.ndarray, np.ndarray, bool]:
-    """``(probability, shares, prefix, streamed)`` for one id sequence, each variant run only from where it
-    differs from the whole text (see the module docstring).
+class Variants(NamedTuple):
+    """What ``explain_ids`` finds for one id sequence."""
+
+    probability: float  # P(positive) for the whole sequence
+    shares: np.ndarray  # P(whole) - P(without token i)
+    prefix: np.ndarray  # P(positive) after each prefix
+    streamed: bool  # True when the prefix trace came out of one left-to-right pass
+    logit: float  # the whole sequence's logit
+    logit_shares: np.ndarray  # logit(whole) - logit(without token i), from the variants' own logits
+
+
+def explain_ids(network: Network, ids: np.ndarray, known_prefix: np.ndarray | None = None) -> Variants:
+    """Every variant of one id sequence, each run only from where it differs from the whole text (see the
+    module docstring).
 
     A bidirectional model must re-read every prefix from its end, unless the caller passes
     ``known_prefix``: the trace of a text that began with the same ``p`` words (the text before the last
-    keystroke), whose first ``p`` values are then reused.
+    keystroke), whose first ``p`` values are then reused. The variants' logits come straight from the
+    network's head, so a logit share keeps its precision however confident the text is.
     """
     n = len(ids)
     known = np.asarray(known_prefix if known_prefix is not None else [], dtype=np.float64)[: n - 1]
@@ -107,18 +124,27 @@ def explain_ids(network: Network, ids: np.ndarray, known_prefix: np.ndarray | No
     else:  # stacked bidirectional layers share nothing between variants
         full, without, prefix = variants_batched(network, ids, known)
         streamed = False
-    return full, full - without, prefix, streamed
+    probability = float(sigmoid(np.asarray(full, dtype=np.float64)))
+    return Variants(probability, probability - sigmoid(without), prefix, streamed, full, full - without)
 
 
 def variants_batched(network: Network, ids: np.ndarray, known: np.ndarray) -> tuple[float, np.ndarray, np.ndarray]:
-    """Every variant run in full, all in one batch: right for any architecture, and the slowest way."""
+    """Every variant run in full, all in one batch: right for any architecture, and the slowest way.
+
+    Returns the whole text's logit, the logits without each word, and the prefix trace (probabilities).
+    """
     n, p = len(ids), len(known)
-    probs = network.probabilities([ids] + [np.delete(ids, i) for i in range(n)] + [ids[:j] for j in range(n - 1, p, -1)])
-    return float(probs[0]), probs[1 : n + 1], np.concatenate([known, probs[n + 1 :][::-1], probs[:1]])
+    logits = network.logits([ids] + [np.delete(ids, i) for i in range(n)] + [ids[:j] for j in range(n - 1, p, -1)])
+    probs = sigmoid(logits)
+    return float(logits[0]), logits[1 : n + 1], np.concatenate([known, probs[n + 1 :][::-1], probs[:1]])
 
 
 def _variants_one_way(network: Network, ids: np.ndarray) -> tuple[float, np.ndarray, np.ndarray]:
-    """Left-to-right stack: the text without word i starts from every layer's state before word i."""
+    """Left-to-right stack: the text without word i starts from every layer's state before word i.
+
+    Returns logits for the whole text and each "without", probabilities for the prefixes (as every
+    ``_variants_`` function does).
+    """
     n = len(ids)
     by_position = network.layers[0].project(network.embedding[ids])  # (n, gates): every variant reads these
     starts: list[list[np.ndarray]] = []  # per layer: state arrays after 0 … n words, (n + 1, width) each
@@ -129,7 +155,7 @@ def _variants_one_way(network: Network, ids: np.ndarray) -> tuple[float, np.ndar
         assert recorded is not None
         starts.append([np.concatenate([np.zeros((1, r.shape[2]), np.float32), r[:, 0]]) for r in recorded])
         x = recorded[0]  # time-major (n, 1, width): the next layer's input
-    prefix = network.head_probability(starts[-1][0][1:])
+    prefix = network.head_logit(starts[-1][0][1:])
     # Row i reads words i + 1 … n - 1 (longest first) from the states after i words; in the
     # first layer, row i at step t reads word i + 1 + t: a window sliding down the table.
     lengths = n - 1 - np.arange(n)
@@ -138,7 +164,7 @@ def _variants_one_way(network: Network, ids: np.ndarray) -> tuple[float, np.ndar
         projected = x if index == 0 else layer.project(x)
         final, recorded = layer.run_states(projected, lengths, [s[:n] for s in starts[index]], record="outputs" if index < len(network.layers) - 1 else None)
         x = recorded[0] if recorded is not None else None
-    return float(prefix[-1]), network.head_probability(final[0]), prefix
+    return float(prefix[-1]), network.head_logit(final[0]), sigmoid(prefix)
 
 
 def _variants_bidirectional(network: Network, ids: np.ndarray, known: np.ndarray) -> tuple[float, np.ndarray, np.ndarray]:
@@ -181,6 +207,6 @@ def _variants_bidirectional(network: Network, ids: np.ndarray, known: np.ndarray
     behind_prefix = np.concatenate([final[0][prefix_rows][::-1], start_behind[0][n:]])  # prefixes p … n-1
     behind_without = final[0][without_rows][::-1]
 
-    prefix = network.head_probability(np.concatenate([start_ahead[0][1 + p :], behind_prefix], axis=1))
-    without = network.head_probability(np.concatenate([without_ahead[0], behind_without], axis=1))
-    return float(prefix[-1]), without, np.concatenate([known, prefix])
+    prefix = network.head_logit(np.concatenate([start_ahead[0][1 + p :], behind_prefix], axis=1))
+    without = network.head_logit(np.concatenate([without_ahead[0], behind_without], axis=1))
+    return float(prefix[-1]), without, np.concatenate([known, sigmoid(prefix)])

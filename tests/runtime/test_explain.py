@@ -29,6 +29,28 @@ def test_explain_matches_each_variant_classified_alone(shipped_classifier):
     assert result.oov.tolist() == [False] * 10 + [True]
 
 
+def logit_of(probability: float) -> float:
+    return float(np.log(probability) - np.log1p(-probability))
+
+
+def test_logit_shares_equal_the_logit_drop_of_each_variant_classified_alone(shipped_classifier):
+    result = explain(shipped_classifier, TEXT)
+    ids = shipped_classifier.encoder.encode(TEXT)
+    whole = logit_of(shipped_classifier.predict_ids([ids])[0])
+    direct = [whole - logit_of(shipped_classifier.predict_ids([np.delete(ids, i)])[0]) for i in range(len(ids))]
+    assert result.logit == pytest.approx(whole, abs=1e-4)
+    np.testing.assert_allclose(result.logit_shares, direct, atol=1e-4)
+    assert np.sign(result.logit_shares).tolist() == np.sign(result.shares).tolist()  # the same direction on both scales
+
+
+def test_a_confident_long_text_still_has_logit_shares_that_separate_the_words(shipped_classifier):
+    text = " ".join(["a wonderful, brilliant, beautiful film that i loved"] * 30)  # 300 words, P close to 1
+    result = explain(shipped_classifier, text)
+    assert result.probability > 0.99
+    assert np.abs(result.shares).max() < 0.01  # nothing would be coloured on the probability scale ...
+    assert np.abs(result.logit_shares).max() > 10 * np.abs(result.shares).max()  # ... the logit scale still shows them
+
+
 def test_sentiment_words_push_the_right_way(shipped_classifier):
     result = explain(shipped_classifier, TEXT)
     share = dict(zip(result.tokens, result.shares))
@@ -66,12 +88,16 @@ def test_every_architecture_matches_the_variants_run_one_by_one(cell, bidirectio
     rng = np.random.default_rng(1)
     for n in (1, 2, 3, 17):
         ids = rng.integers(1, 30, n).astype(np.int32)
-        full, shares, prefix, streamed = explain_ids(network, ids)
+        variants = explain_ids(network, ids)
+        full = variants.probability
         alone = lambda seq: float(network.probabilities([seq])[0])
+        logit = lambda seq: float(network.logits([seq])[0])
         assert full == pytest.approx(alone(ids), abs=1e-6)
-        np.testing.assert_allclose(shares, [full - alone(np.delete(ids, i)) for i in range(n)], atol=1e-5)
-        np.testing.assert_allclose(prefix, [alone(ids[: j + 1]) for j in range(n)], atol=1e-5)
-        assert streamed == (not bidirectional)
+        np.testing.assert_allclose(variants.shares, [full - alone(np.delete(ids, i)) for i in range(n)], atol=1e-5)
+        np.testing.assert_allclose(variants.prefix, [alone(ids[: j + 1]) for j in range(n)], atol=1e-5)
+        assert variants.logit == pytest.approx(logit(ids), abs=1e-5)
+        np.testing.assert_allclose(variants.logit_shares, [logit(ids) - logit(np.delete(ids, i)) for i in range(n)], atol=1e-4)
+        assert variants.streamed == (not bidirectional)
 
 
 @pytest.mark.parametrize("bidirectional,layers", [(False, 1), (True, 1), (True, 2)])
@@ -80,10 +106,11 @@ def test_a_known_prefix_trace_is_reused_without_changing_any_result(bidirectiona
     ids = np.random.default_rng(4).integers(1, 30, 12).astype(np.int32)
     cold = explain_ids(network, ids)
     for p in range(0, 12):
-        warm = explain_ids(network, ids, known_prefix=cold[2][:p])
-        assert warm[0] == pytest.approx(cold[0], abs=1e-6)
-        np.testing.assert_allclose(warm[1], cold[1], atol=1e-6)
-        np.testing.assert_allclose(warm[2], cold[2], atol=1e-6)
+        warm = explain_ids(network, ids, known_prefix=cold.prefix[:p])
+        assert warm.probability == pytest.approx(cold.probability, abs=1e-6)
+        np.testing.assert_allclose(warm.shares, cold.shares, atol=1e-6)
+        np.testing.assert_allclose(warm.prefix, cold.prefix, atol=1e-6)
+        np.testing.assert_allclose(warm.logit_shares, cold.logit_shares, atol=1e-6)
 
 
 def test_explain_reuses_the_previous_explanation_only_where_the_texts_agree(shipped_classifier):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
+import pytest
 from rich.style import Style
 
 from rnnplay.tui.app import RnnplayApp
@@ -128,8 +129,14 @@ async def test_a_text_too_long_to_explain_is_an_inline_message_with_its_predicti
         await type_text(pilot, "a wonderful film with a plot")
         status = str(pilot.app.query_one("#play-status").content)
         assert "too many to explain" in status and "the whole text is" in status
+        assert "word panels are skipped" in status and "its own pass" in status  # what is skipped, and why
         assert "type some words" not in status
         assert pilot.app.query_one(PlayTab).explanation is None
+        expected = float(pilot.app.classifier.predict(["a wonderful film with a plot"])[0])
+        gauge = pilot.app.query_one(ProbabilityGauge)
+        assert gauge.probability == pytest.approx(expected) and gauge.label == ("positive" if expected >= 0.5 else "negative")
+        assert "skipped" in str(pilot.app.query_one(TokenShares).content)
+        assert "skipped" in str(pilot.app.query_one(PrefixTrace).content)
 
 
 @pilot_test
@@ -207,7 +214,7 @@ def test_the_chart_puts_words_under_their_columns_when_they_fit() -> None:
     values, widths, gap = layout(["a", "wonderful"], [0.5, 1.0], 40)
     assert (widths, gap) == ([1, 9], 1)
     top, bottom = column_chart(values, widths, gap, rows=2)
-    assert top.plain == "  " + "█" * 9  # 1.0 fills both rows; 0.5 fills the bottom one exactly
+    assert top.plain == "┈┈" + "█" * 9  # 1.0 fills both rows; 0.5 fills the bottom one exactly, under the 0.5 line
     assert bottom.plain == "█ " + "█" * 9
 
 
@@ -217,10 +224,19 @@ def test_a_long_trace_keeps_the_end_of_each_run_of_words() -> None:
     assert values[-1] == 0.99 and values[0] == 0.09
 
 
+def steady(pilot) -> None:
+    """No blinking cursors: a snapshot taken mid-blink would differ from run to run."""
+    from textual.widgets import Input, TextArea
+
+    pilot.app.query_one(TextArea).cursor_blink = False
+    pilot.app.query_one(Input).cursor_blink = False
+
+
 def test_snapshot_play_after_typing_a_review(snap_compare) -> None:
     """Play at 100×30 after typing a mixed review: gauge, coloured words, prefix trace, encoder."""
 
     async def type_review(pilot) -> None:
+        steady(pilot)
         await settle(pilot)
         await type_text(pilot, "A wonderful cast, but the zorblax plot was awful")
 
@@ -231,6 +247,7 @@ def test_snapshot_play_in_the_light_theme(snap_compare) -> None:
     """The same screen in the light theme, to check it stays readable."""
 
     async def type_review(pilot) -> None:
+        steady(pilot)
         pilot.app.theme = "textual-light"
         await settle(pilot)
         await type_text(pilot, "A wonderful cast, but the zorblax plot was awful")
@@ -252,3 +269,205 @@ async def test_the_model_list_opens_from_the_keyboard_and_a_pick_returns_to_typi
         await pilot.press("up", "enter")  # user models are listed first, above the shipped one in use
         await until(pilot, lambda: pilot.app.classifier.name == "forward-lstm", "the picked model is loaded")
         assert pilot.app.focused.id == "play-text"
+
+
+@pilot_test
+async def test_an_example_and_a_clear_are_undone_by_ctrl_z() -> None:
+    async with RnnplayApp().run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        play = pilot.app.query_one(PlayTab)
+        await type_text(pilot, "my own review")
+        await pilot.press("ctrl+r")
+        await settle(pilot)
+        assert play.text == EXAMPLES[0]
+        await pilot.press("ctrl+z")
+        await settle(pilot)
+        assert play.text == "my own review"  # the typed text is back, whole
+        await pilot.press("ctrl+l")
+        await settle(pilot)
+        assert play.text == "" and play.explanation is None
+        await pilot.press("ctrl+z")
+        await settle(pilot)
+        assert play.text == "my own review" and play.explanation.tokens == ["my", "own", "review"]
+
+
+@pilot_test
+async def test_replace_text_is_one_undo_step_with_the_cursor_at_the_end() -> None:
+    async with RnnplayApp().run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        play = pilot.app.query_one(PlayTab)
+        await type_text(pilot, "first")
+        pilot.app.set_focus(None)
+        play.replace_text("a second\ntext")
+        await settle(pilot)
+        area = pilot.app.query_one("#play-text")
+        assert pilot.app.focused is area and area.cursor_location == (1, 4)
+        await pilot.press("ctrl+z")
+        await settle(pilot)
+        assert play.text == "first"
+        await pilot.press("ctrl+y")
+        await settle(pilot)
+        assert play.text == "a second\ntext"
+
+
+@pilot_test
+async def test_ctrl_f_shows_the_shares_on_the_logit_scale_and_back() -> None:
+    async with RnnplayApp().run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        review = " ".join(["a wonderful, brilliant, beautiful film that i loved"] * 30)
+        pilot.app.query_one(PlayTab).replace_text(review)
+        await settle(pilot)
+        shares = pilot.app.query_one(TokenShares)
+        assert "ctrl+f" in {key for key, active in pilot.app.screen.active_bindings.items() if active.binding.show}
+        assert "P(positive)" in shares.border_title and "Ctrl+F: logit scale" in shares.border_subtitle
+        explanation = pilot.app.query_one(PlayTab).explanation
+        assert np.abs(explanation.shares).max() < 0.01  # a confident text: faint on the P scale
+        faint = colour_of(pilot, "wonderful")
+        await pilot.press("ctrl+f")
+        await pilot.pause()
+        assert "logit" in shares.border_title and "Ctrl+F: P scale" in shares.border_subtitle
+        assert "logit P(text) − logit P(text without the word)" in "".join(str(r) for r in shares.content.renderables[2:])
+        strong = colour_of(pilot, "wonderful")
+        grey = 128
+        assert max(abs(c - grey) for c in strong) > 2 * max(abs(c - grey) for c in faint)  # coloured to the logit scale
+        wonderful = sum(float(share) for token, share in zip(explanation.tokens, explanation.logit_shares) if token == "wonderful")
+        assert f"wonderful ×30 {wonderful:+.2f}" in shares.content.renderables[1].plain
+        assert pilot.app.query_one(PlayTab).explanation is explanation  # the same explanation, drawn again
+        await pilot.press("ctrl+f")
+        await pilot.pause()
+        assert colour_of(pilot, "wonderful") == faint
+
+
+@pilot_test
+async def test_tab_never_stops_on_a_panel_that_shows_no_focus() -> None:
+    async with RnnplayApp().run_test(size=(120, 60)) as pilot:  # every panel fits: nothing to scroll, no stop
+        await settle(pilot)
+        await type_text(pilot, "good")
+        results = pilot.app.query_one("#play-results")
+        assert results.max_scroll_y == 0
+        seen = []
+        for _ in range(5):
+            await pilot.press("tab")
+            await pilot.pause()
+            seen.append(pilot.app.focused)
+        assert results not in seen and pilot.app.query_one("#play-text") in seen
+    async with RnnplayApp().run_test(size=(80, 24)) as pilot:  # panels taller than the screen: a stop, and it scrolls
+        await settle(pilot)
+        await type_text(pilot, "a wonderful film")
+        results = pilot.app.query_one("#play-results")
+        assert results.max_scroll_y > 0
+        before = results.styles.background_tint.a
+        await pilot.press("tab")
+        await pilot.pause()
+        assert pilot.app.focused is results
+        assert results.styles.background_tint.a > before  # the focus shows
+        await pilot.press("down")
+        await pilot.pause()
+        assert results.scroll_y > 0
+
+
+async def compare(pilot, main: str, second: str) -> None:
+    pilot.app.query_one(PlayTab).replace_text(main)
+    await pilot.press("ctrl+b")
+    await pilot.pause()
+    await type_text(pilot, second)
+
+
+@pilot_test
+async def test_compare_shows_both_predictions_and_the_words_where_they_differ() -> None:
+    from rnnplay.runtime.explain import explain
+    from rnnplay.tui.widgets.text_compare import TextCompare
+
+    for size in ((100, 30), (80, 24)):
+        async with RnnplayApp().run_test(size=size) as pilot:
+            await settle(pilot)
+            play = pilot.app.query_one(PlayTab)
+            panel = pilot.app.query_one(TextCompare)
+            assert not panel.display
+            await compare(pilot, "not bad at all", "bad")
+            assert panel.display and pilot.app.focused.id == "play-compare-text"
+            assert "ctrl+b" in {key for key, active in pilot.app.screen.active_bindings.items() if active.binding.show}
+            first, second = explain(pilot.app.classifier, "not bad at all"), explain(pilot.app.classifier, "bad")
+            assert panel.first is play.explanation  # the panels above and the compare panel read one explanation
+            assert panel.second.tokens == ["bad"] and panel.second.probability == pytest.approx(second.probability)
+            lines = [line.plain for line in panel.content.renderables]
+            assert f"{first.probability:.3f}" in lines[0] and f"{second.probability:.3f}" in lines[1]
+            assert f"{second.probability - first.probability:+.3f}" in lines[2]
+            differ = "\n".join(lines[3:])
+            share = dict(zip(first.tokens, first.shares))
+            assert f"A: not {share['not']:+.3f}" in differ and f"at {share['at']:+.3f} all {share['all']:+.3f}" in differ
+            assert "bad" not in differ.split(":", 1)[1]  # a word both texts share is not a difference
+            region = panel.region
+            screen = pilot.app.screen.region
+            assert region.area and screen.contains_region(pilot.app.query_one("#play-compare-text").region)
+            await pilot.press("ctrl+f")  # the logit scale applies to the compare panel too
+            await pilot.pause()
+            logit_share = dict(zip(first.tokens, first.logit_shares))
+            assert f"A: not {logit_share['not']:+.2f}" in "\n".join(line.plain for line in panel.content.renderables)
+            await pilot.press("ctrl+b")
+            await pilot.pause()
+            assert not panel.display and pilot.app.focused.id == "play-text"
+
+
+@pilot_test
+async def test_a_stale_compare_result_is_dropped() -> None:
+    from rnnplay.runtime.explain import explain
+    from rnnplay.tui.widgets.text_compare import TextCompare
+
+    async with RnnplayApp().run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await compare(pilot, "a wonderful film", "an awful film")
+        play, panel = pilot.app.query_one(PlayTab), pilot.app.query_one(TextCompare)
+        shown = panel.second
+        stale = explain(pilot.app.classifier, "a dull film")
+        play.post_message(PlayTab.Explained(pilot.app.classifier, "a dull film", stale, "", None, "compare"))
+        await pilot.pause()
+        assert panel.second is shown
+        await type_text(pilot, "!!!")  # the compare line changed: its new result replaces the old one
+        assert panel.second.tokens == ["an", "awful", "film"]
+        pilot.app.query_one(PlayTab).replace_text("a great film")
+        await settle(pilot)
+        assert panel.first is play.explanation and panel.first.tokens == ["a", "great", "film"]
+
+
+def test_snapshot_play_comparing_two_texts(snap_compare) -> None:
+    """Play at 100×30 comparing "not bad at all" with "bad"."""
+
+    async def run(pilot) -> None:
+        steady(pilot)
+        await settle(pilot)
+        await compare(pilot, "not bad at all", "bad")
+
+    assert snap_compare(RnnplayApp(), terminal_size=(100, 30), run_before=run)
+
+
+def test_snapshot_play_comparing_at_80_by_24(snap_compare) -> None:
+    """The compare panel on a small terminal."""
+
+    async def run(pilot) -> None:
+        steady(pilot)
+        await settle(pilot)
+        await compare(pilot, "not good at all", "good")
+
+    assert snap_compare(RnnplayApp(), terminal_size=(80, 24), run_before=run)
+
+
+@pilot_test
+async def test_the_chart_has_more_rows_on_a_taller_terminal_and_labels_its_axis() -> None:
+    for size, rows in (((80, 24), 3), ((100, 30), 4), ((100, 44), 6)):
+        async with RnnplayApp().run_test(size=size) as pilot:
+            await settle(pilot)
+            await type_text(pilot, "a wonderful film but awful")  # from 0.86 down to under 0.3: the whole range
+            trace = pilot.app.query_one(PrefixTrace)
+            lines = [line.plain for line in trace.content.renderables]
+            chart = lines[:rows]
+            assert chart[0].split()[0] == "1" and chart[-1].split()[0] == "0", size  # the whole 0 … 1 range ...
+            assert any(line.split()[0] == "0.5" and "┈" in line for line in chart[1:-1]), size  # ... with its 0.5 line
+            assert lines[rows].split() == ["a", "wonderful", "film", "but", "awful"]  # the words under their columns, after the chart
+            assert any(line.startswith("Re-read:") for line in lines)
+
+            await clear(pilot)
+            await type_text(pilot, "a wonderful film")  # 0.54 to 0.86: zoomed, with the range labelled
+            lines = [line.plain for line in trace.content.renderables]
+            assert float(lines[0].split()[0]) < 1 and float(lines[rows - 1].split()[0]) > 0
+            assert any(line.startswith("y zoomed to") for line in lines)

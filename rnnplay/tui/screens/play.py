@@ -1,8 +1,10 @@
 """The Play tab: type a review and watch the classifier react word by word.
 
 Each keystroke restarts a short timer; when it fires, ``runtime.explain`` runs in a worker thread
-(one batched NumPy call) and the four panels update together from its result. A result that arrives
+(one batched NumPy call) and the panels update together from its result. A result that arrives
 for a text or a model that is no longer current is dropped, so fast typing never shows stale panels.
+The compare line (Ctrl+B) is explained the same way, in a worker of its own, and the compare panel
+reads the main text's explanation from the same place the other panels do, so no two panels disagree.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.timer import Timer
-from textual.widgets import Label, Select, Static, TextArea
+from textual.widgets import Input, Label, Select, Static, TextArea
 
 from rnnplay.errors import RnnplayError
 from rnnplay.printable import printable
@@ -26,6 +28,7 @@ from rnnplay.tui.widgets.classifier_picker import ClassifierPicker, same_folder
 from rnnplay.tui.widgets.encoder_view import EncoderView
 from rnnplay.tui.widgets.prefix_trace import PrefixTrace
 from rnnplay.tui.widgets.probability_gauge import ProbabilityGauge
+from rnnplay.tui.widgets.text_compare import TextCompare
 from rnnplay.tui.widgets.token_shares import TokenShares
 
 if TYPE_CHECKING:
@@ -33,6 +36,7 @@ if TYPE_CHECKING:
 
 DEBOUNCE_SECONDS = 0.05  # long enough to skip work between fast keystrokes, short enough to feel instant
 HINT = "Type a review: the verdict, each word's share and the encoder's ids follow every keystroke."
+MAIN, COMPARE = "main", "compare"  # which text an explanation is for
 EXAMPLES = (  # Ctrl+R cycles through these; they show negation, contrast and unknown words
     "A wonderful film, I loved every minute of it.",
     "The plot was awful and the acting even worse.",
@@ -43,6 +47,14 @@ EXAMPLES = (  # Ctrl+R cycles through these; they show negation, contrast and un
 )
 
 
+class Results(VerticalScroll):
+    """The panels. Focusable only while they overflow (then the keyboard scrolls them), so Tab never
+    stops on something that shows no focus and does nothing."""
+
+    def allow_focus(self) -> bool:
+        return self.max_scroll_y > 0
+
+
 class PlayTab(Vertical):
     """A text box, a model picker, and the panels that explain the current model's verdict on the text."""
 
@@ -50,23 +62,32 @@ class PlayTab(Vertical):
         Binding("ctrl+r", "example", "Example"),
         Binding("ctrl+l", "clear_text", "Clear"),
         Binding("ctrl+o", "pick_model", "Model"),
+        Binding("ctrl+f", "toggle_scale", "Logit/P"),
+        Binding("ctrl+b", "toggle_compare", "Compare"),
     ]
 
     class Explained(Message):
-        """A worker finished explaining ``text`` with ``classifier`` (``explanation`` None: ``error`` says why)."""
+        """A worker finished explaining ``text`` with ``classifier`` (``explanation`` None: ``error`` says why,
+        and ``probability`` is the whole text's when it is known); ``which`` is ``MAIN`` or ``COMPARE``."""
 
-        def __init__(self, classifier: Any, text: str, explanation: Explanation | None, error: str) -> None:
+        def __init__(self, classifier: Any, text: str, explanation: Explanation | None, error: str,
+                     probability: float | None = None, which: str = MAIN) -> None:
             super().__init__()
             self.classifier, self.text, self.explanation, self.error = classifier, text, explanation, error
+            self.probability, self.which = probability, which
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="play-model-row"):
             yield Label("Model", id="play-model-label")
             yield ClassifierPicker(id="play-model")
         yield TextArea(id="play-text", placeholder="Type a review here… (Ctrl+R: an example)", soft_wrap=True)
+        with Horizontal(id="play-compare-row"):
+            yield Label("Compare B", id="play-compare-label")
+            yield Input(id="play-compare-text", placeholder="a second text to compare with the one above", compact=True)
         yield Static(HINT, id="play-status")
-        with VerticalScroll(id="play-results"):  # focusable, so the keyboard can scroll it on a small terminal
+        with Results(id="play-results"):  # focusable when it overflows, so the keyboard can scroll it
             yield ProbabilityGauge(id="play-gauge")
+            yield TextCompare(id="play-compare")
             yield TokenShares(id="play-shares")
             with Horizontal(id="play-pair"):  # side by side on a wide terminal, stacked otherwise
                 yield PrefixTrace(id="play-prefix")
@@ -74,11 +95,18 @@ class PlayTab(Vertical):
 
     def on_mount(self) -> None:
         self._timer: Timer | None = None
+        self._compare_timer: Timer | None = None
         self._example = -1
+        self.logit = False  # shares on the logit scale (Ctrl+F) instead of P's
         self.explanation: Explanation | None = None  # what the panels show
         self.shown: tuple[str, Any] | None = None  # the (text, classifier) they show it for
         self._previous: Explanation | None = None  # the latest result, so explain can reuse its prefix trace
+        self.compared: Explanation | None = None  # the compare line's explanation, as the compare panel shows it
+        self.compared_for: tuple[str, Any] | None = None  # the (compare text, classifier) it is for
+        self._compare_note = ""  # why the compare line has no explanation (or its probability)
+        self._main_note = ""
         self.query_one(ProbabilityGauge).border_title = "Prediction"
+        self.comparing = False
         self.focus_default()
         self.watch(self.app, "catalog", self._list_classifiers)
         self.watch(self.app, "classifier", self._classifier_changed)
@@ -94,9 +122,15 @@ class PlayTab(Vertical):
         return self.query_one(TextArea).text
 
     @property
+    def compare_text(self) -> str:
+        return self.query_one("#play-compare-text", Input).value
+
+    @property
     def up_to_date(self) -> bool:
-        """True when the panels show the current text with the current model."""
-        return self.shown is not None and self.shown[0] == self.text and self.shown[1] is rnnplay_app(self).classifier
+        """True when the panels show the current text (and, when comparing, the compare line) with the current model."""
+        classifier = rnnplay_app(self).classifier
+        main = self.shown is not None and self.shown[0] == self.text and self.shown[1] is classifier
+        return main and (not self.comparing or self.compared_for == (self.compare_text, classifier))
 
     # The model
 
@@ -110,6 +144,7 @@ class PlayTab(Vertical):
     def _classifier_changed(self) -> None:
         self.query_one(ClassifierPicker).show_folder(self._current_folder())
         self._explain_now()
+        self._explain_compare_now()
 
     def on_select_changed(self, event: Select.Changed) -> None:
         event.stop()
@@ -142,25 +177,21 @@ class PlayTab(Vertical):
 
     # The text
 
-    def action_clear_text(self) -> None:
-        text_area = self.query_one(TextArea)
-        text_area.clear()
-        text_area.focus()
-
     def replace_text(self, text: str) -> None:
-        """The whole text replaced by ``text`` as ONE undoable edit (Ctrl+Z brings the old text back), the
-        cursor at its end and the box focused."""
+        """Replace the whole text as one edit that Ctrl+Z undoes, put the cursor at its end and focus the box."""
         text_area = self.query_one(TextArea)
-        text_area.replace(text, text_area.document.start, text_area.document.end)
+        text_area.history.checkpoint()  # the replacement is its own undo step, not merged with the typing before it
+        text_area.replace(text, (0, 0), text_area.document.end)
+        text_area.history.checkpoint()
         text_area.move_cursor(text_area.document.end)
         text_area.focus()
+
+    def action_clear_text(self) -> None:
+        self.replace_text("")
 
     def action_example(self) -> None:
         self._example = (self._example + 1) % len(EXAMPLES)
-        text_area = self.query_one(TextArea)
-        text_area.load_text(EXAMPLES[self._example])
-        text_area.move_cursor(text_area.document.end)
-        text_area.focus()
+        self.replace_text(EXAMPLES[self._example])
 
     def on_text_area_changed(self, event: TextArea.Changed) -> None:
         event.stop()
@@ -184,37 +215,126 @@ class PlayTab(Vertical):
 
     @work(thread=True, exclusive=True, group="explain")
     def _explain_in_background(self, classifier: Any, text: str, previous: Explanation | None) -> None:
-        from rnnplay.runtime.explain import EmptyText, explain
-
-        try:
-            explanation, error = explain(classifier, text, previous), ""
-        except EmptyText as problem:
-            explanation, error = None, f"{sentence(str(problem))} (punctuation is not a word): type some words."
-        except RnnplayError as problem:  # e.g. too long to explain word by word; the message says what it can
-            explanation, error = None, sentence(str(problem)) + "."
-        self.post_message(self.Explained(classifier, text, explanation, error))
+        self.post_message(explained(classifier, text, previous, MAIN))
 
     def on_play_tab_explained(self, message: Explained) -> None:
+        if message.which == COMPARE:
+            self._compare_explained(message)
+            return
         if message.explanation is not None:
             self._previous = message.explanation  # right for its own text, stale or not
         if message.classifier is not rnnplay_app(self).classifier or message.text != self.text:
             return  # the user typed on, or switched model, while this was computed
         if message.explanation is None:
-            self._show(None, Text(message.error, style="bold yellow"))
+            self._show(None, Text(message.error, style="bold yellow"), message.probability)
         else:
             self._show(message.explanation, status(message.explanation))
 
-    def _show(self, explanation: Explanation | None, message: Text) -> None:
-        """Update every panel from one explanation, so they never disagree."""
+    def _show(self, explanation: Explanation | None, message: Text, probability: float | None = None) -> None:
+        """Update every panel from one explanation, so they never disagree. Without one, ``probability``
+        (the whole text's, when only the word-by-word detail was skipped) still fills the gauge."""
         self.explanation = explanation
         classifier = rnnplay_app(self).classifier
         self.shown = (self.text, classifier)
         gauge = self.query_one(ProbabilityGauge)
-        gauge.show(None if explanation is None else explanation.probability, "" if explanation is None else explanation.label)
-        self.query_one(TokenShares).show(explanation)
-        self.query_one(PrefixTrace).show(explanation)
+        if explanation is not None:
+            probability = explanation.probability
+        gauge.show(probability, "" if probability is None else label(probability))
+        skipped = SKIPPED if explanation is None and probability is not None else ""
+        self._main_note = "" if probability is None or explanation is not None else f"{label(probability)} {probability:.3f} · {SKIPPED}"
+        self.query_one(TokenShares).show(explanation, self.logit, skipped)
+        self.query_one(PrefixTrace).show(explanation, skipped)
         self.query_one(EncoderView).show(explanation, None if classifier is None else classifier.encoder)
         self.query_one("#play-status", Static).update(message)
+        self._show_compare()
+
+    # The scale
+
+    def action_toggle_scale(self) -> None:
+        """Shares on the logit scale, or back on P's: the same explanation, drawn again."""
+        self.logit = not self.logit
+        self.query_one(TokenShares).show(self.explanation, self.logit, self.query_one(TokenShares).skipped)
+        self._show_compare()
+
+    # The compare line
+
+    def action_toggle_compare(self) -> None:
+        """Show the compare line and its panel (and type there), or hide them and go back to the text."""
+        self.comparing = not self.comparing
+        self.set_class(self.comparing, "-comparing")
+        if self.comparing:
+            self.query_one("#play-compare-text", Input).focus()
+            self._explain_compare_now()
+        else:
+            self.focus_default()
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        event.stop()
+        if self._compare_timer is not None:
+            self._compare_timer.stop()
+        self._compare_timer = self.set_timer(DEBOUNCE_SECONDS, self._explain_compare_now)
+
+    def _explain_compare_now(self) -> None:
+        classifier, text = rnnplay_app(self).classifier, self.compare_text
+        if not self.comparing or classifier is None:
+            return
+        if not text.strip():
+            self._set_compared(None, (text, classifier), "")
+        else:
+            self._explain_compare_in_background(classifier, text)
+
+    @work(thread=True, exclusive=True, group="explain-compare")
+    def _explain_compare_in_background(self, classifier: Any, text: str) -> None:
+        self.post_message(explained(classifier, text, None, COMPARE))
+
+    def _compare_explained(self, message: Explained) -> None:
+        if message.classifier is not rnnplay_app(self).classifier or message.text != self.compare_text:
+            return  # typed on, or switched model, while this was computed
+        note = message.error
+        if message.explanation is None and message.probability is not None:
+            note = f"{label(message.probability)} {message.probability:.3f} · {SKIPPED}"
+        self._set_compared(message.explanation, (message.text, message.classifier), note)
+
+    def _set_compared(self, explanation: Explanation | None, shown: tuple[str, Any], note: str) -> None:
+        self.compared, self.compared_for, self._compare_note = explanation, shown, note
+        self._show_compare()
+
+    def _show_compare(self) -> None:
+        """The compare panel, from the main panels' explanation and the compare line's."""
+        if not self.comparing:
+            return
+        classifier = rnnplay_app(self).classifier
+        current = self.compared_for is not None and self.compared_for[1] is classifier
+        second = self.compared if current else None
+        notes = (self._main_note, self._compare_note if current else "")
+        self.query_one(TextCompare).show(self.explanation, second, self.logit, notes)
+
+
+SKIPPED = "too long to explain word by word, so the word panels are skipped"
+
+
+def explained(classifier: Any, text: str, previous: Explanation | None, which: str) -> PlayTab.Explained:
+    """Explain ``text`` (in a worker thread) and wrap the result, or why there is none, as a message."""
+    from rnnplay.runtime.explain import EmptyText, TextTooLong, explain
+
+    probability = None
+    try:
+        explanation, error = explain(classifier, text, previous), ""
+    except EmptyText as problem:
+        explanation, error = None, f"{sentence(str(problem))} (punctuation is not a word): type some words."
+    except TextTooLong as problem:  # the verdict is known; only the word-by-word detail is skipped
+        explanation, probability = None, problem.probability
+        error = (f"{sentence(str(problem))}. The word panels are skipped: each word would need its own pass "
+                 "over the text.")
+    except RnnplayError as problem:
+        explanation, error = None, sentence(str(problem)) + "."
+    return PlayTab.Explained(classifier, text, explanation, error, probability, which)
+
+
+def label(probability: float) -> str:
+    from rnnplay.runtime.classifier import label as verdict
+
+    return verdict(probability)
 
 
 def sentence(message: str) -> str:
