@@ -43,13 +43,16 @@ class Operation:
     name: str  # what the Play tab and ``:tokens`` call the step
     rule: str  # what it does, in a few words
     run: Callable[[str], str]
-    per_word: bool  # maps each character on its own and never makes or removes whitespace: each word changes alone
+    # For an operation that maps each character on its own and never makes or removes whitespace (so each word
+    # changes alone): the characters it changes. None for one that works across words.
+    per_word: re.Pattern[str] | None
 
 
-MARKUP = Operation("<br />", "<br /> becomes a space", lambda text: _MARKUP.sub(" ", text), per_word=False)
-LOWER = Operation("lower-case", "A-Z become a-z; other letters stay", lambda text: text.translate(_ASCII_LOWER), per_word=True)
+MARKUP = Operation("<br />", "<br /> becomes a space", lambda text: _MARKUP.sub(" ", text), None)
+LOWER = Operation("lower-case", "A-Z become a-z; other letters stay", lambda text: text.translate(_ASCII_LOWER),
+                  re.compile("[A-Z]"))
 PUNCTUATION = Operation("punctuation", "ASCII punctuation is deleted", lambda text: text.translate(_NO_PUNCTUATION),
-                        per_word=True)
+                        re.compile(f"[{re.escape(string.punctuation)}]"))
 
 
 def operations(mode: Standardize = "lower_and_strip_punctuation", strip_markup: bool = True) -> tuple[Operation, ...]:
@@ -109,8 +112,9 @@ def changes(operation: Operation, text: str) -> tuple[Change, ...]:
     A per-word operation changes each word on its own. Markup can hold spaces (``<br />``) and glue words
     (``good.<br />Then``), so its change is the whole run of text around each match, between whitespace.
     """
-    if operation.per_word:
-        return tuple((word, new) for word in _TOKEN.findall(text) if (new := operation.run(word)) != word)
+    if operation.per_word is not None:
+        touched = operation.per_word.search
+        return tuple((word, operation.run(word)) for word in _TOKEN.findall(text) if touched(word))
     spans: list[list[int]] = []
     for match in _MARKUP.finditer(text):
         start, end = match.start(), match.end()

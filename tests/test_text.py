@@ -133,7 +133,7 @@ def test_the_steps_are_the_standardizer_taken_apart(text_settings, text):
 def test_each_change_names_the_words_a_step_changed(text):
     for step in standardization_steps(TextSettings(), text):
         run = step.operation.run
-        if step.operation.per_word:
+        if step.operation.per_word is not None:
             words = re.findall(r"[^ \t\n\r\x0b\x0c]+", step.before)
             assert step.changes == tuple((word, run(word)) for word in words if run(word) != word)
             assert step.tokens == [run(word) for word in words if run(word)]  # word by word is the same as the whole

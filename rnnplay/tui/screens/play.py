@@ -205,7 +205,7 @@ class PlayTab(Vertical):
         gauge.show(None if explanation is None else explanation.probability, "" if explanation is None else explanation.label)
         self.query_one(TokenShares).show(explanation)
         self.query_one(PrefixTrace).show(explanation)
-        self.query_one(EncoderView).show(explanation, None if classifier is None else classifier.encoder)
+        self.query_one(EncoderView).show(explanation, classifier, self.text)
         self.query_one("#play-status", Static).update(message)
 
 
