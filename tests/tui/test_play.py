@@ -6,6 +6,7 @@ from pathlib import Path
 
 import numpy as np
 from rich.style import Style
+from textual.widgets import TextArea
 
 from rnnplay.tui.app import RnnplayApp
 from rnnplay.tui.screens.play import EXAMPLES, PlayTab
@@ -15,6 +16,12 @@ from rnnplay.tui.widgets.prefix_trace import REREAD, STREAMED, PrefixTrace, colu
 from rnnplay.tui.widgets.probability_gauge import ProbabilityGauge
 from rnnplay.tui.widgets.token_shares import TokenShares
 from tests.tui.conftest import pilot_test, settle, until
+
+
+# Every step of the shipped model's encoder: markup, capitals, punctuation, digits, an unknown word, and more
+# words than its max_length (300, the last kept), so the first 16 are dropped.
+FILLER = "really good acting truly "  # changed by no step, so the short form has room for the steps' changes
+ENCODER_TEXT = FILLER * 4 + "Don't miss it.<br /><br />I give it 7/10, the zorblax plot was awful. " + FILLER * 72
 
 
 async def type_text(pilot, text: str) -> None:
@@ -252,3 +259,75 @@ async def test_the_model_list_opens_from_the_keyboard_and_a_pick_returns_to_typi
         await pilot.press("up", "enter")  # user models are listed first, above the shipped one in use
         await until(pilot, lambda: pilot.app.classifier.name == "forward-lstm", "the picked model is loaded")
         assert pilot.app.focused.id == "play-text"
+
+
+async def show_the_encoder(pilot, text: str = ENCODER_TEXT) -> EncoderView:
+    """Put ``text`` in the box at once (typing 2,000 characters would take a while), and scroll to the encoder."""
+    await settle(pilot)
+    pilot.app.query_one(TextArea).load_text(text)
+    await settle(pilot)
+    pilot.app.query_one("#play-results").scroll_end(animate=False)
+    await pilot.pause()
+    return pilot.app.query_one(EncoderView)
+
+
+def panel_rows(view: EncoderView) -> dict[str, str]:
+    return {label: row.plain for label, row in view.rows}
+
+
+@pilot_test
+async def test_the_encoder_panel_shows_every_step_at_100_by_30() -> None:
+    async with RnnplayApp().run_test(size=(100, 30)) as pilot:
+        view = await show_the_encoder(pilot)
+        rows = panel_rows(view)
+        assert list(rows) == ["<br />", "lower-case", "punctuation", "split", "truncate", "ids", "padded", "mask",
+                              "round trip", "vocabulary"]
+        assert rows["<br />"] == "it.<br /><br />I → it. I"
+        assert rows["lower-case"] == "Don't → don't  I → i"
+        assert rows["punctuation"] == "don't → dont  it. → it  7/10, → 710  awful. → awful"
+        assert rows["split"].startswith("316 tokens")
+        assert rows["truncate"].startswith("16 of 316 dropped (the last 300 kept): really good acting truly")
+        explanation = pilot.app.query_one(PlayTab).explanation
+        assert rows["ids"].startswith("[" + " ".join(str(i) for i in explanation.ids[:12]) + " ")  # what the model read
+        assert rows["ids"].endswith("1 × 300, unpadded: what the model reads")
+        assert rows["mask"].startswith("all 300 read")
+        assert rows["round trip"].startswith("dont miss it i give it 710 the [UNK] plot was awful")
+        assert view.region.height > len(rows) + 2  # the long form wraps what does not fit one line
+
+
+@pilot_test
+async def test_the_encoder_panel_is_short_at_80_by_24() -> None:
+    async with RnnplayApp().run_test(size=(80, 24)) as pilot:
+        view = await show_the_encoder(pilot)
+        rows = panel_rows(view)
+        assert list(rows) == ["<br />", "lower-case", "punctuation", "truncate", "ids", "mask", "round trip", "vocabulary"]
+        assert view.region.height == len(rows) + 2  # one line a row, between the borders
+        assert rows["truncate"].startswith("16 of 316 dropped (the last 300 kept): really")
+        assert rows["lower-case"] == "Don't → don't  I → i"
+        await clear(pilot)
+        await type_text(pilot, "a good film")
+        assert list(panel_rows(view)) == ["ids", "mask", "round trip", "vocabulary"]  # no step changed a thing
+
+
+@pilot_test
+async def test_the_encoder_panel_escapes_what_was_typed_and_outlives_an_explanation(monkeypatch) -> None:
+    import rnnplay.runtime.explain as runtime_explain
+
+    monkeypatch.setattr(runtime_explain, "WORD_LIMIT", 4)
+    async with RnnplayApp().run_test(size=(100, 30)) as pilot:
+        view = await show_the_encoder(pilot, "\x1b[2JRed \u202eGood film, truly a film")
+        assert pilot.app.query_one(PlayTab).explanation is None  # too long to explain: the encoder still shows
+        rows = panel_rows(view)
+        assert rows["lower-case"] == "\\x1b[2JRed → \\x1b[2jred  \\u202eGood → \\u202egood"
+        assert rows["round trip"] == "[UNK] [UNK] film truly a film"
+        assert all("\x1b" not in row and "\u202e" not in row for row in rows.values())
+
+
+def test_snapshot_play_encoder_at_100_by_30(snap_compare) -> None:
+    """The encoder panel's long form: every step, truncation, ids, padding, mask."""
+    assert snap_compare(RnnplayApp(), terminal_size=(100, 30), run_before=show_the_encoder)
+
+
+def test_snapshot_play_encoder_at_80_by_24(snap_compare) -> None:
+    """The encoder panel's short form: one line for each step that changed something."""
+    assert snap_compare(RnnplayApp(), terminal_size=(80, 24), run_before=show_the_encoder)
