@@ -6,8 +6,20 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from rnnplay.text import (LOWER, MARKUP, OOV, PAD, PUNCTUATION, STANDARDIZERS, Encoder, TextSettings, build_vocabulary,
-                          standardization_steps, standardize, tokenize)
+from rnnplay.text import (
+    LOWER,
+    MARKUP,
+    OOV,
+    PAD,
+    PUNCTUATION,
+    STANDARDIZERS,
+    Encoder,
+    TextSettings,
+    build_vocabulary,
+    standardization_steps,
+    standardize,
+    tokenize,
+)
 
 # Independent references: Keras' own punctuation regex (``DEFAULT_STRIP_REGEX``), ASCII-only lowering as
 # ``tf.strings.lower`` does it, and the markup pattern written out again.
@@ -163,3 +175,17 @@ def test_the_trace_ends_in_the_ids_the_model_reads(text_settings, text):
         assert trace.dropped + trace.kept == trace.tokens
     limit = text_settings.max_length
     assert len(trace.kept) == (len(trace.tokens) if limit is None else min(limit, len(trace.tokens)))
+
+
+@pytest.mark.tensorflow
+def test_each_step_is_what_keras_does_at_that_point():
+    """Lower-casing and punctuation as TensorFlow runs them (``tf.strings.lower``, Keras' strip regex), on every
+    piece of text the Hypothesis suites use and on all of them together."""
+    from rnnplay.training import tensorflow_modules
+
+    tf, _ = tensorflow_modules()
+    texts = PIECES + ["".join(PIECES), "Don't STOP, Ürban-Légende!"]
+    for text in texts:
+        lowered, stripped = (step.after for step in standardization_steps(TextSettings(strip_markup=False), text))
+        assert lowered == tf.strings.lower(text).numpy().decode("utf-8"), text
+        assert stripped == tf.strings.regex_replace(lowered, KERAS_PUNCTUATION.pattern, "").numpy().decode("utf-8"), text

@@ -17,7 +17,6 @@ from rnnplay.tui.widgets.probability_gauge import ProbabilityGauge
 from rnnplay.tui.widgets.token_shares import TokenShares
 from tests.tui.conftest import pilot_test, settle, until
 
-
 # Every step of the shipped model's encoder: markup, capitals, punctuation, digits, an unknown word, and more
 # words than its max_length (300, the last kept), so the first 16 are dropped.
 FILLER = "really good acting truly "  # changed by no step, so the short form has room for the steps' changes
