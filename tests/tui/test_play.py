@@ -261,11 +261,14 @@ async def test_the_model_list_opens_from_the_keyboard_and_a_pick_returns_to_typi
 
 
 async def show_the_encoder(pilot, text: str = ENCODER_TEXT) -> EncoderView:
-    """Put ``text`` in the box at once (typing 2,000 characters would take a while), and scroll to the encoder."""
+    """Put ``text`` in the box at once (typing 2,000 characters would take a while), then go down to the encoder
+    as a user does: focus the results (so no cursor blinks in a snapshot) and scroll to their end."""
     await settle(pilot)
     pilot.app.query_one(TextArea).load_text(text)
     await settle(pilot)
-    pilot.app.query_one("#play-results").scroll_end(animate=False)
+    results = pilot.app.query_one("#play-results")
+    results.focus()
+    results.scroll_end(animate=False)
     await pilot.pause()
     return pilot.app.query_one(EncoderView)
 
