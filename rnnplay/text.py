@@ -115,15 +115,19 @@ def changes(operation: Operation, text: str) -> tuple[Change, ...]:
     if operation.per_word is not None:
         touched = operation.per_word.search
         return tuple((word, operation.run(word)) for word in _TOKEN.findall(text) if touched(word))
-    spans: list[list[int]] = []
+    spans: list[list[int]] = []  # each character is looked at once: a word of 100,000 "<br>" is one run
     for match in _MARKUP.finditer(text):
         start, end = match.start(), match.end()
-        while start and text[start - 1] not in _SPACES:
-            start -= 1
+        seen = spans[-1][1] if spans else 0  # where the last run ended
+        if end <= seen:
+            continue  # inside the last run
+        if start >= seen:
+            while start > seen and text[start - 1] not in _SPACES:
+                start -= 1
         while end < len(text) and text[end] not in _SPACES:
             end += 1
-        if spans and start <= spans[-1][1]:
-            spans[-1][1] = max(spans[-1][1], end)
+        if spans and start <= seen:
+            spans[-1][1] = end
         else:
             spans.append([start, end])
     return tuple((text[start:end], " ".join(_TOKEN.findall(operation.run(text[start:end])))) for start, end in spans)

@@ -161,6 +161,15 @@ def test_each_change_names_the_words_a_step_changed(text):
                 assert became == " ".join(tokenize(was, "none", strip_markup=True))
 
 
+def test_a_word_made_of_markup_is_one_change_found_in_one_pass():
+    import time
+
+    started = time.perf_counter()
+    (markup, *_) = standardization_steps(TextSettings(), "x<br><br />y " + "<br>" * 200_000 + " z")
+    assert markup.changes == (("x<br><br />y", "x y"), ("<br>" * 200_000, ""))
+    assert time.perf_counter() - started < 10  # looking at each character once: well under a second
+
+
 @settings(max_examples=300, deadline=None)
 @given(text_settings, review_texts)
 def test_the_trace_ends_in_the_ids_the_model_reads(text_settings, text):
