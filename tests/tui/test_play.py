@@ -227,6 +227,7 @@ def test_snapshot_play_after_typing_a_review(snap_compare) -> None:
     """Play at 100×30 after typing a mixed review: gauge, coloured words, prefix trace, encoder."""
 
     async def type_review(pilot) -> None:
+        pilot.app.query_one(TextArea).cursor_blink = False  # the cursor shows, however long the panels take
         await settle(pilot)
         await type_text(pilot, "A wonderful cast, but the zorblax plot was awful")
 
@@ -238,6 +239,7 @@ def test_snapshot_play_in_the_light_theme(snap_compare) -> None:
 
     async def type_review(pilot) -> None:
         pilot.app.theme = "textual-light"
+        pilot.app.query_one(TextArea).cursor_blink = False
         await settle(pilot)
         await type_text(pilot, "A wonderful cast, but the zorblax plot was awful")
 
@@ -268,8 +270,13 @@ async def show_the_encoder(pilot, text: str = ENCODER_TEXT) -> EncoderView:
     await settle(pilot)
     results = pilot.app.query_one("#play-results")
     results.focus()
-    results.scroll_end(animate=False)
-    await pilot.pause()
+    bottom = -1.0
+    for _ in range(50):  # the panels may still be laid out once more: scroll again until the end stays put
+        results.scroll_end(animate=False, immediate=True)
+        await pilot.pause(0.02)
+        if results.max_scroll_y > 0 and results.scroll_y == results.max_scroll_y == bottom:
+            break
+        bottom = results.max_scroll_y
     return pilot.app.query_one(EncoderView)
 
 
