@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from rnnplay.text import TextSettings
 
 MAX_TOP = 1000  # the most words a ranking shows
+STAGE_WIDTH, STAGE_LINES = 76, 3  # :tokens shows each stage of the encoder in at most 3 lines of 76 cells
 DIGITS = re.compile("[0-9]+")
 
 
@@ -142,28 +143,37 @@ def prefix(session: Session, args: str) -> Outcome:
 
 
 def tokens(session: Session, args: str) -> Outcome:
+    from rich.table import Table
     from rich.text import Text
 
+    from rnnplay.encoding_view import encoding_rows
     from rnnplay.render import tokens_table
     from rnnplay.text import OOV_ID
 
-    encoder, name = session.classifier.encoder, session.classifier.name
+    classifier = session.classifier
+    encoder, name, mask_zero = classifier.encoder, classifier.name, classifier.card.classifier.mask_zero
     settings = encoder.settings
-    every = settings.tokens(need_text(args, ":tokens TEXT"))
-    kept = encoder.truncate(every)
+    encoding = encoder.trace(need_text(args, ":tokens TEXT"))
+    kept, ids = encoding.kept, encoding.ids
     if not kept:
         raise RnnplayError("the text has no words once standardized (punctuation is stripped)")
-    ids = encoder.ids(kept)
     unknown = int((ids == OOV_ID).sum())
     reads = f"{settings.standardize}{', <br /> stripped' if settings.strip_markup else ''}"
     if settings.max_length:
         reads += f", {kept_part(settings)} tokens"
+    stages = Table.grid(padding=(0, 1))
+    stages.add_column(style="dim", no_wrap=True)
+    stages.add_column()
+    for label, row in encoding_rows(encoding, settings, mask_zero, STAGE_WIDTH, STAGE_LINES, full=True):
+        stages.add_row(label, row)
     view: list[Any] = [Text(f"{len(kept)} tokens, {unknown} out of vocabulary (id {OOV_ID})"),
-                       Text(printable(f"{name}: {len(encoder):,} tokens; reads {reads}"), style="dim"), tokens_table(kept, ids)]
-    if len(every) > len(kept):
-        view.append(dropped_note(session, len(every) - len(kept)))
+                       Text(printable(f"{name}: {len(encoder):,} tokens; reads {reads}"), style="dim"), stages,
+                       tokens_table(kept, ids)]
     data = {"model": name, "tokens": [{"token": t, "id": int(i), "oov": int(i) == OOV_ID} for t, i in zip(kept, ids)],
-            "dropped": len(every) - len(kept)}
+            "dropped": len(encoding.dropped), "dropped_words": encoding.dropped,
+            "steps": [{"step": step.name, "text": step.after, "changes": [list(change) for change in step.changes]}
+                      for step in encoding.steps],
+            "max_length": settings.max_length, "mask_zero": mask_zero}
     return Outcome("tokens", data, view)
 
 
@@ -366,8 +376,10 @@ COMMANDS: list[Command] = [
             "Needs CBOW vectors (they keep the output layer). The words around the blank often rank first; "
             "--exclude-context leaves them out. Example: :guess --exclude-context a complete waste of ___",
             guess, (), "guess"),
-    Command("tokens", ":tokens TEXT", "the encoder's view: tokens, ids, out-of-vocabulary words",
-            "What the current classifier reads after standardizing and truncating. Example: :tokens Isn't it GREAT?<br />",
+    Command("tokens", ":tokens TEXT", "the encoder, step by step: standardizing, truncating, ids, mask",
+            "What the current classifier reads: each standardization step and the words it changed, the words "
+            "max_length dropped, the ids, their padding in a Keras batch and the mask, then each token and its id. "
+            "Example: :tokens Isn't it GREAT?<br />",
             tokens, (), "model-words"),
     Command("prefix", ":prefix TEXT", "P(positive) after each word, and each word's share",
             "What the model thought while reading, word by word. Example: :prefix not bad at all",

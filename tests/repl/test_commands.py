@@ -144,6 +144,37 @@ def test_tokens_is_the_encoder_view(session):
     assert handle(session, ":tokens " + "word " * 305).data["dropped"] == 5
 
 
+def test_tokens_shows_the_encoder_step_by_step(session):
+    filler = "Really GOOD acting, truly. "
+    text = filler * 4 + "Don't miss it.<br /><br />I give it 7/10, the zorblax plot was awful. " + filler * 72
+    outcome = handle(session, ":tokens " + text)
+    shown_text = shown(outcome)
+    encoding = session.classifier.encoder.trace(text)
+    assert [step["step"] for step in outcome.data["steps"]] == ["<br />", "lower-case", "punctuation"]
+    assert outcome.data["steps"][-1]["text"].split() == encoding.tokens  # the last step is what is split into tokens
+    assert ["7/10,", "710"] in outcome.data["steps"][2]["changes"] and ["Don't", "don't"] in outcome.data["steps"][1]["changes"]
+    assert outcome.data["dropped_words"] == ["really", "good", "acting", "truly"] * 4  # the shipped model keeps the last 300
+    assert outcome.data["max_length"] == 300 and outcome.data["mask_zero"] is True
+    for line in ["<br />      it.<br /><br />I → it. I", "lower-case  Really → really ×76  GOOD → good ×76  Don't → don't  I → i",
+                 "don't → dont  it. → it  7/10, → 710", "split       316 tokens",
+                 "truncate    16 of 316 dropped (the last 300 kept): really good acting truly really",
+                 "ids         [89 707 9 10 198 9 2470 2 1 110 13 378 63 49",
+                 "1 × 300, unpadded: what the model reads", "in a Keras batch: already max_length 300 long",
+                 "mask        all 300 read (mask_zero; only 0 is skipped, [UNK] = 1 is read)"]:
+        assert line in shown_text, line
+
+
+def test_tokens_says_when_a_model_does_not_mask(session, models_dir):
+    from tests.tui.conftest import write_user_model
+
+    path = write_user_model(models_dir, "unmasked", architecture={"mask_zero": False})
+    handle(session, f":model {path}")
+    outcome = handle(session, ":tokens a good film")
+    assert outcome.data["mask_zero"] is False
+    assert "mask        none (mask_zero off)" in shown(outcome)
+    assert "padded      [4 49 19 0 … 0]  in a Keras batch: 297 zeros up to max_length 300" in shown(outcome)
+
+
 def test_prefix_traces_p_after_each_word(session):
     outcome = handle(session, ":prefix not bad at all")
     expected = explain(session.classifier, "not bad at all")

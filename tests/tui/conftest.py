@@ -105,3 +105,11 @@ def pilot_test(test: Callable[..., Awaitable[None]]) -> Callable[..., None]:
         asyncio.run(test(*args, **kwargs))
 
     return run
+
+
+def steady_cursors(pilot: Pilot) -> None:
+    """No blinking cursors in any text box: a snapshot taken mid-blink would differ from run to run."""
+    from textual.widgets import Input, TextArea
+
+    for box in [*pilot.app.query(Input), *pilot.app.query(TextArea)]:
+        box.cursor_blink = False

@@ -7,6 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from rich.style import Style
+from textual.widgets import TextArea
 
 from rnnplay.tui.app import RnnplayApp
 from rnnplay.tui.screens.play import EXAMPLES, PlayTab
@@ -15,7 +16,12 @@ from rnnplay.tui.widgets.encoder_view import EncoderView
 from rnnplay.tui.widgets.prefix_trace import REREAD, STREAMED, PrefixTrace, column_chart, layout
 from rnnplay.tui.widgets.probability_gauge import ProbabilityGauge
 from rnnplay.tui.widgets.token_shares import TokenShares
-from tests.tui.conftest import pilot_test, settle, until
+from tests.tui.conftest import pilot_test, settle, steady_cursors, until
+
+# Every step of the shipped model's encoder: markup, capitals, punctuation, digits, an unknown word, and more
+# words than its max_length (300, the last kept), so the first 16 are dropped.
+FILLER = "really good acting truly "  # changed by no step, so the short form has room for the steps' changes
+ENCODER_TEXT = FILLER * 4 + "Don't miss it.<br /><br />I give it 7/10, the zorblax plot was awful. " + FILLER * 72
 
 
 async def type_text(pilot, text: str) -> None:
@@ -224,19 +230,11 @@ def test_a_long_trace_keeps_the_end_of_each_run_of_words() -> None:
     assert values[-1] == 0.99 and values[0] == 0.09
 
 
-def steady(pilot) -> None:
-    """No blinking cursors: a snapshot taken mid-blink would differ from run to run."""
-    from textual.widgets import Input, TextArea
-
-    pilot.app.query_one(TextArea).cursor_blink = False
-    pilot.app.query_one(Input).cursor_blink = False
-
-
 def test_snapshot_play_after_typing_a_review(snap_compare) -> None:
     """Play at 100×30 after typing a mixed review: gauge, coloured words, prefix trace, encoder."""
 
     async def type_review(pilot) -> None:
-        steady(pilot)
+        steady_cursors(pilot)
         await settle(pilot)
         await type_text(pilot, "A wonderful cast, but the zorblax plot was awful")
 
@@ -247,7 +245,7 @@ def test_snapshot_play_in_the_light_theme(snap_compare) -> None:
     """The same screen in the light theme, to check it stays readable."""
 
     async def type_review(pilot) -> None:
-        steady(pilot)
+        steady_cursors(pilot)
         pilot.app.theme = "textual-light"
         await settle(pilot)
         await type_text(pilot, "A wonderful cast, but the zorblax plot was awful")
@@ -434,7 +432,7 @@ def test_snapshot_play_comparing_two_texts(snap_compare) -> None:
     """Play at 100×30 comparing "not bad at all" with "bad"."""
 
     async def run(pilot) -> None:
-        steady(pilot)
+        steady_cursors(pilot)
         await settle(pilot)
         await compare(pilot, "not bad at all", "bad")
 
@@ -445,7 +443,7 @@ def test_snapshot_play_comparing_at_80_by_24(snap_compare) -> None:
     """The compare panel on a small terminal."""
 
     async def run(pilot) -> None:
-        steady(pilot)
+        steady_cursors(pilot)
         await settle(pilot)
         await compare(pilot, "not good at all", "good")
 
@@ -471,3 +469,83 @@ async def test_the_chart_has_more_rows_on_a_taller_terminal_and_labels_its_axis(
             lines = [line.plain for line in trace.content.renderables]
             assert float(lines[0].split()[0]) < 1 and float(lines[rows - 1].split()[0]) > 0
             assert any(line.startswith("y zoomed to") for line in lines)
+
+
+async def show_the_encoder(pilot, text: str = ENCODER_TEXT) -> EncoderView:
+    """Put ``text`` in the box at once (typing 2,000 characters would take a while), then go down to the encoder
+    as a user does: focus the results (so no cursor blinks in a snapshot) and scroll to their end."""
+    await settle(pilot)
+    pilot.app.query_one(TextArea).load_text(text)
+    await settle(pilot)
+    results = pilot.app.query_one("#play-results")
+    results.focus()
+    bottom = -1.0
+    for _ in range(50):  # the panels may still be laid out once more: scroll again until the end stays put
+        results.scroll_end(animate=False, immediate=True)
+        await pilot.pause(0.02)
+        if results.max_scroll_y > 0 and results.scroll_y == results.max_scroll_y == bottom:
+            break
+        bottom = results.max_scroll_y
+    return pilot.app.query_one(EncoderView)
+
+
+def panel_rows(view: EncoderView) -> dict[str, str]:
+    return {label: row.plain for label, row in view.rows}
+
+
+@pilot_test
+async def test_the_encoder_panel_shows_every_step_at_100_by_30() -> None:
+    async with RnnplayApp().run_test(size=(100, 30)) as pilot:
+        view = await show_the_encoder(pilot)
+        rows = panel_rows(view)
+        assert list(rows) == ["<br />", "lower-case", "punctuation", "split", "truncate", "ids", "padded", "mask",
+                              "round trip", "vocabulary"]
+        assert rows["<br />"] == "it.<br /><br />I → it. I"
+        assert rows["lower-case"] == "Don't → don't  I → i"
+        assert rows["punctuation"] == "don't → dont  it. → it  7/10, → 710  awful. → awful"
+        assert rows["split"].startswith("316 tokens")
+        assert rows["truncate"].startswith("16 of 316 dropped (the last 300 kept): really good acting truly")
+        explanation = pilot.app.query_one(PlayTab).explanation
+        assert rows["ids"].startswith("[" + " ".join(str(i) for i in explanation.ids[:12]) + " ")  # what the model read
+        assert rows["ids"].endswith("1 × 300, unpadded: what the model reads")
+        assert rows["mask"].startswith("all 300 read")
+        assert rows["round trip"].startswith("dont miss it i give it 710 the [UNK] plot was awful")
+        assert view.region.height > len(rows) + 2  # the long form wraps what does not fit one line
+
+
+@pilot_test
+async def test_the_encoder_panel_is_short_at_80_by_24() -> None:
+    async with RnnplayApp().run_test(size=(80, 24)) as pilot:
+        view = await show_the_encoder(pilot)
+        rows = panel_rows(view)
+        assert list(rows) == ["<br />", "lower-case", "punctuation", "truncate", "ids", "mask", "round trip", "vocabulary"]
+        assert view.region.height == len(rows) + 2  # one line a row, between the borders
+        assert rows["truncate"].startswith("16 of 316 dropped (the last 300 kept): really")
+        assert rows["lower-case"] == "Don't → don't  I → i"
+        await clear(pilot)
+        await type_text(pilot, "a good film")
+        assert list(panel_rows(view)) == ["ids", "mask", "round trip", "vocabulary"]  # no step changed a thing
+
+
+@pilot_test
+async def test_the_encoder_panel_escapes_what_was_typed_and_outlives_an_explanation(monkeypatch) -> None:
+    import rnnplay.runtime.explain as runtime_explain
+
+    monkeypatch.setattr(runtime_explain, "WORD_LIMIT", 4)
+    async with RnnplayApp().run_test(size=(100, 30)) as pilot:
+        view = await show_the_encoder(pilot, "\x1b[2JRed \u202eGood film, truly a film")
+        assert pilot.app.query_one(PlayTab).explanation is None  # too long to explain: the encoder still shows
+        rows = panel_rows(view)
+        assert rows["lower-case"] == "\\x1b[2JRed → \\x1b[2jred  \\u202eGood → \\u202egood"
+        assert rows["round trip"] == "[UNK] [UNK] film truly a film"
+        assert all("\x1b" not in row and "\u202e" not in row for row in rows.values())
+
+
+def test_snapshot_play_encoder_at_100_by_30(snap_compare) -> None:
+    """The encoder panel's long form: every step, truncation, ids, padding, mask."""
+    assert snap_compare(RnnplayApp(), terminal_size=(100, 30), run_before=show_the_encoder)
+
+
+def test_snapshot_play_encoder_at_80_by_24(snap_compare) -> None:
+    """The encoder panel's short form: one line for each step that changed something."""
+    assert snap_compare(RnnplayApp(), terminal_size=(80, 24), run_before=show_the_encoder)

@@ -18,7 +18,7 @@ from rnnplay.tui.widgets.neighbour_list import NeighbourList
 from rnnplay.tui.widgets.ranked_words import RankedWords
 from tests.conftest import PLANTED_WORDS, SHIPPED_MODEL, SHIPPED_VECTORS, planted_arrays, write_vectors_model
 from tests.test_render import AA, contrast
-from tests.tui.conftest import pilot_test, until, write_user_model
+from tests.tui.conftest import pilot_test, steady_cursors, until, write_user_model
 
 
 async def open_words(pilot, vectors_expected: bool = True) -> WordsTab:
@@ -375,12 +375,6 @@ async def test_words_fits_80_by_24() -> None:
         assert pilot.app.query_one("#blank-text").size.width >= 12  # room left to type the text
         assert strip(pilot).rows and strip(pilot).size.height <= MAX_LINES and strip(pilot).region.right <= 80
         assert column(pilot, "vectors").region.bottom <= strip(pilot).region.y < pilot.app.query_one(AnalogyBox).region.y
-
-
-def steady_cursors(pilot) -> None:
-    """The inputs' cursors stop blinking: a slow run could catch the word box's cursor off (0.5 s blink)."""
-    for box in pilot.app.query(Input):
-        box.cursor_blink = False
 
 
 def test_words_snapshot(snap_compare) -> None:

@@ -244,7 +244,7 @@ class PlayTab(Vertical):
         self._main_note = "" if probability is None or explanation is not None else f"{label(probability)} {probability:.3f} · {SKIPPED}"
         self.query_one(TokenShares).show(explanation, self.logit, skipped)
         self.query_one(PrefixTrace).show(explanation, skipped)
-        self.query_one(EncoderView).show(explanation, None if classifier is None else classifier.encoder)
+        self.query_one(EncoderView).show(explanation, classifier, self.text)
         self.query_one("#play-status", Static).update(message)
         self._show_compare()
 
