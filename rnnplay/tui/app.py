@@ -14,7 +14,7 @@ from typing import Any, Callable
 from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.reactive import reactive
-from textual.widgets import Footer, Header, TabbedContent, TabPane
+from textual.widgets import Header, TabbedContent, TabPane
 from textual.worker import get_current_worker
 
 from rnnplay.errors import RnnplayError
@@ -23,6 +23,8 @@ from rnnplay.tui.screens.models import ModelsTab
 from rnnplay.tui.screens.play import PlayTab
 from rnnplay.tui.screens.train import TrainTab
 from rnnplay.tui.screens.words import WordsTab
+from rnnplay.tui.widgets.help_footer import HelpFirstFooter
+from rnnplay.tui.widgets.help_screen import HelpScreen
 
 HERE = Path(__file__).resolve().parent
 TABS = {"play": "Play", "words": "Words", "train": "Train", "models": "Models"}
@@ -59,6 +61,7 @@ class RnnplayApp(App[None]):
         Binding("f2", "show_tab('words')", "Words"),
         Binding("f3", "show_tab('train')", "Train"),
         Binding("f4", "show_tab('models')", "Models"),
+        Binding("f5", "help", "Help", priority=True),  # priority: even a text box that has the focus lets it through
         Binding("ctrl+t", "toggle_theme", "Light/dark", show=False),
         Binding("ctrl+q", "quit", "Quit", priority=True),
     ]
@@ -81,7 +84,7 @@ class RnnplayApp(App[None]):
             for tab_id, title in TABS.items():
                 with TabPane(title, id=tab_id):
                     yield {"play": PlayTab, "words": WordsTab, "train": TrainTab, "models": ModelsTab}[tab_id](id=f"{tab_id}-tab")
-        yield Footer(compact=True)
+        yield HelpFirstFooter(compact=True)
 
     def on_mount(self) -> None:
         # Both loads run in threads, so the screen appears (and takes keys) before any model is read.
@@ -102,6 +105,13 @@ class RnnplayApp(App[None]):
 
     def action_toggle_theme(self) -> None:
         self.theme = THEMES[1] if self.theme == THEMES[0] else THEMES[0]
+
+    def action_help(self) -> None:
+        """Open the help for the tab in front; F5 on the help closes it."""
+        if isinstance(self.screen, HelpScreen):
+            self.screen.dismiss()
+        elif not any(isinstance(screen, HelpScreen) for screen in self.screen_stack):
+            self.push_screen(HelpScreen(self.screen_stack[0].query_one(TabbedContent).active))
 
     # Loading models. The synchronous ``use_*`` methods suit callers that already run off the event loop
     # or need the answer at once; ``load_*`` return at once and load in a worker thread.
