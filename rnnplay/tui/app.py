@@ -9,16 +9,18 @@ from __future__ import annotations
 
 import functools
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Iterable
 
-from textual.app import App, ComposeResult
+from textual.app import App, ComposeResult, SystemCommand, get_system_commands_provider
 from textual.binding import Binding
 from textual.reactive import reactive
+from textual.screen import Screen
 from textual.widgets import Header, TabbedContent, TabPane
 from textual.worker import get_current_worker
 
 from rnnplay.errors import RnnplayError
 from rnnplay.printable import printable
+from rnnplay.tui.commands import RnnplayCommands
 from rnnplay.tui.screens.models import ModelsTab
 from rnnplay.tui.screens.play import PlayTab
 from rnnplay.tui.screens.train import TrainTab
@@ -66,6 +68,10 @@ class RnnplayApp(App[None]):
         Binding("ctrl+q", "quit", "Quit", priority=True),
     ]
 
+    # rnnplay's own commands in the Ctrl+P palette, beside Textual's (cut down to what fits this app).
+    COMMANDS = {get_system_commands_provider, RnnplayCommands}
+    SYSTEM_COMMANDS = ("Quit", "Screenshot")  # Textual's "Theme" and "Keys" would compete with Ctrl+T and F5
+
     classifier: reactive[Any] = reactive(None, always_update=True)  # runtime.classifier.Classifier
     vectors: reactive[Any] = reactive(None, always_update=True)  # runtime.vectors.Vectors
     catalog: reactive[int] = reactive(0)  # bumped when a model is saved or deleted
@@ -112,6 +118,9 @@ class RnnplayApp(App[None]):
             self.screen.dismiss()
         elif not any(isinstance(screen, HelpScreen) for screen in self.screen_stack):
             self.push_screen(HelpScreen(self.screen_stack[0].query_one(TabbedContent).active))
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        return (command for command in super().get_system_commands(screen) if command.title in self.SYSTEM_COMMANDS)
 
     # Loading models. The synchronous ``use_*`` methods suit callers that already run off the event loop
     # or need the answer at once; ``load_*`` return at once and load in a worker thread.
