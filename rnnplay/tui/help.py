@@ -25,12 +25,20 @@ KEY_NOTES = {
     "example": "replaces the text with an example (Ctrl+Z brings yours back)",
     "clear_text": "empties the text box (Ctrl+Z brings it back)",
     "pick_model": "opens the list of saved classifiers",
+    "toggle_scale": "shows the shares on the logit scale, or back on the P scale",
+    "toggle_compare": "opens (or closes) the compare line for a second text",
+    "focus_part('#word')": "the word box: type a word, then Enter",
+    "pick_vectors": "opens the list of saved word vectors",
+    "focus_part('#vectors-choice')": "the list of saved word vectors",
+    "focus_part('#analogy-a')": "the analogy's first word",
+    "focus_part('#blank-text')": "the sentence with a blank",
     "start": "starts training what the form describes",
     "cancel": "stops the run at the next batch; nothing is saved",
     "use_trained": "loads the model just trained: a classifier on Play, vectors on Words",
     "load": "the selected model becomes Play's classifier, or Words' vectors (Enter does the same)",
     "delete": "deletes one of your models, after asking (shipped ones cannot be deleted)",
     "refresh": "reads the models folders again",
+    "errors": "what the selected classifier gets wrong on its test texts",
 }
 
 KEY_NAMES = {"escape": "Esc", "enter": "Enter", "delete": "Delete", "backspace": "Backspace", "tab": "Tab",
@@ -51,15 +59,17 @@ mark ┊ is at 0.5, where the label flips from negative to positive. P near 0 or
 sure, near 0.5 that it is torn. Sure is not right: the Models tab's errors view lists the test reviews
 the model got wrong, the surest mistakes first.
 
-## Words (share of the prediction)
+## Words: share of P(positive), or of the logit
 Each word's **share** is how much P changes when that one word is left out of the text:
 *share = P(text) − P(text without the word)*. Green words pushed the verdict towards positive (leaving
 them out lowers P), red ones towards negative; the stronger the colour, the bigger the share. Struck
 words are not in the model's vocabulary: it reads each as `[UNK]`. Under the text, **up** and **down**
-name the words with the biggest shares each way, with their numbers. Shares are measured one word at
-a time, so they need not add up to anything.
+name the known words with the biggest shares each way, with their numbers; a word that occurs n times
+is listed once, ×n, with its occurrences' shares summed; the unknown words are summed on a line of
+their own (they all read as the same `[UNK]`), and shares that round to zero are left out. Shares are
+measured one word at a time, so they need not add up to anything.
 
-Shares come on two scales (a key below switches them; the panel says which one it shows):
+Shares come on two scales (Ctrl+F switches them; the panel's title says which one it shows):
 
 - **probability**: the change in P, as above. When the model is sure (P near 0 or 1) the sigmoid is
   flat, so leaving out one word barely moves P and every share looks tiny, even for a word that counts.
@@ -68,9 +78,10 @@ Shares come on two scales (a key below switches them; the panel says which one i
 
 ## While reading
 P(positive) after each **prefix** of the text: after the first word, after the first two, …, after the
-whole text. It shows where the model changed its mind. The columns rise with P (0 at the bottom, 1 at
-the top; green above 0.5, red below), and the line under the chart says where P started, where it
-ended and the biggest jump from one word to the next.
+whole text. It shows where the model changed its mind. The columns rise with P, green above 0.5 and
+red below; the dotted line is 0.5, where the verdict flips. The axis is labelled: a trace that moves
+little is drawn zoomed (the labels give the range shown), so small steps stay visible. The line under
+the chart says where P started, where it ended and the biggest jump from one word to the next.
 
 How it was computed is the lesson. A **one-directional** network reads left to right, so P after each
 word is a state it passed through: the whole trace comes out of one pass (*one left-to-right pass*),
@@ -81,25 +92,27 @@ prefix is a different text that has to be read again from its own end (*every pr
 ## Encoder (text → token ids)
 How the text becomes the numbers the model reads, as Keras' `TextVectorization` does it:
 
-- **standardization**: ASCII letters lowercased, ASCII punctuation deleted, and (for most models)
-  `<br />` removed: `Don't` → `dont`, `7/10` → `710`. The panel shows the steps on your text.
-- **tokens**: the standardized text split on whitespace.
+- **standardization**, one step a row with the words it changed: `<br />` removed (for most models),
+  ASCII letters lowercased, ASCII punctuation deleted: `Don't` → `dont`, `7/10` → `710`.
+- **split**: the standardized text cut at spaces, tabs and line breaks into tokens.
+- **truncate**: a model reads at most its *max length* tokens (the shipped imdb-bilstm keeps the last
+  300); the words past that are not read at all, and the row names them.
 - **ids**: each token's place in the vocabulary (the most frequent words of the training texts come
-  first). Id 0 is padding and id 1 is `[UNK]`, every word the vocabulary lacks; the round trip turns the
-  ids back into words, so an unknown word shows as `[UNK]`. `encoder.get_vocabulary()` shows its head.
-- **mask**: which positions hold a word and which are padding (id 0). Texts trained in one batch are
-  padded to one length; the mask makes the recurrent layer skip the padding, so a text gets the same
-  answer alone or in a batch.
-- **truncation**: a model reads at most its *max length* tokens (the shipped imdb-bilstm keeps the
-  last 300); words past that are not read at all. The panel names them, and the line under the text
-  box counts them.
+  first); id 1 is `[UNK]`, every word the vocabulary lacks. This is what the model reads, one text,
+  unpadded.
+- **padded**: in a Keras batch every text is padded with zeros (id 0) to one length.
+- **mask**: which positions the recurrent layers read. With `mask_zero` every id but the padding 0 is
+  read (an `[UNK]` is read); the padding is skipped, so a text gets the same answer alone or padded.
 
-The panel's bottom line gives the vocabulary size and the steps this model uses.
+Below, the round trip turns the ids back into words (an unknown word shows as `[UNK]`) and
+`encoder.get_vocabulary()` shows the head of the vocabulary. The panel's bottom line gives the
+vocabulary size and the steps this model uses.
 
 ## Compare
-A second line for another text (its key is below): both predictions side by side and the words where
-the two texts differ, so "not good at all" can be read against "good", and "not bad at all" against
-"bad".
+Ctrl+B opens a second line for another text: both predictions, and the words where the two texts
+differ (compared token by token after standardization, so the differences are the ones the model sees),
+each with its share in its own text. Read "not good at all" against "good", and "not bad at all"
+against "bad", to see what "not" does.
 
 The line under the text box says how many words the model read and how many it did not know. A text
 of more than 1,000 words is not explained word by word (its prediction is still given).
@@ -144,8 +157,8 @@ CBOW's own task, shown back: write a sentence with `___` where a word is missing
 *window* known words on each side of the blank (the box's bottom line shows what it read), averages
 their vectors, and scores every word of its vocabulary with its output layer; the probabilities are a
 softmax of those scores, the model's own estimate rather than calibrated odds. The sentence's own
-words often come back among the guesses; the **exclude context** option leaves them out of the
-ranking, so the other guesses show. Only CBOW vectors can guess: a classifier's embedding or imported vectors have no
+words often come back among the guesses; the **hide context** checkbox leaves the words read out of
+the ranking (their probabilities do not change), so the other guesses show. Only CBOW vectors can guess: a classifier's embedding or imported vectors have no
 output layer, and the box says so.
 """
 
@@ -210,8 +223,8 @@ MODELS = """\
 Every model in your models folder, then the ones shipped with rnnplay (marked \\*, read-only):
 name, kind (classifier or vectors), the corpus it was trained on, the architecture, **acc.** (a
 classifier's accuracy on its held-out test texts), size on disk and date. ● marks the models in use.
-Loading a classifier makes it Play's model (and the right column on Words); loading vectors makes them
-the left column on Words.
+Loading a classifier (Enter or l) makes it Play's model (and the right column on Words); loading
+vectors makes them the left column on Words.
 
 ## model.summary()
 The layers, as Keras' `model.summary()` prints them, read from the card (no TensorFlow): each layer's
@@ -226,11 +239,12 @@ tokens, as on Play's encoder panel), the training settings, the history per epoc
 curves plotted), the scores on the validation and test texts, the library versions, and its files with
 their sizes (each checked against its sha256 when loaded).
 
-## Errors
-What the classifier gets wrong on its test texts. The **confusion matrix** counts those texts by true
-label and predicted label: the counts where the two agree are right; the others are the mistakes
-(negative reviews called positive, and positive ones called negative). Below it, the **misclassified
-reviews**, the most confident mistakes first; choosing one opens it on Play, where its shares show
+## Errors (e)
+What the selected classifier gets wrong on its test texts (the split recorded on its card, rebuilt and
+classified again). The **confusion matrix** counts those texts by true label and predicted label: the
+counts where the two agree are right; the others are the mistakes (negative reviews called positive,
+and positive ones called negative). Below it, the **misclassified reviews**, the most confident
+mistakes first; Enter opens one on Play (Ctrl+Z there brings your own text back), where its shares show
 which words led the model astray.
 """
 
