@@ -68,7 +68,7 @@ class PlayTab(Vertical):
         with VerticalScroll(id="play-results"):  # focusable, so the keyboard can scroll it on a small terminal
             yield ProbabilityGauge(id="play-gauge")
             yield TokenShares(id="play-shares")
-            with Horizontal(id="play-pair"):  # side by side on a wide terminal, stacked otherwise
+            with Horizontal(id="play-pair"):  # stacked by play.tcss at every width (side by side cut their text)
                 yield PrefixTrace(id="play-prefix")
                 yield EncoderView(id="play-encoder")
 
