@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from textual.widgets import Footer, TabbedContent
 
 from rnnplay.tui.app import TABS, RnnplayApp
@@ -135,3 +137,18 @@ def test_snapshot_help_on_play(snap_compare, size: tuple[int, int]) -> None:
         await open_help(pilot)
 
     assert snap_compare(RnnplayApp(), terminal_size=size, run_before=open_it)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet=st.sampled_from("ab1 *`#-[]/\n"), max_size=80))
+def test_any_help_text_renders_and_keeps_every_word(source: str) -> None:
+    """Unbalanced marks, stray brackets, empty lines: the small Markdown never fails and drops no word."""
+    import re
+
+    from rich.console import Console
+
+    console = Console(width=10_000, record=True)
+    console.print(render(source))
+    shown = console.export_text()
+    for word in re.findall(r"[ab1]+", source):
+        assert word in shown
