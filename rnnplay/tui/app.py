@@ -9,20 +9,24 @@ from __future__ import annotations
 
 import functools
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Iterable
 
-from textual.app import App, ComposeResult
+from textual.app import App, ComposeResult, SystemCommand, get_system_commands_provider
 from textual.binding import Binding
 from textual.reactive import reactive
-from textual.widgets import Footer, Header, TabbedContent, TabPane
+from textual.screen import Screen
+from textual.widgets import Header, TabbedContent, TabPane
 from textual.worker import get_current_worker
 
 from rnnplay.errors import RnnplayError
 from rnnplay.printable import printable
+from rnnplay.tui.commands import RnnplayCommands
 from rnnplay.tui.screens.models import ModelsTab
 from rnnplay.tui.screens.play import PlayTab
 from rnnplay.tui.screens.train import TrainTab
 from rnnplay.tui.screens.words import WordsTab
+from rnnplay.tui.widgets.help_footer import HelpFirstFooter
+from rnnplay.tui.widgets.help_screen import HelpScreen
 
 HERE = Path(__file__).resolve().parent
 TABS = {"play": "Play", "words": "Words", "train": "Train", "models": "Models"}
@@ -59,9 +63,14 @@ class RnnplayApp(App[None]):
         Binding("f2", "show_tab('words')", "Words"),
         Binding("f3", "show_tab('train')", "Train"),
         Binding("f4", "show_tab('models')", "Models"),
+        Binding("f5", "help", "Help", priority=True),  # priority: even a text box that has the focus lets it through
         Binding("ctrl+t", "toggle_theme", "Light/dark", show=False),
         Binding("ctrl+q", "quit", "Quit", priority=True),
     ]
+
+    # rnnplay's own commands in the Ctrl+P palette, beside Textual's (cut down to what fits this app).
+    COMMANDS = {get_system_commands_provider, RnnplayCommands}
+    SYSTEM_COMMANDS = ("Quit", "Screenshot")  # Textual's "Theme" and "Keys" would compete with Ctrl+T and F5
 
     classifier: reactive[Any] = reactive(None, always_update=True)  # runtime.classifier.Classifier
     vectors: reactive[Any] = reactive(None, always_update=True)  # runtime.vectors.Vectors
@@ -81,7 +90,7 @@ class RnnplayApp(App[None]):
             for tab_id, title in TABS.items():
                 with TabPane(title, id=tab_id):
                     yield {"play": PlayTab, "words": WordsTab, "train": TrainTab, "models": ModelsTab}[tab_id](id=f"{tab_id}-tab")
-        yield Footer(compact=True)
+        yield HelpFirstFooter(compact=True)
 
     def on_mount(self) -> None:
         # Both loads run in threads, so the screen appears (and takes keys) before any model is read.
@@ -107,6 +116,16 @@ class RnnplayApp(App[None]):
 
     def action_toggle_theme(self) -> None:
         self.theme = THEMES[1] if self.theme == THEMES[0] else THEMES[0]
+
+    def action_help(self) -> None:
+        """Open the help for the tab in front; F5 on the help closes it."""
+        if isinstance(self.screen, HelpScreen):
+            self.screen.dismiss()
+        elif not any(isinstance(screen, HelpScreen) for screen in self.screen_stack):
+            self.push_screen(HelpScreen(self.screen_stack[0].query_one(TabbedContent).active))
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        return (command for command in super().get_system_commands(screen) if command.title in self.SYSTEM_COMMANDS)
 
     # Loading models. The synchronous ``use_*`` methods suit callers that already run off the event loop
     # or need the answer at once; ``load_*`` return at once and load in a worker thread.

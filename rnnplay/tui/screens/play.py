@@ -89,7 +89,7 @@ class PlayTab(Vertical):
             yield ProbabilityGauge(id="play-gauge")
             yield TextCompare(id="play-compare")
             yield TokenShares(id="play-shares")
-            with Horizontal(id="play-pair"):  # side by side on a wide terminal, stacked otherwise
+            with Horizontal(id="play-pair"):  # stacked by play.tcss at every width (side by side cut their text)
                 yield PrefixTrace(id="play-prefix")
                 yield EncoderView(id="play-encoder")
 

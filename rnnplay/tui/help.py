@@ -1,0 +1,277 @@
+"""What each tab shows and how to read it, for someone learning RNNs and embeddings (F5, or "Help" in Ctrl+P).
+
+All the help text lives here, one section per tab, so it can be read and edited in one place. It says
+only what the app computes (the formulas in ``runtime``, ``training`` and the widgets), never a claim
+the app does not measure. The keys are not written here: ``keys_markdown`` lists them from the tab's
+own ``BINDINGS``, so the help and the footer always agree.
+"""
+
+from __future__ import annotations
+
+from typing import Iterable
+
+from textual.binding import Binding, BindingType
+
+# Longer words for a binding's footer label, by action name; a binding without one shows its label alone.
+KEY_NOTES = {
+    "show_tab('play')": "type a review, see what the classifier makes of it",
+    "show_tab('words')": "word neighbours in two embedding spaces, analogies, guess the blank",
+    "show_tab('train')": "train a classifier or word vectors",
+    "show_tab('models')": "the saved models, their cards and layers",
+    "help": "this help, for the tab in front (F5 again or Esc closes it)",
+    "command_palette": "commands by name: switch models, go to a tab, train a preset, an example…",
+    "toggle_theme": "light or dark colours",
+    "quit": "leave rnnplay (a training run is cancelled, nothing is saved)",
+    "example": "replaces the text with an example (Ctrl+Z brings yours back)",
+    "clear_text": "empties the text box (Ctrl+Z brings it back)",
+    "pick_model": "opens the list of saved classifiers",
+    "toggle_scale": "shows the shares on the logit scale, or back on the P scale",
+    "toggle_compare": "opens (or closes) the compare line for a second text",
+    "focus_part('#word')": "the word box: type a word, then Enter",
+    "pick_vectors": "opens the list of saved word vectors",
+    "focus_part('#vectors-choice')": "the list of saved word vectors",
+    "focus_part('#analogy-a')": "the analogy's first word",
+    "focus_part('#blank-text')": "the sentence with a blank",
+    "start": "starts training what the form describes",
+    "cancel": "stops the run at the next batch; nothing is saved",
+    "use_trained": "loads the model just trained: a classifier on Play, vectors on Words",
+    "load": "the selected model becomes Play's classifier, or Words' vectors (Enter does the same)",
+    "delete": "deletes one of your models, after asking (shipped ones cannot be deleted)",
+    "refresh": "reads the models folders again",
+    "errors": "what the selected classifier gets wrong on its test texts",
+}
+
+KEY_NAMES = {"escape": "Esc", "enter": "Enter", "delete": "Delete", "backspace": "Backspace", "tab": "Tab",
+             "space": "Space", "up": "↑", "down": "↓", "left": "←", "right": "→", "pageup": "PgUp",
+             "pagedown": "PgDn", "home": "Home", "end": "End"}
+
+PLAY = """\
+# Play: what the classifier makes of a text
+
+Type a review in the box. Every panel below follows each keystroke, all from one model: the classifier
+named in the **Model** list (another saved classifier is a pick away). Nothing is trained here; the
+model only reads.
+
+## Prediction
+**P(positive)** is the model's probability that the text is a positive review: its last layer gives
+one number (the *logit*), and the sigmoid turns it into P between 0 and 1. The bar is filled to P; the
+mark ┊ is at 0.5, where the label flips from negative to positive. P near 0 or 1 means the model is
+sure, near 0.5 that it is torn. Sure is not right: the Models tab's errors view lists the test reviews
+the model got wrong, the surest mistakes first.
+
+## Words: share of P(positive), or of the logit
+Each word's **share** is how much P changes when that one word is left out of the text:
+*share = P(text) − P(text without the word)*. Green words pushed the verdict towards positive (leaving
+them out lowers P), red ones towards negative; the stronger the colour, the bigger the share. Struck
+words are not in the model's vocabulary: it reads each as `[UNK]`. Under the text, **up** and **down**
+name the known words with the biggest shares each way, with their numbers; a word that occurs n times
+is listed once, ×n, with its occurrences' shares summed; the unknown words are summed on a line of
+their own (they all read as the same `[UNK]`), and shares that round to zero are left out. Shares are
+measured one word at a time, so they need not add up to anything.
+
+Shares come on two scales (Ctrl+F switches them; the panel's title says which one it shows):
+
+- **probability**: the change in P, as above. When the model is sure (P near 0 or 1) the sigmoid is
+  flat, so leaving out one word barely moves P and every share looks tiny, even for a word that counts.
+- **logit**: the change in the logit, log(P / (1 − P)), the number before the sigmoid. It keeps
+  moving where P has stopped, so on a long, confident review the words that matter still stand out.
+
+## While reading
+P(positive) after each **prefix** of the text: after the first word, after the first two, …, after the
+whole text. It shows where the model changed its mind. The columns rise with P, green above 0.5 and
+red below; the dotted line is 0.5, where the verdict flips. The axis is labelled: a trace that moves
+little is drawn zoomed (the labels give the range shown), so small steps stay visible. The line under
+the chart says where P started, where it ended and the biggest jump from one word to the next.
+
+How it was computed is the lesson. A **one-directional** network reads left to right, so P after each
+word is a state it passed through: the whole trace comes out of one pass (*one left-to-right pass*),
+and such a model could answer while you type. A **bidirectional** network also reads the text right to
+left, starting from its last word, so that half of its state depends on where the text ends: each
+prefix is a different text that has to be read again from its own end (*every prefix re-read*).
+
+## Encoder (text → token ids)
+How the text becomes the numbers the model reads, as Keras' `TextVectorization` does it:
+
+- **standardization**, one step a row with the words it changed: `<br />` removed (for most models),
+  ASCII letters lowercased, ASCII punctuation deleted: `Don't` → `dont`, `7/10` → `710`.
+- **split**: the standardized text cut at spaces, tabs and line breaks into tokens.
+- **truncate**: a model reads at most its *max length* tokens (the shipped imdb-bilstm keeps the last
+  300); the words past that are not read at all, and the row names them.
+- **ids**: each token's place in the vocabulary (the most frequent words of the training texts come
+  first); id 1 is `[UNK]`, every word the vocabulary lacks. This is what the model reads, one text,
+  unpadded.
+- **padded**: in a Keras batch every text is padded with zeros (id 0) to one length.
+- **mask**: which positions the recurrent layers read. With `mask_zero` every id but the padding 0 is
+  read (an `[UNK]` is read); the padding is skipped, so a text gets the same answer alone or padded.
+
+Below, the round trip turns the ids back into words (an unknown word shows as `[UNK]`) and
+`encoder.get_vocabulary()` shows the head of the vocabulary. The panel's bottom line gives the
+vocabulary size and the steps this model uses.
+
+## Compare
+Ctrl+B opens a second line for another text: both predictions, and the words where the two texts
+differ (compared token by token after standardization, so the differences are the ones the model sees),
+each with its share in its own text. Read "not good at all" against "good", and "not bad at all"
+against "bad", to see what "not" does.
+
+The line under the text box says how many words the model read and how many it did not know. A text
+of more than 1,000 words is not explained word by word (its prediction is still given).
+"""
+
+WORDS = """\
+# Words: one word in two embedding spaces
+
+An **embedding** gives every word of a vocabulary a vector, a list of numbers (100 in imdb-cbow, 64 in
+imdb-bilstm). Two words are compared by the **cosine** of their vectors: +1 when they point the same
+way, 0 when unrelated, −1 when opposite. Type a word and press Enter: each column lists the words
+nearest to it, by cosine, in its own space, with a bar per cosine.
+
+## Word vectors (left)
+CBOW vectors (imdb-cbow to start with) are trained for one task only: guess a word from the words
+around it (the mean of their vectors, up to *window* words on each side). Words used in the same places
+end up near each other, whatever they mean: "good" and "bad" both fill "a ___ movie", so they are close
+(cosine +0.70 in imdb-cbow). The list at the top picks other saved vectors.
+
+## Classifier embedding (right)
+The first layer of the classifier in use on Play. It was trained only to get the verdict right, so
+words end up near each other when they push the verdict the same way: there "good" and "bad" point
+apart (cosine −0.42 in imdb-bilstm), and odd words can sit near "good" because they came up in positive
+reviews ("710" is reviewers' "7/10").
+
+**Why the two spaces differ:** same words, different training tasks. Guessing a word from its
+neighbours groups words by where they occur; deciding positive or negative groups them by which way
+they pull the verdict.
+
+The strip under the columns gives the **same** few words' cosine with your word in both spaces
+(word vectors / classifier), since the two lists hold different words: "bad +0.70 / −0.42" shows the
+flip at once. An unknown word gets the nearest spellings the vocabulary has, as buttons.
+
+## Analogy A − B + C
+`king − man + woman`: the three words' vectors (each scaled to length 1) are added and subtracted,
+and the words nearest to the result are listed, the three words typed left out. When the space has
+learnt one direction for man → woman, the answer lands near "queen"; often it lands elsewhere, and
+the list shows where. Answers come from the word vectors of the left column.
+
+## Guess the blank ___
+CBOW's own task, shown back: write a sentence with `___` where a word is missing. CBOW reads up to
+*window* known words on each side of the blank (the box's bottom line shows what it read), averages
+their vectors, and scores every word of its vocabulary with its output layer; the probabilities are a
+softmax of those scores, the model's own estimate rather than calibrated odds. The sentence's own
+words often come back among the guesses; the **hide context** checkbox leaves the words read out of
+the ranking (their probabilities do not change), so the other guesses show. Only CBOW vectors can guess: a classifier's embedding or imported vectors have no
+output layer, and the box says so.
+"""
+
+TRAIN = """\
+# Train: a model of your own
+
+Fill in the form and start. A progress bar, the elapsed time and an estimate of the time left, live
+curves and a log follow the run; the other tabs keep working while it trains. Cancelling stops at the
+next batch and saves nothing. A finished model is saved in your models folder, and **Use new model**
+loads it: a classifier on Play, word vectors on Words.
+
+## The form: a sentiment classifier
+- **Train**: a sentiment classifier, or word vectors (CBOW).
+- **Corpus**: `imdb` (25,000 IMDB movie reviews, half positive), `rt` (8,530 Rotten Tomatoes
+  sentences), or the path of your own CSV, TSV or JSONL file of labelled texts.
+- **Preset**: fills every field below with one set of settings; the note under the form says what the
+  preset holds. Edit the fields from there.
+- **Cell**: the recurrent cell that reads the text one word at a time and carries a state from word to
+  word: SimpleRNN (one state), GRU (a state with update and reset gates), LSTM (a state and a memory
+  cell, with input, forget and output gates).
+- **Direction**: checked, the layer is **bidirectional**: one copy reads left to right, another right
+  to left, and their states are joined (units × 2 numbers). Unchecked, it reads left to right only;
+  such a model can give Play's *While reading* trace from one pass.
+- **Layers**: recurrent layers stacked; each reads the sequence of states of the one below.
+- **Units**: the size of each direction's state.
+- **Vocab size**: how many tokens get their own id, the most frequent of the training texts, counting
+  padding and `[UNK]`; every other word becomes `[UNK]`.
+- **Max length**: tokens kept per text (0 keeps whole texts); which end is kept comes with the preset.
+- **Epochs**: passes over the training texts.
+- **Save as**: the new model's name; left empty, it gets the name shown in grey.
+
+## The form: word vectors (CBOW)
+**Dimension** (numbers per word vector), **Window** (context words on each side of the word to
+guess), **Min count** (rarer words are left out of the vocabulary), **Epochs**. The rest are word2vec's
+defaults, as the note under the form says.
+
+## What the curves show
+A classifier's corpus is shuffled once and split: 70 % training, 10 % validation, 20 % test. The
+model learns from the training texts only.
+
+- **loss**: binary cross-entropy, how far P is from each text's true label (0 or 1), averaged; lower is
+  better. 0.693 is what a model that says P = 0.5 for every text gets.
+- **accuracy**: the share of texts on the right side of P = 0.5.
+- The **line** is the training texts' running mean over the epoch so far, updated batch by batch; the
+  **dots** are measured on the validation texts at the end of each epoch, texts the model never learns
+  from.
+
+**Overfitting** shows as the curves parting: the training loss keeps falling while the validation loss
+turns up (and validation accuracy stops rising): the model fits its training texts better without
+getting better on texts it has not seen. The log marks each epoch that is the best so far on
+validation accuracy; presets that keep the best epoch save that epoch's weights. After the last epoch
+the model is evaluated once on the test texts: the held-out accuracy shown at the end and on its card.
+
+CBOW shows one curve: its negative-sampling loss (how well it tells the true word from 5 random noise
+words). It has no labels, so no accuracy, and no validation split.
+"""
+
+MODELS = """\
+# Models: what is saved
+
+## The table
+Every model in your models folder, then the ones shipped with rnnplay (marked \\*, read-only):
+name, kind (classifier or vectors), the corpus it was trained on, the architecture, **acc.** (a
+classifier's accuracy on its held-out test texts), size on disk and date. ● marks the models in use.
+Loading a classifier (Enter or l) makes it Play's model (and the right column on Words); loading
+vectors makes them the left column on Words.
+
+## model.summary()
+The layers, as Keras' `model.summary()` prints them, read from the card (no TensorFlow): each layer's
+type, output shape and number of parameters (the numbers training adjusted). `(batch, time, 64)` is one
+64-number vector per word of each text; `(batch, 64)` is one vector per text. The embedding holds
+vocabulary × dimension parameters. For word vectors the listing shows the matrices instead: the input
+vectors (the embeddings themselves) and, for CBOW, the output vectors it guesses a blank with.
+
+## card.json
+Everything recorded when the model was saved: what it is, the text settings (how raw text becomes
+tokens, as on Play's encoder panel), the training settings, the history per epoch (the numbers Train's
+curves plotted), the scores on the validation and test texts, the library versions, and its files with
+their sizes (each checked against its sha256 when loaded).
+
+## Errors (e)
+What the selected classifier gets wrong on its test texts (the split recorded on its card, rebuilt and
+classified again). The **confusion matrix** counts those texts by true label and predicted label: the
+counts where the two agree are right; the others are the mistakes (negative reviews called positive,
+and positive ones called negative). Below it, the **misclassified reviews**, the most confident
+mistakes first; Enter opens one on Play (Ctrl+Z there brings your own text back), where its shares show
+which words led the model astray.
+"""
+
+SECTIONS = {"play": PLAY, "words": WORDS, "train": TRAIN, "models": MODELS}
+
+
+def key_name(key: str) -> str:
+    """``ctrl+r`` → ``Ctrl+R``, ``f5`` → ``F5``, ``escape`` → ``Esc``: keys as a learner types them."""
+    parts = key.split("+")
+    *modifiers, last = parts
+    name = KEY_NAMES.get(last, last.upper() if len(last) > 1 or modifiers else last)
+    return "+".join([*(modifier.capitalize() for modifier in modifiers), name])
+
+
+def keys_markdown(bindings: Iterable[BindingType]) -> str:
+    """One line per binding: its keys, its footer label, and a longer note when there is one."""
+    lines = []
+    for binding in bindings:
+        if not isinstance(binding, Binding):  # Textual also takes (key, action[, description]) tuples
+            binding = Binding(binding[0], binding[1], binding[2] if len(binding) > 2 else "")
+        keys = " or ".join(f"**{key_name(key.strip())}**" for key in binding.key.split(","))
+        note = KEY_NOTES.get(binding.action, "")
+        lines.append(f"- {keys} {binding.description}" + (f": {note}" if note else ""))
+    return "\n".join(lines)
+
+
+def help_markdown(tab: str, tab_bindings: Iterable[BindingType], app_bindings: Iterable[BindingType]) -> str:
+    """The help for ``tab`` ("play", "words", "train" or "models"): its section, then its keys and the app's."""
+    return (f"{SECTIONS[tab]}\n## Keys on this tab\n{keys_markdown(tab_bindings)}\n\n"
+            f"## Keys everywhere\n{keys_markdown(app_bindings)}\n")
