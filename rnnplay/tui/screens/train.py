@@ -14,7 +14,7 @@ from typing import Any
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.timer import Timer
 from textual.widgets import Button, ProgressBar, RichLog, Select, Static
@@ -28,6 +28,8 @@ from rnnplay.tui.widgets.training_curves import TrainingCurves
 from rnnplay.tui.widgets.training_form import TrainingForm
 
 IDLE = "ctrl+s starts; the other tabs keep working while it trains."
+STACK_BELOW = 90  # columns: narrower, the run (status, curves, log) goes below the form, so the plots keep their width
+PLOTS_BELOW = 60  # columns: narrower still, the accuracy plot goes below the loss plot
 
 
 def seconds_text(seconds: float) -> str:
@@ -41,7 +43,9 @@ class TrainTab(Vertical):
     BINDINGS = [
         Binding("ctrl+s", "start", "Start"),
         Binding("escape", "cancel", "Cancel run"),
-        Binding("ctrl+l", "use_trained", "Use new model"),
+        # A priority key, so it works from the form's fields too; while there is no new model to use,
+        # check_action refuses it and the fields keep their own ctrl+u (delete to the start).
+        Binding("ctrl+u", "use_trained", "Use new model", priority=True),
     ]
 
     class Progress(Message):
@@ -61,7 +65,7 @@ class TrainTab(Vertical):
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="train-body"):
-            with Vertical(id="train-settings"):
+            with VerticalScroll(id="train-settings"):
                 yield TrainingForm(id="training-form")
                 with Horizontal(id="train-buttons"):
                     yield Button("Start", id="train-start", variant="success", compact=True)
@@ -79,7 +83,21 @@ class TrainTab(Vertical):
     def on_mount(self) -> None:
         self.query_one(TrainingForm).border_title = "What to train"
         self.query_one("#train-log", RichLog).border_title = "Log"
-        self.watch(self.app, "catalog", lambda _: self.query_one(TrainingForm).refresh_default_name(), init=False)
+        self.watch(self.app, "catalog", self._catalog_changed, init=False)
+
+    def _catalog_changed(self, _: int) -> None:
+        """A model was saved or deleted: a new default name, and no offer to load a model that is gone."""
+        self.query_one(TrainingForm).refresh_default_name()
+        if self.trained is not None and not (self.trained[1] / "card.json").is_file():
+            gone = self.trained[1].name
+            self.trained = None
+            self.query_one("#train-use", Button).disabled = True
+            self.status(f"{gone} is no longer in your models. {IDLE}")
+            self.refresh_bindings()
+
+    def on_resize(self) -> None:
+        self.set_class(self.size.width < STACK_BELOW, "-stacked")
+        self.set_class(self.size.width < PLOTS_BELOW, "-one-column")
 
     def focus_default(self) -> None:
         """Arriving on the tab (the app calls this) puts the focus inside it, so ctrl+s and esc work at once."""
@@ -121,7 +139,8 @@ class TrainTab(Vertical):
         try:
             request = self.query_one(TrainingForm).request(rnnplay_app(self).models_dir)
         except RnnplayError as error:
-            self.say(str(error), error=True)
+            # A field's problem already shows under the fields (and the field is marked): not twice.
+            self.say("" if str(error) == self.query_one(TrainingForm).problem else str(error), error=True)
             self.app.notify(str(error), title="cannot start training", severity="error", markup=False)
             return
         self.say("")
@@ -135,6 +154,8 @@ class TrainTab(Vertical):
         log.write(f"training {request.name}: {request.describe()}")
         self.status(f"starting {request.name}…")
         self._set_running(True)
+        if self.has_class("-stacked"):  # show the run, not the form it was started from
+            self.call_after_refresh(self.query_one("#train-body").scroll_to_widget, self.query_one("#train-run"), top=True)
         self.ticker = self.set_interval(1.0, self._tick)
         self._tick()
         worker = self.worker = self.run_worker(self.job.run, name=f"train {request.name}", group="training",
@@ -263,7 +284,7 @@ class TrainTab(Vertical):
             score = words + (f", final loss {loss:.3f}" if loss is not None else "")
             where = "on Words"
         self.query_one("#train-progress", ProgressBar).update(progress=100)
-        self.status(f"saved {path.name}: {score}. ctrl+l (Use new model) loads it {where}.")
+        self.status(f"saved {path.name}: {score}. ctrl+u (Use new model) loads it {where}.")
         self.query_one("#train-log", RichLog).write(f"saved {path}")
         self.app.notify(f"{path.name}: {score}", title="model saved", markup=False)
         rnnplay_app(self).catalog_changed()
