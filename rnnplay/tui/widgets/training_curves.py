@@ -29,15 +29,20 @@ def round_ticks(low: float, high: float, count: int = TICKS) -> tuple[list[float
     """Ticks at multiples of 1, 2 or 5 × 10^k covering [low, high], and their labels in few digits."""
     if not (math.isfinite(low) and math.isfinite(high)):
         return [], []
-    if high - low < 1e-12:
-        low, high = low - max(abs(low) * 0.05, 1e-3), high + max(abs(high) * 0.05, 1e-3)
+    need = max(0.02 * max(abs(low), abs(high)), 1e-6)  # a flat curve gets a range of a few per cent, not 13 digits
+    if high - low < need:
+        middle = (low + high) / 2
+        low, high = middle - need / 2, middle + need / 2
     raw = (high - low) / max(1, count - 1)
     power = 10.0 ** math.floor(math.log10(raw))
     step = next(m * power for m in (1, 2, 5, 10) if m * power >= raw)
     first = math.floor(low / step) * step
     ticks = [first + i * step for i in range(int(math.ceil((high - first) / step - 1e-9)) + 1)]
     decimals = max(0, -math.floor(math.log10(step) + 1e-9))
-    return ticks, [f"{tick:.{decimals}f}" for tick in ticks]
+    labels = [f"{tick:.{decimals}f}" for tick in ticks]
+    if max(map(len, labels)) > 7:  # a loss of millions, or of millionths
+        labels = [f"{tick:.4g}" for tick in ticks]
+    return ticks, labels
 
 
 def legend(kind: str) -> Text:
