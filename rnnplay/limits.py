@@ -26,7 +26,7 @@ class Bound:
 
     def takes(self, value: float) -> bool:
         """Whether an option (a flag, a form's field) may be given this value: the range, or a meaningful 0."""
-        return self.holds(value) or bool(self.zero) and not isinstance(value, bool) and value == 0
+        return self.holds(value) or (bool(self.zero) and not isinstance(value, bool) and value == 0)
 
     def holds(self, value: float) -> bool:
         if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):

@@ -14,11 +14,11 @@ from textual.widgets import Button, Input, Select, TabbedContent
 from rnnplay.tui.app import RnnplayApp
 from rnnplay.tui.screens.train import TrainTab
 from rnnplay.tui.screens.words import WordsTab
+from rnnplay.tui.widgets.confirm_dialog import ConfirmDialog
 from rnnplay.tui.widgets.neighbour_list import NeighbourList
 from rnnplay.tui.widgets.training_curves import TrainingCurves
 from rnnplay.tui.widgets.training_form import TrainingForm
 from tests.conftest import TINY_CSV
-from rnnplay.tui.widgets.confirm_dialog import ConfirmDialog
 from tests.tui.conftest import pilot_test, write_user_model
 from tests.tui.test_models import open_models
 
@@ -280,7 +280,10 @@ async def test_direction_says_its_state_and_the_note_follows_the_form() -> None:
     async with RnnplayApp().run_test(size=(100, 30)) as pilot:
         await open_train(pilot)
         direction = pilot.app.query_one("#train-bidirectional", Select)
-        note = lambda: str(pilot.app.query_one("#preset-note").content)  # noqa: E731
+
+        def note() -> str:
+            return str(pilot.app.query_one("#preset-note").content)
+
         assert direction.selection is True and "both ways" in str(direction.query_one("SelectCurrent #label").content)
         assert note().startswith("default: fast on a CPU")
         direction.value = False

@@ -131,7 +131,7 @@ def test_any_text_in_any_field_gives_a_config_within_bounds_or_one_clear_message
     config = request.config
     for name in labels:
         value = getattr(config, name)
-        assert value is None and name == "max_length" or bounds[name].holds(value), (name, value)
+        assert (value is None and name == "max_length") or bounds[name].holds(value), (name, value)
     typed = int(text.strip())
     assert getattr(config, key) == (None if key == "max_length" and typed == 0 else typed)  # exactly what was typed
 

@@ -37,7 +37,7 @@ def round_ticks(low: float, high: float, count: int = TICKS) -> tuple[list[float
     power = 10.0 ** math.floor(math.log10(raw))
     step = next(m * power for m in (1, 2, 5, 10) if m * power >= raw)
     first = math.floor(low / step) * step
-    ticks = [first + i * step for i in range(int(math.ceil((high - first) / step - 1e-9)) + 1)]
+    ticks = [first + i * step for i in range(math.ceil((high - first) / step - 1e-9) + 1)]
     decimals = max(0, -math.floor(math.log10(step) + 1e-9))
     labels = [f"{tick:.{decimals}f}" for tick in ticks]
     if max(map(len, labels)) > 7:  # a loss of millions, or of millionths
@@ -124,12 +124,12 @@ class TrainingCurves(Vertical):
             plt.xlim(0, self.epochs)
             if self.epochs <= 10:
                 plt.xticks(list(range(self.epochs + 1)))
-            ys = [y for _, y in self.train[metric] + self.validation[metric]]
+            values = [y for _, y in self.train[metric] + self.validation[metric]]
             if metric == "accuracy":
                 plt.ylim(0.0, 1.0)
                 plt.yticks([0.0, 0.25, 0.5, 0.75, 1.0], ["0", ".25", ".5", ".75", "1"])
-            elif ys:
-                ticks, labels = round_ticks(min(ys), max(ys))
+            elif values:
+                ticks, labels = round_ticks(min(values), max(values))
                 plt.ylim(ticks[0], ticks[-1])
                 plt.yticks(ticks, labels)
             for points, colour, marker in ((self.train[metric], TRAIN_COLOUR, "braille"),
