@@ -365,6 +365,9 @@ async def test_at_40x15_tab_reaches_every_field_and_start_and_shows_it() -> None
             await pilot.pause()
         assert seen[-1] == "train-start"
         assert {"train-corpus", "train-epochs", "train-name"} <= set(seen)
+        assert not {"train-body", "train-settings"} & set(seen)  # the scrolling containers are no focus stops
+        await pilot.press("shift+tab")
+        assert pilot.app.focused.id == "train-name"  # and back
 
 
 def screen_text(app) -> str:

@@ -14,7 +14,7 @@ from typing import Any
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Horizontal, ScrollableContainer, Vertical, VerticalScroll
 from textual.message import Message
 from textual.timer import Timer
 from textual.widgets import Button, ProgressBar, RichLog, Select, Static
@@ -35,6 +35,15 @@ PLOTS_BELOW = 60  # columns: narrower still, the accuracy plot goes below the lo
 def seconds_text(seconds: float) -> str:
     """An epoch's time: ``13.5s``, or ``0.05s`` for the tiny corpora epochs take a blink on."""
     return f"{seconds:.1f}s" if seconds >= 1 else f"{seconds:.2f}s"
+
+
+class TrainBody(ScrollableContainer, can_focus=False):
+    """Settings beside the run; below ``STACK_BELOW`` columns one above the other, and then it scrolls.
+    Not a focus stop: Tab goes to the fields, and focusing one scrolls it into view."""
+
+
+class SettingsColumn(VerticalScroll, can_focus=False):
+    """The form and its buttons; it scrolls when the terminal is too short for them (not a focus stop)."""
 
 
 class TrainTab(Vertical):
@@ -62,10 +71,11 @@ class TrainTab(Vertical):
         self.clock: RunClock | None = None
         self.ticker: Timer | None = None
         self.trained: tuple[str, Path] | None = None  # (kind, path) of the last model saved here
+        self.repainted = False  # whether this run's first batch has repainted the whole screen
 
     def compose(self) -> ComposeResult:
-        with Horizontal(id="train-body"):
-            with VerticalScroll(id="train-settings"):
+        with TrainBody(id="train-body"):
+            with SettingsColumn(id="train-settings"):
                 yield TrainingForm(id="training-form")
                 with Horizontal(id="train-buttons"):
                     yield Button("Start", id="train-start", variant="success", compact=True)
@@ -146,7 +156,7 @@ class TrainTab(Vertical):
         self.say("")
         self.job = TrainingJob(request, post=lambda event: self.post_message(self.Progress(event)))
         self.clock = RunClock()
-        self.trained = None
+        self.trained, self.repainted = None, False
         self.query_one(TrainingCurves).start(request.kind, request.config.epochs)
         self.query_one("#train-progress", ProgressBar).update(progress=0)
         log = self.query_one("#train-log", RichLog)
@@ -211,6 +221,12 @@ class TrainTab(Vertical):
         self.clock.update(event)
         curves = self.query_one(TrainingCurves)
         log = self.query_one("#train-log", RichLog)
+        if isinstance(event, (BatchEnd, VectorsProgress)) and not self.repainted:
+            # Seen in tmux: frames drawn while the worker first imports TensorFlow (the scroll to the run,
+            # the footer's new keys) never reach the terminal, and only later changes are drawn over the
+            # stale rows. Once TensorFlow is in, one full repaint puts the whole screen right.
+            self.repainted = True
+            self.screen.refresh()
         if isinstance(event, Phase):
             log.write(f"{clock_text(self.clock.elapsed())}  {event.text}")
             self._show_step(event.text + "…")
