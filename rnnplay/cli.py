@@ -16,7 +16,7 @@ import typer
 
 from rnnplay import limits
 from rnnplay.commands import streams
-from rnnplay.commands.common import CONTEXT_SETTINGS, DEFAULT_MODEL, DEFAULT_VECTORS, ModelsDir, model_name, say, user_errors
+from rnnplay.commands.common import CONTEXT_SETTINGS, DEFAULT_MODEL, DEFAULT_VECTORS, ModelsDir, Typer, model_name, say, user_errors
 from rnnplay.commands.training import add_cbow_group, add_training_commands
 from rnnplay.commands.words import add_word_commands
 from rnnplay.errors import RnnplayError, UsageError
@@ -24,7 +24,7 @@ from rnnplay.printable import printable
 
 EXIT_CODES = ("Exit codes: 0 done; 1 a failure (unreadable input, a missing or broken model, an output that is "
               "closed or full); 2 a usage mistake; 130 interrupted.")
-app = typer.Typer(
+app = Typer(
     name="rnnplay",
     help="A terminal playground for recurrent text models: train, classify, compare.",
     epilog=EXIT_CODES,

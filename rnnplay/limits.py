@@ -22,6 +22,11 @@ class Bound:
     whole: bool = True
     exclusive_low: bool = False
     exclusive_high: bool = False
+    zero: str = ""  # an option that also takes 0 for "none" (stored as None): what 0 means there
+
+    def takes(self, value: float) -> bool:
+        """Whether an option (a flag, a form's field) may be given this value: the range, or a meaningful 0."""
+        return self.holds(value) or (bool(self.zero) and not isinstance(value, bool) and value == 0)
 
     def holds(self, value: float) -> bool:
         if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
@@ -39,6 +44,10 @@ class Bound:
         high = f"below {_number(self.high)}" if self.exclusive_high else f"at most {_number(self.high)}"
         return f"a number {low} and {high}"
 
+    def describe_option(self) -> str:
+        """What an option accepts, in words: ``describe()``, and what 0 means when it takes 0."""
+        return f"{self.describe()}, or 0 for {self.zero}" if self.zero else self.describe()
+
 
 def _number(value: float) -> str:
     return f"{int(value):,}" if float(value).is_integer() else f"{value:g}"
@@ -50,7 +59,7 @@ CLASSIFIER = {
     "units": Bound(1, 1024),
     "embedding_dim": Bound(1, 1024),
     "vocab_size": Bound(3, 1_000_000),  # including the padding and [UNK] entries
-    "max_length": Bound(1, 100_000),  # tokens kept per text (None keeps all)
+    "max_length": Bound(1, 100_000, zero="whole texts"),  # tokens kept per text (None keeps all)
     "dense_units": Bound(0, 4096),
     "dropout": Bound(0, 1, whole=False, exclusive_high=True),
     "batch_size": Bound(1, 8192),
@@ -140,8 +149,8 @@ def check(name: str, value: float | None, bounds: dict[str, Bound], flag: str | 
     if value is None:
         return None
     bound = bounds[name]
-    if not bound.holds(value):
-        return f"{flag or '--' + name.replace('_', '-')} must be {bound.describe()}, not {value!r}"
+    if not bound.holds(value):  # an option's 0 for "none" is None by now (the config turns it into None)
+        return f"{flag or '--' + name.replace('_', '-')} must be {bound.describe_option()}, not {value!r}"
     return None
 
 

@@ -68,3 +68,14 @@ def test_bounds_describe_themselves_as_they_check():
     assert real.holds(0.0) and not real.holds(1.0) and not real.holds(float("nan"))
     assert whole.describe() == "a whole number from 1 to 8"
     assert real.describe() == "a number at least 0 and below 1"
+
+
+def test_an_option_that_takes_0_for_none_says_so_and_only_the_option_takes_it():
+    length = limits.CLASSIFIER["max_length"]
+    assert length.takes(0) and length.takes(300) and not length.takes(-1) and not length.takes(False)
+    assert not length.holds(0)  # a card stores None for whole texts, never 0
+    assert length.describe_option() == "a whole number from 1 to 100,000, or 0 for whole texts"
+    assert limits.CLASSIFIER["epochs"].describe_option() == limits.CLASSIFIER["epochs"].describe()
+    assert ClassifierConfig().with_overrides(max_length=0).max_length is None
+    with pytest.raises(UsageError, match=r"^--max-length must be a whole number from 1 to 100,000, or 0 for whole texts, not -5$"):
+        ClassifierConfig().with_overrides(max_length=-5)

@@ -7,13 +7,13 @@ from typing import Optional
 
 import typer
 
-from rnnplay.commands.common import CONTEXT_SETTINGS, ModelsDir, figure, load_vectors, run_training, shown, user_errors
+from rnnplay.commands.common import CONTEXT_SETTINGS, ModelsDir, Typer, figure, load_vectors, run_training, shown, user_errors
 from rnnplay.errors import RnnplayError, UsageError
 from rnnplay.printable import printable
 
 CBOW_HELP = "CBOW word vectors: train, export, evaluate, import (word2vec files)."
 EXPORT_FORMATS = ("word2vec", "word2vec-binary", "projector")
-cbow_app = typer.Typer(no_args_is_help=True, context_settings=CONTEXT_SETTINGS)
+cbow_app = Typer(no_args_is_help=True, context_settings=CONTEXT_SETTINGS)
 
 
 @cbow_app.command("train")
@@ -41,6 +41,7 @@ def cbow_train(
 ) -> Path:
     """Train CBOW word vectors (word2vec's algorithm, TensorFlow) and save them; Ctrl-C saves nothing."""
     from rnnplay.config import CbowConfig
+    from rnnplay.corpora import require_corpus
     from rnnplay.store import check_name, user_models_dir
 
     config = CbowConfig().with_overrides(
@@ -48,6 +49,7 @@ def cbow_train(
         alpha=alpha, min_alpha=min_alpha, batch_size=batch_size, workers=workers, max_vocab=max_vocab,
         strip_markup=strip_markup, seed=seed,
     )
+    require_corpus(corpus)  # a typo is one line, before any progress display
     target = user_models_dir(models_dir) / check_name(name or f"{Path(corpus).stem}-cbow")
     from rnnplay.training.cbow import train_cbow
 

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Optional, TypeVar
 
 import typer
+from typer.core import TyperArgument, TyperCommand, TyperGroup, TyperOption
 
 from rnnplay.errors import Cancelled, RnnplayError, UsageError
 from rnnplay.printable import printable
@@ -19,6 +20,52 @@ DEFAULT_MODEL = "imdb-bilstm"
 DEFAULT_VECTORS = "imdb-cbow"
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"]}
 ModelsDir = typer.Option(None, "--models-dir", envvar="RNNPLAY_MODELS_DIR", help="Folder of your own models (default: the user data dir).")
+
+
+def without_flag_types(params: list[Any]) -> list[Any]:
+    """Flags (``--force``, ``--help``) take no value: their type column (Typer writes ``<bool>``) stays empty."""
+    for param in params:
+        if isinstance(param, TyperOption) and param.is_flag and param.metavar is None:
+            param.metavar = ""
+    return params
+
+
+class Command(TyperCommand):
+    """Typer's command with help a newcomer can read: flags show no ``<bool>`` (they take no value), and
+    an argument is ``FILE`` in the usage line, as Unix help writes it, not ``{file}``."""
+
+    def get_params(self, ctx: Any) -> list[Any]:
+        return without_flag_types(super().get_params(ctx))
+
+    def collect_usage_pieces(self, ctx: Any) -> list[str]:
+        pieces = [self.options_metavar] if self.options_metavar else []
+        for param in self.get_params(ctx):
+            if isinstance(param, TyperArgument):
+                name = (param.metavar or param.name or "").upper()
+                name = name if param.required else f"[{name}]"
+                pieces.append(name + ("..." if param.nargs != 1 else ""))
+            else:
+                pieces.extend(param.get_usage_pieces(ctx))
+        return pieces
+
+
+class Group(TyperGroup):
+    """A group of commands (``rnnplay``, ``rnnplay cbow``) whose ``--help`` shows no ``<bool>`` either."""
+
+    def get_params(self, ctx: Any) -> list[Any]:
+        return without_flag_types(super().get_params(ctx))
+
+
+class Typer(typer.Typer):
+    """``typer.Typer`` whose commands are ``Command``s, so every command's help reads the same way."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("cls", Group)
+        super().__init__(*args, **kwargs)
+
+    def command(self, *args: Any, **kwargs: Any) -> Any:
+        kwargs.setdefault("cls", Command)
+        return super().command(*args, **kwargs)
 
 
 def say(message: str) -> None:

@@ -13,7 +13,7 @@ from typing import Optional
 import typer
 
 from rnnplay.commands.cbow import CBOW_HELP, cbow_app
-from rnnplay.commands.common import CONTEXT_SETTINGS, ModelsDir, figure, run_training, shown, user_errors
+from rnnplay.commands.common import CONTEXT_SETTINGS, ModelsDir, Typer, figure, run_training, shown, user_errors
 from rnnplay.printable import printable
 
 
@@ -48,6 +48,7 @@ def train(
     # Returns the saved folder, for callers that run the app in-process (the REPL's :train). This is a
     # comment, not part of the docstring, because Typer shows the docstring as the help text.
     from rnnplay.config import preset as preset_config
+    from rnnplay.corpora import require_corpus
     from rnnplay.store import check_name, read_card, resolve, user_models_dir
 
     if init_embeddings and embedding_dim is None:
@@ -58,6 +59,7 @@ def train(
         batch_size=batch_size, learning_rate=learning_rate, epochs=epochs, restore_best=restore_best,
         strip_markup=strip_markup, seed=seed, init_embeddings=init_embeddings,
     )
+    require_corpus(corpus)  # a typo is one line, before any progress display
     target = user_models_dir(models_dir) / check_name(name or f"{Path(corpus).stem}-{preset}")
     from rnnplay.training.classifier import train_classifier
 
@@ -100,6 +102,6 @@ def add_cbow_group(app: typer.Typer) -> None:
 
 
 # What the REPL's :train and :cbow run: the same commands as the CLI, without the rest of it.
-app = typer.Typer(name="rnnplay", add_completion=False, pretty_exceptions_enable=False, context_settings=CONTEXT_SETTINGS)
+app = Typer(name="rnnplay", add_completion=False, pretty_exceptions_enable=False, context_settings=CONTEXT_SETTINGS)
 add_training_commands(app)
 add_cbow_group(app)

@@ -13,14 +13,18 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Literal, Mapping
 
-from rnnplay.config import CbowConfig, ClassifierConfig, preset
+from rnnplay import limits
+from rnnplay.config import PRESETS, CbowConfig, ClassifierConfig, preset
 from rnnplay.errors import RnnplayError
 from rnnplay.training.progress import Listener
 
 Kind = Literal["classifier", "vectors"]
 CLASSIFIER_NUMBERS = {"layers": "layers", "units": "units", "vocab_size": "vocab size", "max_length": "max length", "epochs": "epochs"}
 CBOW_NUMBERS = {"dimension": "dimension", "window": "window", "min_count": "min count", "epochs": "epochs"}
+NUMBERS = {"classifier": (CLASSIFIER_NUMBERS, limits.CLASSIFIER), "vectors": (CBOW_NUMBERS, limits.CBOW)}  # labels, bounds
 FLAG = re.compile(r"--([a-z][a-z-]*)")
+WHOLE = re.compile(r"[+-]?[0-9]{1,30}")  # what a whole-number field takes (ASCII digits: no 1e3, 2.5, 1_000 or ٣)
+SHOWN_CHARS = 24  # of a refused field's text, in its message
 
 
 @dataclass(frozen=True)
@@ -64,11 +68,37 @@ def field_message(error: RnnplayError) -> str:
     return FLAG.sub(lambda match: match.group(1).replace("-", " "), str(error))
 
 
-def whole_number(label: str, text: str) -> int:
+def number_field(label: str, text: str, bound: limits.Bound) -> int:
+    """A whole-number field's value, or the one line that names the field and what it accepts.
+
+    The bound is the CLI's own (``limits.CLASSIFIER``, ``limits.CBOW``), so the form refuses what
+    ``rnnplay train`` refuses, in the same words; nothing typed is rounded, cut or dropped.
+    """
+    typed = text.strip()
+    accepts = bound.describe_option()
+    if not typed:
+        raise RnnplayError(f"give {label}: {accepts}")
+    value = int(typed) if WHOLE.fullmatch(typed) else None
+    if value is None or not bound.takes(value):
+        shown = repr(typed if len(typed) <= SHOWN_CHARS else typed[:SHOWN_CHARS] + "…") if value is None else f"{value:,}"
+        raise RnnplayError(f"{label} must be {accepts}, not {shown}")
+    return value
+
+
+def field_problem(kind: Kind, key: str, text: str) -> str | None:
+    """What is wrong with one number field of the form (``key`` as in ``NUMBERS[kind]``), or None."""
+    labels, bounds = NUMBERS[kind]
     try:
-        return int(text.strip())
-    except ValueError:
-        raise RnnplayError(f"{label} must be a whole number, not {text.strip()!r}" if text.strip() else f"give a number for {label}") from None
+        number_field(labels[key], text, bounds[key])
+    except RnnplayError as error:
+        return str(error)
+    return None
+
+
+def numbers_of(kind: Kind, fields: Mapping[str, str]) -> dict[str, int]:
+    """Every number field's value; the first field (in the form's order) that holds none stops with its message."""
+    labels, bounds = NUMBERS[kind]
+    return {key: number_field(label, fields.get(key, ""), bounds[key]) for key, label in labels.items()}
 
 
 def check_corpus(corpus: str) -> str:
@@ -114,10 +144,8 @@ def target_for(name: str, fallback: str, models_dir: Path | None) -> Path:
 def classifier_request(corpus: str, preset_name: str, fields: Mapping[str, str], cell: str, bidirectional: bool,
                        name: str, models_dir: Path | None) -> TrainingRequest:
     """The form's classifier fields over the chosen preset (``max length`` 0 keeps whole texts)."""
+    numbers = numbers_of("classifier", fields)
     corpus = check_corpus(corpus)
-    numbers = {key: whole_number(label, fields.get(key, "")) for key, label in CLASSIFIER_NUMBERS.items()}
-    if numbers["max_length"] < 0:
-        raise RnnplayError("max length must be 0 (whole texts) or more")
     try:
         config = preset(preset_name).with_overrides(cell=cell, bidirectional=bidirectional, **numbers)
     except RnnplayError as error:
@@ -128,8 +156,8 @@ def classifier_request(corpus: str, preset_name: str, fields: Mapping[str, str],
 
 def cbow_request(corpus: str, fields: Mapping[str, str], name: str, models_dir: Path | None) -> TrainingRequest:
     """The form's CBOW fields over word2vec's defaults."""
+    numbers = numbers_of("vectors", fields)
     corpus = check_corpus(corpus)
-    numbers = {key: whole_number(label, fields.get(key, "")) for key, label in CBOW_NUMBERS.items()}
     try:
         config = CbowConfig().with_overrides(**numbers)
     except RnnplayError as error:
@@ -149,3 +177,31 @@ def preset_fields(preset_name: str) -> dict[str, str | bool]:
 def cbow_fields() -> dict[str, str]:
     config = CbowConfig()
     return {key: str(getattr(config, key)) for key in CBOW_NUMBERS}
+
+
+def form_note(preset_name: str, fields: Mapping[str, str], cell: str, bidirectional: bool) -> str:
+    """What the classifier form now says: the preset's own note while it is untouched, else the settings
+    the fields hold (``?`` for a field that holds no accepted value), over the preset's other settings."""
+    from rnnplay.card import CELL_NAMES
+
+    shown = preset_fields(preset_name)
+    if all(fields.get(key, "").strip() == shown[key] for key in CLASSIFIER_NUMBERS) \
+            and (cell, bidirectional) == (shown["cell"], shown["bidirectional"]):
+        return f"{preset_name}: {PRESETS[preset_name][1]}"
+
+    def value(key: str) -> str:
+        if field_problem("classifier", key, fields.get(key, "")):
+            return "?"
+        return f"{int(fields[key].strip()):,}"
+
+    layers, length, epochs = value("layers"), value("max_length"), value("epochs")
+    kept = "first" if preset(preset_name).truncate == "start" else "last"
+    parts = [
+        f"{CELL_NAMES.get(cell, '?')} {value('units')}",
+        f"{layers} layer{'' if layers == '1' else 's'}",
+        "both ways" if bidirectional else "left to right",
+        f"vocab {value('vocab_size')}",
+        "whole texts" if length == "0" else f"{kept} {length} tokens",
+        f"{epochs} epoch{'' if epochs == '1' else 's'}",
+    ]
+    return f"{preset_name}, edited: {', '.join(parts)}; the rest as {preset_name}"

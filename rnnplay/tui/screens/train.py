@@ -14,7 +14,7 @@ from typing import Any
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, ScrollableContainer, Vertical, VerticalScroll
 from textual.message import Message
 from textual.timer import Timer
 from textual.widgets import Button, ProgressBar, RichLog, Select, Static
@@ -28,11 +28,22 @@ from rnnplay.tui.widgets.training_curves import TrainingCurves
 from rnnplay.tui.widgets.training_form import TrainingForm
 
 IDLE = "ctrl+s starts; the other tabs keep working while it trains."
+STACK_BELOW = 90  # columns: narrower, the run (status, curves, log) goes below the form, so the plots keep their width
+PLOTS_BELOW = 60  # columns: narrower still, the accuracy plot goes below the loss plot
 
 
 def seconds_text(seconds: float) -> str:
     """An epoch's time: ``13.5s``, or ``0.05s`` for the tiny corpora epochs take a blink on."""
     return f"{seconds:.1f}s" if seconds >= 1 else f"{seconds:.2f}s"
+
+
+class TrainBody(ScrollableContainer, can_focus=False):
+    """Settings beside the run; below ``STACK_BELOW`` columns one above the other, and then it scrolls.
+    Not a focus stop: Tab goes to the fields, and focusing one scrolls it into view."""
+
+
+class SettingsColumn(VerticalScroll, can_focus=False):
+    """The form and its buttons; it scrolls when the terminal is too short for them (not a focus stop)."""
 
 
 class TrainTab(Vertical):
@@ -41,7 +52,9 @@ class TrainTab(Vertical):
     BINDINGS = [
         Binding("ctrl+s", "start", "Start"),
         Binding("escape", "cancel", "Cancel run"),
-        Binding("ctrl+l", "use_trained", "Use new model"),
+        # A priority key, so it works from the form's fields too; while there is no new model to use,
+        # check_action refuses it and the fields keep their own ctrl+u (delete to the start).
+        Binding("ctrl+u", "use_trained", "Use new model", priority=True),
     ]
 
     class Progress(Message):
@@ -58,10 +71,11 @@ class TrainTab(Vertical):
         self.clock: RunClock | None = None
         self.ticker: Timer | None = None
         self.trained: tuple[str, Path] | None = None  # (kind, path) of the last model saved here
+        self.repainted = False  # whether this run's first batch has repainted the whole screen
 
     def compose(self) -> ComposeResult:
-        with Horizontal(id="train-body"):
-            with Vertical(id="train-settings"):
+        with TrainBody(id="train-body"):
+            with SettingsColumn(id="train-settings"):
                 yield TrainingForm(id="training-form")
                 with Horizontal(id="train-buttons"):
                     yield Button("Start", id="train-start", variant="success", compact=True)
@@ -79,7 +93,21 @@ class TrainTab(Vertical):
     def on_mount(self) -> None:
         self.query_one(TrainingForm).border_title = "What to train"
         self.query_one("#train-log", RichLog).border_title = "Log"
-        self.watch(self.app, "catalog", lambda _: self.query_one(TrainingForm).refresh_default_name(), init=False)
+        self.watch(self.app, "catalog", self._catalog_changed, init=False)
+
+    def _catalog_changed(self, _: int) -> None:
+        """A model was saved or deleted: a new default name, and no offer to load a model that is gone."""
+        self.query_one(TrainingForm).refresh_default_name()
+        if self.trained is not None and not (self.trained[1] / "card.json").is_file():
+            gone = self.trained[1].name
+            self.trained = None
+            self.query_one("#train-use", Button).disabled = True
+            self.status(f"{gone} is no longer in your models. {IDLE}")
+            self.refresh_bindings()
+
+    def on_resize(self) -> None:
+        self.set_class(self.size.width < STACK_BELOW, "-stacked")
+        self.set_class(self.size.width < PLOTS_BELOW, "-one-column")
 
     def focus_default(self) -> None:
         """Arriving on the tab (the app calls this) puts the focus inside it, so ctrl+s and esc work at once."""
@@ -121,13 +149,14 @@ class TrainTab(Vertical):
         try:
             request = self.query_one(TrainingForm).request(rnnplay_app(self).models_dir)
         except RnnplayError as error:
-            self.say(str(error), error=True)
+            # A field's problem already shows under the fields (and the field is marked): not twice.
+            self.say("" if str(error) == self.query_one(TrainingForm).problem else str(error), error=True)
             self.app.notify(str(error), title="cannot start training", severity="error", markup=False)
             return
         self.say("")
         self.job = TrainingJob(request, post=lambda event: self.post_message(self.Progress(event)))
         self.clock = RunClock()
-        self.trained = None
+        self.trained, self.repainted = None, False
         self.query_one(TrainingCurves).start(request.kind, request.config.epochs)
         self.query_one("#train-progress", ProgressBar).update(progress=0)
         log = self.query_one("#train-log", RichLog)
@@ -135,6 +164,8 @@ class TrainTab(Vertical):
         log.write(f"training {request.name}: {request.describe()}")
         self.status(f"starting {request.name}…")
         self._set_running(True)
+        if self.has_class("-stacked"):  # show the run, not the form it was started from
+            self.call_after_refresh(self.query_one("#train-body").scroll_to_widget, self.query_one("#train-run"), top=True)
         self.ticker = self.set_interval(1.0, self._tick)
         self._tick()
         worker = self.worker = self.run_worker(self.job.run, name=f"train {request.name}", group="training",
@@ -190,6 +221,12 @@ class TrainTab(Vertical):
         self.clock.update(event)
         curves = self.query_one(TrainingCurves)
         log = self.query_one("#train-log", RichLog)
+        if isinstance(event, (BatchEnd, VectorsProgress)) and not self.repainted:
+            # Seen in tmux: frames drawn while the worker first imports TensorFlow (the scroll to the run,
+            # the footer's new keys) never reach the terminal, and only later changes are drawn over the
+            # stale rows. Once TensorFlow is in, one full repaint puts the whole screen right.
+            self.repainted = True
+            self.screen.refresh()
         if isinstance(event, Phase):
             log.write(f"{clock_text(self.clock.elapsed())}  {event.text}")
             self._show_step(event.text + "…")
@@ -263,7 +300,7 @@ class TrainTab(Vertical):
             score = words + (f", final loss {loss:.3f}" if loss is not None else "")
             where = "on Words"
         self.query_one("#train-progress", ProgressBar).update(progress=100)
-        self.status(f"saved {path.name}: {score}. ctrl+l (Use new model) loads it {where}.")
+        self.status(f"saved {path.name}: {score}. ctrl+u (Use new model) loads it {where}.")
         self.query_one("#train-log", RichLog).write(f"saved {path}")
         self.app.notify(f"{path.name}: {score}", title="model saved", markup=False)
         rnnplay_app(self).catalog_changed()

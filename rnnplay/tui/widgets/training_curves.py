@@ -9,6 +9,8 @@ run shows one loss plot.
 
 from __future__ import annotations
 
+import math
+
 from rich.color import Color
 from rich.style import Style
 from rich.text import Text
@@ -20,6 +22,27 @@ from textual_plotext import PlotextPlot
 TRAIN_COLOUR = (0, 120, 215)  # mid blue and orange: readable on light and dark backgrounds alike
 VALIDATION_COLOUR = (230, 110, 0)
 MAX_POINTS = 400  # batch points kept per curve; older ones are thinned to every other
+TICKS = 4  # about this many y ticks, at round values: plotext's own are 0.693131-wide and eat a narrow plot
+
+
+def round_ticks(low: float, high: float, count: int = TICKS) -> tuple[list[float], list[str]]:
+    """Ticks at multiples of 1, 2 or 5 × 10^k covering [low, high], and their labels in few digits."""
+    if not (math.isfinite(low) and math.isfinite(high)):
+        return [], []
+    need = max(0.02 * max(abs(low), abs(high)), 1e-6)  # a flat curve gets a range of a few per cent, not 13 digits
+    if high - low < need:
+        middle = (low + high) / 2
+        low, high = middle - need / 2, middle + need / 2
+    raw = (high - low) / max(1, count - 1)
+    power = 10.0 ** math.floor(math.log10(raw))
+    step = next(m * power for m in (1, 2, 5, 10) if m * power >= raw)
+    first = math.floor(low / step) * step
+    ticks = [first + i * step for i in range(math.ceil((high - first) / step - 1e-9) + 1)]
+    decimals = max(0, -math.floor(math.log10(step) + 1e-9))
+    labels = [f"{tick:.{decimals}f}" for tick in ticks]
+    if max(map(len, labels)) > 7:  # a loss of millions, or of millionths
+        labels = [f"{tick:.4g}" for tick in ticks]
+    return ticks, labels
 
 
 def legend(kind: str) -> Text:
@@ -101,8 +124,14 @@ class TrainingCurves(Vertical):
             plt.xlim(0, self.epochs)
             if self.epochs <= 10:
                 plt.xticks(list(range(self.epochs + 1)))
+            values = [y for _, y in self.train[metric] + self.validation[metric]]
             if metric == "accuracy":
                 plt.ylim(0.0, 1.0)
+                plt.yticks([0.0, 0.25, 0.5, 0.75, 1.0], ["0", ".25", ".5", ".75", "1"])
+            elif values:
+                ticks, labels = round_ticks(min(values), max(values))
+                plt.ylim(ticks[0], ticks[-1])
+                plt.yticks(ticks, labels)
             for points, colour, marker in ((self.train[metric], TRAIN_COLOUR, "braille"),
                                            (self.validation[metric], VALIDATION_COLOUR, "dot")):
                 if points:

@@ -3,7 +3,9 @@
 The fields are the CLI's flags that matter most for learning (cell, direction, layers, units,
 vocabulary, length, epochs; for CBOW dimension, window, min count, epochs); the rest come from the
 chosen preset or word2vec's defaults. The form only collects text: ``training_request`` turns it
-into a config, and says what is wrong in the form's own words.
+into a config, and says what is wrong in the form's own words. Number fields keep what is typed
+(Textual's ``type="integer"`` would drop the ``.`` of ``2.5`` and make it 25): each field checks its
+text against the CLI's bound as it changes, is marked invalid, and the form says why under the fields.
 """
 
 from __future__ import annotations
@@ -14,7 +16,8 @@ from textual import on
 from textual.app import ComposeResult
 from textual.containers import Grid, Vertical
 from textual.suggester import SuggestFromList
-from textual.widgets import Checkbox, Input, Label, Select, Static
+from textual.validation import ValidationResult, Validator
+from textual.widgets import Input, Label, Select, Static
 
 from rnnplay.card import CELL_NAMES
 from rnnplay.config import PRESETS
@@ -23,20 +26,45 @@ from rnnplay.tui.shared import rnnplay_app
 from rnnplay.tui.training_request import (
     CBOW_NUMBERS,
     CLASSIFIER_NUMBERS,
+    NUMBERS,
+    Kind,
     TrainingRequest,
     cbow_fields,
     cbow_request,
     classifier_request,
     default_name,
+    field_problem,
+    form_note,
     preset_fields,
 )
 
 KINDS = [("sentiment classifier", "classifier"), ("word vectors (CBOW)", "vectors")]
 CELLS = [(name, cell) for cell, name in CELL_NAMES.items()]
+# A drop-down rather than a checkbox: the text shown is the state ("both ways" beside an empty box read wrong).
+DIRECTIONS = [("both ways (Bi)", True), ("left to right only", False)]
+PREFIXES: dict[Kind, str] = {"classifier": "train", "vectors": "cbow"}  # of the number fields' ids
+CBOW_NOTE = "CBOW: word2vec's defaults (subsampling 1e-3, 5 noise words, learning rate 0.025 → 0.0001)"
 
 
 def field_id(prefix: str, key: str) -> str:
     return f"{prefix}-{key.replace('_', '-')}"
+
+
+class FieldCheck(Validator):
+    """A number field's own check: the bound ``rnnplay train`` applies, and the message the form shows."""
+
+    def __init__(self, kind: Kind, key: str) -> None:
+        super().__init__()
+        self.kind, self.key = kind, key
+
+    def validate(self, value: str) -> ValidationResult:
+        problem = field_problem(self.kind, self.key, value)
+        return self.failure(problem) if problem else self.success()
+
+
+def number_input(kind: Kind, key: str, placeholder: str = "") -> Input:
+    return Input(compact=True, id=field_id(PREFIXES[kind], key), placeholder=placeholder, classes="number-field",
+                 validators=[FieldCheck(kind, key)], validate_on=["changed", "submitted"])
 
 
 class TrainingForm(Vertical):
@@ -58,18 +86,18 @@ class TrainingForm(Vertical):
             yield Label("Cell")
             yield Select(CELLS, value="lstm", allow_blank=False, compact=True, id="train-cell")
             yield Label("Direction")
-            yield Checkbox("both ways", value=True, compact=True, id="train-bidirectional")
+            yield Select(DIRECTIONS, value=True, allow_blank=False, compact=True, id="train-bidirectional")
             for key, label in CLASSIFIER_NUMBERS.items():
                 yield Label(label.capitalize())
-                yield Input(type="integer", compact=True, id=field_id("train", key),
-                            placeholder="0 = whole texts" if key == "max_length" else "")
+                yield number_input("classifier", key, "0 = whole texts" if key == "max_length" else "")
         with Grid(classes="form-grid", id="cbow-fields"):
             for key, label in CBOW_NUMBERS.items():
                 yield Label(label.capitalize())
-                yield Input(type="integer", compact=True, id=field_id("cbow", key))
+                yield number_input("vectors", key)
         with Grid(classes="form-grid", id="form-name"):
             yield Label("Save as")
             yield Input(compact=True, id="train-name")
+        yield Static("", id="form-problem", markup=False)
         yield Static("", id="preset-note", markup=False)
 
     def on_mount(self) -> None:
@@ -77,6 +105,7 @@ class TrainingForm(Vertical):
         for key, value in cbow_fields().items():
             self.query_one(f"#{field_id('cbow', key)}", Input).value = value
         self.query_one("#cbow-fields").display = False
+        self.query_one("#form-problem").display = False
         self.refresh_default_name()
 
     # --- what the form holds ---------------------------------------------------------------------
@@ -93,15 +122,24 @@ class TrainingForm(Vertical):
     def preset(self) -> str:
         return str(self.query_one("#train-preset", Select).value)
 
+    @property
+    def cell(self) -> str:
+        return str(self.query_one("#train-cell", Select).value)
+
+    @property
+    def bidirectional(self) -> bool:
+        return bool(self.query_one("#train-bidirectional", Select).value)
+
+    def numbers(self, kind: Kind = "classifier") -> dict[str, str]:
+        """The number fields' text, as typed, for a classifier's or CBOW's rows."""
+        return {key: self.query_one(f"#{field_id(PREFIXES[kind], key)}", Input).value for key in NUMBERS[kind][0]}
+
     def request(self, models_dir: Path | None) -> TrainingRequest:
         """The run the form describes; an RnnplayError says which field is wrong and how."""
         name = self.query_one("#train-name", Input).value
         if self.kind == "vectors":
-            numbers = {key: self.query_one(f"#{field_id('cbow', key)}", Input).value for key in CBOW_NUMBERS}
-            return cbow_request(self.corpus, numbers, name, models_dir)
-        numbers = {key: self.query_one(f"#{field_id('train', key)}", Input).value for key in CLASSIFIER_NUMBERS}
-        return classifier_request(self.corpus, self.preset, numbers, str(self.query_one("#train-cell", Select).value),
-                                  self.query_one("#train-bidirectional", Checkbox).value, name, models_dir)
+            return cbow_request(self.corpus, self.numbers("vectors"), name, models_dir)
+        return classifier_request(self.corpus, self.preset, self.numbers(), self.cell, self.bidirectional, name, models_dir)
 
     def fill_preset(self, name: str) -> None:
         """Show a preset's values in the fields (the user edits from there)."""
@@ -109,8 +147,27 @@ class TrainingForm(Vertical):
         for key in CLASSIFIER_NUMBERS:
             self.query_one(f"#{field_id('train', key)}", Input).value = str(values[key])
         self.query_one("#train-cell", Select).value = values["cell"]
-        self.query_one("#train-bidirectional", Checkbox).value = bool(values["bidirectional"])
-        self.query_one("#preset-note", Static).update(f"{name}: {PRESETS[name][1]}")
+        self.query_one("#train-bidirectional", Select).value = bool(values["bidirectional"])
+        self.refresh_note()
+
+    def refresh_note(self) -> None:
+        """The note under the form describes what the form now says (the preset's own note until an edit)."""
+        note = CBOW_NOTE if self.kind == "vectors" else form_note(self.preset, self.numbers(), self.cell, self.bidirectional)
+        self.query_one("#preset-note", Static).update(note)
+
+    def refresh_problem(self) -> None:
+        """The first shown field's problem, under the fields (each wrong field is also marked invalid)."""
+        kind: Kind = "vectors" if self.kind == "vectors" else "classifier"
+        problems = (field_problem(kind, key, text) for key, text in self.numbers(kind).items())
+        problem = next((p for p in problems if p), "")
+        shown = self.query_one("#form-problem", Static)
+        shown.update(problem)
+        shown.display = bool(problem)
+
+    @property
+    def problem(self) -> str:
+        """The problem shown under the fields ("" when every number is accepted)."""
+        return str(self.query_one("#form-problem", Static).content)
 
     def refresh_default_name(self) -> None:
         """The name a run gets when "Save as" is left empty: free, and shown as the field's placeholder."""
@@ -124,9 +181,18 @@ class TrainingForm(Vertical):
         vectors = self.kind == "vectors"
         self.query_one("#classifier-fields").display = not vectors
         self.query_one("#cbow-fields").display = vectors
-        note = "CBOW: word2vec's defaults (subsampling 1e-3, 5 noise words, learning rate 0.025 → 0.0001)"
-        self.query_one("#preset-note", Static).update(note if vectors else f"{self.preset}: {PRESETS[self.preset][1]}")
+        self.refresh_note()
+        self.refresh_problem()
         self.refresh_default_name()
+
+    @on(Select.Changed, "#train-cell, #train-bidirectional")
+    def _choice_changed(self) -> None:
+        self.refresh_note()
+
+    @on(Input.Changed, ".number-field")
+    def _number_changed(self) -> None:
+        self.refresh_problem()
+        self.refresh_note()
 
     @on(Select.Changed, "#train-preset")
     def _preset_changed(self, event: Select.Changed) -> None:
