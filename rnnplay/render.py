@@ -190,15 +190,15 @@ def word_shares(explanation: Explanation, logit: bool = False) -> tuple[np.ndarr
     return (explanation.logit_shares, LOGIT_SHARE_SCALE) if logit else (explanation.shares, SHARE_SCALE)
 
 
-def shares_text(explanation: Explanation, logit: bool = False) -> Text:
+def shares_text(explanation: Explanation, logit: bool = False, dark: bool | None = None) -> Text:
     """The text's tokens, each coloured by its share (on the logit scale when ``logit``); out-of-vocabulary
-    tokens are struck through."""
+    tokens are struck through; ``dark`` as for ``share_colour``)."""
     shares, full = word_shares(explanation, logit)
     text = Text()
     for index, (token, share, oov) in enumerate(zip(explanation.tokens, shares, explanation.oov)):
         if index:
             text.append(" ")
-        style = f"bold {share_colour(float(share), full=full)}"
+        style = f"bold {share_colour(float(share), dark, full=full)}"
         text.append(printable(token), style=f"{style} strike" if oov else style)
     return text
 

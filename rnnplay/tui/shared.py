@@ -6,7 +6,7 @@ the vectors, the models folder) and calls its loaders through ``rnnplay_app(self
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, Callable, cast
 
 from textual.widget import Widget
 
@@ -16,3 +16,18 @@ if TYPE_CHECKING:
 
 def rnnplay_app(widget: Widget) -> RnnplayApp:
     return cast("RnnplayApp", widget.app)
+
+
+def dark_background(widget: Widget) -> bool | None:
+    """Whether the theme's background is dark, so shares and cosines take colours that read on it (None:
+    not on screen yet, middle tones)."""
+    return widget.app.current_theme.dark if widget.is_mounted else None
+
+
+def follow_theme(widget: Widget, redraw: Callable[[], object]) -> None:
+    """Redraw ``widget`` when the user switches themes (Ctrl+T): its colours were chosen for the old one."""
+
+    def theme_changed(_: str) -> None:
+        redraw()
+
+    widget.watch(widget.app, "theme", theme_changed, init=False)

@@ -549,3 +549,29 @@ def test_snapshot_play_encoder_at_100_by_30(snap_compare) -> None:
 def test_snapshot_play_encoder_at_80_by_24(snap_compare) -> None:
     """The encoder panel's short form: one line for each step that changed something."""
     assert snap_compare(RnnplayApp(), terminal_size=(80, 24), run_before=show_the_encoder)
+
+
+@pytest.mark.parametrize("theme", ["textual-dark", "textual-light"])
+@pilot_test
+async def test_the_coloured_words_and_the_verdict_read_in_both_themes(theme: str) -> None:
+    """The shares' colours follow the theme (Ctrl+T redraws them): every coloured word of the text, the ranked
+    movers and the gauge's verdict have at least 4.5:1 contrast (WCAG AA) with the background they sit on."""
+    from tests.test_render import AA, contrast
+
+    async with RnnplayApp().run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await type_text(pilot, "A wonderful cast, but the plot was awful and dull")
+        pilot.app.theme = theme
+        await pilot.pause()
+        checked = 0
+        for widget in (pilot.app.query_one(TokenShares), pilot.app.query_one("#play-gauge")):
+            region = widget.content_region
+            for y in range(region.y, region.y + min(2, region.height)):  # the coloured words, the movers; the verdict
+                for x in range(region.x, region.right):
+                    style = pilot.app.screen.get_style_at(x, y)
+                    if style.color is None or style.dim or not (style.bold or y > region.y):
+                        continue  # labels are dim on purpose; the words and the verdict are bold, the movers' line not
+                    ratio = contrast(style.color.get_truecolor(), style.bgcolor.get_truecolor())
+                    assert ratio >= AA, (theme, widget.id, x - region.x, y - region.y, style, ratio)
+                    checked += 1
+        assert checked > 40

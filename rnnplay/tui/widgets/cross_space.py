@@ -17,6 +17,7 @@ from textual.widget import Widget
 
 from rnnplay.printable import printable
 from rnnplay.render import share_colour
+from rnnplay.tui.shared import dark_background, follow_theme
 
 MAX_LINES = 2  # the lists above lose a row per line; a wider layout is used only while it fits in this
 SEPARATOR = " · "
@@ -70,15 +71,7 @@ class CrossSpace(Widget):
         self.message = "cosine of the same words in both spaces: ask a word"
 
     def on_mount(self) -> None:
-        self.watch(self.app, "theme", self._theme_changed)
-
-    def _theme_changed(self, _: str) -> None:
-        self.refresh()  # the cosines' colours follow the background
-
-    @property
-    def dark(self) -> bool | None:
-        """Whether the theme's background is dark (the cosines' colours are chosen for it); None off screen."""
-        return self.app.current_theme.dark if self.is_mounted else None
+        follow_theme(self, self.refresh)  # the cosines' colours follow the background
 
     def show(self, word: str, rows: Sequence[tuple[str, Sequence[float]]], labels: Sequence[str]) -> None:
         """Lay out ``cosines_across``'s answer; ``labels`` name the spaces in the order of the cosines."""
@@ -96,7 +89,7 @@ class CrossSpace(Widget):
         if not self.rows:
             return [Text(self.message, style="dim")]
         for header, joiner in layouts(self.word, self.labels):
-            lines = pack(header, [entry(word, cosines, joiner, self.dark) for word, cosines in self.rows], width)
+            lines = pack(header, [entry(word, cosines, joiner, dark_background(self)) for word, cosines in self.rows], width)
             if len(lines) <= MAX_LINES:
                 break
         return lines

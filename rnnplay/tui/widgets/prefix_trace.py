@@ -21,6 +21,7 @@ from textual.widgets import Static
 
 from rnnplay.printable import printable
 from rnnplay.render import share_colour
+from rnnplay.tui.shared import dark_background, follow_theme
 
 if TYPE_CHECKING:
     from rnnplay.runtime.explain import Explanation
@@ -69,7 +70,7 @@ def y_range(values: Sequence[float]) -> tuple[float, float]:
 
 
 def column_chart(values: Sequence[float], widths: Sequence[int], gap: int, rows: int = 4,
-                 low: float = 0.0, high: float = 1.0) -> list[Text]:
+                 low: float = 0.0, high: float = 1.0, dark: bool | None = None) -> list[Text]:
     """Rows of block characters, top row first, for values between ``low`` and ``high``; green above 0.5,
     red below; a dotted line at 0.5 (when it is in range) wherever a column does not cover it."""
     span = (high - low) or 1.0
@@ -86,7 +87,7 @@ def column_chart(values: Sequence[float], widths: Sequence[int], gap: int, rows:
             if eighths <= 0 and on_reference:
                 line.append(REFERENCE * width, style="dim")
             else:
-                line.append(EIGHTHS[max(0, min(8, eighths))] * width, style=share_colour(value - 0.5))
+                line.append(EIGHTHS[max(0, min(8, eighths))] * width, style=share_colour(value - 0.5, dark))
         lines.append(line)
     return lines
 
@@ -114,6 +115,7 @@ class PrefixTrace(Static):
         self.border_title = "While reading (P(positive) after each word)"
         self.tooltip = WHY
         self.show(None)
+        follow_theme(self, lambda: self.show(self.explanation, self.skipped))
 
     def on_resize(self) -> None:
         self.show(self.explanation, self.skipped)
@@ -137,11 +139,11 @@ class PrefixTrace(Static):
         labels = axis_labels(rows, low, high)
         indent = len(labels[0])
         values, widths, gap = layout(tokens, trace, max(8, self.content_size.width - indent))
-        chart = column_chart(values, widths, gap, rows, low, high)
+        chart = column_chart(values, widths, gap, rows, low, high, dark_background(self))
         lines = [Text.assemble((label, "dim"), line) for label, line in zip(labels, chart)]  # (``+`` would dim the columns)
         if gap:  # the words fit under their columns
             lines.append(Text(" " * indent + " ".join(map(printable, tokens)), style="dim"))
-        notes = [summary(tokens, trace)]
+        notes = [summary(tokens, trace, dark_background(self))]
         if (low, high) != (0.0, 1.0):
             where = "the dotted line is 0.5" if low < 0.5 < high else f"all {'above' if low >= 0.5 else 'below'} 0.5"
             notes.append(Text(f"y zoomed to {low:g} … {high:g} so small steps show ({where})", style="dim"))
@@ -149,7 +151,7 @@ class PrefixTrace(Static):
         self.update(Group(*lines, *notes))
 
 
-def summary(tokens: Sequence[str], trace: Sequence[float]) -> Text:
+def summary(tokens: Sequence[str], trace: Sequence[float], dark: bool | None = None) -> Text:
     """``0.541 after "a" → 0.857 after "film"; biggest jump +0.320 at "wonderful"``."""
     text = Text(f"{trace[0]:.3f} after “{printable(tokens[0])}”")
     if len(trace) > 1:
@@ -157,5 +159,5 @@ def summary(tokens: Sequence[str], trace: Sequence[float]) -> Text:
         jumps = [(abs(b - a), b - a, i + 1) for i, (a, b) in enumerate(itertools.pairwise(trace))]
         _, jump, at = max(jumps)
         text.append("; biggest jump ", style="dim")
-        text.append(f"{jump:+.3f} at “{printable(tokens[at])}”", style=share_colour(jump))
+        text.append(f"{jump:+.3f} at “{printable(tokens[at])}”", style=share_colour(jump, dark))
     return text

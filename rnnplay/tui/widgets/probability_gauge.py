@@ -7,6 +7,7 @@ from textual.reactive import reactive
 from textual.widget import Widget
 
 from rnnplay.render import bar, share_colour
+from rnnplay.tui.shared import dark_background, follow_theme
 
 LABEL = "P(positive) "
 THRESHOLD_MARK = "┊"  # where the label flips from negative to positive
@@ -17,6 +18,9 @@ class ProbabilityGauge(Widget):
 
     probability: reactive[float | None] = reactive(None)
     label: reactive[str] = reactive("")
+
+    def on_mount(self) -> None:
+        follow_theme(self, self.refresh)
 
     def show(self, probability: float | None, label: str = "") -> None:
         self.probability, self.label = probability, label
@@ -30,7 +34,7 @@ class ProbabilityGauge(Widget):
         middle = width // 2 - len(filled)
         if 0 <= middle < len(rest):
             rest[middle] = THRESHOLD_MARK
-        colour = share_colour(probability - 0.5) if probability is not None else "grey50"
+        colour = share_colour(probability - 0.5, dark_background(self)) if probability is not None else "grey50"
         text.append(filled, style=colour)
         text.append("".join(rest), style="dim")
         if probability is None:

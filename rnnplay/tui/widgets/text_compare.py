@@ -16,6 +16,7 @@ from textual.widgets import Static
 
 from rnnplay.printable import printable
 from rnnplay.render import bar, share_colour, word_shares
+from rnnplay.tui.shared import dark_background, follow_theme
 
 if TYPE_CHECKING:
     from rnnplay.runtime.explain import Explanation
@@ -32,32 +33,34 @@ class TextCompare(Static):
         self.border_title = "Compare (A: the text above · B: the compare line)"
         self.border_subtitle = "Ctrl+B: hide"
         self.show(None, None)
+        follow_theme(self, lambda: self.show(self.first, self.second, self.logit, self.notes))
 
     def show(self, first: Explanation | None, second: Explanation | None, logit: bool = False,
              notes: tuple[str, str] = ("", "")) -> None:
         """Compare ``first`` and ``second`` (``None``: that text has no explanation; ``notes`` say why, or give
         its probability)."""
-        self.first, self.second, self.logit = first, second, logit
-        lines = [verdict_line("A", first, notes[0]), verdict_line("B", second, notes[1])]
+        self.first, self.second, self.logit, self.notes = first, second, logit, notes
+        dark = dark_background(self)
+        lines = [verdict_line("A", first, notes[0], dark), verdict_line("B", second, notes[1], dark)]
         if first is not None and second is not None:
             delta = second.probability - first.probability
             line = Text.assemble(("B − A ", "dim"))  # a dim base style would dim the coloured number too
-            line.append(f"{delta:+.3f}", style=share_colour(delta))
+            line.append(f"{delta:+.3f}", style=share_colour(delta, dark))
             line.append(f" in P(positive) · {second.logit - first.logit:+.2f} in its logit", style="dim")
             lines.append(line)
-            lines.extend(differences(first, second, logit))
+            lines.extend(differences(first, second, logit, dark))
         elif not any(notes):
             lines.append(Text("Type a second text on the compare line to see where the two differ.", style="dim"))
         self.update(Group(*lines))
 
 
-def verdict_line(name: str, explanation: Explanation | None, note: str) -> Text:
+def verdict_line(name: str, explanation: Explanation | None, note: str, dark: bool | None = None) -> Text:
     """``A  positive 0.857 ████████▍   a wonderful film``."""
     text = Text.assemble((f"{name} ", "bold"))
     if explanation is None:
         text.append(note or "—", style="dim")
         return text
-    colour = share_colour(explanation.probability - 0.5)
+    colour = share_colour(explanation.probability - 0.5, dark)
     text.append(f"{explanation.label:8} {explanation.probability:.3f} ", style=f"bold {colour}")
     filled = bar(explanation.probability, BAR_WIDTH)
     text.append(filled.ljust(BAR_WIDTH), style=colour)
@@ -66,7 +69,7 @@ def verdict_line(name: str, explanation: Explanation | None, note: str) -> Text:
     return text
 
 
-def differences(first: Explanation, second: Explanation, logit: bool) -> list[Text]:
+def differences(first: Explanation, second: Explanation, logit: bool, dark: bool | None = None) -> list[Text]:
     """One line per run of words that differ: ``A: not +0.447  →  B: —``, each word with its share in its
     own text (on the shown scale); a word the two texts share is not listed."""
     first_shares, full = word_shares(first, logit)
@@ -77,7 +80,7 @@ def differences(first: Explanation, second: Explanation, logit: bool) -> list[Te
         if start == end:
             return Text("—", style="dim")
         return Text(" ").join(Text(f"{printable(explanation.tokens[i])}{'?' if explanation.oov[i] else ''} "
-                                   f"{float(shares[i]):+.{digits}f}", style=share_colour(float(shares[i]), full=full))
+                                   f"{float(shares[i]):+.{digits}f}", style=share_colour(float(shares[i]), dark, full=full))
                               for i in range(start, end))
 
     matcher = difflib.SequenceMatcher(a=first.tokens, b=second.tokens, autojunk=False)

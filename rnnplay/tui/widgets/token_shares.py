@@ -16,6 +16,7 @@ from textual.widgets import Static
 
 from rnnplay.printable import printable
 from rnnplay.render import share_colour, shares_text, word_shares
+from rnnplay.tui.shared import dark_background, follow_theme
 
 if TYPE_CHECKING:
     from rnnplay.runtime.explain import Explanation
@@ -74,6 +75,7 @@ class TokenShares(Static):
         self.explanation: Explanation | None = None
         self.skipped = ""
         self.show(None)
+        follow_theme(self, lambda: self.show(self.explanation, None, self.skipped))
 
     def show(self, explanation: Explanation | None, logit: bool | None = None, skipped: str = "") -> None:
         """Show ``explanation`` on the logit scale when ``logit`` (``None``: the scale as before); with no
@@ -83,19 +85,19 @@ class TokenShares(Static):
         self.explanation, self.skipped = explanation, skipped
         self.border_title = TITLES[self.logit]
         self.border_subtitle = f"{SCALE_KEYS[self.logit]} · {LEGEND}"
-        self.coloured = Text() if explanation is None else shares_text(explanation, self.logit)  # the words as shown
+        self.coloured = Text() if explanation is None else shares_text(explanation, self.logit, dark_background(self))  # the words as shown
         if explanation is None:
             self.update(Text(sentence(skipped) + "." if skipped else
                              "The words of your text appear here, coloured by how they moved the prediction.", style="dim"))
             return
-        self.update(Group(self.coloured, movers(explanation, self.logit), Text(MEANINGS[self.logit], style="dim")))
+        self.update(Group(self.coloured, movers(explanation, self.logit, dark_background(self)), Text(MEANINGS[self.logit], style="dim")))
 
 
 def sentence(note: str) -> str:
     return note[:1].upper() + note[1:]
 
 
-def movers(explanation: Explanation, logit: bool = False) -> Text:
+def movers(explanation: Explanation, logit: bool = False, dark: bool | None = None) -> Text:
     """``up wonderful +0.316  great ×2 +0.120   down awful −0.204``, and on a second line, when there is
     anything to say, ``unknown words, not ranked: [UNK] ×2 together −0.013``.
 
@@ -108,7 +110,7 @@ def movers(explanation: Explanation, logit: bool = False) -> Text:
 
     def entry(mover: Mover, name: str, together: str = "") -> Text:
         times = f" ×{mover.count}" if mover.count > 1 else ""
-        return Text(f"{name}{times}{together} {mover.share:+.{digits}f}", style=share_colour(mover.share, full=full))
+        return Text(f"{name}{times}{together} {mover.share:+.{digits}f}", style=share_colour(mover.share, dark, full=full))
 
     for title, group in (("up ", up), ("down ", down)):
         if group:
