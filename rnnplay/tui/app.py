@@ -274,6 +274,9 @@ class RnnplayApp(App[None]):
             if not small:  # the tabs are back: so is the focus
                 self.query_one(f"#{self.query_one(TabbedContent).active}-tab").focus_default()  # type: ignore[attr-defined]
 
+    def action_toggle_theme(self) -> None:
+        self.theme = THEMES[1] if self.theme == THEMES[0] else THEMES[0]
+
     # Loading models. The synchronous ``use_*`` methods suit callers that already run off the event loop
     # or need the answer at once; ``load_*`` return at once and load in a worker thread.
 
