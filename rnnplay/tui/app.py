@@ -43,7 +43,7 @@ HERE = Path(__file__).resolve().parent
 TABS = {"play": "Play", "words": "Words", "train": "Train", "models": "Models"}
 THEMES = ("textual-dark", "textual-light")
 TAB_KEYS = ("f1", "f2", "f3", "f4")
-HOLD_LIMIT_SECONDS = 1.0  # keys wait at most this long for a tab switch to give the focus away
+HOLD_LIMIT_SECONDS = 5.0  # a safety net: longer than a tab key takes to come back even on a loop starved by an import
 MIN_SIZE = (60, 20)  # columns, rows: below this the tabs' forms and panels cannot be laid out
 
 
@@ -72,12 +72,13 @@ def private_terminal(driver_class: type[Driver]) -> type[Driver]:
             super().__init__(app, **kwargs)
             stderr = sys.__stderr__
             assert stderr is not None
-            self._file = open(os.dup(stderr.fileno()), "w", encoding=stderr.encoding,  # noqa: SIM115 - closed in close()
-                              errors=stderr.errors)
+            self._terminal = open(os.dup(stderr.fileno()), "w", encoding=stderr.encoding,  # noqa: SIM115 - closed in close()
+                                  errors=stderr.errors)
+            self._file = self._terminal
 
         def close(self) -> None:
             super().close()  # stops the writer thread, which flushes first
-            self._file.close()
+            self._terminal.close()
 
     return PrivateTerminalDriver
 

@@ -47,7 +47,7 @@ def check(app: RnnplayApp, tab: str) -> None:
 async def drawn(pilot: Pilot) -> None:
     """Nothing stays waiting to be drawn: a refresh that is never drawn looks like a frozen screen."""
     screen = pilot.app.screen
-    await until(pilot, lambda: not (screen._dirty_widgets or screen._layout_required or screen._repaint_required),  # noqa: SLF001
+    await until(pilot, lambda: not (screen._dirty_widgets or screen._layout_required or screen._repaint_required),
                 "the screen is drawn")
 
 
@@ -75,7 +75,7 @@ async def use_trained(pilot: Pilot, path: Path, loads: bool) -> None:
     app = pilot.app
     train = app.query_one(TrainTab)
     train.trained = ("classifier", path)
-    train._set_running(False)  # what the end of a run does: the button is enabled  # noqa: SLF001
+    train._set_running(False)  # what the end of a run does: the button is enabled
     await go(pilot, "f3", "train")
     assert app.focused.id == "train-use"
     await pilot.press("ctrl+l")
