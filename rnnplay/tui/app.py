@@ -3,19 +3,33 @@
 Start-up stays light: the first screen is painted before any model is read, models load through the
 NumPy runtime in a worker thread, and TensorFlow is imported only inside a training worker, when the
 user starts one.
+
+Two things keep the screen honest while that happens. Textual draws on file descriptor 2, which
+importing TensorFlow points at /dev/null for seconds (to hide its start-up noise): the app draws on a
+private copy of that descriptor instead (``PrivateTerminalDriver``), so no frame, and no exit sequence
+after Ctrl+Q, is lost meanwhile. And a tab switch hands the keys typed right after it to the tab shown
+(while the event loop is busy, a fast typist's keys queue up behind F1): they wait until it has the focus.
 """
 
 from __future__ import annotations
 
 import functools
+import os
+import sys
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
+from textual import events
 from textual.app import App, ComposeResult, SystemCommand, get_system_commands_provider
 from textual.binding import Binding
+from textual.css.query import NoMatches
+from textual.driver import Driver
+from textual.geometry import Size
 from textual.reactive import reactive
 from textual.screen import Screen
-from textual.widgets import Header, TabbedContent, TabPane
+from textual.timer import Timer
+from textual.widget import Widget
+from textual.widgets import Header, Select, Static, TabbedContent, TabPane
 from textual.worker import get_current_worker
 
 from rnnplay.errors import RnnplayError
@@ -31,6 +45,45 @@ from rnnplay.tui.widgets.help_screen import HelpScreen
 HERE = Path(__file__).resolve().parent
 TABS = {"play": "Play", "words": "Words", "train": "Train", "models": "Models"}
 THEMES = ("textual-dark", "textual-light")
+TAB_KEYS = ("f1", "f2", "f3", "f4")
+HOLD_LIMIT_SECONDS = 5.0  # a safety net: longer than a tab key takes to come back even on a loop starved by an import
+MIN_SIZE = (60, 20)  # columns, rows: below this the tabs' forms and panels cannot be laid out
+
+
+def too_small_text(width: int, height: int) -> str:
+    """One line that fits the 40 columns of a small terminal."""
+    return f"Terminal too small: {width}×{height}, needs {MIN_SIZE[0]}×{MIN_SIZE[1]}"
+
+
+def private_terminal(driver_class: type[Driver]) -> type[Driver]:
+    """``driver_class`` drawing on its own duplicate of stderr's descriptor, when it is Textual's Linux driver.
+
+    Textual writes the screen to ``sys.__stderr__``, that is to descriptor 2; a training worker points
+    descriptor 2 at /dev/null while TensorFlow imports (rnnplay.training.tensorflow_modules). Every frame
+    drawn meanwhile would be lost (the screen looks frozen until a resize redraws it all), and a Ctrl+Q
+    meanwhile would leave the terminal in the alternate screen. A duplicate keeps pointing at the terminal.
+    """
+    if driver_class.__module__ != "textual.drivers.linux_driver" or sys.__stderr__ is None:
+        return driver_class  # Windows, headless (tests), or a driver chosen through TEXTUAL_DRIVER
+    from textual.drivers.linux_driver import LinuxDriver
+
+    if driver_class is not LinuxDriver:
+        return driver_class
+
+    class PrivateTerminalDriver(LinuxDriver):
+        def __init__(self, app: App, **kwargs: Any) -> None:
+            super().__init__(app, **kwargs)
+            stderr = sys.__stderr__
+            assert stderr is not None
+            self._terminal = open(os.dup(stderr.fileno()), "w", encoding=stderr.encoding,  # noqa: SIM115 - closed in close()
+                                  errors=stderr.errors)
+            self._file = self._terminal
+
+        def close(self) -> None:
+            super().close()  # stops the writer thread, which flushes first
+            self._terminal.close()
+
+    return PrivateTerminalDriver
 
 
 def read_classifier(name_or_path: str | Path, models_dir: Path | None) -> Any:
@@ -45,6 +98,27 @@ def read_vectors(name_or_path: str | Path, models_dir: Path | None) -> Any:
     from rnnplay.runtime.models import open_vectors
 
     return open_vectors(name_or_path, models_dir)
+
+
+def in_hidden_tab(widget: Widget) -> bool:
+    """Whether ``widget`` sits in a tab pane other than the one shown."""
+    pane = next((node for node in widget.ancestors if isinstance(node, TabPane)), None)
+    tabs = next((node for node in widget.ancestors if isinstance(node, TabbedContent)), None)
+    return pane is not None and tabs is not None and bool(tabs.active) and tabs.active != pane.id
+
+
+class TabsScreen(Screen[None]):
+    """The main screen: the focus never moves into a tab that is not shown.
+
+    ``Widget.focus()`` only queues the move; one queued by a tab just before the user switched away (Ctrl+O
+    opening the model list, then F3 at once) would land in the hidden tab, and the tabs follow the focus:
+    the tab the user left would come back. F1–F4 and the tab row choose the tab; the focus follows them.
+    """
+
+    def set_focus(self, widget: Widget | None, scroll_visible: bool = True, from_app_focus: bool = False) -> None:
+        if widget is not None and in_hidden_tab(widget):
+            return
+        super().set_focus(widget, scroll_visible, from_app_focus)
 
 
 class RnnplayApp(App[None]):
@@ -83,6 +157,15 @@ class RnnplayApp(App[None]):
         self.models_dir = models_dir
         self.start_model, self.start_vectors = model, vectors
         self.set_reactive(RnnplayApp.loading_model, Path(model).name)  # tabs mount first: "loading", not "no model"
+        self._held_keys: list[events.Key] | None = None  # keys typed while a tab switch moves the focus
+        self._hold_limit: Timer | None = None
+        self._releases = 0  # release requests so far
+
+    def get_driver_class(self) -> type[Driver]:
+        return private_terminal(super().get_driver_class())
+
+    def get_default_screen(self) -> Screen:
+        return TabsScreen(id="_default")
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -90,20 +173,91 @@ class RnnplayApp(App[None]):
             for tab_id, title in TABS.items():
                 with TabPane(title, id=tab_id):
                     yield {"play": PlayTab, "words": WordsTab, "train": TrainTab, "models": ModelsTab}[tab_id](id=f"{tab_id}-tab")
+        yield Static("", id="too-small", markup=False)
         yield HelpFirstFooter(compact=True)
 
     def on_mount(self) -> None:
+        self._check_size(self.size)
         # Both loads run in threads, so the screen appears (and takes keys) before any model is read.
         self.load_classifier(self.start_model)
         self.load_vectors(self.start_vectors)
 
+    # Tabs, and the keys typed right after switching. A key reaches the focused widget first and the app's
+    # bindings only after bubbling back up, so keys typed right behind F1 would reach the tab being left
+    # (or, while the focus moves, no widget at all): from a tab key's arrival until the tab it shows has
+    # the focus, later keys wait in ``_held_keys``, then go on in order.
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.Key) and not event.is_forwarded:  # just typed (not bubbling back up)
+            if self._held_keys is not None:
+                self._held_keys.append(event)
+                return
+            if event.key in TAB_KEYS:
+                self._hold_keys()
+        await super().on_event(event)
+
+    def on_key(self, event: events.Key) -> None:
+        """A tab key back from its trip (its binding has run, or found nothing, as over a dialog)."""
+        if event.key in TAB_KEYS:
+            self._release_after_focus()
+
     def action_show_tab(self, tab_id: str) -> None:
-        # Let go of the focus first: a focused widget in the pane being hidden would make the screen pass
-        # the focus to a neighbour in that pane, and the tabs would follow it back there.
+        """Show a tab and give it the focus (keys typed meanwhile follow it there)."""
         tabs = self.query_one(TabbedContent)
         if tabs.active != tab_id:
+            for select in tabs.query(Select):  # a list opened on the tab being left closes with it
+                select.expanded = False
+            # Let go of the focus first: a focused widget in the pane being hidden would make the screen pass
+            # the focus to a neighbour in that pane, and the tabs would follow it back there.
             self.screen.set_focus(None)
             tabs.active = tab_id
+        self.query_one(f"#{tab_id}-tab").focus_default()  # type: ignore[attr-defined]
+        self._hold_keys()  # also when called from a tab (Train's "use new model"), not through a key
+        self._release_after_focus()
+
+    def _hold_keys(self) -> None:
+        if self._held_keys is None:
+            self._held_keys = []
+            # A safety net, never the mechanism: keys must not wait forever if a widget swallowed the tab key.
+            self._hold_limit = self.set_timer(HOLD_LIMIT_SECONDS, self._release_now)
+
+    def _release_after_focus(self) -> None:
+        """``focus_default()`` moves the focus by a callback on the app's queue: release after it, not before.
+
+        Only the latest request releases, so a second switch queued behind the first keeps the keys for its tab.
+        """
+        self._releases += 1
+        self.call_later(self._release_keys, self._releases)
+
+    async def _release_keys(self, request: int) -> None:
+        if request == self._releases:
+            await self._release_now()
+
+    async def _release_now(self) -> None:
+        """Deliver the held keys in order; one that is a tab key holds the rest for its own tab."""
+        if self._held_keys is None:
+            return
+        held, self._held_keys = self._held_keys, None
+        if self._hold_limit is not None:
+            self._hold_limit.stop()
+        try:
+            self._focus_inside(self.query_one(TabbedContent).active)
+        except NoMatches:  # the app is closing: nobody reads keys any more
+            return
+        while held:
+            if self._held_keys is not None:
+                self._held_keys[:0] = held
+                return
+            await self.on_event(held.pop(0))
+
+    def _focus_inside(self, tab_id: str) -> None:
+        """If the tab's ``focus_default()`` found nothing to focus (a disabled button), its first focusable widget."""
+        tab = self.query_one(f"#{tab_id}-tab")
+        focused = self.focused
+        if focused is None or tab not in focused.ancestors_with_self:
+            first = next((widget for widget in self.screen.focus_chain if tab in widget.ancestors), None)
+            if first is not None:
+                self.screen.set_focus(first)
 
     def show_on_play(self, text: str) -> None:
         """Switch to Play with ``text`` in its box, as one edit Ctrl+Z undoes (a review from Models' errors view)."""
@@ -111,8 +265,28 @@ class RnnplayApp(App[None]):
         self.query_one(PlayTab).replace_text(text)
 
     def on_tabbed_content_tab_activated(self, event: TabbedContent.TabActivated) -> None:
-        """Keys go to the tab just shown: every tab says where with its ``focus_default()``."""
-        event.pane.query_one(f"#{event.pane.id}-tab").focus_default()  # type: ignore[attr-defined]
+        """A tab shown by a click on its title gets the focus (F1–F4 gave it already); a stale event is ignored."""
+        focused, pane = self.focused, event.pane
+        if pane.id != event.tabbed_content.active or (focused is not None and pane in focused.ancestors):
+            return
+        pane.query_one(f"#{pane.id}-tab").focus_default()  # type: ignore[attr-defined]
+
+    # A terminal too small to lay the tabs out
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._check_size(event.size)  # the app applies the new size a moment later: self.size is still the old one
+
+    def _check_size(self, size: Size) -> None:
+        """Below ``MIN_SIZE`` one line says so, instead of forms cut in half; growing again brings the tabs back."""
+        width, height = size
+        small = width < MIN_SIZE[0] or height < MIN_SIZE[1]
+        screen = self.screen_stack[0]
+        if small:
+            self.query_one("#too-small", Static).update(too_small_text(width, height))
+        if small != screen.has_class("-too-small"):
+            screen.set_class(small, "-too-small")
+            if not small:  # the tabs are back: so is the focus
+                self.query_one(f"#{self.query_one(TabbedContent).active}-tab").focus_default()  # type: ignore[attr-defined]
 
     def action_toggle_theme(self) -> None:
         self.theme = THEMES[1] if self.theme == THEMES[0] else THEMES[0]
@@ -164,12 +338,14 @@ class RnnplayApp(App[None]):
         """``_use`` in a thread; the outcome is applied on the event loop unless a newer load in ``group`` superseded it."""
 
         def load() -> None:
+            worker = get_current_worker()
             try:
                 outcome = functools.partial(loaded, read(name_or_path, self.models_dir))
             except RnnplayError as error:
                 outcome = functools.partial(failed, name_or_path, error)
-            if not get_current_worker().is_cancelled:
-                self.call_from_thread(outcome)
+            # Asked again on the event loop: a newer load may start (and finish) between a check here
+            # and the call, and an older model must not replace it.
+            self.call_from_thread(lambda: None if worker.is_cancelled else outcome())
 
         self.run_worker(load, thread=True, exclusive=True, group=group)
 
