@@ -71,7 +71,6 @@ class TrainTab(Vertical):
         self.clock: RunClock | None = None
         self.ticker: Timer | None = None
         self.trained: tuple[str, Path] | None = None  # (kind, path) of the last model saved here
-        self.repainted = False  # whether this run's first batch has repainted the whole screen
 
     def compose(self) -> ComposeResult:
         with TrainBody(id="train-body"):
@@ -156,7 +155,7 @@ class TrainTab(Vertical):
         self.say("")
         self.job = TrainingJob(request, post=lambda event: self.post_message(self.Progress(event)))
         self.clock = RunClock()
-        self.trained, self.repainted = None, False
+        self.trained = None
         self.query_one(TrainingCurves).start(request.kind, request.config.epochs)
         self.query_one("#train-progress", ProgressBar).update(progress=0)
         log = self.query_one("#train-log", RichLog)
@@ -221,12 +220,6 @@ class TrainTab(Vertical):
         self.clock.update(event)
         curves = self.query_one(TrainingCurves)
         log = self.query_one("#train-log", RichLog)
-        if isinstance(event, (BatchEnd, VectorsProgress)) and not self.repainted:
-            # Seen in tmux: frames drawn while the worker first imports TensorFlow (the scroll to the run,
-            # the footer's new keys) never reach the terminal, and only later changes are drawn over the
-            # stale rows. Once TensorFlow is in, one full repaint puts the whole screen right.
-            self.repainted = True
-            self.screen.refresh()
         if isinstance(event, Phase):
             log.write(f"{clock_text(self.clock.elapsed())}  {event.text}")
             self._show_step(event.text + "…")
