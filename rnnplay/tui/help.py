@@ -175,13 +175,14 @@ loads it: a classifier on Play, word vectors on Words.
 - **Corpus**: `imdb` (25,000 IMDB movie reviews, half positive), `rt` (8,530 Rotten Tomatoes
   sentences), or the path of your own CSV, TSV or JSONL file of labelled texts.
 - **Preset**: fills every field below with one set of settings; the note under the form says what the
-  preset holds. Edit the fields from there.
+  preset holds, and once you edit a field, what the form now says. Every number field is checked as
+  you type against the same bounds as `rnnplay train`, and a wrong value is named under the form.
 - **Cell**: the recurrent cell that reads the text one word at a time and carries a state from word to
   word: SimpleRNN (one state), GRU (a state with update and reset gates), LSTM (a state and a memory
   cell, with input, forget and output gates).
-- **Direction**: checked, the layer is **bidirectional**: one copy reads left to right, another right
-  to left, and their states are joined (units × 2 numbers). Unchecked, it reads left to right only;
-  such a model can give Play's *While reading* trace from one pass.
+- **Direction**: *both ways (Bi)* makes the layer **bidirectional**: one copy reads left to right,
+  another right to left, and their states are joined (units × 2 numbers). *Left to right only* reads
+  one way; such a model can give Play's *While reading* trace from one pass.
 - **Layers**: recurrent layers stacked; each reads the sequence of states of the one below.
 - **Units**: the size of each direction's state.
 - **Vocab size**: how many tokens get their own id, the most frequent of the training texts, counting

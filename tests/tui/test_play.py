@@ -326,8 +326,10 @@ async def test_ctrl_f_shows_the_shares_on_the_logit_scale_and_back() -> None:
         assert "logit" in shares.border_title and "Ctrl+F: P scale" in shares.border_subtitle
         assert "logit P(text) − logit P(text without the word)" in "".join(str(r) for r in shares.content.renderables[2:])
         strong = colour_of(pilot, "wonderful")
-        grey = 128
-        assert max(abs(c - grey) for c in strong) > 2 * max(abs(c - grey) for c in faint)  # coloured to the logit scale
+        from rnnplay.render import SHARE_PALETTES
+
+        grey = SHARE_PALETTES[pilot.app.current_theme.dark][0]  # a share of 0: the theme's neutral
+        assert max(abs(c - g) for c, g in zip(strong, grey)) > 2 * max(abs(c - g) for c, g in zip(faint, grey))  # coloured to the logit scale
         wonderful = sum(float(share) for token, share in zip(explanation.tokens, explanation.logit_shares) if token == "wonderful")
         assert f"wonderful ×30 {wonderful:+.2f}" in shares.content.renderables[1].plain
         assert pilot.app.query_one(PlayTab).explanation is explanation  # the same explanation, drawn again
@@ -428,26 +430,17 @@ async def test_a_stale_compare_result_is_dropped() -> None:
         assert panel.first is play.explanation and panel.first.tokens == ["a", "great", "film"]
 
 
-def test_snapshot_play_comparing_two_texts(snap_compare) -> None:
-    """Play at 100×30 comparing "not bad at all" with "bad"."""
+@pytest.mark.parametrize("size, first, second", [((100, 30), "not bad at all", "bad"), ((80, 24), "not good at all", "good")],
+                         ids=["100x30", "80x24"])
+def test_snapshot_play_comparing_two_texts(snap_compare, size: tuple[int, int], first: str, second: str) -> None:
+    """Play comparing a negated text with its plain word, on a usual and a small terminal."""
 
     async def run(pilot) -> None:
         steady_cursors(pilot)
         await settle(pilot)
-        await compare(pilot, "not bad at all", "bad")
+        await compare(pilot, first, second)
 
-    assert snap_compare(RnnplayApp(), terminal_size=(100, 30), run_before=run)
-
-
-def test_snapshot_play_comparing_at_80_by_24(snap_compare) -> None:
-    """The compare panel on a small terminal."""
-
-    async def run(pilot) -> None:
-        steady_cursors(pilot)
-        await settle(pilot)
-        await compare(pilot, "not good at all", "good")
-
-    assert snap_compare(RnnplayApp(), terminal_size=(80, 24), run_before=run)
+    assert snap_compare(RnnplayApp(), terminal_size=size, run_before=run)
 
 
 @pilot_test

@@ -78,7 +78,7 @@ async def use_trained(pilot: Pilot, path: Path, loads: bool) -> None:
     train._set_running(False)  # what the end of a run does: the button is enabled
     await go(pilot, "f3", "train")
     assert app.focused.id == "train-use"
-    await pilot.press("ctrl+l")
+    await pilot.press("ctrl+u")
     await pilot.pause()
     if loads:
         await until(pilot, lambda: app.classifier is not None and app.classifier.name == path.name, "the model loads")
