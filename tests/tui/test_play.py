@@ -29,6 +29,12 @@ async def type_text(pilot, text: str) -> None:
     await settle(pilot)
 
 
+async def put_text(pilot, text: str) -> None:
+    """The text in the box at once, for tests about what the panels show rather than about typing."""
+    pilot.app.query_one(PlayTab).replace_text(text)
+    await settle(pilot)
+
+
 async def clear(pilot) -> None:
     await pilot.press("ctrl+l")
     await settle(pilot)
@@ -448,7 +454,7 @@ async def test_the_chart_has_more_rows_on_a_taller_terminal_and_labels_its_axis(
     for size, rows in (((80, 24), 3), ((100, 30), 4), ((100, 44), 6)):
         async with RnnplayApp().run_test(size=size) as pilot:
             await settle(pilot)
-            await type_text(pilot, "a wonderful film but awful")  # from 0.86 down to under 0.3: the whole range
+            await put_text(pilot, "a wonderful film but awful")  # from 0.86 down to under 0.3: the whole range
             trace = pilot.app.query_one(PrefixTrace)
             lines = [line.plain for line in trace.content.renderables]
             chart = lines[:rows]
@@ -457,8 +463,7 @@ async def test_the_chart_has_more_rows_on_a_taller_terminal_and_labels_its_axis(
             assert lines[rows].split() == ["a", "wonderful", "film", "but", "awful"]  # the words under their columns, after the chart
             assert any(line.startswith("Re-read:") for line in lines)
 
-            await clear(pilot)
-            await type_text(pilot, "a wonderful film")  # 0.54 to 0.86: zoomed, with the range labelled
+            await put_text(pilot, "a wonderful film")  # 0.54 to 0.86: zoomed, with the range labelled
             lines = [line.plain for line in trace.content.renderables]
             assert float(lines[0].split()[0]) < 1 and float(lines[rows - 1].split()[0]) > 0
             assert any(line.startswith("y zoomed to") for line in lines)
@@ -553,7 +558,7 @@ async def test_the_coloured_words_and_the_verdict_read_in_both_themes(theme: str
 
     async with RnnplayApp().run_test(size=(100, 30)) as pilot:
         await settle(pilot)
-        await type_text(pilot, "A wonderful cast, but the plot was awful and dull")
+        await put_text(pilot, "A wonderful cast, but the plot was awful and dull")
         pilot.app.theme = theme
         await pilot.pause()
         checked = 0
