@@ -95,8 +95,8 @@ How the text becomes the numbers the model reads, as Keras' `TextVectorization` 
 - **standardization**, one step a row with the words it changed: `<br />` removed (for most models),
   ASCII letters lowercased, ASCII punctuation deleted: `Don't` → `dont`, `7/10` → `710`.
 - **split**: the standardized text cut at spaces, tabs and line breaks into tokens.
-- **truncate**: a model reads at most its *max length* tokens (the shipped imdb-bilstm keeps the last
-  300); the words past that are not read at all, and the row names them.
+- **truncate**: a model reads at most its *max length* tokens (the first or the last ones, as the
+  panel's bottom line says for this model); the words past that are not read at all, and the row names them.
 - **ids**: each token's place in the vocabulary (the most frequent words of the training texts come
   first); id 1 is `[UNK]`, every word the vocabulary lacks. This is what the model reads, one text,
   unpadded.
@@ -121,30 +121,30 @@ of more than 1,000 words is not explained word by word (its prediction is still 
 WORDS = """\
 # Words: one word in two embedding spaces
 
-An **embedding** gives every word of a vocabulary a vector, a list of numbers (100 in imdb-cbow, 64 in
-imdb-bilstm). Two words are compared by the **cosine** of their vectors: +1 when they point the same
+An **embedding** gives every word of a vocabulary a vector, a list of numbers (each column's title gives
+its vocabulary × dimension). Two words are compared by the **cosine** of their vectors: +1 when they point the same
 way, 0 when unrelated, −1 when opposite. Type a word and press Enter: each column lists the words
 nearest to it, by cosine, in its own space, with a bar per cosine.
 
 ## Word vectors (left)
 CBOW vectors (imdb-cbow to start with) are trained for one task only: guess a word from the words
 around it (the mean of their vectors, up to *window* words on each side). Words used in the same places
-end up near each other, whatever they mean: "good" and "bad" both fill "a ___ movie", so they are close
-(cosine +0.70 in imdb-cbow). The list at the top picks other saved vectors.
+end up near each other, whatever they mean: "good" and "bad" both fill "a ___ movie", so they can be
+close here. The list at the top picks other saved vectors.
 
 ## Classifier embedding (right)
 The first layer of the classifier in use on Play. It was trained only to get the verdict right, so
-words end up near each other when they push the verdict the same way: there "good" and "bad" point
-apart (cosine −0.42 in imdb-bilstm), and odd words can sit near "good" because they came up in positive
-reviews ("710" is reviewers' "7/10").
+words end up near each other when they push the verdict the same way, so "good" and "bad" can point
+apart, and odd words can sit near "good" because they came up in positive reviews (a "710" is a
+reviewer's "7/10").
 
 **Why the two spaces differ:** same words, different training tasks. Guessing a word from its
 neighbours groups words by where they occur; deciding positive or negative groups them by which way
 they pull the verdict.
 
 The strip under the columns gives the **same** few words' cosine with your word in both spaces
-(word vectors / classifier), since the two lists hold different words: "bad +0.70 / −0.42" shows the
-flip at once. An unknown word gets the nearest spellings the vocabulary has, as buttons.
+(word vectors / classifier), since the two lists hold different words: ask "good" and read "bad" there, to
+see whether its cosine changes sign from one space to the other. An unknown word gets the nearest spellings the vocabulary has, as buttons.
 
 ## Analogy A − B + C
 `king − man + woman`: the three words' vectors (each scaled to length 1) are added and subtracted,
@@ -213,8 +213,8 @@ getting better on texts it has not seen. The log marks each epoch that is the be
 validation accuracy; presets that keep the best epoch save that epoch's weights. After the last epoch
 the model is evaluated once on the test texts: the held-out accuracy shown at the end and on its card.
 
-CBOW shows one curve: its negative-sampling loss (how well it tells the true word from 5 random noise
-words). It has no labels, so no accuracy, and no validation split.
+CBOW shows one curve: its negative-sampling loss (how well it tells the true word from random noise
+words, *negative* of them per word). It has no labels, so no accuracy, and no validation split.
 """
 
 MODELS = """\

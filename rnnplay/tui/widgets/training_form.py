@@ -20,7 +20,7 @@ from textual.validation import ValidationResult, Validator
 from textual.widgets import Input, Label, Select, Static
 
 from rnnplay.card import CELL_NAMES
-from rnnplay.config import PRESETS
+from rnnplay.config import PRESETS, CbowConfig
 from rnnplay.corpora import BUILTIN
 from rnnplay.tui.shared import rnnplay_app
 from rnnplay.tui.training_request import (
@@ -43,7 +43,9 @@ CELLS = [(name, cell) for cell, name in CELL_NAMES.items()]
 # A drop-down rather than a checkbox: the text shown is the state ("both ways" beside an empty box read wrong).
 DIRECTIONS = [("both ways (Bi)", True), ("left to right only", False)]
 PREFIXES: dict[Kind, str] = {"classifier": "train", "vectors": "cbow"}  # of the number fields' ids
-CBOW_NOTE = "CBOW: word2vec's defaults (subsampling 1e-3, 5 noise words, learning rate 0.025 → 0.0001)"
+_CBOW = CbowConfig()
+CBOW_NOTE = (f"CBOW: word2vec's defaults (subsampling {_CBOW.sample:g}, {_CBOW.negative} noise words, "
+             f"learning rate {_CBOW.alpha:g} → {_CBOW.min_alpha:g})")
 
 
 def field_id(prefix: str, key: str) -> str:
