@@ -10,7 +10,7 @@ reads the main text's explanation from the same place the other panels do, so no
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Callable
 
 from rich.text import Text
 from textual import work
@@ -195,9 +195,13 @@ class PlayTab(Vertical):
 
     def on_text_area_changed(self, event: TextArea.Changed) -> None:
         event.stop()
-        if self._timer is not None:
-            self._timer.stop()
-        self._timer = self.set_timer(DEBOUNCE_SECONDS, self._explain_now)
+        self._timer = self._debounce(self._timer, self._explain_now)
+
+    def _debounce(self, timer: Timer | None, explain: Callable[[], None]) -> Timer:
+        """Restart ``timer``: ``explain`` runs once the keystrokes pause, not after each one."""
+        if timer is not None:
+            timer.stop()
+        return self.set_timer(DEBOUNCE_SECONDS, explain)
 
     def _explain_now(self) -> None:
         app = rnnplay_app(self)
@@ -270,9 +274,7 @@ class PlayTab(Vertical):
 
     def on_input_changed(self, event: Input.Changed) -> None:
         event.stop()
-        if self._compare_timer is not None:
-            self._compare_timer.stop()
-        self._compare_timer = self.set_timer(DEBOUNCE_SECONDS, self._explain_compare_now)
+        self._compare_timer = self._debounce(self._compare_timer, self._explain_compare_now)
 
     def _explain_compare_now(self) -> None:
         classifier, text = rnnplay_app(self).classifier, self.compare_text
