@@ -573,3 +573,26 @@ async def test_the_coloured_words_and_the_verdict_read_in_both_themes(theme: str
                     assert ratio >= AA, (theme, widget.id, x - region.x, y - region.y, style, ratio)
                     checked += 1
         assert checked > 40
+
+
+@pilot_test
+async def test_the_encoder_is_traced_in_the_worker_not_on_the_event_loop(monkeypatch) -> None:
+    """Tracing a long paste takes a noticeable moment: Play's worker does it with the explanation, and the
+    panel draws what it was handed."""
+    import threading
+
+    from rnnplay.text import Encoder
+
+    threads: list[str] = []
+    original = Encoder.trace
+
+    def recording(self, text):
+        threads.append(threading.current_thread().name)
+        return original(self, text)
+
+    monkeypatch.setattr(Encoder, "trace", recording)
+    async with RnnplayApp().run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await type_text(pilot, "Don't miss it")
+        assert threads and threading.main_thread().name not in threads
+        assert panel_rows(pilot.app.query_one(EncoderView))["lower-case"] == "Don't → don't"

@@ -33,6 +33,7 @@ from rnnplay.tui.widgets.token_shares import TokenShares
 
 if TYPE_CHECKING:
     from rnnplay.runtime.explain import Explanation
+    from rnnplay.text import Encoding
 
 DEBOUNCE_SECONDS = 0.05  # long enough to skip work between fast keystrokes, short enough to feel instant
 HINT = "Type a review: the verdict, each word's share and the encoder's ids follow every keystroke."
@@ -75,6 +76,7 @@ class PlayTab(Vertical):
             super().__init__()
             self.classifier, self.text, self.explanation, self.error = classifier, text, explanation, error
             self.probability, self.which = probability, which
+            self.encoding: Encoding | None = None  # the encoder's trace of ``text`` (the main text only)
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="play-model-row"):
@@ -219,7 +221,9 @@ class PlayTab(Vertical):
 
     @work(thread=True, exclusive=True, group="explain")
     def _explain_in_background(self, classifier: Any, text: str, previous: Explanation | None) -> None:
-        self.post_message(explained(classifier, text, previous, MAIN))
+        message = explained(classifier, text, previous, MAIN)
+        message.encoding = classifier.encoder.trace(text)  # the encoder panel's stages, off the event loop too
+        self.post_message(message)
 
     def on_play_tab_explained(self, message: Explained) -> None:
         if message.which == COMPARE:
@@ -229,6 +233,8 @@ class PlayTab(Vertical):
             self._previous = message.explanation  # right for its own text, stale or not
         if message.classifier is not rnnplay_app(self).classifier or message.text != self.text:
             return  # the user typed on, or switched model, while this was computed
+        if message.encoding is not None:
+            self.query_one(EncoderView).remember(message.text, message.classifier.encoder, message.encoding)
         if message.explanation is None:
             self._show(None, Text(message.error, style="bold yellow"), message.probability)
         else:

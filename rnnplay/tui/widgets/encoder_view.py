@@ -68,6 +68,10 @@ class EncoderView(Static):
     def on_resize(self) -> None:
         self.show(self.explanation, self.classifier, self.text)
 
+    def remember(self, text: str, encoder: object, encoding: Encoding) -> None:
+        """A trace computed elsewhere (Play's worker thread), so drawing it does not trace again."""
+        self._traced = (text, encoder, encoding)
+
     def trace(self, text: str) -> Encoding | None:
         """The encoder's trace of ``text`` (None without a model or words), kept for the next redraw."""
         if self.classifier is None or not text.strip():
