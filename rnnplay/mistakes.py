@@ -184,7 +184,7 @@ def scored(model: str, corpus: str, seed: int, test: Corpus, probabilities: np.n
     counts = np.zeros((2, 2), dtype=np.int64)
     np.add.at(counts, (labels, predicted), 1)
     wrong = np.flatnonzero(labels != predicted)
-    confidence = np.abs(probabilities[wrong] - 0.5)
+    confidence = np.maximum(probabilities[wrong], 1.0 - probabilities[wrong])  # exactly Mistake.confidence
     wrong = wrong[np.lexsort((wrong, -confidence))]
     mistakes = tuple(Mistake(int(i), test.texts[i], int(labels[i]), float(probabilities[i])) for i in wrong)
     matrix = ((int(counts[0, 0]), int(counts[0, 1])), (int(counts[1, 0]), int(counts[1, 1])))

@@ -187,6 +187,15 @@ def test_the_matrix_and_the_order_hold_for_any_predictions(rows: list[tuple[int,
     assert keys == sorted(keys)  # most confident first, ties in split order
 
 
+def test_ties_in_confidence_keep_split_order_though_the_arithmetic_differs() -> None:
+    """The case Hypothesis found: |p − 0.5| ranked p = 0.99999 above p = 1e-5, while the confidence shown,
+    max(p, 1 − p), is the same float for both; the order must come from the figure shown."""
+    corpus = Corpus("any", ["text 0", "text 1"], np.array([1, 0], dtype=np.int8))
+    result = scored("m", "any", 0, corpus, np.array([1e-05, 0.99999]), None)
+    assert result.mistakes[0].confidence == result.mistakes[1].confidence
+    assert [m.index for m in result.mistakes] == [0, 1]
+
+
 @settings(max_examples=200, deadline=None)
 @given(st.text(max_size=2000), st.integers(2, 200))
 def test_an_excerpt_is_one_printable_line(text: str, width: int) -> None:
