@@ -1,0 +1,681 @@
+"""A classifier's corpus profile: the statistics behind the Inside tab's views 2–4, over held-out reviews.
+
+Three questions, each answered over the model's own held-out reviews, so a user's text can be read
+against what is usual for this model:
+
+- **connectivity** (view 2): how much of ‖∂logit/∂x(t)‖ falls on the first half of a review, through
+  each direction of layer 0 and through both together (``ConnectivityStats``);
+- **memory span** (view 3): the values of the gate that decides what a state keeps (LSTM: forget;
+  GRU: update, which in Keras' cell *keeps*: h = z·h(t−1) + (1 − z)·candidate), their distribution,
+  how many are saturated, each unit's implied span τ = 1/(1 − mean gate) in words, and the same for a
+  network of the same shape at Keras' default initialisation (``GateStats``; None for a SimpleRNN,
+  which has no gate);
+- **sentiment axis** (view 4): the principal components of the final state (the head's input), how
+  much variance each explains, how PC1 correlates with the logit, a cloud of reviews in the PC1–PC2
+  plane and the head's readout direction in that plane (``AxisStats``); ``text_path`` puts a user's
+  text on that plane, one point per word.
+
+NumPy only (the runtime contract): the reviews arrive as id sequences with their labels; reading the
+corpus and caching the result is ``rnnplay.model_profile``'s job. Every figure here is computed, and
+``Profile.to_json`` / ``Profile.from_json`` carry it to and from the cache, checked on the way back.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass
+from typing import Any, Callable, Sequence
+
+import numpy as np
+
+from rnnplay.card import GATES
+from rnnplay.runtime.classifier import ACTIVATIONS, PROBABILITY_FLOOR, Dense, Network
+from rnnplay.runtime.recurrent import DirectionWeights, RecurrentLayer, step_inputs
+
+CONNECTIVITY_REVIEWS, CONNECTIVITY_LENGTH = 200, 300  # the issue's reference measurement: 200 reviews of 300 tokens
+CONNECTIVITY_CHUNK = 25  # reviews per batch of backpropagation (a progress report after each)
+AXIS_REVIEWS = 1_000  # held-out reviews whose final states make the PCA (the first ones of the split)
+CLOUD_POINTS = 400  # of them drawn as the cloud
+COMPONENTS = 10  # principal components kept (their variance ratios are of the total, all components)
+BINS = 20  # histogram bins over [0, 1]
+LOW, HIGH = 0.1, 0.9  # a gate value below LOW or above HIGH is saturated
+PATH_POINTS = 200  # a text longer than this is drawn at this many evenly spaced words
+FEATURE_BATCH = 256  # reviews run together for their final states
+MEMORY_GATE = {"lstm": "forget", "gru": "update"}  # the gate that decides what is kept (no entry for rnn)
+GATE_COLUMN = {"lstm": 1, "gru": 0}  # its block in Keras' kernel layout: LSTM [i f c o], GRU [z r h]
+INIT_SEED = 0  # the network at initialisation is drawn with this seed
+
+Progress = Callable[[float], None]
+
+
+# --- gate statistics (view 3) ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Span:
+    """One unit's memory: its mean keep-gate value and the span that implies, τ = 1 / (1 − mean) words."""
+
+    layer: int
+    direction: int  # 0 forward, 1 backward
+    unit: int
+    mean: float
+
+    @property
+    def tau(self) -> float:
+        return math.inf if self.mean >= 1.0 else 1.0 / (1.0 - self.mean)
+
+
+@dataclass(frozen=True)
+class GateStats:
+    """The keep gate's values over some texts: every layer, direction, unit and word pooled."""
+
+    gate: str  # "forget" (LSTM) or "update" (GRU)
+    histogram: np.ndarray  # (BINS,) the share of the values in each of BINS equal bins over [0, 1]
+    mean: float
+    below: float  # share of values < LOW
+    above: float  # share of values > HIGH
+    unit_means: np.ndarray  # (layers, directions, units): each unit's mean over the words and texts
+    count: int  # how many values were pooled
+
+    @property
+    def saturated(self) -> float:
+        return self.below + self.above
+
+    def spans(self) -> list[Span]:
+        """Every unit's span, longest first (ties in layer, direction, unit order)."""
+        layers, directions, units = self.unit_means.shape
+        spans = [Span(l, d, u, float(self.unit_means[l, d, u])) for l in range(layers) for d in range(directions) for u in range(units)]
+        return sorted(spans, key=lambda s: -s.mean)
+
+    @classmethod
+    def of(cls, gate: str, values: Sequence[Sequence[np.ndarray]]) -> GateStats | None:
+        """From ``values[layer][direction]``, arrays (..., units) of gate values; None when there are none."""
+        grouped = [[np.asarray(v, dtype=np.float64).reshape(-1, v.shape[-1]) for v in row] for row in values]
+        if not grouped or not grouped[0] or grouped[0][0].size == 0:
+            return None
+        pooled = np.concatenate([v.ravel() for row in grouped for v in row])
+        histogram = np.histogram(np.clip(pooled, 0.0, 1.0), bins=BINS, range=(0.0, 1.0))[0] / pooled.size
+        unit_means = np.array([[v.mean(axis=0) for v in row] for row in grouped])
+        return cls(gate, histogram, float(pooled.mean()), float((pooled < LOW).mean()), float((pooled > HIGH).mean()),
+                   unit_means, int(pooled.size))
+
+    def to_json(self) -> dict[str, Any]:
+        return {"gate": self.gate, "histogram": self.histogram.tolist(), "mean": self.mean, "below": self.below,
+                "above": self.above, "unit_means": self.unit_means.tolist(), "count": self.count}
+
+    @classmethod
+    def from_json(cls, data: Any, shape: tuple[int, int, int], gate: str) -> GateStats:
+        f = _Reader(data, "gate statistics")
+        if f.get("gate") != gate:
+            raise ValueError(f"gate statistics are of the {f.get('gate')!r} gate, not {gate!r}")
+        histogram = f.array("histogram", (BINS,), low=0.0, high=1.0)
+        return cls(gate, histogram, f.number("mean", 0.0, 1.0), f.number("below", 0.0, 1.0), f.number("above", 0.0, 1.0),
+                   f.array("unit_means", shape, low=0.0, high=1.0), f.whole("count"))
+
+
+def keep_gates(network: Network, ids: np.ndarray) -> list[list[np.ndarray]] | None:
+    """The keep gate of every layer and direction over a batch of texts of one length, ``ids`` (batch, length).
+
+    Returns ``[layer][direction]`` arrays (length, batch, units) in text order, or None for a SimpleRNN.
+    The states come from the runtime's fused layers; the gate is then recomputed from x(t) and h(t − 1)
+    with Keras' weights as stored (LSTM f = σ(x·W_f + h(t−1)·U_f + b_f); GRU z = σ(x·W_z + b_z +
+    h(t−1)·U_z + b'_z), its reset_after bias having two rows), all steps at once.
+    """
+    cell = network.layers[0].cell
+    if cell not in MEMORY_GATE:
+        return None
+    batch, length = ids.shape
+    lengths = np.full(batch, length)
+    x = network.embedding[ids]  # (batch, length, features)
+    found = []
+    for layer in network.layers:
+        units, gates, outputs = layer.units, [], []
+        for direction in range(layer.directions):
+            one = layer.one_way(direction)
+            read = x if direction == 0 else x[:, ::-1]  # the backward direction reads each text from its end
+            time_major = np.ascontiguousarray(read.transpose(1, 0, 2))  # (length, batch, features)
+            _, recorded = one.run_states(one.project(time_major), lengths, record="outputs")
+            assert recorded is not None
+            h = recorded[0]
+            h_prev = np.concatenate([np.zeros_like(h[:1]), h[:-1]])
+            w = layer.weights[direction]
+            block = slice(GATE_COLUMN[cell] * units, (GATE_COLUMN[cell] + 1) * units)
+            bias = w.bias.reshape(-1, GATES[cell] * units).sum(axis=0)[block]
+            gate = _sigmoid(time_major @ w.kernel[:, block] + h_prev @ w.recurrent_kernel[:, block] + bias)
+            if direction == 1:
+                gate, h = gate[::-1], h[::-1]
+            gates.append(gate)
+            outputs.append(h)
+        found.append(gates)
+        x = np.concatenate(outputs, axis=-1).transpose(1, 0, 2)  # the next layer's input, (batch, length, D·units)
+    return found
+
+
+def trace_gate_stats(trace: Any) -> GateStats | None:
+    """The keep gate over one text, from an ``inside.Trace``; None for a SimpleRNN or a text without words."""
+    gate = MEMORY_GATE.get(trace.cell)
+    if gate is None or trace.words == 0:
+        return None
+    return GateStats.of(gate, [[direction.gates[gate] for direction in layer] for layer in trace.layers])
+
+
+# --- Keras' default initialisation, in NumPy -------------------------------------------------------------------
+
+
+def glorot_uniform(rng: np.random.Generator, shape: tuple[int, int]) -> np.ndarray:
+    """Keras' ``glorot_uniform``: U(−a, a), a = √(6 / (fan_in + fan_out))."""
+    limit = math.sqrt(6.0 / (shape[0] + shape[1]))
+    return rng.uniform(-limit, limit, shape).astype(np.float32)
+
+
+def orthogonal(rng: np.random.Generator, shape: tuple[int, int]) -> np.ndarray:
+    """Keras' ``Orthogonal``: the Q of a Gaussian matrix's QR, signs fixed by R's diagonal, transposed when wide,
+    so a (units, gates·units) recurrent kernel has orthonormal rows."""
+    rows, columns = shape
+    q, r = np.linalg.qr(rng.normal(0.0, 1.0, (max(rows, columns), min(rows, columns))))
+    q *= np.sign(np.diag(r))
+    return (q.T if rows < columns else q).astype(np.float32)
+
+
+def initial_network(network: Network, seed: int = INIT_SEED) -> Network:
+    """A network of ``network``'s shape as Keras initialises it before training.
+
+    Embedding U(−0.05, 0.05); recurrent kernels ``glorot_uniform``, recurrent kernels ``orthogonal``,
+    biases zero but an LSTM's forget gate's, which is 1 (``unit_forget_bias``; σ(1) ≈ 0.73), and a GRU's
+    bias of two rows (``reset_after``); Dense kernels ``glorot_uniform``, biases zero.
+    """
+    rng = np.random.default_rng(seed)
+    embedding = rng.uniform(-0.05, 0.05, network.embedding.shape).astype(np.float32)
+    layers, width = [], network.embedding.shape[1]
+    for layer in network.layers:
+        cell, units = layer.cell, layer.units
+        gates = GATES[cell] * units
+        directions = []
+        for _ in range(layer.directions):
+            bias = np.zeros((2, gates) if cell == "gru" else gates, dtype=np.float32)
+            if cell == "lstm":
+                bias[units : 2 * units] = 1.0
+            directions.append(DirectionWeights(glorot_uniform(rng, (width, gates)), orthogonal(rng, (units, gates)), bias))
+        layers.append(RecurrentLayer(cell, directions, layer.return_sequences))  # type: ignore[arg-type]
+        width = layer.output_dim
+    head = []
+    for dense in network.head:
+        size = dense.kernel.shape[1]
+        head.append(Dense(glorot_uniform(rng, (width, size)), np.zeros(size, np.float32), dense.activation))
+        width = size
+    return Network(embedding, layers, head, network.output)
+
+
+# --- connectivity (view 2) -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ConnectivityStats:
+    """How far back ∂logit/∂x(t) reaches, over ``reviews`` held-out reviews cut to their first ``length`` words.
+
+    For each review, a direction's first-half share is the sum of ‖∂logit/∂x(t)‖ through that direction of
+    layer 0 over words t < length // 2, divided by its sum over all words (``Connectivity.first_half_share``);
+    ``first_half`` is that share averaged over the reviews, every review weighing the same. ``together`` is
+    the same for the whole gradient (both directions' parts added before the norm). A review whose gradient
+    is exactly zero has no share and is left out of the average (nan when every review's is zero).
+    """
+
+    reviews: int
+    length: int
+    first_half: tuple[float, ...]  # per direction of layer 0
+    together: float
+    mean_norms: np.ndarray  # (directions, length): ‖∂logit/∂x(t)‖ through each direction, averaged over the reviews
+
+    def to_json(self) -> dict[str, Any]:
+        return {"reviews": self.reviews, "length": self.length, "first_half": [_or_none(v) for v in self.first_half],
+                "together": _or_none(self.together), "mean_norms": self.mean_norms.tolist()}
+
+    @classmethod
+    def from_json(cls, data: Any, directions: int) -> ConnectivityStats:
+        f = _Reader(data, "connectivity")
+        length = f.whole("length", low=2)
+        first_half = f.array("first_half", (directions,), low=0.0, high=1.0, missing=True)
+        together = math.nan if data.get("together") is None else f.number("together", 0.0, 1.0)
+        return cls(f.whole("reviews", low=1), length, tuple(float(v) for v in first_half), together,
+                   f.array("mean_norms", (directions, length), low=0.0))
+
+
+def choose_reviews(sequences: Sequence[np.ndarray], count: int = CONNECTIVITY_REVIEWS,
+                   length: int = CONNECTIVITY_LENGTH) -> tuple[np.ndarray, int]:
+    """The first ``count`` reviews (in split order) with at least ``length`` words, and ``length``.
+
+    When fewer reviews are that long (a corpus of short texts), the ``count`` longest are taken and cut to
+    the shortest of them: the length is then less than asked, never below 2 words. Returns no reviews
+    when no text has 2 words.
+    """
+    lengths = np.fromiter((len(s) for s in sequences), dtype=np.int64, count=len(sequences))
+    chosen = np.flatnonzero(lengths >= length)[:count]
+    if len(chosen) < count:
+        longest = np.argsort(-lengths, kind="stable")[:count]
+        longest = longest[lengths[longest] >= 2]
+        chosen = np.sort(longest)
+        length = int(lengths[chosen].min()) if len(chosen) else 0
+    return chosen, length
+
+
+def connectivity_stats(network: Network, ids: np.ndarray, progress: Progress | None = None,
+                       should_stop: Callable[[], bool] = lambda: False) -> ConnectivityStats:
+    """``ConnectivityStats`` of the texts ``ids`` (reviews, length), by backpropagation through time."""
+    from rnnplay.runtime.through_time import connectivity_batch
+
+    reviews, length = ids.shape
+    shares, together, norms = [], [], []
+    for start in range(0, reviews, CONNECTIVITY_CHUNK):
+        _check(should_stop)
+        for found in connectivity_batch(network, list(ids[start : start + CONNECTIVITY_CHUNK])):
+            directions = found.norms.shape[0]
+            shares.append([found.first_half_share(d) for d in range(directions)])
+            together.append(found.first_half_share(None))
+            norms.append(found.norms)
+        if progress is not None:
+            progress(min(1.0, (start + CONNECTIVITY_CHUNK) / reviews))
+    share = [_mean_of_finite(column) for column in np.asarray(shares, dtype=np.float64).T]
+    return ConnectivityStats(reviews, length, tuple(share), _mean_of_finite(np.asarray(together, dtype=np.float64)),
+                             np.mean(np.asarray(norms, dtype=np.float64), axis=0))
+
+
+# --- the sentiment axis (view 4) -------------------------------------------------------------------------------
+
+
+def final_features(network: Network, sequences: Sequence[np.ndarray]) -> np.ndarray:
+    """The head's input for each id sequence, in input order: (texts, width) float32, as ``Network.logits``
+    computes it (batched by length; an empty sequence's state is zeros)."""
+    width = network.layers[-1].output_dim
+    out = np.zeros((len(sequences), width), dtype=np.float32)
+    order = sorted(range(len(sequences)), key=lambda i: -len(sequences[i]))
+    for start in range(0, len(order), FEATURE_BATCH):
+        chunk = order[start : start + FEATURE_BATCH]
+        lengths = np.array([len(sequences[i]) for i in chunk], dtype=np.int64)
+        ids = np.zeros((len(chunk), max(int(lengths[0]), 1)), dtype=np.int64)
+        for row, i in enumerate(chunk):
+            ids[row, : lengths[row]] = sequences[i]
+        x = network.layers[0].on_tokens(ids, lengths, network.embedding)
+        for layer in network.layers[1:]:
+            x = layer(x, lengths)
+        out[chunk] = x
+    return out
+
+
+@dataclass(frozen=True)
+class Pca:
+    """Principal components of states (SVD of the centred states), PC1 oriented to rise with the logit."""
+
+    mean: np.ndarray  # (width,)
+    components: np.ndarray  # (k, width), unit rows
+    explained: np.ndarray  # (k,) the share of the total variance along each component
+    r: float  # Pearson correlation of the PC1 coordinate with the logit, ≥ 0 by orientation (nan if either is constant)
+
+    def project(self, states: np.ndarray) -> np.ndarray:
+        """Coordinates of states (n, width) in the PC1–PC2 plane: (n, 2) (PC2 zero when there is only one)."""
+        coordinates = (np.asarray(states, dtype=np.float64) - self.mean) @ self.components[:2].T
+        return np.pad(coordinates, ((0, 0), (0, 2 - coordinates.shape[1])))
+
+    def to_json(self) -> dict[str, Any]:
+        return {"mean": self.mean.tolist(), "components": self.components.tolist(), "explained": self.explained.tolist(),
+                "r": None if math.isnan(self.r) else self.r}
+
+    @classmethod
+    def from_json(cls, data: Any, width: int) -> Pca:
+        f = _Reader(data, "principal components")
+        explained = f.array("explained", None, low=0.0, high=1.0 + 1e-6)
+        k = len(explained)
+        if not 1 <= k <= min(COMPONENTS, width):
+            raise ValueError(f"{k} principal components for a state of {width}")
+        r = data.get("r")
+        r = math.nan if r is None else f.number("r", -1.0 - 1e-6, 1.0 + 1e-6)
+        return cls(f.array("mean", (width,)), f.array("components", (k, width)), explained, r)
+
+
+def pca(states: np.ndarray, logits: np.ndarray, k: int = COMPONENTS) -> Pca:
+    """The top ``k`` principal components of ``states`` (n ≥ 2, width), with PC1 oriented so that it
+    correlates positively with ``logits``; every other component points its largest loading up."""
+    x = np.asarray(states, dtype=np.float64)
+    mean = x.mean(axis=0)
+    _, singular, vt = np.linalg.svd(x - mean, full_matrices=False)
+    variance = singular**2
+    total = variance.sum()
+    k = max(1, min(k, vt.shape[0]))
+    explained = variance[:k] / total if total > 0 else np.zeros(k)
+    components = vt[:k].copy()
+    for row in components:
+        if row[np.argmax(np.abs(row))] < 0:
+            row *= -1.0
+    r = _correlation((x - mean) @ components[0], np.asarray(logits, dtype=np.float64))
+    if r < 0:
+        components[0] *= -1.0
+        r = -r
+    return Pca(mean, components, explained, r)
+
+
+def _correlation(a: np.ndarray, b: np.ndarray) -> float:
+    a, b = a - a.mean(), b - b.mean()
+    scale = math.sqrt(float(a @ a) * float(b @ b))
+    return float(a @ b) / scale if scale > 0 else math.nan
+
+
+def readout_direction(network: Network, at: np.ndarray) -> np.ndarray:
+    """∂logit/∂features at the state ``at`` (width,), by hand through the head's Dense layers (float64).
+
+    For a head of one linear Dense layer this is its kernel, the same at every state; with hidden layers
+    it is the direction the logit rises fastest from ``at`` (the profile takes the mean state).
+    """
+    x = np.asarray(at, dtype=np.float64)
+    inputs = []
+    for dense in network.head:
+        inputs.append(x @ dense.kernel.astype(np.float64) + dense.bias)
+        x = ACTIVATIONS[dense.activation](inputs[-1])
+    last = network.head[-1]
+    z = inputs[-1][0]
+    if network.output == "probability" and last.activation == "sigmoid":
+        upstream = 1.0  # the head's logit is the sigmoid's input (Network.head_logit)
+    elif network.output == "logit":
+        upstream = float(_derivative(last.activation, np.array([z]))[0])
+    else:  # a probability from another activation: logit = log p − log(1 − p), p clipped
+        p = float(ACTIVATIONS[last.activation](np.array([z]))[0])
+        inside = PROBABILITY_FLOOR < p < 1.0 - PROBABILITY_FLOOR
+        upstream = float(_derivative(last.activation, np.array([z]))[0]) / (p * (1.0 - p)) if inside else 0.0
+    gradient = upstream * last.kernel[:, 0].astype(np.float64)
+    for dense, z_in in zip(network.head[-2::-1], inputs[-2::-1]):
+        gradient = (gradient * _derivative(dense.activation, z_in)) @ dense.kernel.T.astype(np.float64)
+    return gradient
+
+
+def _derivative(activation: str, z: np.ndarray) -> np.ndarray:
+    if activation == "relu":
+        return (z > 0).astype(np.float64)
+    if activation == "tanh":
+        return 1.0 - np.tanh(z) ** 2
+    if activation == "sigmoid":
+        s = _sigmoid(z)
+        return s * (1.0 - s)
+    return np.ones_like(z, dtype=np.float64)
+
+
+@dataclass(frozen=True)
+class AxisStats:
+    """The final state over held-out reviews: its principal components and where the head reads it."""
+
+    reviews: int
+    pca: Pca  # of the whole final state (both directions for a bidirectional model)
+    forward: Pca | None  # of the forward direction's half alone (bidirectional models), else None
+    cloud: np.ndarray  # (points, 2): PC1, PC2 of an evenly spaced subsample of the reviews
+    labels: np.ndarray  # (points,) their labels, 1 positive
+    readout: np.ndarray  # (width,) ∂logit/∂features: the kernel of a one-layer head, else at the mean state
+    linear_head: bool  # the head is one Dense layer: ``readout`` holds everywhere
+
+    @property
+    def readout_plane(self) -> np.ndarray:
+        """The readout direction's coordinates in the PC1–PC2 plane (2,)."""
+        plane = self.pca.components[:2] @ self.readout
+        return np.pad(plane, (0, 2 - len(plane)))
+
+    @property
+    def readout_in_plane(self) -> float:
+        """How much of the readout direction lies in the PC1–PC2 plane: |projection| / |readout| (the cosine)."""
+        norm = float(np.linalg.norm(self.readout))
+        return float(np.linalg.norm(self.readout_plane)) / norm if norm > 0 else 0.0
+
+    def to_json(self) -> dict[str, Any]:
+        return {"reviews": self.reviews, "pca": self.pca.to_json(), "forward": None if self.forward is None else self.forward.to_json(),
+                "cloud": self.cloud.tolist(), "labels": self.labels.tolist(), "readout": self.readout.tolist(),
+                "linear_head": self.linear_head}
+
+    @classmethod
+    def from_json(cls, data: Any, width: int, units: int, directions: int) -> AxisStats:
+        f = _Reader(data, "sentiment axis")
+        forward = data.get("forward")
+        if (forward is None) != (directions == 1):
+            raise ValueError("the forward half's components do not match the model's directions")
+        labels = f.array("labels", None, low=0.0, high=1.0)
+        if not np.all((labels == 0) | (labels == 1)):
+            raise ValueError("labels must be 0 or 1")
+        linear = data.get("linear_head")
+        if not isinstance(linear, bool):
+            raise ValueError("linear_head must be true or false")
+        return cls(f.whole("reviews", low=2), Pca.from_json(data.get("pca"), width),
+                   None if forward is None else Pca.from_json(forward, units),
+                   f.array("cloud", (len(labels), 2)), labels.astype(np.int8), f.array("readout", (width,)), linear)
+
+
+def axis_stats(network: Network, sequences: Sequence[np.ndarray], labels: np.ndarray,
+               cloud: int = CLOUD_POINTS) -> AxisStats | None:
+    """``AxisStats`` of the final states of ``sequences`` (None when fewer than two have a word)."""
+    keep = [i for i, s in enumerate(sequences) if len(s)]
+    if len(keep) < 2:
+        return None
+    states = final_features(network, [sequences[i] for i in keep])
+    logits = network.head_logit(states)
+    overall = pca(states, logits)
+    layer = network.layers[-1]
+    forward = pca(states[:, : layer.units], logits) if layer.directions == 2 else None
+    shown = np.unique(np.linspace(0, len(keep) - 1, min(cloud, len(keep))).round().astype(np.int64))
+    readout = readout_direction(network, overall.mean)
+    return AxisStats(len(keep), overall, forward, overall.project(states[shown]).astype(np.float32),
+                     np.asarray(labels, dtype=np.int8)[keep][shown], readout, len(network.head) == 1)
+
+
+@dataclass(frozen=True)
+class TextPath:
+    """A text's way through the PC1–PC2 plane: the final state after each prefix."""
+
+    words: np.ndarray  # (points,) how many words each point has read (1 … n; evenly spaced when n > PATH_POINTS)
+    points: np.ndarray  # (points, 2) PC1, PC2
+    logits: np.ndarray  # (points,) the head's logit at each point
+
+
+def prefix_states(network: Network, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The head's input after each prefix of ``ids``: (words read, states (points, width)).
+
+    A stack read left to right gives every prefix in one pass (h(t) of the last layer); a bidirectional
+    layer must re-read each prefix from its end, so the prefixes run as one batch, at most
+    ``PATH_POINTS`` of them.
+    """
+    n = len(ids)
+    if n == 0:
+        return np.zeros(0, dtype=np.int64), np.zeros((0, network.layers[-1].output_dim), dtype=np.float32)
+    if all(layer.directions == 1 for layer in network.layers):
+        x: Any = network.layers[0].project(network.embedding[ids])[:, None]
+        for index, layer in enumerate(network.layers):
+            projected = x if index == 0 else layer.project(x)
+            _, recorded = layer.run_states(projected, np.array([n]), record="outputs")
+            assert recorded is not None
+            x = recorded[0]  # (n, 1, width), time-major
+        words = np.arange(1, n + 1)
+        chosen = _evenly(n)
+        return words[chosen], x[chosen, 0]
+    words = np.arange(1, n + 1)[_evenly(n)]
+    if len(network.layers) == 1:
+        return words, _bidirectional_prefixes(network, ids, words)
+    return words, final_features(network, [ids[:w] for w in words])
+
+
+def _bidirectional_prefixes(network: Network, ids: np.ndarray, words: np.ndarray) -> np.ndarray:
+    """One bidirectional layer: the forward half of every prefix is h(t) of one pass; the backward halves
+    run as one batch whose rows read the reversed text from staggered starts (``step_inputs``)."""
+    layer = network.layers[0]
+    forward, backward = layer.one_way(0), layer.one_way(1)
+    n = len(ids)
+    vectors = network.embedding[ids]
+    _, recorded = forward.run_states(forward.project(vectors)[:, None], np.array([n]), record="outputs")
+    assert recorded is not None
+    ahead = recorded[0][words - 1, 0]
+    # Prefix j reads words j − 1 … 0: rows of the reversed table from n − j on. Longest first.
+    longest_first = words[::-1]
+    final, _ = backward.run_states(step_inputs(backward.project(vectors)[::-1], n - longest_first, n), longest_first)
+    return np.concatenate([ahead, final[0][::-1]], axis=1)
+
+
+def _evenly(n: int) -> np.ndarray:
+    """Indices 0 … n − 1, or PATH_POINTS of them evenly spaced (the last always kept)."""
+    if n <= PATH_POINTS:
+        return np.arange(n)
+    return np.unique(np.linspace(0, n - 1, PATH_POINTS).round().astype(np.int64))
+
+
+def text_path(network: Network, axis: AxisStats, ids: np.ndarray) -> TextPath:
+    """``ids`` as a path in the profile's PC1–PC2 plane, one point per word read."""
+    words, states = prefix_states(network, np.asarray(ids, dtype=np.int64))
+    logits = network.head_logit(states) if len(words) else np.zeros(0)
+    return TextPath(words, axis.pca.project(states), logits)
+
+
+# --- the whole profile ----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Profile:
+    """Views 2–4's corpus statistics of one network (see the module docstring)."""
+
+    cell: str
+    layers: int
+    directions: int  # of layer 0 (the connectivity's) and of every layer
+    units: int
+    width: int  # the head's input: the last layer's units × directions
+    connectivity: ConnectivityStats | None  # None when no held-out text has 2 words
+    memory: GateStats | None  # None for a SimpleRNN (no gate), or without such texts
+    memory_at_init: GateStats | None  # the same reviews through the network at Keras' initialisation
+    axis: AxisStats | None  # None with fewer than 2 held-out texts that have a word
+    seconds: float  # computing it
+
+    def to_json(self) -> dict[str, Any]:
+        def part(value: Any) -> Any:
+            return None if value is None else value.to_json()
+
+        return {"cell": self.cell, "layers": self.layers, "directions": self.directions, "units": self.units, "width": self.width,
+                "connectivity": part(self.connectivity), "memory": part(self.memory), "memory_at_init": part(self.memory_at_init),
+                "axis": part(self.axis), "seconds": self.seconds}
+
+    @classmethod
+    def from_json(cls, data: Any, network: Network) -> Profile:
+        """A profile read back from JSON, checked against ``network``'s shape; ValueError (or TypeError,
+        KeyError) for anything that does not fit."""
+        f = _Reader(data, "profile")
+        shape = describe(network)
+        found = (data.get("cell"), f.whole("layers", low=1), f.whole("directions", low=1), f.whole("units", low=1), f.whole("width", low=1))
+        if found != shape:
+            raise ValueError(f"the profile is of a {found} network, not {shape}")
+        cell, layers, directions, units, width = shape
+        gate = MEMORY_GATE.get(cell)
+
+        def part(key: str, read: Callable[[Any], Any]) -> Any:
+            value = data.get(key)
+            return None if value is None else read(value)
+
+        memory = part("memory", lambda v: GateStats.from_json(v, (layers, directions, units), gate or ""))
+        at_init = part("memory_at_init", lambda v: GateStats.from_json(v, (layers, directions, units), gate or ""))
+        if gate is None and (memory is not None or at_init is not None):
+            raise ValueError("gate statistics for a cell without gates")
+        return cls(cell, layers, directions, units, width,
+                   part("connectivity", lambda v: ConnectivityStats.from_json(v, directions)), memory, at_init,
+                   part("axis", lambda v: AxisStats.from_json(v, width, units, directions)), f.number("seconds", 0.0))
+
+
+def describe(network: Network) -> tuple[str, int, int, int, int]:
+    """(cell, layers, directions, units, width): what a profile must agree with to belong to ``network``."""
+    first = network.layers[0]
+    return first.cell, len(network.layers), first.directions, first.units, network.layers[-1].output_dim
+
+
+def compute_profile(network: Network, sequences: Sequence[np.ndarray], labels: np.ndarray, *,
+                    reviews: int = CONNECTIVITY_REVIEWS, length: int = CONNECTIVITY_LENGTH, axis_reviews: int = AXIS_REVIEWS,
+                    progress: Progress | None = None, should_stop: Callable[[], bool] = lambda: False) -> Profile:
+    """The profile of ``network`` over held-out id ``sequences`` (split order) and their 0/1 ``labels``.
+
+    Connectivity and gates read the first ``reviews`` texts of at least ``length`` words, cut to
+    ``length`` (``choose_reviews``); the axis reads the first ``axis_reviews`` texts whole.
+    ``progress(fraction)`` follows the work; ``should_stop`` ends it with ``Cancelled``.
+    """
+    started = time.perf_counter()
+    report = progress or (lambda fraction: None)
+    cell, layers, directions, units, width = describe(network)
+    chosen, cut = choose_reviews(sequences, reviews, length)
+    ids = np.array([sequences[i][:cut] for i in chosen], dtype=np.int64).reshape(len(chosen), cut)
+    report(0.0)
+    connectivity = None
+    if len(chosen):
+        connectivity = connectivity_stats(network, ids, lambda f: report(0.6 * f), should_stop)
+    _check(should_stop)
+    memory = at_init = None
+    if len(chosen) and cell in MEMORY_GATE:
+        gate = MEMORY_GATE[cell]
+        memory = GateStats.of(gate, keep_gates(network, ids) or [])
+        report(0.7)
+        _check(should_stop)
+        at_init = GateStats.of(gate, keep_gates(initial_network(network), ids) or [])
+    report(0.8)
+    _check(should_stop)
+    axis = axis_stats(network, sequences[:axis_reviews], np.asarray(labels)[:axis_reviews])
+    report(1.0)
+    return Profile(cell, layers, directions, units, width, connectivity, memory, at_init, axis, time.perf_counter() - started)
+
+
+# --- helpers ---------------------------------------------------------------------------------------------------
+
+
+def _mean_of_finite(values: np.ndarray) -> float:
+    finite = values[np.isfinite(values)]
+    return float(finite.mean()) if finite.size else math.nan
+
+
+def _or_none(value: float) -> float | None:
+    """A number for JSON, which has no nan."""
+    return None if math.isnan(value) else value
+
+
+def _sigmoid(x: np.ndarray) -> np.ndarray:
+    return 0.5 * (1.0 + np.tanh(0.5 * x))
+
+
+def _check(should_stop: Callable[[], bool]) -> None:
+    if should_stop():
+        from rnnplay.errors import Cancelled
+
+        raise Cancelled("stopped before the model's profile was computed")
+
+
+class _Reader:
+    """Typed reads of one JSON object of a cached profile, each failure a ValueError naming the field."""
+
+    def __init__(self, data: Any, where: str) -> None:
+        if not isinstance(data, dict):
+            raise ValueError(f"{where} must be a JSON object")
+        self.data, self.where = data, where
+
+    def get(self, key: str) -> Any:
+        return self.data.get(key)
+
+    def number(self, key: str, low: float = -math.inf, high: float = math.inf) -> float:
+        value = self.data.get(key)
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) or not low <= value <= high:
+            raise ValueError(f"{self.where}.{key} must be a number from {low} to {high}")
+        return float(value)
+
+    def whole(self, key: str, low: int = 0) -> int:
+        value = self.data.get(key)
+        if isinstance(value, bool) or not isinstance(value, int) or value < low:
+            raise ValueError(f"{self.where}.{key} must be a whole number of at least {low}")
+        return value
+
+    def array(self, key: str, shape: tuple[int, ...] | None, low: float = -math.inf, high: float = math.inf,
+              missing: bool = False) -> np.ndarray:
+        """A finite float64 array of exactly ``shape`` (any one-dimensional length when None), within [low, high];
+        with ``missing``, a flat list may hold nulls, read as nan."""
+        value = self.data.get(key)
+        if missing and isinstance(value, list):
+            value = [math.nan if v is None else v for v in value]
+        try:
+            array = np.asarray(value, dtype=np.float64)
+        except (TypeError, ValueError):
+            raise ValueError(f"{self.where}.{key} must be an array of numbers") from None
+        if (array.shape != shape) if shape is not None else array.ndim != 1:
+            raise ValueError(f"{self.where}.{key} has shape {array.shape}, not {shape or '(n,)'}")
+        known = array[~np.isnan(array)] if missing else array
+        if not np.all(np.isfinite(known)) or (known.size and (known.min() < low or known.max() > high)):
+            raise ValueError(f"{self.where}.{key} holds values that are not finite or out of [{low}, {high}]")
+        return array
