@@ -113,6 +113,7 @@ MAX_CORPUS_TEXTS = 5_000_000  # rows, lines or files; Amazon's 3.6 M polarity re
 MAX_TEXT_CHARS = 10_000_000  # one text (a field, a JSON line, a folder's file); IMDB's longest is 14 K
 MIN_TRAINING_TEXTS = 10  # texts with a word; a seeded 70/10/20 split leaves validation empty below 6
 MAX_NAME_BYTES = 200  # a model name: the file system allows 255 bytes, a save adds a prefix and a suffix
+MAX_PROFILE_BYTES = 8 << 20  # a cached corpus profile (model_profile); the largest model a card allows needs about 1.5 MB
 
 # --- files users bring to import or evaluate ------------------------------------------------------
 # word2vec: every line or record is bounded by what the header declares (a word and DIMENSION numbers).

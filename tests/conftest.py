@@ -14,9 +14,10 @@ SHIPPED_VECTORS = ROOT / "saved" / "imdb-cbow"
 
 @pytest.fixture(autouse=True)
 def models_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """Every test gets its own user models folder, so nothing touches the real one."""
+    """Every test gets its own user models folder and profile cache, so nothing touches the real ones."""
     folder = tmp_path / "models"
     monkeypatch.setenv("RNNPLAY_MODELS_DIR", str(folder))
+    monkeypatch.setenv("RNNPLAY_PROFILES_DIR", str(tmp_path / "profiles"))
     return folder
 
 

@@ -173,6 +173,17 @@ def test_the_numpy_initialisers_draw_what_keras_draws() -> None:
     assert ours.embedding.std() == pytest.approx(table.std(), rel=0.05)
 
 
+# --- connectivity -----------------------------------------------------------------------------------------------
+
+
+def test_first_half_shares_are_of_the_mean_curves() -> None:
+    stats = P.ConnectivityStats(3, 4, np.array([[3.0, 1.0, 0.0, 0.0], [1.0, 1.0, 1.0, 1.0]]), np.array([0.0, 0.0, 0.0, 0.0]))
+    assert stats.first_half == (1.0, 0.5)
+    assert math.isnan(stats.together)  # a gradient that is zero everywhere has no share
+    odd = P.ConnectivityStats(1, 3, np.array([[1.0, 1.0, 2.0]]), np.array([1.0, 1.0, 2.0]))
+    assert odd.first_half == (0.25,) and odd.together == 0.25  # the first half of 3 words is word 0
+
+
 # --- choosing the reviews --------------------------------------------------------------------------------------
 
 
@@ -253,7 +264,7 @@ def test_the_cloud_is_an_evenly_spaced_subsample() -> None:
     axis = P.axis_stats(last_word_network(), sequences, np.arange(50) % 2, cloud=10)
     shown = np.linspace(0, 49, 10).round().astype(int)  # 0, 5, 11, 16, …, 49
     assert axis.reviews == 50 and axis.cloud.shape == (10, 2) and axis.labels.tolist() == (shown % 2).tolist()
-    np.testing.assert_allclose(axis.cloud[:, 0], axis.pca.project(P.final_features(last_word_network(), [sequences[i] for i in shown]))[:, 0], atol=1e-6)
+    np.testing.assert_allclose(axis.cloud[:, 0], axis.pca.project(P.final_states(last_word_network(), [sequences[i] for i in shown]))[:, 0], atol=1e-6)
     assert P.axis_stats(last_word_network(), [np.array([2])], np.array([1])) is None
 
 
@@ -294,7 +305,7 @@ def test_prefix_states_are_the_final_states_of_the_prefixes(shape: dict, n: int)
     ids = np.random.default_rng(n).integers(1, 6, n)
     words, states = P.prefix_states(network, ids)
     assert words[-1] == n and len(words) == min(n, P.PATH_POINTS) and np.all(np.diff(words) > 0)
-    np.testing.assert_allclose(states, P.final_features(network, [ids[:w] for w in words]), atol=1e-5)
+    np.testing.assert_allclose(states, P.final_states(network, [ids[:w] for w in words]), atol=1e-5)
 
 
 def test_an_empty_text_has_no_path() -> None:
@@ -320,7 +331,7 @@ def sample_profile(network: Network) -> P.Profile:
     ids = reviews(6, 8)
     gates = P.keep_gates(network, ids)
     memory = P.GateStats.of(P.MEMORY_GATE[cell], gates) if gates else None
-    connectivity = P.ConnectivityStats(6, 8, (0.25, float("nan"))[:directions], 0.5, np.ones((directions, 8)))
+    connectivity = P.ConnectivityStats(6, 8, np.arange(directions * 8.0).reshape(directions, 8), np.ones(8))
     axis = P.axis_stats(network, list(ids), np.arange(6) % 2)
     return P.Profile(cell, layers, directions, units, width, connectivity, memory, memory, axis, 1.5)
 
@@ -343,7 +354,7 @@ def test_a_profile_of_another_shape_is_refused() -> None:
 @pytest.mark.parametrize("path,value", [
     (("memory", "mean"), 1.5), (("memory", "histogram"), [0.1] * 3), (("memory", "gate"), "update"),
     (("axis", "pca", "components"), [[1.0, "x"]]), (("axis", "labels"), [2.0]), (("axis", "cloud"), None),
-    (("connectivity", "first_half"), [2.0]), (("connectivity", "mean_norms"), [[-1.0]]), (("width",), 7),
+    (("connectivity", "mean_total"), [1.0] * 7), (("connectivity", "mean_norms"), [[-1.0] * 8]), (("width",), 7),
     (("axis", "pca", "mean"), [float("inf")] * 3), (("axis",), []), (("seconds",), True),
 ])
 def test_damaged_fields_are_refused_with_a_value_error(path: tuple, value: object) -> None:
