@@ -30,8 +30,10 @@ from typing import Any, Callable, Sequence
 import numpy as np
 
 from rnnplay.card import GATES
-from rnnplay.runtime.classifier import ACTIVATIONS, PROBABILITY_FLOOR, Dense, Network
+from rnnplay.runtime.classifier import Dense, Network
+from rnnplay.runtime.inside import MEMORY_GATE
 from rnnplay.runtime.recurrent import DirectionWeights, RecurrentLayer, step_inputs
+from rnnplay.runtime.through_time import connectivity_batch, head_backward
 
 CONNECTIVITY_REVIEWS, CONNECTIVITY_LENGTH = 200, 300  # the issue's reference measurement: 200 reviews of 300 tokens
 CONNECTIVITY_CHUNK = 25  # reviews per batch of backpropagation (a progress report after each; larger batches were slower)
@@ -42,7 +44,6 @@ BINS = 20  # histogram bins over [0, 1]
 LOW, HIGH = 0.1, 0.9  # a gate value below LOW or above HIGH is saturated
 PATH_POINTS = 200  # a text longer than this is drawn at this many evenly spaced words
 FEATURE_BATCH = 256  # reviews run together for their final states
-MEMORY_GATE = {"lstm": "forget", "gru": "update"}  # the gate that decides what is kept (no entry for rnn)
 GATE_COLUMN = {"lstm": 1, "gru": 0}  # its block in Keras' kernel layout: LSTM [i f c o], GRU [z r h]
 INIT_SEED = 0  # the network at initialisation is drawn with this seed
 
@@ -273,8 +274,6 @@ def choose_reviews(sequences: Sequence[np.ndarray], count: int = CONNECTIVITY_RE
 def connectivity_stats(network: Network, ids: np.ndarray, progress: Progress | None = None,
                        should_stop: Callable[[], bool] = lambda: False) -> ConnectivityStats:
     """``ConnectivityStats`` of the texts ``ids`` (reviews, length), by backpropagation through time."""
-    from rnnplay.runtime.through_time import connectivity_batch
-
     reviews, length = ids.shape
     norms, totals = [], []
     for start in range(0, reviews, CONNECTIVITY_CHUNK):
@@ -369,41 +368,12 @@ def _correlation(a: np.ndarray, b: np.ndarray) -> float:
 
 
 def readout_direction(network: Network, at: np.ndarray) -> np.ndarray:
-    """∂logit/∂features at the state ``at`` (width,), by hand through the head's Dense layers (float64).
+    """∂logit/∂features at the state ``at`` (width,), in float64 (``through_time.head_backward``).
 
     For a head of one linear Dense layer this is its kernel, the same at every state; with hidden layers
     it is the direction the logit rises fastest from ``at`` (the profile takes the mean state).
     """
-    x = np.asarray(at, dtype=np.float64)
-    inputs = []
-    for dense in network.head:
-        inputs.append(x @ dense.kernel.astype(np.float64) + dense.bias)
-        x = ACTIVATIONS[dense.activation](inputs[-1])
-    last = network.head[-1]
-    z = inputs[-1][0]
-    if network.output == "probability" and last.activation == "sigmoid":
-        upstream = 1.0  # the head's logit is the sigmoid's input (Network.head_logit)
-    elif network.output == "logit":
-        upstream = float(_derivative(last.activation, np.array([z]))[0])
-    else:  # a probability from another activation: logit = log p − log(1 − p), p clipped
-        p = float(ACTIVATIONS[last.activation](np.array([z]))[0])
-        inside = PROBABILITY_FLOOR < p < 1.0 - PROBABILITY_FLOOR
-        upstream = float(_derivative(last.activation, np.array([z]))[0]) / (p * (1.0 - p)) if inside else 0.0
-    gradient = upstream * last.kernel[:, 0].astype(np.float64)
-    for dense, z_in in zip(network.head[-2::-1], inputs[-2::-1]):
-        gradient = (gradient * _derivative(dense.activation, z_in)) @ dense.kernel.T.astype(np.float64)
-    return gradient
-
-
-def _derivative(activation: str, z: np.ndarray) -> np.ndarray:
-    if activation == "relu":
-        return (z > 0).astype(np.float64)
-    if activation == "tanh":
-        return 1.0 - np.tanh(z) ** 2
-    if activation == "sigmoid":
-        s = _sigmoid(z)
-        return s * (1.0 - s)
-    return np.ones_like(z, dtype=np.float64)
+    return head_backward(network, np.asarray(at, dtype=np.float64)[None, :])[0]
 
 
 @dataclass(frozen=True)

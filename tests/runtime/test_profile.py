@@ -114,6 +114,22 @@ def test_keep_gates_equal_the_lstm_written_out_for_every_layer_and_direction() -
             np.testing.assert_allclose(a, b, atol=1e-5)
 
 
+@pytest.mark.parametrize("cell", ["lstm", "gru"])
+def test_keep_gates_equal_the_textbook_cells_of_the_trace(cell: str) -> None:
+    from rnnplay.runtime.inside import trace_ids
+
+    network = Network.random(architecture(cell=cell, units=3, layers=2, bidirectional=True), seed=4)
+    ids = reviews(3, 9, seed=2)
+    fast = P.keep_gates(network, ids)
+    for row in range(3):
+        traced = trace_ids(network, ids[row])
+        for layer in range(2):
+            for direction in range(2):
+                expected = traced.at(layer, direction).gates[P.MEMORY_GATE[cell]]
+                np.testing.assert_allclose(fast[layer][direction][:, row], expected, atol=1e-5)
+    assert P.GateStats.of(P.MEMORY_GATE[cell], fast).count == 3 * 9 * 2 * 2 * 3
+
+
 # --- Keras' initialisation -------------------------------------------------------------------------------------
 
 
@@ -366,3 +382,65 @@ def test_damaged_fields_are_refused_with_a_value_error(path: tuple, value: objec
     target[path[-1]] = value
     with pytest.raises(ValueError):
         P.Profile.from_json(data, network)
+
+
+# --- connectivity and the whole profile ------------------------------------------------------------------------
+
+
+def test_connectivity_stats_average_each_review_s_backpropagation(monkeypatch: pytest.MonkeyPatch) -> None:
+    from rnnplay.runtime.inside import trace_ids
+    from rnnplay.runtime.through_time import connectivity
+
+    monkeypatch.setattr(P, "CONNECTIVITY_CHUNK", 2)  # three chunks for five reviews
+    network = Network.random(architecture(units=3, bidirectional=True), seed=6, scale=0.4)
+    ids = reviews(5, 6, seed=3)
+    seen: list[float] = []
+    stats = P.connectivity_stats(network, ids, seen.append)
+    each = [connectivity(network, trace_ids(network, row)) for row in ids]
+    np.testing.assert_allclose(stats.mean_norms, np.mean([c.norms for c in each], axis=0), rtol=1e-6)
+    np.testing.assert_allclose(stats.mean_total, np.mean([c.total for c in each], axis=0), rtol=1e-6)
+    norms = np.array([c.norms for c in each])
+    assert stats.first_half[1] == pytest.approx(norms[:, 1, :3].sum() / norms[:, 1].sum())
+    assert seen == pytest.approx([0.4, 0.8, 1.0]) and (stats.reviews, stats.length) == (5, 6)
+
+
+def test_the_trace_s_gate_statistics_are_the_batch_s_for_one_text() -> None:
+    from rnnplay.runtime.inside import trace_ids
+
+    network = Network.random(architecture(units=3, bidirectional=True), seed=7)
+    ids = reviews(1, 8, seed=5)
+    ours = P.trace_gate_stats(trace_ids(network, ids[0]))
+    batch = P.GateStats.of("forget", P.keep_gates(network, ids))
+    assert ours.mean == pytest.approx(batch.mean) and ours.count == batch.count
+    np.testing.assert_allclose(ours.unit_means, batch.unit_means, atol=1e-6)
+    assert P.trace_gate_stats(trace_ids(network, np.zeros(0, np.int64))) is None
+    assert P.trace_gate_stats(trace_ids(Network.random(architecture(cell="rnn")), ids[0])) is None
+
+
+@pytest.mark.parametrize("cell", ["lstm", "gru", "rnn"])
+def test_a_whole_profile_of_a_small_network(cell: str) -> None:
+    network = Network.random(architecture(cell=cell, units=3, bidirectional=cell != "gru"), seed=8, scale=0.4)
+    rng = np.random.default_rng(0)
+    sequences = [rng.integers(1, 6, n) for n in (12, 3, 0, 15, 11, 9, 20)]
+    seen: list[float] = []
+    profile = P.compute_profile(network, sequences, np.arange(7) % 2, reviews=3, length=10, progress=seen.append)
+    assert (profile.connectivity.reviews, profile.connectivity.length) == (3, 10)  # texts 0, 3 and 4, cut to 10 words
+    assert profile.axis.reviews == 6 and profile.seconds > 0
+    assert seen[0] == 0.0 and seen[-1] == 1.0 and seen == sorted(seen)
+    if cell == "rnn":
+        assert profile.memory is None and profile.memory_at_init is None
+    else:
+        chosen = np.array([sequences[i][:10] for i in (0, 3, 4)])
+        expected = P.GateStats.of(P.MEMORY_GATE[cell], P.keep_gates(network, chosen))
+        assert profile.memory.mean == expected.mean and profile.memory_at_init.count == expected.count
+    assert (profile.axis.forward is None) == (cell == "gru")
+
+
+def test_a_profile_without_texts_long_enough_has_no_connectivity_and_can_be_stopped() -> None:
+    from rnnplay.errors import Cancelled
+
+    network = Network.random(architecture(units=3), seed=8)
+    profile = P.compute_profile(network, [np.array([1]), np.array([2])], np.array([0, 1]))
+    assert profile.connectivity is None and profile.memory is None and profile.axis.reviews == 2
+    with pytest.raises(Cancelled):
+        P.compute_profile(network, [np.array([1, 2, 3])] * 3, np.array([0, 1, 0]), should_stop=lambda: True)
