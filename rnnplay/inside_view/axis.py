@@ -119,7 +119,10 @@ def figures(axis: AxisStats) -> list[Text]:
         correlation.append(f"; the forward half alone: PC1 {percent(axis.forward.explained[0])}, r = {axis.forward.r:.3f}")
     lines.append(correlation)
     how = "the head's weights" if axis.linear_head else "the logit's gradient at the mean state"
-    lines.append(Text(f"◆ readout ({how}): {percent(axis.readout_in_plane)} of it in this plane", style="dim"))
+    if not np.any(axis.readout):
+        lines.append(Text(f"no readout direction: {how} is zero", style="dim"))
+    else:
+        lines.append(Text(f"◆ readout ({how}): {percent(axis.readout_in_plane)} of it in this plane", style="dim"))
     return lines
 
 
@@ -188,7 +191,7 @@ def legend(axis: AxisStats, path: TextPath | None, tokens: Sequence[str] | None)
     words = [f"{number} {_word(tokens, int(path.words[index]))}" for number, index in enumerate(labelled(len(path.points)), 1)]
     text.append("\n" + "  ".join(words), PATH_STYLE)
     end = path.points[-1]
-    text.append(f"\nafter {int(path.words[-1]):,} words your text is at PC1 {end[0]:+.2f}, PC2 {end[1]:+.2f}, logit "
+    text.append(f"\nyour text after {int(path.words[-1]):,} words: PC1 {end[0]:+.2f}, PC2 {end[1]:+.2f}, logit "
                 f"{path.logits[-1]:+.2f}", style="dim")
     return text
 

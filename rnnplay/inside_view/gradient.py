@@ -155,8 +155,8 @@ def disagreement(tokens: Sequence[str], gradient: np.ndarray, shares: np.ndarray
     word = printable(tokens[pick]) if pick < len(tokens) else f"word {pick + 1}"
     effect_part, gradient_part = percent(effect_share[pick]), percent(gradient_share[pick])
     if effect_share[pick] / max(gradient_share[pick], 1e-300) > FIRMLY:
-        line = "held firmly: \"{}\" has " + f"{effect_part} of the leave-one-out effect, {gradient_part} of the gradient"
+        line = "\"{}\" held firmly: " + f"{effect_part} of the leave-one-out effect, {gradient_part} of the gradient"
     else:
-        line = "\"{}\" has " + f"{effect_part} of the leave-one-out effect and {gradient_part} of the gradient: they agree"
+        line = "\"{}\": " + f"{effect_part} of the leave-one-out effect, {gradient_part} of the gradient: they agree"
     room = max(4, width - len(line) + 2)  # the word is cut to keep the line on one line
     return Text(line.format(word if len(word) <= room else word[: room - 1] + "…"), style="italic")

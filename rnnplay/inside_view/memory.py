@@ -115,7 +115,7 @@ def memory_view(trace: Any, profile: Profile | None, width: int = 80) -> Group:
 
 
 def percent(value: float) -> str:
-    return "none" if value == 0 else f"{100 * value:.1f} %" if value < 0.1 else f"{100 * value:.0f} %"
+    return "none" if value == 0 else f"{100 * value:.1f}%" if value < 0.1 else f"{100 * value:.0f}%"
 
 
 def sentence(gate: str, ours: GateStats | None, theirs: GateStats | None, at_init: GateStats | None) -> str:
