@@ -16,6 +16,7 @@ state whose end ◆ is where the logit rises, and the text as numbered points jo
 
 from __future__ import annotations
 
+import itertools
 import math
 from typing import TYPE_CHECKING, Sequence
 
@@ -144,7 +145,7 @@ def plot(axis: AxisStats, path: TextPath | None, columns: int, rows: int) -> Can
     canvas.put(*origin, "+", AXES_STYLE)
     if len(trail):
         cells = [canvas.cell(x, y) for x, y in trail]
-        for a, b in zip(cells, cells[1:]):
+        for a, b in itertools.pairwise(cells):
             canvas.line(a, b, "∙", PATH_STYLE)
         for number, index in enumerate(labelled(len(cells)), 1):
             canvas.put(*cells[index], str(number), PATH_STYLE)

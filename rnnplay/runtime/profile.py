@@ -86,7 +86,8 @@ class GateStats:
     def spans(self) -> list[Span]:
         """Every unit's span, longest first (ties in layer, direction, unit order)."""
         layers, directions, units = self.unit_means.shape
-        spans = [Span(l, d, u, float(self.unit_means[l, d, u])) for l in range(layers) for d in range(directions) for u in range(units)]
+        spans = [Span(layer, d, u, float(self.unit_means[layer, d, u]))
+                 for layer in range(layers) for d in range(directions) for u in range(units)]
         return sorted(spans, key=lambda s: -s.mean)
 
     @classmethod
@@ -198,7 +199,7 @@ def initial_network(network: Network, seed: int = INIT_SEED) -> Network:
             if cell == "lstm":
                 bias[units : 2 * units] = 1.0
             directions.append(DirectionWeights(glorot_uniform(rng, (width, gates)), orthogonal(rng, (units, gates)), bias))
-        layers.append(RecurrentLayer(cell, directions, layer.return_sequences))  # type: ignore[arg-type]
+        layers.append(RecurrentLayer(cell, directions, layer.return_sequences))
         width = layer.output_dim
     head = []
     for dense in network.head:
@@ -283,7 +284,8 @@ def connectivity_stats(network: Network, ids: np.ndarray, progress: Progress | N
             totals.append(found.total)
         if progress is not None:
             progress(min(1.0, (start + CONNECTIVITY_CHUNK) / reviews))
-    return ConnectivityStats(reviews, length, np.mean(norms, axis=0, dtype=np.float64), np.mean(totals, axis=0, dtype=np.float64))
+    return ConnectivityStats(reviews, length, np.asarray(norms, dtype=np.float64).mean(axis=0),
+                             np.asarray(totals, dtype=np.float64).mean(axis=0))
 
 
 # --- the sentiment axis (view 4) -------------------------------------------------------------------------------

@@ -31,7 +31,7 @@ def test_not_computed_or_not_found() -> None:
 
 
 def test_figures_of_states_on_a_line(line: tuple) -> None:
-    network, profile = line
+    _, profile = line
     shown = fits(axis_view(profile, None, height=10))
     assert shown[0] == "final state of 6 held-out reviews: PC1 100% of the variance, PC2 0.0%"
     assert shown[1] == "r(PC1, logit) = 1.000"  # one direction: no forward half to report

@@ -46,7 +46,7 @@ def test_a_half_open_gate_has_a_span_of_two_words() -> None:
     shown = fits(memory_view(trace_ids(network, IDS), None))
     assert shown[0] == "forget gate f, the share of c(t−1) kept · 1 layer × 2 directions × 2 units"
     assert [line for line in shown if line.startswith("this text")][1].endswith("2.0 … 2.0")
-    assert "mean forget 0.50 over this text, none saturated" == shown[-1]
+    assert shown[-1] == "mean forget 0.50 over this text, none saturated"
 
 
 def test_the_gru_shows_its_update_gate() -> None:

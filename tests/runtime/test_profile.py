@@ -180,7 +180,7 @@ def test_the_numpy_initialisers_draw_what_keras_draws() -> None:
     assert np.abs(w.kernel).max() <= np.abs(kernel).max() * 1.01 + 1e-3
     np.testing.assert_allclose(recurrent @ recurrent.T, w.recurrent_kernel @ w.recurrent_kernel.T, atol=1e-5)
     np.testing.assert_array_equal(bias, w.bias)
-    g_kernel, g_recurrent, g_bias = (v.numpy() for v in gru.weights)
+    _, g_recurrent, g_bias = (v.numpy() for v in gru.weights)
     g = ours_gru.layers[0].weights[0]
     assert g_bias.shape == g.bias.shape and not g_bias.any()
     assert g.recurrent_kernel.std() == pytest.approx(g_recurrent.std(), rel=0.05)
@@ -314,7 +314,7 @@ def test_the_readout_is_the_gradient_of_the_logit(hidden: str, last: str, output
 # --- a text's path ----------------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("shape", [dict(), dict(bidirectional=True), dict(bidirectional=True, layers=2), dict(layers=2, cell="gru")])
+@pytest.mark.parametrize("shape", [{}, {"bidirectional": True}, {"bidirectional": True, "layers": 2}, {"layers": 2, "cell": "gru"}])
 @pytest.mark.parametrize("n", [1, 5, P.PATH_POINTS + 37])
 def test_prefix_states_are_the_final_states_of_the_prefixes(shape: dict, n: int) -> None:
     network = Network.random(architecture(units=3, **shape), seed=5, scale=0.4)
@@ -352,7 +352,7 @@ def sample_profile(network: Network) -> P.Profile:
     return P.Profile(cell, layers, directions, units, width, connectivity, memory, memory, axis, 1.5)
 
 
-@pytest.mark.parametrize("shape", [dict(), dict(bidirectional=True, layers=2), dict(cell="rnn"), dict(cell="gru", bidirectional=True)])
+@pytest.mark.parametrize("shape", [{}, {"bidirectional": True, "layers": 2}, {"cell": "rnn"}, {"cell": "gru", "bidirectional": True}])
 def test_a_profile_comes_back_from_json_as_it_was(shape: dict) -> None:
     network = Network.random(architecture(units=3, **shape), seed=1)
     profile = sample_profile(network)
