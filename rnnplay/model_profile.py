@@ -2,7 +2,7 @@
 
 The held-out reviews are the card's test split, rebuilt as ``rnnplay.mistakes`` rebuilds it (the card's
 corpus and split seed); the statistics are ``rnnplay.runtime.profile``'s. Computing them takes seconds
-(about 10 s for the shipped BiLSTM on 2 cores), so the result is kept in the user's data folder,
+(3 to 6 s for the shipped BiLSTM on 2 busy cores), so the result is kept in the user's data folder,
 ``<user data dir>/profiles/`` (``$RNNPLAY_PROFILES_DIR`` overrides it; never ``saved/``), one file per model:
 ``<sha256 of weights.npz>.json``. A retrained model has new weights, hence a new file.
 

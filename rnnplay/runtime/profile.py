@@ -450,45 +450,50 @@ class TextPath:
     logits: np.ndarray  # (points,) the head's logit at each point
 
 
-def prefix_states(network: Network, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def prefix_states(network: Network, ids: np.ndarray, trace: Any = None) -> tuple[np.ndarray, np.ndarray]:
     """The head's input after each prefix of ``ids``: (words read, states (points, width)).
 
     A stack read left to right gives every prefix in one pass (h(t) of the last layer); a bidirectional
     layer must re-read each prefix from its end, so the prefixes run as one batch, at most
-    ``PATH_POINTS`` of them.
+    ``PATH_POINTS`` of them. ``trace``, the text's ``inside.Trace`` when the caller has it, gives the
+    left-to-right states without running them again.
     """
     n = len(ids)
     if n == 0:
         return np.zeros(0, dtype=np.int64), np.zeros((0, network.layers[-1].output_dim), dtype=np.float32)
-    if all(layer.directions == 1 for layer in network.layers):
-        x: Any = network.layers[0].project(network.embedding[ids])[:, None]
-        for index, layer in enumerate(network.layers):
-            projected = x if index == 0 else layer.project(x)
-            _, recorded = layer.run_states(projected, np.array([n]), record="outputs")
-            assert recorded is not None
-            x = recorded[0]  # (n, 1, width), time-major
-        words = np.arange(1, n + 1)
-        chosen = _evenly(n)
-        return words[chosen], x[chosen, 0]
     words = np.arange(1, n + 1)[_evenly(n)]
+    if all(layer.directions == 1 for layer in network.layers):
+        return words, _forward_states(network, ids, len(network.layers) - 1, trace)[words - 1]
     if len(network.layers) == 1:
-        return words, _bidirectional_prefixes(network, ids, words)
+        return words, _bidirectional_prefixes(network, ids, words, trace)
     return words, final_states(network, [ids[:w] for w in words])
 
 
-def _bidirectional_prefixes(network: Network, ids: np.ndarray, words: np.ndarray) -> np.ndarray:
+def _forward_states(network: Network, ids: np.ndarray, last: int, trace: Any) -> np.ndarray:
+    """h(t) of the forward direction of layer ``last`` over the whole text (n, units), every layer up to it
+    read left to right (from ``trace`` when given)."""
+    if trace is not None and len(trace.ids) == len(ids) and np.array_equal(trace.ids, ids):
+        return np.asarray(trace.at(last, 0).h, dtype=np.float32)
+    x: Any = network.layers[0].one_way(0).project(network.embedding[ids])[:, None]
+    for index in range(last + 1):
+        layer = network.layers[index].one_way(0)
+        projected = x if index == 0 else layer.project(x)
+        _, recorded = layer.run_states(projected, np.array([len(ids)]), record="outputs")
+        assert recorded is not None
+        x = recorded[0]  # (n, 1, units), time-major
+    return x[:, 0]
+
+
+def _bidirectional_prefixes(network: Network, ids: np.ndarray, words: np.ndarray, trace: Any) -> np.ndarray:
     """One bidirectional layer: the forward half of every prefix is h(t) of one pass; the backward halves
     run as one batch whose rows read the reversed text from staggered starts (``step_inputs``)."""
-    layer = network.layers[0]
-    forward, backward = layer.one_way(0), layer.one_way(1)
+    backward = network.layers[0].one_way(1)
     n = len(ids)
-    vectors = network.embedding[ids]
-    _, recorded = forward.run_states(forward.project(vectors)[:, None], np.array([n]), record="outputs")
-    assert recorded is not None
-    ahead = recorded[0][words - 1, 0]
+    ahead = _forward_states(network, ids, 0, trace)[words - 1]
     # Prefix j reads words j − 1 … 0: rows of the reversed table from n − j on. Longest first.
     longest_first = words[::-1]
-    final, _ = backward.run_states(step_inputs(backward.project(vectors)[::-1], n - longest_first, n), longest_first)
+    table = backward.project(network.embedding[ids])[::-1]
+    final, _ = backward.run_states(step_inputs(table, n - longest_first, n), longest_first)
     return np.concatenate([ahead, final[0][::-1]], axis=1)
 
 
@@ -499,9 +504,10 @@ def _evenly(n: int) -> np.ndarray:
     return np.unique(np.linspace(0, n - 1, PATH_POINTS).round().astype(np.int64))
 
 
-def text_path(network: Network, axis: AxisStats, ids: np.ndarray) -> TextPath:
-    """``ids`` as a path in the profile's PC1–PC2 plane, one point per word read."""
-    words, states = prefix_states(network, np.asarray(ids, dtype=np.int64))
+def text_path(network: Network, axis: AxisStats, ids: np.ndarray, trace: Any = None) -> TextPath:
+    """``ids`` as a path in the profile's PC1–PC2 plane, one point per word read (see ``prefix_states``;
+    pass the text's ``trace`` when there is one: it saves a pass)."""
+    words, states = prefix_states(network, np.asarray(ids, dtype=np.int64), trace)
     logits = network.head_logit(states) if len(words) else np.zeros(0)
     return TextPath(words, axis.pca.project(states), logits)
 

@@ -319,9 +319,16 @@ def test_the_readout_is_the_gradient_of_the_logit(hidden: str, last: str, output
 def test_prefix_states_are_the_final_states_of_the_prefixes(shape: dict, n: int) -> None:
     network = Network.random(architecture(units=3, **shape), seed=5, scale=0.4)
     ids = np.random.default_rng(n).integers(1, 6, n)
+    from rnnplay.runtime.inside import trace_ids
+
     words, states = P.prefix_states(network, ids)
     assert words[-1] == n and len(words) == min(n, P.PATH_POINTS) and np.all(np.diff(words) > 0)
     np.testing.assert_allclose(states, P.final_states(network, [ids[:w] for w in words]), atol=1e-5)
+    traced_words, traced = P.prefix_states(network, ids, trace_ids(network, ids))  # the trace's states reused
+    assert np.array_equal(traced_words, words)
+    np.testing.assert_allclose(traced, states, atol=1e-5)
+    other = trace_ids(network, ids[::-1].copy())  # another text's trace is not used
+    np.testing.assert_allclose(P.prefix_states(network, ids, other)[1], states, atol=1e-5)
 
 
 def test_an_empty_text_has_no_path() -> None:
