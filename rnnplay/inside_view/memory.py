@@ -90,7 +90,7 @@ def memory_view(trace: Any, profile: Profile | None, width: int = 80) -> Group:
     for name, stats, style in rows:
         row = Text(f"{name:<{LABEL}}", style=style)
         if stats is None:
-            why = "no words" if name == "this text" else "not computed yet"
+            why = "no words" if name == "this text" else "not computed yet" if profile is None else "no held-out review has 2 words"
             row.append(why, style="dim")
         else:
             row.append(column_chart(stats.histogram, cell).ljust(BINS * cell + 1), style="green" if name == "this text" else style)
