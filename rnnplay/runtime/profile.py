@@ -112,6 +112,8 @@ class GateStats:
         if f.get("gate") != gate:
             raise ValueError(f"gate statistics are of the {f.get('gate')!r} gate, not {gate!r}")
         histogram = f.array("histogram", (BINS,), low=0.0, high=1.0)
+        if abs(histogram.sum() - 1.0) > 1e-6:
+            raise ValueError("a gate histogram's shares must add up to 1")
         return cls(gate, histogram, f.number("mean", 0.0, 1.0), f.number("below", 0.0, 1.0), f.number("above", 0.0, 1.0),
                    f.array("unit_means", shape, low=0.0, high=1.0), f.whole("count"))
 

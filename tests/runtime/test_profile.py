@@ -375,7 +375,8 @@ def test_a_profile_of_another_shape_is_refused() -> None:
 
 
 @pytest.mark.parametrize("path,value", [
-    (("memory", "mean"), 1.5), (("memory", "histogram"), [0.1] * 3), (("memory", "gate"), "update"),
+    (("memory", "mean"), 1.5), (("memory", "histogram"), [0.1] * 3), (("memory", "histogram"), [0.1] * 20),
+    (("memory", "gate"), "update"),
     (("axis", "pca", "components"), [[1.0, "x"]]), (("axis", "labels"), [2.0]), (("axis", "cloud"), None),
     (("connectivity", "mean_total"), [1.0] * 7), (("connectivity", "mean_norms"), [[-1.0] * 8]), (("width",), 7),
     (("axis", "pca", "mean"), [float("inf")] * 3), (("axis",), []), (("seconds",), True),
