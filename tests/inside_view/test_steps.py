@@ -124,11 +124,13 @@ def test_a_selected_unit_is_marked_in_its_strip():
 
 
 def test_the_heatmap_has_a_row_per_word_in_the_strips_columns_and_says_what_is_hidden():
-    h = np.tanh(np.random.default_rng(1).normal(size=(len(TOKENS), 40)))
-    rows = heatmap(h, TOKENS, 5, width=LABEL_WIDTH + 20, height=5, unit=30)
-    assert len(rows) == 5 and all(row.cell_len <= LABEL_WIDTH + 20 for row in rows)
+    h = np.tanh(np.random.default_rng(1).normal(size=(len(TOKENS), 200)))
+    rows = heatmap(h, TOKENS, 5, width=120, height=5, unit=150)
+    assert len(rows) == 5 and all(row.cell_len <= 120 for row in rows)
+    assert all(row.cell_len == LABEL_WIDTH + 107 for row in rows[1:])  # every column a unit, as many as fit
     title = rows[0].plain
-    assert "words 3–6 of 10 (6 hidden)" in title and "units 20–39 of 40 (20 hidden)" in title
+    assert "words 3–6 of 10 (6 hidden)" in title and "units 93–199 of 200 (93 hidden)" in title
+    assert heatmap(h, TOKENS, 5, width=30, height=5)[0].cell_len <= 30  # a title too long for the width is cut
     marked = [row.plain for row in rows if row.plain.startswith("▸")]
     assert marked == [rows[3].plain] and marked[0][1:].startswith("but")
     assert heatmap(np.zeros((0, 4)), [], 0, 80, 10)[0].plain.endswith("no words")
@@ -159,6 +161,6 @@ def test_a_trace_without_words_is_a_sentence():
 
 
 def test_more_units_than_columns_are_windowed_around_the_selected_unit_and_counted():
-    lines = shown(step_view(direction_trace(units=200, dim=300), TOKENS, 0, unit=150, width=80, height=40), 80)
+    lines = shown(step_view(direction_trace(units=200, dim=300), TOKENS, 0, selected=7, unit=150, width=80, height=40), 80)
     assert any("units" in line and "of 200" in line and "hidden" in line for line in lines)
     assert any("x dims 0–66 of 300 (233 hidden)" in line for line in lines)
