@@ -3,9 +3,10 @@
 Every strip and the heatmap draw one character per unit, in the same columns, so unit j of a gate sits
 above unit j of h(t) in the heatmap below. A value is drawn twice: by the height of its block (its size)
 and by its colour (its sign, or for a gate how open it is), so the view reads without colour too.
-Sigmoid gates lie in [0, 1] and tanh outputs in [−1, 1]; the quantities with no bound (the embedding row,
-the LSTM's cell, a SimpleRNN's pre-activation) are scaled by their largest magnitude over the whole
-text, so stepping from word to word never rescales a strip under the reader's eyes.
+Sigmoid gates are drawn on their own scale, 0 to 1, so a gate that hardly moves looks it. Every signed
+quantity is drawn against the largest magnitude it reaches over the whole text (a trained model's states
+can stay within ±0.1, which on a ±1 scale would all look empty): stepping from word to word never
+rescales a strip, and h(t−1) shares h(t)'s scale, as does the heatmap.
 
 Only presentation lives here (numbers come from ``rnnplay.runtime.inside``); the functions return Rich
 renderables for any width, so the TUI, the CLI and the REPL draw the same thing.
@@ -31,7 +32,6 @@ if TYPE_CHECKING:
 BLOCKS = " ▁▂▃▄▅▆▇█"
 LABEL_WIDTH = 13  # "candidate h̃ " and the heatmap's words fit; the units start in this column
 GATES = frozenset({"input", "forget", "output", "update", "reset"})  # sigmoid outputs: in [0, 1]
-BOUNDED = frozenset({"h_prev", "h", "candidate"})  # tanh outputs: in [−1, 1]
 LABELS = {
     "x": "x(t)", "h_prev": "h(t−1)", "input": "input i", "forget": "forget f", "output": "output o",
     "candidate": "candidate", "cell": "cell c(t)", "update": "update z", "reset": "reset r",
@@ -77,18 +77,20 @@ class Strip:
 
 
 def strips(trace: DirectionTrace) -> list[Strip]:
-    """x(t), h(t−1), the cell's gates in the order the runtime names them, and h(t)."""
+    """x(t), h(t−1), the cell's gates in the order the runtime names them, and h(t); h(t−1) on h(t)'s scale."""
     found = [("x", trace.x), ("h_prev", trace.h_prev), *trace.gates.items(), ("h", trace.h)]
-    return [Strip(name, np.asarray(values, dtype=np.float32), scale_of(name, values)) for name, values in found]
+    state = scale_of("h", trace.h)
+    return [Strip(name, np.asarray(values, dtype=np.float32), state if name == "h_prev" else scale_of(name, values))
+            for name, values in found]
 
 
 def scale_of(name: str, values: np.ndarray) -> float:
-    """1 for the gates and tanh outputs; the largest magnitude over the text for the rest (at least a tiny one)."""
-    if name in GATES or name in BOUNDED:
+    """1 for a gate; for a signed quantity its largest magnitude over the text (1 when it is all zeros)."""
+    if name in GATES:
         return 1.0
     values = np.asarray(values)
     largest = float(np.max(np.abs(values))) if values.size else 0.0
-    return largest if np.isfinite(largest) and largest > 1e-6 else 1.0
+    return largest if np.isfinite(largest) and largest > 1e-12 else 1.0
 
 
 def block(value: float, gate: bool, scale: float, dark: bool | None) -> tuple[str, str]:
@@ -176,7 +178,7 @@ def values_line(strip: Strip, t: int, unit: int, direction: int = 0) -> Text:
     unit = min(max(0, unit), len(row) - 1)
     text.append(f"  min {row.min():+.2f} max {row.max():+.2f} mean {row.mean():+.2f} · ")
     text.append(f"{'dim' if strip.name == 'x' else 'unit'} {unit} = {row[unit]:+.3f}", style="bold")
-    if not strip.gate and strip.scale != 1.0:
+    if not strip.gate:
         text.append(f" · full block ±{strip.scale:.3g}", style="dim")
     return text
 
@@ -220,15 +222,18 @@ def heatmap(h: np.ndarray, tokens: Sequence[str], cursor: int, width: int, heigh
     first_word, shown = word_window(words, max(1, height - 1), cursor)
     notes = [note for note in (hidden_note(first_word, shown, words, "words"),
                                hidden_note(first_unit, count, units, "units")) if note]
+    scale = scale_of("h", h)
     head = Text(title, style="bold")
-    head.append(f"  units × words{' · ' + ' · '.join(notes) if notes else ''}", style="dim")
+    # What is hidden comes first: a narrow terminal cuts the end of the line.
+    about = notes or ["a row per word, a column per unit"]
+    head.append(f" · {' · '.join(about)} · full block ±{scale:.3g}", style="dim")
     head.truncate(max(1, width), overflow="ellipsis")
     rows = [head]
     for t in range(first_word, first_word + shown):
         mark = "▸" if t == cursor else " "
         label = Text(f"{mark}{printable(tokens[t])}"[: LABEL_WIDTH - 1].ljust(LABEL_WIDTH),
                      style="bold reverse" if t == cursor else "")
-        label.append_text(units_text(h[t], False, 1.0, dark, first_unit, count, unit if t == cursor else None))
+        label.append_text(units_text(h[t], False, scale, dark, first_unit, count, unit if t == cursor else None))
         rows.append(label)
     return rows
 
@@ -259,6 +264,9 @@ def step_view(trace: DirectionTrace, tokens: Sequence[str], t: int, selected: in
                          values_line(strip, t, unit, trace.direction)]
     if note:
         lines.append(Text(note, style="dim"))
+    for optional in (note and lines[-1], head):  # a short terminal keeps the heatmap before these two lines
+        if optional and height - len(lines) < 3:
+            lines = [line for line in lines if line is not optional]
     lines.extend(heatmap(trace.h, tokens, t, width, max(2, height - len(lines)), unit, dark, f"h(t), {trace.name}"))
     for line in lines:
         line.no_wrap = True

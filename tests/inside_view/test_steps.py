@@ -50,11 +50,14 @@ def test_a_block_shows_size_by_height_and_sign_or_openness_by_colour():
     assert block(float("nan"), False, 1.0, None)[0] == "▁" and block(float("inf"), True, 1.0, None)[0] == "▁"
 
 
-def test_unbounded_quantities_are_scaled_by_their_largest_magnitude_over_the_text():
-    values = np.array([[0.5, -3.0], [2.0, 1.0]])
-    assert scale_of("cell", values) == 3.0 and scale_of("x", values) == 3.0 and scale_of("preactivation", values) == 3.0
-    assert scale_of("forget", values) == 1.0 and scale_of("h", values) == 1.0 and scale_of("candidate", values) == 1.0
+def test_signed_quantities_are_scaled_by_their_largest_magnitude_over_the_text_and_gates_are_not():
+    values = np.array([[0.05, -0.1], [0.02, 0.01]])
+    assert scale_of("cell", values) == 0.1 and scale_of("h", values) == 0.1 and scale_of("candidate", values) == 0.1
+    assert scale_of("forget", values) == 1.0 and scale_of("update", values) == 1.0
     assert scale_of("cell", np.zeros((2, 2))) == 1.0 and scale_of("cell", np.zeros((0, 2))) == 1.0
+    trace = direction_trace()
+    by_name = {strip.name: strip for strip in strips(trace)}
+    assert by_name["h_prev"].scale == by_name["h"].scale == float(np.abs(trace.h).max())  # one scale for the state
 
 
 @pytest.mark.parametrize(("cell", "names"), [
@@ -80,6 +83,7 @@ def test_the_values_line_gives_the_strips_numbers_at_the_word():
     assert "min -0.50 max +0.90 mean +0.13" in line and "unit 1 = -0.500" in line
     assert "unit 2 = +0.000" in values_line(Strip("h", values, 1.0), 1, 99).plain  # the unit is clamped
     assert "full block ±3" in values_line(Strip("cell", values * 3, 3.0), 0, 0).plain
+    assert "full block" not in values_line(Strip("forget", values, 1.0), 0, 0).plain
 
 
 @settings(max_examples=200, deadline=None)
@@ -164,3 +168,9 @@ def test_more_units_than_columns_are_windowed_around_the_selected_unit_and_count
     lines = shown(step_view(direction_trace(units=200, dim=300), TOKENS, 0, selected=7, unit=150, width=80, height=40), 80)
     assert any("units" in line and "of 200" in line and "hidden" in line for line in lines)
     assert any("x dims 0–66 of 300 (233 hidden)" in line for line in lines)
+
+
+def test_a_short_view_gives_up_the_notes_before_the_heatmap():
+    lines = shown(step_view(direction_trace(units=64, dim=100), TOKENS, 5, width=58, height=12), 58)
+    assert len(lines) == 12 and any(line.startswith("h(t), forward") for line in lines)
+    assert not any(line.startswith(("x dims", "word 6 of 10")) for line in lines)

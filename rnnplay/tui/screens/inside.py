@@ -440,7 +440,7 @@ def simple_gradient(norms: Any, tokens: list[str], cursor: int, width: int, dark
         line = Text(("▸" if t == cursor else " ") + printable(token)[: label_width - 2].ljust(label_width - 1),
                     style="bold reverse" if t == cursor else "")
         for d in range(directions):
-            line.append(bar((logs[d, t] - low) / span, room).ljust(room + 2))
+            line.append(bar(max(1 / (8 * room), (logs[d, t] - low) / span), room).ljust(room + 2))  # the smallest: a sliver
         lines.append(line)
     if not math.isfinite(span):
         lines.append(Text("(the norms are not finite)", style="dim"))
