@@ -28,13 +28,13 @@ KEY_NOTES = {
     "pick_model": "opens the list of saved classifiers",
     "toggle_scale": "shows the shares on the logit scale, or back on the P scale",
     "toggle_compare": "opens (or closes) the compare line for a second text",
-    "move_word(-1)": "the word before (→ the word after)",
+    "move_word(-1)": "the word before",
     "move_word(1)": "the word after",
     "first_word": "the first word",
     "last_word": "the last word",
-    "move_strip(-1)": "the strip above (↓ the one below): its numbers go on the line under the strips",
+    "move_strip(-1)": "the strip above: its numbers go on the line under the strips",
     "move_strip(1)": "the strip below",
-    "move_unit(-1)": "the unit to the left (] to the right): its value goes on the line under the strips",
+    "move_unit(-1)": "the unit to the left: its value goes on the line under the strips",
     "move_unit(1)": "the unit to the right",
     "toggle_direction": "a bidirectional layer's other direction (forward reads left to right, backward right to left)",
     "next_layer": "the next recurrent layer of a stacked model",
@@ -138,7 +138,8 @@ This tab studies a text with the classifier in use on Play. It takes Play's text
 changed since the tab last looked; the line at the top is this tab's own: typing there studies another
 text and leaves Play's alone (Play keeps its text and its undo history, and its next change comes back
 here). Everything follows each keystroke. A text too long for Play to explain word by word gets only
-its prediction here too, and one line says what was left out.
+its prediction here too, and one line says what was left out. The keys below act on the view; in the
+text line ← and → move the text cursor, and Enter (or Tab) goes back to the view.
 
 A recurrent layer reads the words one at a time. At word t it reads x(t), the word's embedding row, and
 h(t−1), the state it carried from the word before, and computes h(t), the state after the word. The
@@ -146,6 +147,8 @@ classifier's head reads only the last state (of each direction), so everything t
 the text has to pass through these states.
 
 ## Steps
+What the cell computes at each word, and which units each word switches on or off.
+
 The words on one line, the word under the cursor highlighted; below it, that word's **strips**, one
 block per unit: x(t), h(t−1), the gates and h(t). A block's height is the size of the value and its
 colour its sign (green above 0, red below) or, for a gate, how open it is (grey closed, blue open).
@@ -172,9 +175,10 @@ the states of the layer below as their x(t). When the terminal is too narrow or 
 shows the units and words around the cursor and says how many are hidden.
 
 ## Gradient
+How far back each direction's memory reaches: the gradient fades as it flows back through the states.
+
 How much the logit would change if word t's embedding changed, ‖∂logit/∂x(t)‖, for each word and each
-direction, on a log scale: the gradient flows back through the states and shrinks or grows on the way,
-so it shows how far back each direction's influence reaches.
+direction, on a log scale (the longest bar is the largest value over the text, the shortest the smallest).
 
 ## Memory, Axis, Stream
 How long the gates keep what they hold, the path of the state along the model's sentiment axis, and

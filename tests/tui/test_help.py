@@ -35,6 +35,7 @@ def test_every_tab_has_a_section_and_its_help_ends_with_its_keys_and_the_apps() 
 
 @pytest.mark.parametrize(("tab", "words"), [
     ("play", ["P(positive)", "share", "logit", "prefix", "bidirectional", "mask", "truncate", "padded", "Compare"]),
+    ("inside", ["Steps", "Gradient", "forget", "update", "pre-activation", "h(t−1)", "backward", "Play's text"]),
     ("words", ["cosine", "Word vectors", "Classifier embedding", "Analogy", "Guess the blank", "hide context"]),
     ("train", ["Cell", "Direction", "Units", "Vocab size", "Max length", "Epochs", "validation", "Overfitting"]),
     ("models", ["model.summary()", "card.json", "confusion matrix", "misclassified"]),
