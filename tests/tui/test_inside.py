@@ -245,3 +245,55 @@ def test_snapshot_inside_at_100_by_30(snap_compare) -> None:
 
 def test_snapshot_inside_at_80_by_24(snap_compare) -> None:
     assert snap_compare(RnnplayApp(), terminal_size=(80, 24), run_before=show_review)
+
+
+@pilot_test
+async def test_the_tracing_runs_in_a_worker_thread(monkeypatch) -> None:
+    import threading
+
+    import rnnplay.tui.screens.inside as inside_module
+
+    threads = []
+    real = inside_module.inside_result
+
+    def recorded(classifier, text):
+        threads.append(threading.current_thread())
+        return real(classifier, text)
+
+    monkeypatch.setattr(inside_module, "inside_result", recorded)
+    async with RnnplayApp().run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await open_inside(pilot)
+        assert threads and all(thread is not threading.main_thread() for thread in threads)
+
+
+TRACED_WITHOUT_TENSORFLOW = """
+import sys
+from rnnplay.tui.app import RnnplayApp
+from rnnplay.tui.screens.inside import InsideTab
+
+class Traced(RnnplayApp):
+    def on_ready(self):
+        self.set_interval(0.01, self.check)
+
+    def check(self):
+        tab = self.query_one(InsideTab)
+        if self.classifier is None:
+            return
+        if tab.text != "not bad at all":
+            tab.set_text("not bad at all")
+        elif tab.result is not None and tab.result.trace is not None and tab.up_to_date:
+            print(tab.result.trace.words, "tensorflow" in sys.modules)
+            self.exit()
+
+Traced().run(headless=True)
+"""
+
+
+def test_the_inside_tab_keeps_tensorflow_away() -> None:
+    import subprocess
+    import sys
+
+    out = subprocess.run([sys.executable, "-c", TRACED_WITHOUT_TENSORFLOW], capture_output=True, text=True, timeout=60,
+                         check=True)
+    assert out.stdout.split() == ["4", "False"]
