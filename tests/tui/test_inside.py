@@ -50,6 +50,15 @@ def drawn(steps: StepsView) -> str:
     return console.export_text()
 
 
+def drawn_plain(static) -> str:
+    """What a pane's Static shows, as plain text."""
+    from rich.console import Console
+
+    console = Console(width=100, record=True, color_system=None)
+    console.print(static.content)
+    return console.export_text()
+
+
 def status(pilot) -> str:
     return str(pilot.app.query_one("#inside-status").content)
 
@@ -117,6 +126,12 @@ async def test_the_cursor_keys_move_and_stop_at_the_ends() -> None:
         assert steps.strip == 0
         await pilot.press(*["down"] * 20)
         assert steps.strip == 7  # x, h(t−1), five LSTM rows, h(t)
+        await pilot.press("v")  # the gradient pane marks the same word
+        await pilot.pause()
+        assert inside(pilot).pane == "gradient"
+        assert "▸wonderful" in drawn_plain(pilot.app.query_one("#inside-gradient-view .view-body"))
+        await pilot.press("v", "v", "v", "v")
+        assert inside(pilot).pane == "steps"
         await pilot.press("left_square_bracket")
         assert steps.unit == 0
         await pilot.press(*["right_square_bracket"] * 40)

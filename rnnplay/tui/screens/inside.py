@@ -336,6 +336,7 @@ class InsideTab(Vertical):
         """Bring pane ``name`` to the front and give it the keys."""
         self.query_one("#inside-views", TabbedContent).active = f"inside-{name}"
         self._pane_widget(name).focus()
+        self._follow_cursor()
 
     def action_next_view(self) -> None:
         names = list(PANES)
@@ -345,6 +346,7 @@ class InsideTab(Vertical):
         """A pane chosen by a click: the keys follow it. Not the app's business (its handler is for the tabs)."""
         event.stop()
         if event.tabbed_content.id == "inside-views":
+            self._follow_cursor()
             widget = self._pane_widget(self.pane)
             if not widget.has_focus and self.app.focused is not self.query_one("#inside-text"):
                 widget.focus()
@@ -364,6 +366,10 @@ class InsideTab(Vertical):
             view.unit += amount
         view.clamp()
         view.refresh()
+        self._follow_cursor()
+
+    def _follow_cursor(self) -> None:
+        """The pane in front, drawn again where it marks the word under the cursor (the gradient's bars)."""
         if self.pane == "gradient" and self.result is not None:
             self.show_pane("gradient", self.render_gradient(self.result))
 
