@@ -1,11 +1,13 @@
 """View 4, the sentiment axis: the final state of held-out reviews in the plane of its two principal
 components, coloured by label, with the head's readout direction and the user's text as a path.
 
-``axis_view(profile, path, width=80, height=16, tokens=None) -> Group``
+``axis_view(profile, path, width=80, height=16, tokens=None, *, dark=None) -> Group``
 
 - ``profile``: the model's ``runtime.profile.Profile`` (its ``axis``), or None while it is not computed;
 - ``path``: ``runtime.profile.text_path(network, profile.axis, ids)`` for the text, or None;
-- ``tokens``: the text's words, to name the numbered points of the path.
+- ``tokens``: the text's words, to name the numbered points of the path;
+- ``dark``: the background's shade when known (the TUI's theme), for the labels' colours
+  (``render.SHARE_PALETTES``; None: middle tones that read on both).
 
 A trained sentiment RNN tends to keep its final state near one line (a "line attractor", Maheswaranathan
 et al. 2019): PC1 then explains most of the variance, correlates with the logit, and the readout
@@ -25,7 +27,7 @@ from rich.console import Group
 from rich.text import Text
 
 from rnnplay.printable import printable
-from rnnplay.render import NEGATIVE, POSITIVE
+from rnnplay.render import NEGATIVE, POSITIVE, RGB, SHARE_PALETTES
 
 if TYPE_CHECKING:
     from rnnplay.runtime.profile import AxisStats, Profile, TextPath
@@ -97,16 +99,17 @@ def labelled(points: int) -> list[int]:
 
 
 def axis_view(profile: Profile | None, path: TextPath | None, width: int = 80, height: int = 16,
-              tokens: Sequence[str] | None = None) -> Group:
+              tokens: Sequence[str] | None = None, *, dark: bool | None = None) -> Group:
     """Figures, the plot and its legend (module docstring)."""
     axis = profile.axis if profile is not None else None
     if axis is None:
         why = "not computed yet" if profile is None else "not found: too few held-out reviews with a word"
         return Group(Text(f"the held-out reviews' sentiment axis is {why}", style="dim"))
     lines = figures(axis)
-    canvas = plot(axis, path, max(10, width), max(5, height))
+    colours = (POSITIVE, NEGATIVE) if dark is None else SHARE_PALETTES[dark][1:]
+    canvas = plot(axis, path, max(10, width), max(5, height), colours)
     lines.append(canvas.text())
-    lines.append(legend(axis, path, tokens))
+    lines.append(legend(path, tokens, colours))
     return Group(*lines)
 
 
@@ -127,7 +130,8 @@ def figures(axis: AxisStats) -> list[Text]:
     return lines
 
 
-def plot(axis: AxisStats, path: TextPath | None, columns: int, rows: int) -> Canvas:
+def plot(axis: AxisStats, path: TextPath | None, columns: int, rows: int,
+         colours: tuple[RGB, RGB] = (POSITIVE, NEGATIVE)) -> Canvas:
     points = axis.cloud
     trail = path.points if path is not None and len(path.points) else np.zeros((0, 2))
     both = np.concatenate([points, trail]) if len(trail) else points
@@ -139,7 +143,7 @@ def plot(axis: AxisStats, path: TextPath | None, columns: int, rows: int) -> Can
     for (column, row), (negative, positive) in counts.items():
         total = negative + positive
         char = "·" if total == 1 else "•" if total <= 3 else "●"
-        colour = POSITIVE if positive > negative else NEGATIVE if negative > positive else (200, 160, 0)
+        colour = colours[0] if positive > negative else colours[1] if negative > positive else (200, 160, 0)
         canvas.put(column, row, char, f"rgb({colour[0]},{colour[1]},{colour[2]})")
     readout(canvas, axis.readout_plane, origin)
     canvas.put(*origin, "+", AXES_STYLE)
@@ -177,12 +181,12 @@ def readout(canvas: Canvas, direction: np.ndarray, origin: tuple[int, int]) -> N
     canvas.put(*last, "◆", READOUT_STYLE)
 
 
-def legend(axis: AxisStats, path: TextPath | None, tokens: Sequence[str] | None) -> Text:
+def legend(path: TextPath | None, tokens: Sequence[str] | None, colours: tuple[RGB, RGB] = (POSITIVE, NEGATIVE)) -> Text:
     colour = lambda rgb: f"rgb({rgb[0]},{rgb[1]},{rgb[2]})"
     text = Text("PC1 →, PC2 ↑ · + mean · ", style="dim")
-    text.append("● positive", colour(POSITIVE))
+    text.append("● positive", colour(colours[0]))
     text.append(" ", "dim")
-    text.append("● negative", colour(NEGATIVE))
+    text.append("● negative", colour(colours[1]))
     text.append(" review · ", "dim")
     text.append("◆ readout", READOUT_STYLE)
     if path is None or not len(path.points):

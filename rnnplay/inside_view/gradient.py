@@ -1,14 +1,16 @@
 """View 2, gradient through time: how strongly the logit depends on each word's embedding, beside what
 leaving the word out does.
 
-``gradient_view(tokens, connectivity, logit_shares, profile, width=80) -> Group``
+``gradient_view(tokens, connectivity, logit_shares, profile, width=80, *, cursor=None, dark=None) -> Group``
 
 - ``tokens``: the words the model read (``Trace.tokens``);
 - ``connectivity``: ``runtime.through_time.Connectivity`` of the text (``norms`` (D, T), ``total`` (T,),
   ``first_half_share``);
 - ``logit_shares``: Play's leave-one-out logit shares (``Explanation.logit_shares``), or None when they were
   not computed (a text over the explain limit): the view then leaves that column out and says so;
-- ``profile``: the model's ``runtime.profile.Profile`` (its corpus average is shown beside the text's), or None.
+- ``profile``: the model's ``runtime.profile.Profile`` (its corpus average is shown beside the text's), or None;
+- ``cursor``: the word to mark (▸, reversed), as the step-by-step view's cursor; ``dark``: the background's
+  shade when known (the TUI's theme), for the shares' colours (``render.share_colour``).
 
 One row per word: ‖∂logit/∂x(t)‖ through each direction as a bar on a log scale (a gradient that vanishes
 over 100 words spans many powers of ten), then the leave-one-out share as a signed bar. Under the chart,
@@ -74,7 +76,7 @@ def decades(norms: np.ndarray) -> int:
 
 
 def gradient_view(tokens: Sequence[str], connectivity: Any, logit_shares: np.ndarray | None, profile: Profile | None,
-                  width: int = 80) -> Group:
+                  width: int = 80, *, cursor: int | None = None, dark: bool | None = None) -> Group:
     """The chart, the first-half table and the line on how gradient and occlusion disagree (module docstring)."""
     norms = np.asarray(connectivity.norms, dtype=np.float64)  # (D, T)
     total = np.asarray(connectivity.total, dtype=np.float64)
@@ -100,13 +102,14 @@ def gradient_view(tokens: Sequence[str], connectivity: Any, logit_shares: np.nda
     lines = [Text(f"‖∂logit/∂x(t)‖ per direction, log scale: {top / 10**span:.1e} (empty) to {top:.1e} (full)", style="dim"),
              header]
     for t in range(words):
-        row = Text(word_label(tokens[t]) if t < len(tokens) else " " * WORD_WIDTH)
+        row = Text("▸" if t == cursor else " ")
+        row.append(word_label(tokens[t] if t < len(tokens) else "", WORD_WIDTH - 1), style="bold reverse" if t == cursor else "")
         for d in range(directions):
             row.append(eighths_bar(log_fraction(norms[d, t], top, span), bar) + " ", style=DIRECTION_STYLES[d])
         row.append(f"{total[t]:.1e}".rjust(value_width - 1) + " ", style="dim")
         if shares is not None:
             fraction = abs(shares[t]) / share_top if share_top > 0 else 0.0
-            colour = share_colour(shares[t], full=share_top or 1.0)
+            colour = share_colour(shares[t], dark, full=share_top or 1.0)
             row.append(eighths_bar(fraction, occlusion_bar), style=colour)
             row.append(f"{shares[t]:+.2f}".rjust(share_width), style=colour)
         lines.append(row)

@@ -76,3 +76,15 @@ def test_every_network_shape_fits(profiles: dict, shape: tuple, width: int, heig
     assert drawn == bool(np.any(profile.axis.readout)) and shown[-1].startswith("your text after 24 words")
     assert drawn or "no readout direction: the logit's gradient at the mean state is zero" in " ".join(shown)  # a ReLU head off there
     assert ("forward half alone" in " ".join(shown[:legend])) == shape[1]
+
+
+@pytest.mark.parametrize("dark", [True, False, None])
+def test_the_labels_take_the_theme_s_colours(line: tuple, dark: bool | None) -> None:
+    from rnnplay.render import NEGATIVE, POSITIVE, SHARE_PALETTES
+
+    _, profile = line
+    positive, negative = (POSITIVE, NEGATIVE) if dark is None else SHARE_PALETTES[dark][1:]
+    group = axis_view(profile, None, height=10, dark=dark)
+    styles = {str(span.style) for renderable in group.renderables for span in getattr(renderable, "spans", [])}
+    assert f"rgb({positive[0]},{positive[1]},{positive[2]})" in styles
+    assert f"rgb({negative[0]},{negative[1]},{negative[2]})" in styles

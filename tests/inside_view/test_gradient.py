@@ -104,3 +104,12 @@ def test_every_network_shape_fits(profiles: dict, shape: tuple, width: int) -> N
     shown = fits(gradient_view(trace.tokens, connectivity(network, trace), explain_ids(network, ids).logit_shares, profile), width)
     assert sum(line.split()[0] in trace.tokens for line in shown if line.split()) >= len(ids)
     assert any("held-out (10 × 20 words)" in line for line in shown)
+
+
+def test_the_word_under_the_cursor_is_marked() -> None:
+    shown = fits(gradient_view(WORDS, BOTH, np.ones(4), None, cursor=1))
+    rows = [line for line in shown if line.split() and line.lstrip("▸").split()[0] in WORDS]
+    assert [row[0] for row in rows] == [" ", "▸", " ", " "] and rows[1].startswith("▸second")
+    group = gradient_view(WORDS, BOTH, np.ones(4), None, cursor=1, dark=True)
+    marked = group.renderables[3]  # the title, the header, then one row per word
+    assert any("reverse" in str(span.style) for span in marked.spans)
