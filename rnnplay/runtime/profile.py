@@ -44,6 +44,7 @@ BINS = 20  # histogram bins over [0, 1]
 LOW, HIGH = 0.1, 0.9  # a gate value below LOW or above HIGH is saturated
 PATH_POINTS = 200  # a text longer than this is drawn at this many evenly spaced words
 FEATURE_BATCH = 256  # reviews run together for their final states
+GATE_CHUNK = 50  # reviews whose gates are computed together (then only counted)
 GATE_COLUMN = {"lstm": 1, "gru": 0}  # its block in Keras' kernel layout: LSTM [i f c o], GRU [z r h]
 INIT_SEED = 0  # the network at initialisation is drawn with this seed
 
@@ -93,14 +94,9 @@ class GateStats:
     @classmethod
     def of(cls, gate: str, values: Sequence[Sequence[np.ndarray]]) -> GateStats | None:
         """From ``values[layer][direction]``, arrays (..., units) of gate values; None when there are none."""
-        grouped = [[np.asarray(v, dtype=np.float64).reshape(-1, v.shape[-1]) for v in row] for row in values]
-        if not grouped or not grouped[0] or grouped[0][0].size == 0:
-            return None
-        pooled = np.concatenate([v.ravel() for row in grouped for v in row])
-        histogram = np.histogram(np.clip(pooled, 0.0, 1.0), bins=BINS, range=(0.0, 1.0))[0] / pooled.size
-        unit_means = np.array([[v.mean(axis=0) for v in row] for row in grouped])
-        return cls(gate, histogram, float(pooled.mean()), float((pooled < LOW).mean()), float((pooled > HIGH).mean()),
-                   unit_means, int(pooled.size))
+        tally = _Tally()
+        tally.add(values)
+        return tally.stats(gate)
 
     def to_json(self) -> dict[str, Any]:
         return {"gate": self.gate, "histogram": self.histogram.tolist(), "mean": self.mean, "below": self.below,
@@ -116,6 +112,49 @@ class GateStats:
             raise ValueError("a gate histogram's shares must add up to 1")
         return cls(gate, histogram, f.number("mean", 0.0, 1.0), f.number("below", 0.0, 1.0), f.number("above", 0.0, 1.0),
                    f.array("unit_means", shape, low=0.0, high=1.0), f.whole("count"))
+
+
+class _Tally:
+    """Gate values counted batch by batch, so a corpus's gates never have to be held at once."""
+
+    def __init__(self) -> None:
+        self.histogram = np.zeros(BINS, dtype=np.int64)
+        self.count = self.below = self.above = 0
+        self.total = 0.0
+        self.unit_sums: np.ndarray | None = None  # (layers, directions, units)
+        self.rows = 0  # values per unit so far
+
+    def add(self, values: Sequence[Sequence[np.ndarray]]) -> None:
+        grouped = [[np.asarray(v, dtype=np.float64).reshape(-1, v.shape[-1]) for v in row] for row in values]
+        if not grouped or not grouped[0] or grouped[0][0].size == 0:
+            return
+        pooled = np.concatenate([v.ravel() for row in grouped for v in row])
+        self.histogram += np.histogram(np.clip(pooled, 0.0, 1.0), bins=BINS, range=(0.0, 1.0))[0]
+        self.count += pooled.size
+        self.below += int((pooled < LOW).sum())
+        self.above += int((pooled > HIGH).sum())
+        self.total += float(pooled.sum())
+        sums = np.array([[v.sum(axis=0) for v in row] for row in grouped])
+        self.unit_sums = sums if self.unit_sums is None else self.unit_sums + sums
+        self.rows += grouped[0][0].shape[0]
+
+    def stats(self, gate: str) -> GateStats | None:
+        if self.count == 0 or self.unit_sums is None:
+            return None
+        return GateStats(gate, self.histogram / self.count, self.total / self.count, self.below / self.count,
+                         self.above / self.count, self.unit_sums / self.rows, self.count)
+
+
+def corpus_gate_stats(network: Network, ids: np.ndarray, chunk: int = GATE_CHUNK) -> GateStats | None:
+    """``GateStats`` of the keep gate over the texts ``ids`` (reviews, length), ``chunk`` reviews at a time;
+    None for a SimpleRNN or without texts."""
+    gate = MEMORY_GATE.get(network.layers[0].cell)
+    if gate is None:
+        return None
+    tally = _Tally()
+    for start in range(0, len(ids), chunk):
+        tally.add(keep_gates(network, ids[start : start + chunk]) or [])
+    return tally.stats(gate)
 
 
 def keep_gates(network: Network, ids: np.ndarray) -> list[list[np.ndarray]] | None:
@@ -593,11 +632,10 @@ def compute_profile(network: Network, sequences: Sequence[np.ndarray], labels: n
     _check(should_stop)
     memory = at_init = None
     if len(chosen) and cell in MEMORY_GATE:
-        gate = MEMORY_GATE[cell]
-        memory = GateStats.of(gate, keep_gates(network, ids) or [])
+        memory = corpus_gate_stats(network, ids)
         report(0.25)
         _check(should_stop)
-        at_init = GateStats.of(gate, keep_gates(initial_network(network), ids) or [])
+        at_init = corpus_gate_stats(initial_network(network), ids)
     report(0.45)
     _check(should_stop)
     axis = axis_stats(network, sequences[:axis_reviews], np.asarray(labels)[:axis_reviews],

@@ -130,6 +130,19 @@ def test_keep_gates_equal_the_textbook_cells_of_the_trace(cell: str) -> None:
     assert P.GateStats.of(P.MEMORY_GATE[cell], fast).count == 3 * 9 * 2 * 2 * 3
 
 
+def test_gates_counted_in_chunks_are_the_gates_counted_at_once() -> None:
+    network = Network.random(architecture(units=3, layers=2, bidirectional=True), seed=9)
+    ids = reviews(7, 6, seed=4)
+    whole = P.GateStats.of("forget", P.keep_gates(network, ids))
+    chunked = P.corpus_gate_stats(network, ids, chunk=3)  # 3 + 3 + 1 reviews
+    assert chunked.count == whole.count and chunked.mean == pytest.approx(whole.mean)
+    assert (chunked.below, chunked.above) == (whole.below, whole.above)
+    np.testing.assert_allclose(chunked.histogram, whole.histogram)
+    np.testing.assert_allclose(chunked.unit_means, whole.unit_means)
+    assert P.corpus_gate_stats(zero_network(cell="rnn"), ids) is None
+    assert P.corpus_gate_stats(network, ids[:0]) is None
+
+
 # --- Keras' initialisation -------------------------------------------------------------------------------------
 
 
