@@ -15,8 +15,8 @@ def lines(renderable: object, width: int = 80) -> list[str]:
 
 
 def fits(renderable: object, width: int = 80) -> list[str]:
-    """The lines, after checking that none is wider than ``width`` (Rich wraps at the width: a line that was
-    too long shows up as one that breaks mid-sentence, so also no line may be exactly cut)."""
+    """The lines, after checking that none is wider than ``width``. (Rich wraps a longer line, so the tests that
+    promise one line also compare a line whole.)"""
     shown = lines(renderable, width)
     assert all(Text(line).cell_len <= width for line in shown), "\n".join(shown)
     return shown
