@@ -191,7 +191,8 @@ def strip_rows(found: Sequence[Strip], t: int, selected: int, unit: int, width: 
     embedding dimension instead, and shows its own window (around the unit only when it is the strip selected).
     """
     room = max(1, width - LABEL_WIDTH)
-    rows, notes = [], {}
+    rows: list[Text] = []
+    notes: dict[str, str] = {}
     for index, strip in enumerate(found):
         n = strip.values.shape[1]
         is_x = strip.name == "x"

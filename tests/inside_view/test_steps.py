@@ -9,12 +9,25 @@ from hypothesis import strategies as st
 from rich.console import Console
 from rich.text import Text
 
-from rnnplay.inside_view.steps import (BLOCKS, LABEL_WIDTH, Strip, block, heatmap, hidden_note, scale_of, step_view,
-                                       strips, unit_window, units_text, values_line, word_line)
+from rnnplay.inside_view.steps import (
+    BLOCKS,
+    LABEL_WIDTH,
+    Strip,
+    block,
+    heatmap,
+    hidden_note,
+    scale_of,
+    step_view,
+    strips,
+    unit_window,
+    units_text,
+    values_line,
+    word_line,
+)
 from rnnplay.render import GATE_PALETTES, SHARE_PALETTES
 from rnnplay.runtime.inside import GATES_SHOWN, DirectionTrace
 
-TOKENS = "the first hour is dull but the ending is wonderful".split()
+TOKENS = ["the", "first", "hour", "is", "dull", "but", "the", "ending", "is", "wonderful"]
 
 
 def direction_trace(cell: str = "lstm", words: int = len(TOKENS), units: int = 8, dim: int = 5, direction: int = 0,
@@ -90,7 +103,7 @@ def test_the_values_line_gives_the_strips_numbers_at_the_word():
 @given(units=st.integers(0, 2000), room=st.integers(0, 300), selected=st.integers(-5, 2100))
 def test_a_window_of_units_fits_the_room_and_holds_the_selected_unit(units, room, selected):
     first, count = unit_window(units, room, selected)
-    assert count == min(units, room) and 0 <= first and first + count <= units
+    assert count == min(units, room) and first >= 0 and first + count <= units
     if count and 0 <= selected < units:
         assert first <= selected < first + count
 
