@@ -16,7 +16,6 @@ a background job such as a corpus profile, which can show its progress there).
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -56,6 +55,10 @@ class InsideResult:
     probability: float | None  # the whole text's P(positive), also when it was not traced
     words: int  # tokens the model reads (after max_length)
     note: str = ""  # what was left out, or why there is nothing
+    logit_shares: Any = None  # leave-one-out, on the logit scale (np.ndarray), beside the gradient
+    profile: Any = None  # model_profile.ModelProfile the path was drawn in, when there was one
+    path: Any = None  # runtime.profile.TextPath: the text in the profile's PC1–PC2 plane
+    stream: Any = None  # runtime.streaming.StreamCost: a prediction after every word, streamed or re-read
 
     @property
     def unknown(self) -> list[bool]:
@@ -64,8 +67,9 @@ class InsideResult:
         return [] if self.trace is None else [int(i) == OOV_ID for i in self.trace.ids]
 
 
-def inside_result(classifier: Any, text: str) -> InsideResult:
-    """Trace ``text`` through ``classifier`` (in a worker thread): its states, gates and gradient through time.
+def inside_result(classifier: Any, text: str, profile: Any = None) -> InsideResult:
+    """Trace ``text`` through ``classifier`` (in a worker thread): its states, gates and gradient through time,
+    the leave-one-out shares, and with the model's ``profile`` the text's path along the sentiment axis.
 
     A text over the explain limit is not traced (its trace would grow with it, and each keystroke would
     trace it again); its prediction is still given.
@@ -80,12 +84,17 @@ def inside_result(classifier: Any, text: str) -> InsideResult:
         note = (f"{len(tokens):,} words are over the {WORD_LIMIT:,} this tab traces: the steps, the heatmap and the "
                 f"gradient are left out; the whole text is {label(probability)} {probability:.3f}.")
         return InsideResult(classifier, text, None, None, probability, len(tokens), note)
-    from rnnplay.runtime.inside import trace
-    from rnnplay.runtime.through_time import connectivity
+    from rnnplay.inside_report import look_inside
 
-    traced = trace(classifier, text)
-    return InsideResult(classifier, text, traced, connectivity(classifier.network, traced), traced.probability,
-                        traced.words)
+    report = look_inside(classifier, text)
+    traced = report.trace
+    path = None
+    if profile is not None and profile.profile.axis is not None and traced.words:
+        from rnnplay.runtime.profile import text_path
+
+        path = text_path(classifier.network, profile.profile.axis, traced.ids, traced)
+    return InsideResult(classifier, text, traced, report.connectivity, traced.probability, traced.words,
+                        logit_shares=report.logit_shares, profile=profile, path=path)
 
 
 class StepsView(Widget, can_focus=True):
@@ -183,6 +192,13 @@ class InsideTab(Vertical):
             super().__init__()
             self.generation, self.classifier, self.text, self.result, self.error = generation, classifier, text, result, error
 
+    class Profiled(Message):
+        """The corpus profile of ``classifier``: computed or read (``profile``), failed (``error``), or ``fraction`` done."""
+
+        def __init__(self, classifier: Any, profile: Any = None, error: str = "", fraction: float | None = None) -> None:
+            super().__init__()
+            self.classifier, self.profile, self.error, self.fraction = classifier, profile, error, fraction
+
     def compose(self) -> ComposeResult:
         with Horizontal(id="inside-text-row"):
             yield Label("Text", id="inside-text-label")
@@ -199,6 +215,10 @@ class InsideTab(Vertical):
         self.result: InsideResult | None = None  # what the views show
         self.shown: tuple[str, Any] | None = None  # the (text, classifier) they show it for
         self.play_text_seen: str | None = None  # Play's text when this tab last took it
+        self.profile_of: Any = None  # the classifier the corpus profile below is (being) made for
+        self.profile: Any = None  # its model_profile.ModelProfile, once read or computed
+        self.profile_error = ""  # why it has none (an imported model keeps no held-out reviews)
+        self.profile_fraction: float | None = None  # how far its computation is, while it runs
         self.query_one("#inside-views Tabs", Tabs).can_focus = False  # ←/→ move the word cursor, not the panes
         self.watch(self.app, "classifier", self._classifier_changed)
         self.watch(self.app, "loading_model", self._loading_changed, init=False)
@@ -209,8 +229,10 @@ class InsideTab(Vertical):
         self._pane_widget(self.pane).focus()
 
     def on_show(self, event: events.Show) -> None:
-        """Shown by any way (a key, a click, the help's pages): Play's text comes in if it changed there."""
+        """Shown by any way (a key, a click, the help's pages): Play's text comes in if it changed there, and the
+        model's corpus profile is read or computed (once per model: never while the tab is not looked at)."""
         self._follow_play()
+        self._want_profile()
 
     # The text
 
@@ -249,6 +271,75 @@ class InsideTab(Vertical):
 
     def _classifier_changed(self) -> None:
         self.trace_now()
+        if self.is_mounted and self.screen.is_current and self.display and self.visible and self.is_on_screen:
+            self._want_profile()
+
+    # The model's corpus profile (views 2–4 show the text beside the model's held-out reviews)
+
+    def _want_profile(self) -> None:
+        classifier = rnnplay_app(self).classifier
+        if classifier is None or classifier is self.profile_of:
+            return
+        self.profile_of, self.profile, self.profile_error, self.profile_fraction = classifier, None, "", 0.0
+        self._profile_in_background(classifier)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="inside-profile")
+    def _profile_in_background(self, classifier: Any) -> None:
+        """The cached profile at once, or computed with its progress (a few seconds, once per model's weights)."""
+        from textual.worker import get_current_worker
+
+        from rnnplay.errors import Cancelled
+        from rnnplay.model_profile import cached_profile, model_profile
+
+        worker = get_current_worker()
+        found = cached_profile(classifier)
+        if found is None:
+            shown = [0.0]
+
+            def progress(fraction: float) -> None:
+                if fraction - shown[0] >= 0.02:
+                    shown[0] = fraction
+                    self.post_message(self.Profiled(classifier, fraction=fraction))
+
+            try:
+                found = model_profile(classifier, progress=progress, should_stop=lambda: worker.is_cancelled)
+            except Cancelled:
+                return
+            except RnnplayError as problem:
+                self.post_message(self.Profiled(classifier, error=str(problem)))
+                return
+        self.post_message(self.Profiled(classifier, profile=found))
+
+    def on_inside_tab_profiled(self, message: Profiled) -> None:
+        message.stop()
+        if message.classifier is not self.profile_of:
+            return  # a model no longer in use
+        if message.fraction is not None:
+            self.profile_fraction = message.fraction
+        else:
+            self.profile, self.profile_error, self.profile_fraction = message.profile, message.error, None
+            if message.profile is not None:
+                self.trace_now()  # the text's path along the sentiment axis needs the profile
+        self._show_views()
+
+    def profile_for(self, classifier: Any) -> Any:
+        """The runtime.profile.Profile of ``classifier`` when this tab has it, else None."""
+        return self.profile.profile if self.profile is not None and self.profile_of is classifier else None
+
+    def profile_line(self) -> Text | None:
+        """One line on the corpus figures while they are computed, or why there are none."""
+        name = printable(getattr(self.profile_of, "name", ""))
+        if self.profile_fraction is not None:
+            done = max(0.0, min(1.0, self.profile_fraction))
+            cells = 20
+            return Text.assemble(("█" * round(done * cells)).ljust(cells, "░"),
+                                 f" {done:.0%} · {name} on its held-out reviews (once for these weights)",
+                                 style="dim")
+        if self.profile_error:
+            return Text(f"No corpus figures: {self.profile_error}", style="dim")
+        if self.profile is not None and self.profile.cache_problem:
+            return Text(f"Corpus figures not cached: {self.profile.cache_problem}", style="dim")
+        return None
 
     def _loading_changed(self) -> None:
         if rnnplay_app(self).classifier is None:
@@ -267,12 +358,13 @@ class InsideTab(Vertical):
         elif not text.strip():
             self._show(None, Text(HINT, style="dim"), (text, classifier))
         else:
-            self._trace_in_background(self._generation, classifier, text)
+            profile = self.profile if self.profile_of is classifier else None
+            self._trace_in_background(self._generation, classifier, text, profile)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="inside")
-    def _trace_in_background(self, generation: int, classifier: Any, text: str) -> None:
+    def _trace_in_background(self, generation: int, classifier: Any, text: str, profile: Any) -> None:
         try:
-            self.post_message(self.Traced(generation, classifier, text, inside_result(classifier, text)))
+            self.post_message(self.Traced(generation, classifier, text, inside_result(classifier, text, profile)))
         except RnnplayError as problem:
             self.post_message(self.Traced(generation, classifier, text, None, str(problem)))
 
@@ -293,26 +385,52 @@ class InsideTab(Vertical):
         self.query_one("#inside-status", Static).update(message)
         body = message if result is None else Text(result.note or "", style="bold yellow")
         self.query_one(StepsView).show(result if result is not None and result.trace is not None else None, body)
+        self._show_views(body)
+
+    def _show_views(self, body: RenderableType | None = None) -> None:
+        """Views 2–5 from the result shown, with the corpus profile's line above the three that use it."""
+        result = self.result
+        line = self.profile_line()
         for name, render in (("gradient", self.render_gradient), ("memory", self.render_memory),
                              ("axis", self.render_axis), ("stream", self.render_stream)):
-            self.show_pane(name, body if result is None else render(result))
+            if result is None:
+                self.show_pane(name, body if body is not None else Text(HINT, style="dim"))
+                continue
+            view = render(result)
+            self.show_pane(name, Group(line, view) if line is not None and name != "stream" else view)
 
     # Views 2–5: each returns what its pane shows for a result; the richer renderers plug in here.
 
     def render_gradient(self, result: InsideResult) -> RenderableType:
-        """View 2, gradient through time: for now the connectivity's norms as bars on a log scale."""
+        """View 2, gradient through time: ‖∂logit/∂x(t)‖ per word and direction beside the leave-one-out shares."""
         if result.trace is None or result.connectivity is None:
             return Text(result.note, style="bold yellow")
-        return simple_gradient(result.connectivity.norms, result.trace.tokens, self.query_one(StepsView).cursor,
-                               max(30, self.size.width - 4), dark_background(self))
+        from rnnplay.inside_view.gradient import gradient_view
+
+        return gradient_view(result.trace.tokens, result.connectivity, result.logit_shares, self.profile_for(result.classifier),
+                             self.view_width, cursor=self.query_one(StepsView).cursor, dark=dark_background(self))
 
     def render_memory(self, result: InsideResult) -> RenderableType:
-        """View 3, memory span (forget or update gates over the text and the corpus): to come."""
-        return Text("Memory span: to come (the forget and update gates over this text and the model's reviews).", style="dim")
+        """View 3, memory span: the forget (LSTM) or update (GRU) gates over this text and the model's reviews."""
+        if result.trace is None:
+            return Text(result.note, style="bold yellow")
+        from rnnplay.inside_view.memory import memory_view
+
+        return memory_view(result.trace, self.profile_for(result.classifier), self.view_width)
 
     def render_axis(self, result: InsideResult) -> RenderableType:
-        """View 4, the sentiment axis (the text's path in the final state's principal components): to come."""
-        return Text("Sentiment axis: to come (this text's path along the principal components of the state).", style="dim")
+        """View 4, the sentiment axis: the text's path in the principal components of the final state."""
+        from rnnplay.inside_view.axis import axis_view
+
+        profile = self.profile_for(result.classifier)
+        path = result.path if result.profile is not None and result.profile.profile is profile else None
+        tokens = result.trace.tokens if result.trace is not None else None
+        return axis_view(profile, path, self.view_width, max(8, self.size.height - 12), tokens, dark=dark_background(self))
+
+    @property
+    def view_width(self) -> int:
+        """The columns a pane's body has (its padding and scroll bar taken off)."""
+        return max(30, self.size.width - 4)
 
     def render_stream(self, result: InsideResult) -> RenderableType:
         """View 5, stream vs re-read (the steps and time to give a prediction after every word): to come."""
@@ -422,32 +540,3 @@ def status(result: InsideResult, from_play: bool) -> Text:
         text.append(f" · {result.trace.dropped:,} past max_length not read", style="dim")
     text.append(" · Play's text" if from_play else " · this tab's own text (Play's is unchanged)", style="dim")
     return text
-
-
-def simple_gradient(norms: Any, tokens: list[str], cursor: int, width: int, dark: bool | None) -> RenderableType:
-    """‖∂logit/∂x(t)‖ per word and direction as bars on a log scale (the smallest norm over the text: no bar)."""
-    import numpy as np
-
-    from rnnplay.render import bar
-
-    norms = np.asarray(norms, dtype=np.float64)
-    if norms.size == 0 or not tokens:
-        return Text("No words, so no gradient.", style="dim")
-    logs = np.log10(np.maximum(norms, 1e-30))
-    low, high = float(logs.min()), float(logs.max())
-    span = (high - low) or 1.0
-    directions = norms.shape[0]
-    names = ("→ forward", "← backward")[:directions] if directions == 2 else ("gradient",)
-    label_width = 13
-    room = max(4, (width - label_width) // directions - 2)
-    lines = [Text(f"‖∂logit/∂x(t)‖ per word, log scale from {10 ** low:.1e} to {10 ** high:.1e} · "
-                  + " | ".join(names), style="dim")]
-    for t, token in enumerate(tokens):
-        line = Text(("▸" if t == cursor else " ") + printable(token)[: label_width - 2].ljust(label_width - 1),
-                    style="bold reverse" if t == cursor else "")
-        for d in range(directions):
-            line.append(bar(max(1 / (8 * room), (logs[d, t] - low) / span), room).ljust(room + 2))  # the smallest: a sliver
-        lines.append(line)
-    if not math.isfinite(span):
-        lines.append(Text("(the norms are not finite)", style="dim"))
-    return Group(*lines)

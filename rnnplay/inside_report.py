@@ -1,0 +1,87 @@
+"""Everything the Inside views show for one text, computed in one place for every front end.
+
+The TUI's Inside tab, ``rnnplay inside TEXT`` and ``:inside TEXT`` all call ``look_inside``: the text
+traced through every layer, direction and gate (``runtime.inside``), the gradient of the logit with
+respect to each word (``runtime.through_time``), the leave-one-out shares Play shows beside it
+(``runtime.explain``), and, when given, the model's corpus profile. It returns numbers, never a
+picture; ``to_json`` gives them all, arrays included.
+
+A text longer than ``explain.WORD_LIMIT`` words keeps the views whose cost grows with its length (the
+states, the gates, the gradient); the leave-one-out shares, whose cost grows with its square, are left
+out and ``left_out`` says so in one line.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from rnnplay.runtime.explain import WORD_LIMIT, explain_ids
+from rnnplay.runtime.inside import DIRECTION_NAMES, Trace, trace
+from rnnplay.runtime.through_time import Connectivity, connectivity
+
+if TYPE_CHECKING:
+    from rnnplay.runtime.classifier import Classifier
+
+
+@dataclass(frozen=True)
+class InsideReport:
+    """One text inside one classifier."""
+
+    model: str
+    trace: Trace
+    connectivity: Connectivity
+    logit_shares: np.ndarray | None  # leave-one-out, on the logit scale; None when the text is too long for them
+    left_out: str  # one line on what a long text does not get, or ""
+
+    @property
+    def tokens(self) -> list[str]:
+        return self.trace.tokens
+
+    def first_half_shares(self) -> dict[str, float]:
+        """The gradient's share on the first half of the text: per direction of the first layer, and together."""
+        shares = {DIRECTION_NAMES[d]: self.connectivity.first_half_share(d) for d in range(self.trace.directions)}
+        if self.trace.directions == 2:
+            shares["together"] = self.connectivity.first_half_share()
+        return shares
+
+    def to_json(self) -> dict[str, Any]:
+        t = self.trace
+        return {
+            "model": self.model, "tokens": t.tokens, "ids": t.ids.tolist(), "dropped": t.dropped,
+            "logit": t.logit, "p_positive": t.probability, "cell": t.cell, "directions": t.directions,
+            "layers": [[{"name": d.name, "layer": d.layer, "direction": DIRECTION_NAMES[d.direction], "x": _list(d.x),
+                         "h_prev": _list(d.h_prev), "gates": {name: _list(v) for name, v in d.gates.items()}, "h": _list(d.h)}
+                        for d in layer] for layer in t.layers],
+            "gradient": {
+                "norm": _list(self.connectivity.total),
+                "norm_by_direction": {DIRECTION_NAMES[d]: _list(self.connectivity.norms[d]) for d in range(t.directions)},
+                "first_half_share": {k: _number(v) for k, v in self.first_half_shares().items()},
+            },
+            "logit_shares": None if self.logit_shares is None else _list(self.logit_shares),
+            "left_out": self.left_out or None,
+        }
+
+
+def look_inside(classifier: Classifier, text: str) -> InsideReport:
+    """Trace ``text`` through ``classifier``, with the gradient through time and the leave-one-out shares."""
+    recorded = trace(classifier, text)
+    gradient = connectivity(classifier.network, recorded)
+    shares, left_out = None, ""
+    if recorded.words > WORD_LIMIT:
+        left_out = (f"{recorded.words:,} words: the leave-one-out shares are left out (over {WORD_LIMIT:,} words they cost "
+                    "too much); the states, gates and gradient are all here")
+    elif recorded.words:
+        shares = explain_ids(classifier.network, recorded.ids).logit_shares
+    return InsideReport(classifier.name, recorded, gradient, shares, left_out)
+
+
+def _list(array: np.ndarray) -> list:
+    """An array as nested lists of floats, NaN as None (JSON has no NaN)."""
+    return [_list(row) for row in array] if array.ndim > 1 else [_number(v) for v in array.tolist()]
+
+
+def _number(value: float) -> float | None:
+    return None if value != value else float(value)
