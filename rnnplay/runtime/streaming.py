@@ -34,7 +34,9 @@ Public API (the Inside tab, the REPL and ``rnnplay inside`` call these; NumPy on
 re-read; ``None`` when not run: no words, or more than ``LIMIT`` words to re-read),
 ``whole_seconds`` (measured: one pass over the whole text), ``probabilities`` (P(positive) after
 each word; empty when not run), ``repeats``, ``limit`` (the most words re-read); properties ``streams`` and ``measured``.
-Times are the best of ``repeats`` runs of ``time.perf_counter``.
+Times are the best of ``repeats`` runs of ``time.perf_counter``, so ``measure`` costs ``repeats`` times
+(every word + one pass); re-reading grows with n², so where latency matters (as the user types a long
+text) pass ``repeats=1``. ``benchmarks/interactive.py`` times both shipped classifiers.
 """
 
 from __future__ import annotations
