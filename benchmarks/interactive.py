@@ -3,7 +3,7 @@
     python benchmarks/interactive.py
 
 Targets (issues 4 and 5): keystroke to updated Play screen, the model work ≤ 5 ms for a 100-word
-text; ``rnnplay tui`` cold start to the first interactive screen ≤ 1.5 s; ``rnnplay repl``
+text; the Inside tab's (states, gates and the gradient through time) ≤ 10 ms for 100 words (issue 12); ``rnnplay tui`` cold start to the first interactive screen ≤ 1.5 s; ``rnnplay repl``
 start-up ≤ 0.7 s; neither imports TensorFlow.
 
 Stream vs re-read (issue 12, the Inside tab): a prediction after every word on each shipped
@@ -24,7 +24,9 @@ from common import best_of, print_table, row
 
 from rnnplay.runtime.classifier import Classifier, Network
 from rnnplay.runtime.explain import explain, explain_ids, variants_batched
+from rnnplay.runtime.inside import trace, trace_ids
 from rnnplay.runtime.streaming import every_word, formula, measure, steps_every_word
+from rnnplay.runtime.through_time import connectivity
 from rnnplay.store import SHIPPED_DIR
 
 REVIEW = ["i", "went", "in", "expecting", "a", "dull", "remake", "but", "the", "film", "was", "a", "wonderful", "surprise", "the", "acting", "is", "warm", "and", "funny", "the", "plot", "moves", "fast", "and", "even", "the", "awful", "villain", "has", "a", "moment", "of", "real", "charm"]
@@ -81,6 +83,23 @@ def stream_vs_reread(model_dirs: list[Path]) -> None:
         row(f"  measure() on {classifier.name}, 100 words (3 repeats of each)", f"{seconds * 1e3:.2f} ms", "what the Inside view runs")
 
 
+def inside_model_work(model_dir: Path) -> None:
+    """The Inside tab's work per keystroke: every gate of every step recorded, then the gradient through time."""
+    classifier = Classifier.load(model_dir)
+    for n in (10, 100, 300):
+        text = review(n)
+        seconds = best_of(lambda text=text: connectivity(classifier.network, trace(classifier, text)), 50 if n < 300 else 20)
+        row(f"Inside model work, {n} words: states + BPTT on {classifier.name}", f"{seconds * 1e3:.2f} ms", "target ≤ 10 ms" if n == 100 else "")
+    text = review(100)
+    seconds = best_of(lambda: trace(classifier, text), 50)
+    row("  the states and gates alone, 100 words (textbook cells)", f"{seconds * 1e3:.2f} ms")
+    for label, network in (("LSTM 32 one-directional", like(classifier, False)), ("Bi-GRU 32", like(classifier, True, "gru")),
+                           ("Bi-SimpleRNN 32", like(classifier, True, "rnn"))):
+        ids = classifier.encoder.encode(text)
+        seconds = best_of(lambda network=network, ids=ids: connectivity(network, trace_ids(network, ids)), 50)
+        row(f"  states + BPTT, 100 words, {label} (random weights)", f"{seconds * 1e3:.2f} ms")
+
+
 # The app, headless, reporting when its first screen is up (ready for keys) and when the start models
 # are loaded (the Play tab answers); perf_counter is CLOCK_MONOTONIC, shared with the parent process.
 TUI_PROBE = """
@@ -131,6 +150,7 @@ def figures() -> None:
     repl_start()
     play_model_work(SHIPPED_DIR / "imdb-bilstm")
     stream_vs_reread([SHIPPED_DIR / "imdb-bilstm", SHIPPED_DIR / "imdb-lstm"])
+    inside_model_work(SHIPPED_DIR / "imdb-bilstm")
 
 
 def main() -> None:

@@ -32,6 +32,13 @@ SHARE_PALETTES: dict[bool, tuple[RGB, RGB, RGB]] = {
     True: ((160, 160, 160), (0, 200, 0), (255, 90, 90)),
     False: ((90, 90, 90), (0, 110, 0), (180, 0, 0)),
 }
+# (closed, open) for a gate's value in [0, 1] (how much of a signal a sigmoid lets through): blue, not the
+# shares' green and red, which mean positive and negative; every mix also at least 4.5:1 on its theme.
+GATE_PALETTES: dict[bool, tuple[RGB, RGB]] = {
+    True: ((160, 160, 160), (80, 160, 255)),
+    False: ((90, 90, 90), (0, 70, 200)),
+}
+GATE_OPEN = (40, 120, 230)  # a fully open gate on a background of unknown shade
 SHARE_SCALE = 0.25  # a share of ±0.25 in P(positive) or more gets the full colour
 LOGIT_SHARE_SCALE = 1.0  # on the logit scale, ±1 gets it (near P = 0.5 a logit moves 4× a probability)
 
@@ -182,6 +189,14 @@ def share_colour(share: float, dark: bool | None = None, *, full: float = SHARE_
         neutral, positive, negative = SHARE_PALETTES[dark]
     target = positive if share > 0 else negative
     r, g, b = (round(n + (c - n) * strength) for n, c in zip(neutral, target))
+    return f"rgb({r},{g},{b})"
+
+
+def gate_colour(value: float, dark: bool | None = None) -> str:
+    """Grey for a closed gate (0), blue for an open one (1), mixed in between; ``dark`` as for ``share_colour``."""
+    strength = min(1.0, max(0.0, value)) if value == value else 0.0  # NaN reads as closed
+    closed, opened = (GREY, GATE_OPEN) if dark is None else GATE_PALETTES[dark]
+    r, g, b = (round(n + (c - n) * strength) for n, c in zip(closed, opened))
     return f"rgb({r},{g},{b})"
 
 

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from rnnplay.render import SHARE_PALETTES, ranking_table, share_colour
+from rnnplay.render import GATE_PALETTES, SHARE_PALETTES, gate_colour, ranking_table, share_colour
 
 RGB = tuple[int, int, int]
 # Textual's built-in themes: background and surface (panels), dark and light.
@@ -44,6 +44,22 @@ def test_share_colours_read_on_the_theme_they_are_chosen_for(share, dark):
     colour = rgb(share_colour(share, dark))
     for background in BACKGROUNDS[dark]:
         assert contrast(colour, background) >= AA, (share, dark, colour, background)
+
+
+@settings(max_examples=300, deadline=None)
+@given(value=st.floats(-0.5, 1.5, allow_nan=False), dark=st.booleans())
+def test_gate_colours_read_on_the_theme_they_are_chosen_for(value, dark):
+    """Every gate value, closed to open (and past either end, clamped), on both backgrounds of its theme."""
+    colour = rgb(gate_colour(value, dark))
+    for background in BACKGROUNDS[dark]:
+        assert contrast(colour, background) >= AA, (value, dark, colour, background)
+
+
+def test_gate_colours_go_from_grey_to_blue():
+    for dark, (closed, opened) in GATE_PALETTES.items():
+        assert rgb(gate_colour(0.0, dark)) == closed and rgb(gate_colour(1.0, dark)) == opened
+        assert opened[2] > opened[0] and opened[2] > opened[1]  # blue: not the shares' green or red
+    assert rgb(gate_colour(float("nan"), True)) == GATE_PALETTES[True][0]
 
 
 def test_share_colours_keep_their_meaning_in_both_palettes():

@@ -1,4 +1,4 @@
-"""What each tab shows and how to read it, for someone learning RNNs and embeddings (F5, or "Help" in Ctrl+P).
+"""What each tab shows and how to read it, for someone learning RNNs and embeddings (F6, or "Help" in Ctrl+P).
 
 All the help text lives here, one section per tab, so it can be read and edited in one place. It says
 only what the app computes (the formulas in ``runtime``, ``training`` and the widgets), never a claim
@@ -15,10 +15,11 @@ from textual.binding import Binding, BindingType
 # Longer words for a binding's footer label, by action name; a binding without one shows its label alone.
 KEY_NOTES = {
     "show_tab('play')": "type a review, see what the classifier makes of it",
+    "show_tab('inside')": "the recurrent layer at work on Play's text, word by word",
     "show_tab('words')": "word neighbours in two embedding spaces, analogies, guess the blank",
     "show_tab('train')": "train a classifier or word vectors",
     "show_tab('models')": "the saved models, their cards and layers",
-    "help": "this help, for the tab in front (F5 again or Esc closes it)",
+    "help": "this help, for the tab in front (F6 again or Esc closes it); Textual's F6 (select the line) in a text box is given up for it",
     "command_palette": "commands by name: switch models, go to a tab, train a preset, an example…",
     "toggle_theme": "light or dark colours",
     "quit": "leave rnnplay (a training run is cancelled, nothing is saved)",
@@ -27,6 +28,17 @@ KEY_NOTES = {
     "pick_model": "opens the list of saved classifiers",
     "toggle_scale": "shows the shares on the logit scale, or back on the P scale",
     "toggle_compare": "opens (or closes) the compare line for a second text",
+    "move_word(-1)": "the word before",
+    "move_word(1)": "the word after",
+    "first_word": "the first word",
+    "last_word": "the last word",
+    "move_strip(-1)": "the strip above: its numbers go on the line under the strips",
+    "move_strip(1)": "the strip below",
+    "move_unit(-1)": "the unit to the left: its value goes on the line under the strips",
+    "move_unit(1)": "the unit to the right",
+    "toggle_direction": "a bidirectional layer's other direction (forward reads left to right, backward right to left)",
+    "next_layer": "the next recurrent layer of a stacked model",
+    "next_view": "the next view: Steps, Gradient, Memory, Axis, Stream (or click a view's name)",
     "focus_part('#word')": "the word box: type a word, then Enter",
     "pick_vectors": "opens the list of saved word vectors",
     "focus_part('#vectors-choice')": "the list of saved word vectors",
@@ -43,7 +55,8 @@ KEY_NOTES = {
 
 KEY_NAMES = {"escape": "Esc", "enter": "Enter", "delete": "Delete", "backspace": "Backspace", "tab": "Tab",
              "space": "Space", "up": "↑", "down": "↓", "left": "←", "right": "→", "pageup": "PgUp",
-             "pagedown": "PgDn", "home": "Home", "end": "End"}
+             "pagedown": "PgDn", "home": "Home", "end": "End", "left_square_bracket": "[",
+             "right_square_bracket": "]"}
 
 PLAY = """\
 # Play: what the classifier makes of a text
@@ -116,6 +129,60 @@ against "bad", to see what "not" does.
 
 The line under the text box says how many words the model read and how many it did not know. A text
 of more than 1,000 words is not explained word by word (its prediction is still given).
+"""
+
+INSIDE = """\
+# Inside: the recurrent layer at work
+
+This tab studies a text with the classifier in use on Play. It takes Play's text whenever that text has
+changed since the tab last looked; the line at the top is this tab's own: typing there studies another
+text and leaves Play's alone (Play keeps its text and its undo history, and its next change comes back
+here). Everything follows each keystroke. A text too long for Play to explain word by word gets only
+its prediction here too, and one line says what was left out. The keys below act on the view; in the
+text line ← and → move the text cursor, and Enter (or Tab) goes back to the view.
+
+A recurrent layer reads the words one at a time. At word t it reads x(t), the word's embedding row, and
+h(t−1), the state it carried from the word before, and computes h(t), the state after the word. The
+classifier's head reads only the last state (of each direction), so everything the model knows about
+the text has to pass through these states.
+
+## Steps
+What the cell computes at each word, and which units each word switches on or off.
+
+The words on one line, the word under the cursor highlighted; below it, that word's **strips**, one
+block per unit: x(t), h(t−1), the gates and h(t). A block's height is the size of the value and its
+colour its sign (green above 0, red below) or, for a gate, how open it is (grey closed, blue open).
+Gates are sigmoids, between 0 and 1: a gate multiplies a signal, so 0 stops it and 1 lets it all through.
+
+- **LSTM**: the *forget* gate f scales the old cell c(t−1), the *input* gate i scales the *candidate*
+  (new content from x(t) and h(t−1)), and c(t) = f·c(t−1) + i·candidate; the *output* gate o decides
+  how much of tanh(c(t)) becomes h(t). The cell is the LSTM's long memory.
+- **GRU**: the *reset* gate r says how much of h(t−1) the candidate may read; the *update* gate z mixes:
+  h(t) = z·h(t−1) + (1 − z)·candidate, so z near 1 keeps the old state.
+- **SimpleRNN**: no gate: h(t) = tanh(pre-activation), the pre-activation being W·x(t) + U·h(t−1) + b.
+  Everything it remembers is rewritten at every word, which is why its memory is short.
+
+The line under the strips gives the selected strip's smallest, largest and mean value at this word and
+the selected unit's value (the unit is underlined in the strip). Values without a bound (x(t), the
+cell, the pre-activation) are drawn against the largest magnitude they reach over the text, and the
+line says which.
+
+Below, **h(t) over the whole text**, a row per word and a column per unit, in the strips' columns: it
+shows which units switch at words such as "not", "but" or "wonderful", and which hold their value
+across many words. A bidirectional layer has a *backward* direction too, which reads the text from its
+last word: its h(t) depends on the words after t, and what it carried in is h(t+1). Stacked layers read
+the states of the layer below as their x(t). When the terminal is too narrow or too short, the view
+shows the units and words around the cursor and says how many are hidden.
+
+## Gradient
+How far back each direction's memory reaches: the gradient fades as it flows back through the states.
+
+How much the logit would change if word t's embedding changed, ‖∂logit/∂x(t)‖, for each word and each
+direction, on a log scale (the longest bar is the largest value over the text, the shortest the smallest).
+
+## Memory, Axis, Stream
+How long the gates keep what they hold, the path of the state along the model's sentiment axis, and
+why a bidirectional model cannot give a prediction while you type: these panes say when they are ready.
 """
 
 WORDS = """\
@@ -249,11 +316,11 @@ mistakes first; Enter opens one on Play (Ctrl+Z there brings your own text back)
 which words led the model astray.
 """
 
-SECTIONS = {"play": PLAY, "words": WORDS, "train": TRAIN, "models": MODELS}
+SECTIONS = {"play": PLAY, "inside": INSIDE, "words": WORDS, "train": TRAIN, "models": MODELS}
 
 
 def key_name(key: str) -> str:
-    """``ctrl+r`` → ``Ctrl+R``, ``f5`` → ``F5``, ``escape`` → ``Esc``: keys as a learner types them."""
+    """``ctrl+r`` → ``Ctrl+R``, ``f6`` → ``F6``, ``escape`` → ``Esc``: keys as a learner types them."""
     parts = key.split("+")
     *modifiers, last = parts
     name = KEY_NAMES.get(last, last.upper() if len(last) > 1 or modifiers else last)
@@ -273,6 +340,6 @@ def keys_markdown(bindings: Iterable[BindingType]) -> str:
 
 
 def help_markdown(tab: str, tab_bindings: Iterable[BindingType], app_bindings: Iterable[BindingType]) -> str:
-    """The help for ``tab`` ("play", "words", "train" or "models"): its section, then its keys and the app's."""
+    """The help for ``tab`` ("play", "inside", "words", "train" or "models"): its section, then its keys and the app's."""
     return (f"{SECTIONS[tab]}\n## Keys on this tab\n{keys_markdown(tab_bindings)}\n\n"
             f"## Keys everywhere\n{keys_markdown(app_bindings)}\n")

@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from rnnplay.runtime.explain import EmptyText, Explanation, explain, explain_ids
+from tests.runtime.networks import random_network
 
 TEXT = "This movie was wonderful, but the ending was awful and zxqv"
 
@@ -70,15 +71,6 @@ def test_one_word_and_truncated_texts(shipped_classifier):
 def test_a_text_without_words_is_an_error(shipped_classifier, text):
     with pytest.raises(EmptyText, match="no words"):
         explain(shipped_classifier, text)
-
-
-def random_network(cell: str, bidirectional: bool, layers: int, seed: int = 0):
-    """A random (untrained) network of any shape: explain's shortcuts must hold for every architecture."""
-    from rnnplay.runtime.classifier import Network
-
-    architecture = {"vocab_size": 30, "embedding_dim": 6, "cell": cell, "units": 5, "layers": layers,
-                    "bidirectional": bidirectional, "head": [{"units": 1, "activation": "linear"}], "output": "logit"}
-    return Network.random(architecture, seed)
 
 
 @pytest.mark.parametrize("cell", ["lstm", "gru", "rnn"])

@@ -7,20 +7,18 @@ import itertools
 import numpy as np
 import pytest
 
+from rnnplay.runtime.cells import lstm_step
 from rnnplay.runtime.classifier import Network
 from rnnplay.runtime.recurrent import DirectionWeights, RecurrentLayer
 
 
 def reference_lstm(x, kernel, recurrent, bias):
-    """The textbook LSTM, one step at a time, as a check on the fused and rescaled one."""
-    sig = lambda v: 1 / (1 + np.exp(-v))
-    units = recurrent.shape[0]
-    h = c = np.zeros(units)
+    """The textbook LSTM of ``runtime.cells``, one step at a time: the last state of one sequence."""
+    weights = DirectionWeights(kernel, recurrent, bias)
+    h = c = np.zeros(recurrent.shape[0])
     for xt in x:
-        z = xt @ kernel + h @ recurrent + bias
-        i, f, g, o = (z[k * units : (k + 1) * units] for k in range(4))
-        c = sig(f) * c + sig(i) * np.tanh(g)
-        h = sig(o) * np.tanh(c)
+        step = lstm_step(weights, xt, h, c)
+        h, c = step.h, step.c
     return h
 
 

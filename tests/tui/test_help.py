@@ -9,7 +9,7 @@ from rnnplay.tui.app import TABS, RnnplayApp
 from rnnplay.tui.help import SECTIONS, help_markdown, key_name, keys_markdown
 
 
-@pytest.mark.parametrize(("key", "shown"), [("ctrl+r", "Ctrl+R"), ("f5", "F5"), ("escape", "Esc"), ("enter", "Enter"),
+@pytest.mark.parametrize(("key", "shown"), [("ctrl+r", "Ctrl+R"), ("f6", "F6"), ("escape", "Esc"), ("enter", "Enter"),
                                             ("l", "l"), ("delete", "Delete"), ("ctrl+shift+x", "Ctrl+Shift+X")])
 def test_keys_are_named_as_they_are_typed(key: str, shown: str) -> None:
     assert key_name(key) == shown
@@ -30,11 +30,12 @@ def test_every_tab_has_a_section_and_its_help_ends_with_its_keys_and_the_apps() 
         assert text.startswith(SECTIONS[tab])
         on_tab, everywhere = text.split("## Keys on this tab")[1].split("## Keys everywhere")
         assert "**Ctrl+R** Example" in on_tab
-        assert "**F5** Help" in everywhere and "**Ctrl+Q** Quit" in everywhere
+        assert "**F6** Help" in everywhere and "**Ctrl+Q** Quit" in everywhere
 
 
 @pytest.mark.parametrize(("tab", "words"), [
     ("play", ["P(positive)", "share", "logit", "prefix", "bidirectional", "mask", "truncate", "padded", "Compare"]),
+    ("inside", ["Steps", "Gradient", "forget", "update", "pre-activation", "h(t−1)", "backward", "Play's text"]),
     ("words", ["cosine", "Word vectors", "Classifier embedding", "Analogy", "Guess the blank", "hide context"]),
     ("train", ["Cell", "Direction", "Units", "Vocab size", "Max length", "Epochs", "validation", "Overfitting"]),
     ("models", ["model.summary()", "card.json", "confusion matrix", "misclassified"]),

@@ -1,4 +1,4 @@
-"""F5 opens the help for the tab in front, from anywhere, even a text box; it fits 80×24 and scrolls."""
+"""F6 opens the help for the tab in front, from anywhere, even a text box; it fits 80×24 and scrolls."""
 
 from __future__ import annotations
 
@@ -12,11 +12,11 @@ from rnnplay.tui.help import key_name
 from rnnplay.tui.widgets.help_screen import HelpScreen, blocks, render
 from tests.tui.conftest import pilot_test, settle, until
 
-TAB_KEYS = {"play": "f1", "words": "f2", "train": "f3", "models": "f4"}
+TAB_KEYS = {"play": "f1", "inside": "f2", "words": "f3", "train": "f4", "models": "f5"}
 
 
 async def open_help(pilot) -> HelpScreen:
-    await pilot.press("f5")
+    await pilot.press("f6")
     await until(pilot, lambda: isinstance(pilot.app.screen, HelpScreen), "the help opens")
     await pilot.pause()
     return pilot.app.screen
@@ -27,21 +27,21 @@ def tab_widget(pilot, tab: str):
 
 
 @pilot_test
-async def test_f5_opens_the_help_while_typing_and_esc_gives_the_text_box_back() -> None:
+async def test_f6_opens_the_help_while_typing_and_esc_gives_the_text_box_back() -> None:
     async with RnnplayApp().run_test(size=(100, 30)) as pilot:
         await settle(pilot)
         await pilot.press(*"not bad")
         assert pilot.app.focused.id == "play-text"
         help_screen = await open_help(pilot)
         assert help_screen.tab == "play" and "P(positive)" in help_screen.text
-        assert pilot.app.query_one("#play-text").text == "not bad"  # F5 was not typed into the box
+        assert pilot.app.query_one("#play-text").text == "not bad"  # F6 was not typed into the box
         await pilot.press("escape")
         await until(pilot, lambda: not isinstance(pilot.app.screen, HelpScreen), "Esc closes the help")
         await until(pilot, lambda: pilot.app.focused is not None and pilot.app.focused.id == "play-text", "typing resumes")
-        await pilot.press("f5")
+        await pilot.press("f6")
         await until(pilot, lambda: isinstance(pilot.app.screen, HelpScreen), "the help opens again")
-        await pilot.press("f5")
-        await until(pilot, lambda: not isinstance(pilot.app.screen, HelpScreen), "F5 closes it too")
+        await pilot.press("f6")
+        await until(pilot, lambda: not isinstance(pilot.app.screen, HelpScreen), "F6 closes it too")
 
 
 @pilot_test
@@ -65,11 +65,11 @@ async def test_every_tab_gets_its_own_help_listing_every_key_of_its_bindings() -
 
 
 @pilot_test
-async def test_f1_to_f4_in_the_help_turn_to_another_tabs_help_and_bring_that_tab_forward() -> None:
+async def test_f1_to_f5_in_the_help_turn_to_another_tabs_help_and_bring_that_tab_forward() -> None:
     async with RnnplayApp().run_test(size=(100, 30)) as pilot:
         await settle(pilot)
         help_screen = await open_help(pilot)
-        await pilot.press("f2")
+        await pilot.press("f3")
         await pilot.pause()
         assert pilot.app.screen is help_screen and help_screen.tab == "words" and "Analogy" in help_screen.text
         await pilot.press("escape")
@@ -95,7 +95,7 @@ async def test_the_help_fits_and_scrolls_to_its_end(size: tuple[int, int]) -> No
 
 @pytest.mark.parametrize("size", [(80, 24), (100, 30)])
 @pilot_test
-async def test_the_footer_shows_f5_help_first_on_every_tab(size: tuple[int, int]) -> None:
+async def test_the_footer_shows_f6_help_first_on_every_tab(size: tuple[int, int]) -> None:
     """First, because a tab's own keys come before the app's and a narrow footer cuts its end."""
     async with RnnplayApp().run_test(size=size) as pilot:
         await settle(pilot)
@@ -103,7 +103,7 @@ async def test_the_footer_shows_f5_help_first_on_every_tab(size: tuple[int, int]
             await pilot.press(TAB_KEYS[tab])
             await pilot.pause()
             keys = list(pilot.app.query_one(Footer).query("FooterKey"))
-            assert (keys[0].key, keys[0].description) == ("f5", "Help")
+            assert (keys[0].key, keys[0].description) == ("f6", "Help")
             assert len(keys) > 1 and keys[0].region.x == 0 and keys[0].region.right <= size[0]
 
 

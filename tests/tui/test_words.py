@@ -30,7 +30,7 @@ async def open_words(pilot, vectors_expected: bool = True) -> WordsTab:
         if app.classifier is not None and (app.vectors is not None or not vectors_expected):
             break
     assert app.classifier is not None and (app.vectors is not None) == vectors_expected
-    await pilot.press("f2")
+    await pilot.press("f3")
     await pilot.pause()
     return app.query_one(WordsTab)
 

@@ -92,7 +92,7 @@ class WordsTab(Vertical):
         self.watch(self.app, "classifier", self._classifier_changed)
 
     def focus_default(self) -> None:
-        """Arriving on the tab (the app calls this on F2 or a click) puts the cursor in the word box."""
+        """Arriving on the tab (the app calls this on F3 or a click) puts the cursor in the word box."""
         self.query_one("#word", Input).focus()
 
     def action_focus_part(self, selector: str) -> None:

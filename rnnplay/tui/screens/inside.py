@@ -1,0 +1,453 @@
+"""The Inside tab: the recurrent layer at work on a text, word by word, every gate shown.
+
+It studies Play's text with Play's model: when the tab is shown and Play's text changed since it last
+looked, that text comes into the tab's own line. Typing in that line studies another text without
+touching Play's (Play keeps its own text and its undo history; Play's next change comes back here).
+
+As on Play, each keystroke restarts a short timer; when it fires, the text is traced in a worker thread
+(``runtime.inside.trace``, every state and gate, and ``runtime.through_time.connectivity``, the gradient
+through time), and a result for a text, a model or a request that is no longer the latest is dropped.
+
+The views are panes of their own: "Steps" is this module's (renderers in ``inside_view.steps``); the
+others are drawn by ``render_gradient``, ``render_memory``, ``render_axis`` and ``render_stream`` from the
+same ``InsideResult``: each returns a Rich renderable, and ``show_pane`` puts one in its pane (also from
+a background job such as a corpus profile, which can show its progress there).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from rich.console import Group, RenderableType
+from rich.text import Text
+from textual import events, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.message import Message
+from textual.timer import Timer
+from textual.widget import Widget
+from textual.widgets import Input, Label, Static, TabbedContent, TabPane, Tabs
+
+from rnnplay.errors import RnnplayError
+from rnnplay.printable import printable
+from rnnplay.tui.shared import dark_background, follow_theme, rnnplay_app
+
+if TYPE_CHECKING:
+    from rnnplay.runtime.inside import Trace
+    from rnnplay.runtime.through_time import Connectivity
+
+DEBOUNCE_SECONDS = 0.05  # as Play's
+PANES = {"steps": "Steps", "gradient": "Gradient", "memory": "Memory", "axis": "Axis", "stream": "Stream"}
+HINT = "Type a text above, or one on Play (F1): this tab studies it with Play's model."
+WHITESPACE = str.maketrans({"\n": " ", "\r": " ", "\t": " "})  # the tab's line is one line; the model splits on any
+
+
+@dataclass(frozen=True)
+class InsideResult:
+    """What one text gives with one model, computed off the event loop; every pane draws from it."""
+
+    classifier: Any  # runtime.classifier.Classifier
+    text: str
+    trace: Trace | None  # None: nothing traced (too long, or an error: ``note`` says why)
+    connectivity: Connectivity | None
+    probability: float | None  # the whole text's P(positive), also when it was not traced
+    words: int  # tokens the model reads (after max_length)
+    note: str = ""  # what was left out, or why there is nothing
+
+    @property
+    def unknown(self) -> list[bool]:
+        from rnnplay.text import OOV_ID
+
+        return [] if self.trace is None else [int(i) == OOV_ID for i in self.trace.ids]
+
+
+def inside_result(classifier: Any, text: str) -> InsideResult:
+    """Trace ``text`` through ``classifier`` (in a worker thread): its states, gates and gradient through time.
+
+    A text over the explain limit is not traced (its trace would grow with it, and each keystroke would
+    trace it again); its prediction is still given.
+    """
+    from rnnplay.runtime.classifier import label
+    from rnnplay.runtime.explain import WORD_LIMIT
+
+    encoder = classifier.encoder
+    tokens = encoder.truncate(encoder.settings.tokens(text))
+    if len(tokens) > WORD_LIMIT:
+        probability = float(classifier.predict_ids([encoder.ids(tokens)])[0])
+        note = (f"{len(tokens):,} words are over the {WORD_LIMIT:,} this tab traces: the steps, the heatmap and the "
+                f"gradient are left out; the whole text is {label(probability)} {probability:.3f}.")
+        return InsideResult(classifier, text, None, None, probability, len(tokens), note)
+    from rnnplay.runtime.inside import trace
+    from rnnplay.runtime.through_time import connectivity
+
+    traced = trace(classifier, text)
+    return InsideResult(classifier, text, traced, connectivity(classifier.network, traced), traced.probability,
+                        traced.words)
+
+
+class StepsView(Widget, can_focus=True):
+    """View 1: the word under the cursor, its strips, and h(t) over the text; it draws to its own size."""
+
+    DEFAULT_CSS = "StepsView { height: 1fr; }"
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.result: InsideResult | None = None
+        self.message: RenderableType = Text(HINT, style="dim")
+        self.cursor = 0  # the word
+        self.depth = 0  # the layer shown (``Widget.layer`` is Textual's)
+        self.way = 0  # the direction shown: 0 forward, 1 backward
+        self.strip = 0  # the strip whose numbers the line under the strips gives
+        self.unit = 0
+
+    def on_mount(self) -> None:
+        follow_theme(self, self.refresh)
+
+    def show(self, result: InsideResult | None, message: RenderableType | None = None) -> None:
+        """A new result (the cursor stays on the same word number, clamped), or a message instead of one."""
+        self.result = result
+        if message is not None:
+            self.message = message
+        self.clamp()
+        self.refresh()
+
+    def clamp(self) -> None:
+        trace = self.trace
+        if trace is None:
+            return
+        self.cursor = min(max(0, self.cursor), max(0, trace.words - 1))
+        self.depth = min(max(0, self.depth), len(trace.layers) - 1)
+        self.way = min(max(0, self.way), trace.directions - 1)
+        from rnnplay.runtime.inside import GATES_SHOWN
+
+        self.strip = min(max(0, self.strip), len(GATES_SHOWN[trace.cell]) + 2)  # x, h(t−1), the gates, h(t)
+        self.unit = min(max(0, self.unit), self.units - 1)
+
+    @property
+    def trace(self) -> Trace | None:
+        return None if self.result is None else self.result.trace
+
+    @property
+    def units(self) -> int:
+        trace = self.trace
+        return 1 if trace is None else max(1, trace.at(self.depth, self.way).h.shape[1])
+
+    def render(self) -> RenderableType:
+        trace = self.trace
+        if trace is None or self.result is None:
+            return self.message
+        if trace.words == 0:
+            return Text("The model read no word of this text: type some words (punctuation is not a word).", style="dim")
+        from rnnplay.inside_view.steps import step_view
+
+        width, height = self.size
+        return step_view(trace.at(self.depth, self.way), trace.tokens, self.cursor, self.strip, self.unit,
+                         max(20, width), max(4, height), dark_background(self), self.result.unknown)
+
+
+class ViewPane(VerticalScroll, can_focus=True):
+    """A pane for one of views 2–5: a renderable that scrolls when it is taller than the pane."""
+
+    def compose(self) -> ComposeResult:
+        yield Static(Text(HINT, style="dim"), classes="view-body")
+
+    def show(self, renderable: RenderableType) -> None:
+        self.query_one(".view-body", Static).update(renderable)
+
+
+class InsideTab(Vertical):
+    """Its own line with the text, one status line, and the views as panes."""
+
+    # One footer entry per pair of keys (the left one shows both; Textual's binding groups pad the footer's start).
+    BINDINGS = [
+        Binding("left", "move_word(-1)", "Word", key_display="←→"),
+        Binding("right", "move_word(1)", "Next word", show=False),
+        Binding("home", "first_word", "First word", show=False),
+        Binding("end", "last_word", "Last word", show=False),
+        Binding("up", "move_strip(-1)", "Strip", key_display="↑↓"),
+        Binding("down", "move_strip(1)", "Strip below", show=False),
+        Binding("left_square_bracket", "move_unit(-1)", "Unit", key_display="[]"),
+        Binding("right_square_bracket", "move_unit(1)", "Unit to the right", show=False),
+        Binding("d", "toggle_direction", "Direction"),
+        Binding("l", "next_layer", "Layer"),
+        Binding("v", "next_view", "View"),
+    ]
+
+    class Traced(Message):
+        """A worker finished a text (``result``), or failed (``error``); ``generation`` says which request it answers."""
+
+        def __init__(self, generation: int, classifier: Any, text: str, result: InsideResult | None, error: str = "") -> None:
+            super().__init__()
+            self.generation, self.classifier, self.text, self.result, self.error = generation, classifier, text, result, error
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="inside-text-row"):
+            yield Label("Text", id="inside-text-label")
+            yield Input(id="inside-text", placeholder="Play's text comes here; or type one (Enter: to the view)", compact=True)
+        yield Static(Text(HINT, style="dim"), id="inside-status")
+        with TabbedContent(id="inside-views", initial="inside-steps"):
+            for name, title in PANES.items():
+                with TabPane(title, id=f"inside-{name}"):
+                    yield StepsView(id="inside-steps-view") if name == "steps" else ViewPane(id=f"inside-{name}-view")
+
+    def on_mount(self) -> None:
+        self._timer: Timer | None = None
+        self._generation = 0  # bumped by every request; only the latest one's result is shown
+        self.result: InsideResult | None = None  # what the views show
+        self.shown: tuple[str, Any] | None = None  # the (text, classifier) they show it for
+        self.play_text_seen: str | None = None  # Play's text when this tab last took it
+        self.query_one("#inside-views Tabs", Tabs).can_focus = False  # ←/→ move the word cursor, not the panes
+        self.watch(self.app, "classifier", self._classifier_changed)
+        self.watch(self.app, "loading_model", self._loading_changed, init=False)
+
+    def focus_default(self) -> None:
+        """Arriving on the tab: the keys go to the view in front (type in the line above after Tab or a click)."""
+        self._follow_play()
+        self._pane_widget(self.pane).focus()
+
+    def on_show(self, event: events.Show) -> None:
+        """Shown by any way (a key, a click, the help's pages): Play's text comes in if it changed there."""
+        self._follow_play()
+
+    # The text
+
+    @property
+    def text(self) -> str:
+        return self.query_one("#inside-text", Input).value
+
+    @property
+    def up_to_date(self) -> bool:
+        """True when the views show the current text with the current model."""
+        return self.shown is not None and self.shown == (self.text, rnnplay_app(self).classifier)
+
+    def _follow_play(self) -> None:
+        from rnnplay.tui.screens.play import PlayTab
+
+        play_text = self.screen.query_one(PlayTab).text if self.is_mounted else ""
+        if play_text != self.play_text_seen:
+            self.play_text_seen = play_text
+            self.set_text(play_text)
+
+    def set_text(self, text: str) -> None:
+        """Study ``text`` (line breaks read as spaces: the model splits on either)."""
+        box = self.query_one("#inside-text", Input)
+        box.value = text.translate(WHITESPACE)
+        box.cursor_position = len(box.value)
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        event.stop()
+        if self._timer is not None:
+            self._timer.stop()
+        self._timer = self.set_timer(DEBOUNCE_SECONDS, self.trace_now)
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self._pane_widget(self.pane).focus()
+
+    def _classifier_changed(self) -> None:
+        self.trace_now()
+
+    def _loading_changed(self) -> None:
+        if rnnplay_app(self).classifier is None:
+            self.trace_now()
+
+    def trace_now(self) -> None:
+        """Trace the current text with the current model in the background; a message instead when there is none."""
+        app = rnnplay_app(self)
+        classifier, text = app.classifier, self.text
+        self._generation += 1
+        if classifier is None:
+            message = (Text(f"Loading {printable(app.loading_model)}…", style="dim") if app.loading_model
+                       else Text(f"{app.load_error or 'no classifier loaded'}. Pick one on Play (F1, Ctrl+O) or in Models (F5).",
+                                 style="bold red"))
+            self._show(None, message, (text, None))
+        elif not text.strip():
+            self._show(None, Text(HINT, style="dim"), (text, classifier))
+        else:
+            self._trace_in_background(self._generation, classifier, text)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="inside")
+    def _trace_in_background(self, generation: int, classifier: Any, text: str) -> None:
+        try:
+            self.post_message(self.Traced(generation, classifier, text, inside_result(classifier, text)))
+        except RnnplayError as problem:
+            self.post_message(self.Traced(generation, classifier, text, None, str(problem)))
+
+    def on_inside_tab_traced(self, message: Traced) -> None:
+        message.stop()
+        stale = (message.generation != self._generation or message.classifier is not rnnplay_app(self).classifier
+                 or message.text != self.text)
+        if stale:
+            return  # the user typed on, or the model changed, while this was computed
+        if message.result is None:
+            self._show(None, Text(message.error, style="bold yellow"), (message.text, message.classifier))
+        else:
+            self._show(message.result, status(message.result, self.text == self.play_text_seen), (message.text, message.classifier))
+
+    def _show(self, result: InsideResult | None, message: Text, shown: tuple[str, Any]) -> None:
+        """Every pane from one result, so none disagrees with another."""
+        self.result, self.shown = result, shown
+        self.query_one("#inside-status", Static).update(message)
+        body = message if result is None else Text(result.note or "", style="bold yellow")
+        self.query_one(StepsView).show(result if result is not None and result.trace is not None else None, body)
+        for name, render in (("gradient", self.render_gradient), ("memory", self.render_memory),
+                             ("axis", self.render_axis), ("stream", self.render_stream)):
+            self.show_pane(name, body if result is None else render(result))
+
+    # Views 2–5: each returns what its pane shows for a result; the richer renderers plug in here.
+
+    def render_gradient(self, result: InsideResult) -> RenderableType:
+        """View 2, gradient through time: for now the connectivity's norms as bars on a log scale."""
+        if result.trace is None or result.connectivity is None:
+            return Text(result.note, style="bold yellow")
+        return simple_gradient(result.connectivity.norms, result.trace.tokens, self.query_one(StepsView).cursor,
+                               max(30, self.size.width - 4), dark_background(self))
+
+    def render_memory(self, result: InsideResult) -> RenderableType:
+        """View 3, memory span (forget or update gates over the text and the corpus): to come."""
+        return Text("Memory span: to come (the forget and update gates over this text and the model's reviews).", style="dim")
+
+    def render_axis(self, result: InsideResult) -> RenderableType:
+        """View 4, the sentiment axis (the text's path in the final state's principal components): to come."""
+        return Text("Sentiment axis: to come (this text's path along the principal components of the state).", style="dim")
+
+    def render_stream(self, result: InsideResult) -> RenderableType:
+        """View 5, stream vs re-read (the steps and time to give a prediction after every word): to come."""
+        return Text("Stream vs re-read: to come (the recurrent steps a prediction after every word needs).", style="dim")
+
+    def show_pane(self, name: str, renderable: RenderableType) -> None:
+        """Put ``renderable`` in pane ``name`` ("gradient", "memory", "axis" or "stream")."""
+        self.query_one(f"#inside-{name}-view", ViewPane).show(renderable)
+
+    # The panes
+
+    @property
+    def pane(self) -> str:
+        """The pane in front: "steps", "gradient", "memory", "axis" or "stream"."""
+        return (self.query_one("#inside-views", TabbedContent).active or "inside-steps").removeprefix("inside-")
+
+    def _pane_widget(self, name: str) -> Widget:
+        return self.query_one("#inside-steps-view") if name == "steps" else self.query_one(f"#inside-{name}-view")
+
+    def show_view(self, name: str) -> None:
+        """Bring pane ``name`` to the front and give it the keys."""
+        self.query_one("#inside-views", TabbedContent).active = f"inside-{name}"
+        self._pane_widget(name).focus()
+        self._follow_cursor()
+
+    def action_next_view(self) -> None:
+        names = list(PANES)
+        self.show_view(names[(names.index(self.pane) + 1) % len(names)])
+
+    def on_tabbed_content_tab_activated(self, event: TabbedContent.TabActivated) -> None:
+        """A pane chosen by a click: the keys follow it. Not the app's business (its handler is for the tabs)."""
+        event.stop()
+        if event.tabbed_content.id == "inside-views":
+            self._follow_cursor()
+            widget = self._pane_widget(self.pane)
+            if not widget.has_focus and self.app.focused is not self.query_one("#inside-text"):
+                widget.focus()
+
+    # The step-by-step view's keys (they work from every pane: the cursor is the tab's)
+
+    def _steps(self, change: str, amount: int = 0) -> None:
+        view = self.query_one(StepsView)
+        trace = view.trace
+        if trace is None:
+            return
+        if change == "word":
+            view.cursor = amount
+        elif change == "strip":
+            view.strip += amount
+        elif change == "unit":
+            view.unit += amount
+        view.clamp()
+        view.refresh()
+        self._follow_cursor()
+
+    def _follow_cursor(self) -> None:
+        """The pane in front, drawn again where it marks the word under the cursor (the gradient's bars)."""
+        if self.pane == "gradient" and self.result is not None:
+            self.show_pane("gradient", self.render_gradient(self.result))
+
+    def action_move_word(self, step: int) -> None:
+        self._steps("word", self.query_one(StepsView).cursor + step)
+
+    def action_first_word(self) -> None:
+        self._steps("word", 0)
+
+    def action_last_word(self) -> None:
+        trace = self.query_one(StepsView).trace
+        self._steps("word", 0 if trace is None else trace.words - 1)
+
+    def action_move_strip(self, step: int) -> None:
+        self._steps("strip", step)
+
+    def action_move_unit(self, step: int) -> None:
+        self._steps("unit", step)
+
+    def action_toggle_direction(self) -> None:
+        view = self.query_one(StepsView)
+        if view.trace is not None and view.trace.directions == 1:
+            self.notify("This model reads one way only (left to right).", timeout=3)
+            return
+        view.way = 1 - view.way
+        self._steps("direction")
+
+    def action_next_layer(self) -> None:
+        view = self.query_one(StepsView)
+        if view.trace is not None and len(view.trace.layers) == 1:
+            self.notify("This model has one recurrent layer.", timeout=3)
+            return
+        if view.trace is not None:
+            view.depth = (view.depth + 1) % len(view.trace.layers)
+        self._steps("layer")
+
+
+def status(result: InsideResult, from_play: bool) -> Text:
+    """``imdb-bilstm · positive 0.912 · 12 words · 1 unknown · Play's text``: what is studied, in one line."""
+    from rnnplay.runtime.classifier import label
+
+    text = Text(printable(result.classifier.name), style="bold")
+    if result.probability is not None:
+        text.append(f" · {label(result.probability)} {result.probability:.3f}")
+    text.append(f" · {result.words:,} word{'s' if result.words != 1 else ''}", style="dim")
+    unknown = sum(result.unknown)
+    if unknown:
+        text.append(f" · {unknown} unknown", style="dim")
+    if result.trace is not None and result.trace.dropped:
+        text.append(f" · {result.trace.dropped:,} past max_length not read", style="dim")
+    text.append(" · Play's text" if from_play else " · this tab's own text (Play's is unchanged)", style="dim")
+    return text
+
+
+def simple_gradient(norms: Any, tokens: list[str], cursor: int, width: int, dark: bool | None) -> RenderableType:
+    """‖∂logit/∂x(t)‖ per word and direction as bars on a log scale (the smallest norm over the text: no bar)."""
+    import numpy as np
+
+    from rnnplay.render import bar
+
+    norms = np.asarray(norms, dtype=np.float64)
+    if norms.size == 0 or not tokens:
+        return Text("No words, so no gradient.", style="dim")
+    logs = np.log10(np.maximum(norms, 1e-30))
+    low, high = float(logs.min()), float(logs.max())
+    span = (high - low) or 1.0
+    directions = norms.shape[0]
+    names = ("→ forward", "← backward")[:directions] if directions == 2 else ("gradient",)
+    label_width = 13
+    room = max(4, (width - label_width) // directions - 2)
+    lines = [Text(f"‖∂logit/∂x(t)‖ per word, log scale from {10 ** low:.1e} to {10 ** high:.1e} · "
+                  + " | ".join(names), style="dim")]
+    for t, token in enumerate(tokens):
+        line = Text(("▸" if t == cursor else " ") + printable(token)[: label_width - 2].ljust(label_width - 1),
+                    style="bold reverse" if t == cursor else "")
+        for d in range(directions):
+            line.append(bar(max(1 / (8 * room), (logs[d, t] - low) / span), room).ljust(room + 2))  # the smallest: a sliver
+        lines.append(line)
+    if not math.isfinite(span):
+        lines.append(Text("(the norms are not finite)", style="dim"))
+    return Group(*lines)
