@@ -5,6 +5,10 @@
 Targets (issues 4 and 5): keystroke to updated Play screen, the model work ≤ 5 ms for a 100-word
 text; the Inside tab's (states, gates and the gradient through time) ≤ 10 ms for 100 words (issue 12); ``rnnplay tui`` cold start to the first interactive screen ≤ 1.5 s; ``rnnplay repl``
 start-up ≤ 0.7 s; neither imports TensorFlow.
+
+Stream vs re-read (issue 12, the Inside tab): a prediction after every word on each shipped
+classifier at 10, 100 and 300 words — streamed by the one-directional imdb-lstm, re-read by the
+imdb-bilstm — beside one pass over the whole text, with the recurrent steps each takes.
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ from common import best_of, print_table, row
 from rnnplay.runtime.classifier import Classifier, Network
 from rnnplay.runtime.explain import explain, explain_ids, variants_batched
 from rnnplay.runtime.inside import trace, trace_ids
+from rnnplay.runtime.streaming import every_word, formula, measure, steps_every_word
 from rnnplay.runtime.through_time import connectivity
 from rnnplay.store import SHIPPED_DIR
 
@@ -55,6 +60,27 @@ def play_model_work(model_dir: Path) -> None:
         seconds = best_of(lambda network=network: explain_ids(network, ids), 50)
         row(f"  explain, 100 words, {label} (random weights)", f"{seconds * 1e3:.2f} ms",
             "prefix trace from one pass" if "one-directional" in label else "")
+
+
+def stream_vs_reread(model_dirs: list[Path]) -> None:
+    """A prediction after every word, the way each model must (stream or re-read), against one pass."""
+    for model_dir in model_dirs:
+        classifier = Classifier.load(model_dir)
+        network = classifier.network
+        layers, directions = len(network.layers), network.layers[0].directions
+        way = "streamed" if directions == 1 else "re-read"
+        for n in (10, 100, 300):
+            ids = classifier.encoder.encode(review(n))
+            assert len(ids) == n
+            every = best_of(lambda ids=ids, network=network: every_word(network, ids), 20 if n < 300 else 10)
+            whole = best_of(lambda ids=ids, network=network: network.logits([ids]), 50)
+            steps = steps_every_word(n, directions, layers)
+            row(f"Stream vs re-read, {n} words: {classifier.name}, every word {way}", f"{every * 1e3:.2f} ms",
+                f"{steps:,} steps ({formula(directions, layers)}), {every / whole:.1f}× one pass")
+            row(f"  one pass over the {n} words ({directions * layers * n:,} steps)", f"{whole * 1e3:.2f} ms")
+        text = review(100)
+        seconds = best_of(lambda text=text, classifier=classifier: measure(classifier, text), 5)
+        row(f"  measure() on {classifier.name}, 100 words (3 repeats of each)", f"{seconds * 1e3:.2f} ms", "what the Inside view runs")
 
 
 def inside_model_work(model_dir: Path) -> None:
@@ -123,6 +149,7 @@ def figures() -> None:
     tui_start()
     repl_start()
     play_model_work(SHIPPED_DIR / "imdb-bilstm")
+    stream_vs_reread([SHIPPED_DIR / "imdb-bilstm", SHIPPED_DIR / "imdb-lstm"])
     inside_model_work(SHIPPED_DIR / "imdb-bilstm")
 
 

@@ -8,7 +8,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 TINY_CSV = ROOT / "corpora" / "tiny-sentiment.csv"
-SHIPPED_MODEL = ROOT / "saved" / "imdb-bilstm"
+SHIPPED_MODEL = ROOT / "saved" / "imdb-bilstm"  # the default classifier
+SHIPPED_LSTM = ROOT / "saved" / "imdb-lstm"  # its one-directional twin: the Inside tab's streaming comparison
 SHIPPED_VECTORS = ROOT / "saved" / "imdb-cbow"
 
 

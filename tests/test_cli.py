@@ -21,8 +21,18 @@ def test_models_lists_shipped_and_user_models(models_dir):
     result = runner.invoke(app, ["models"], env={"COLUMNS": "200"})
     assert result.exit_code == 0
     assert "imdb-bilstm" in result.output and "shipped" in result.output
+    listed = {line.split()[0]: line for line in result.output.splitlines() if line.startswith("imdb-")}
+    assert list(listed) == ["imdb-bilstm", "imdb-cbow", "imdb-lstm"]  # the shipped models, by name
+    assert "BiLSTM 32" in listed["imdb-bilstm"]
+    assert " LSTM 32, vocab 10,000 " in listed["imdb-lstm"] and " 0.871 " in listed["imdb-lstm"]  # one direction; its card's accuracy
     assert "broken" in result.output and "unreadable" in result.output
     assert "broken: " in result.output and "is not a saved model: it has no card.json" in result.output
+
+
+def test_the_default_classifier_is_the_shipped_bilstm_not_the_lstm_beside_it():
+    text = "the first hour is dull, but the ending is wonderful"
+    output = lambda *model: runner.invoke(app, ["classify", "-t", text, *model]).output
+    assert output() == output("--model", "imdb-bilstm") != output("--model", "imdb-lstm")
 
 
 def test_corpora_lists_builtin_ones():

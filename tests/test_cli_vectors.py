@@ -113,7 +113,7 @@ def test_missing_and_corrupt_models(planted_vectors, tmp_path, monkeypatch):
     assert result.exit_code == 0 and result.stdout.startswith("nearest to 'good' in imdb-cbow"), result.output
     monkeypatch.setattr("rnnplay.commands.common.DEFAULT_VECTORS", "gone-cbow")  # a missing default gets a hint
     assert_one_line_error(run("neighbours", "good", "--vectors", "gone-cbow"),
-                          "no model named 'gone-cbow' (known: imdb-bilstm, imdb-cbow); pass --vectors NAME")
+                          "no model named 'gone-cbow' (known: imdb-bilstm, imdb-cbow, imdb-lstm); pass --vectors NAME")
     broken = tmp_path / "broken"
     shutil.copytree(planted_vectors, broken)
     (broken / "vocab.txt").write_text("edited\n")

@@ -12,7 +12,7 @@ only from where it differs:
 
 - one bidirectional layer: the forward half of "without word i" continues from the state after word
   i − 1; the backward halves of every variant run in one batch whose rows slide down one table;
-- one-directional stacks: the prefix trace falls out of the single full pass (``streamed``), which is
+- one-directional stacks: the prefix trace falls out of the single full pass (``streamed_states``; ``runtime.streaming`` times it), which is
   why such a model can stream and a bidirectional one cannot;
 - stacked bidirectional layers share nothing, so every variant runs in full, in one batch.
 
@@ -22,7 +22,7 @@ The TUI's Play screen and the REPL both call ``explain``; neither has any model 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, NamedTuple
+from typing import Any, Literal, NamedTuple
 
 import numpy as np
 
@@ -139,6 +139,36 @@ def variants_batched(network: Network, ids: np.ndarray, known: np.ndarray) -> tu
     return float(logits[0]), logits[1 : n + 1], np.concatenate([known, probs[n + 1 :][::-1], probs[:1]])
 
 
+class Streamed(NamedTuple):
+    """One left-to-right pass over a one-directional stack, every state kept."""
+
+    projected: np.ndarray  # (n, gates): the first layer's input projection of each word
+    states: list[list[np.ndarray]]  # per layer: its state arrays (h alone with record="outputs") after 0 … n words, (n + 1, width) each
+
+
+def streamed_states(network: Network, ids: np.ndarray, record: Literal["states", "outputs"] = "states") -> Streamed:
+    """Every layer's state after each word, from one pass that keeps its state from word to word.
+
+    This is streaming: the prediction after word t is the head on the last layer's h after t words, so
+    a one-directional stack gives a prediction after every word for the cost of one pass (n steps a
+    layer). ``runtime.streaming`` times it (``record="outputs"`` keeps h alone, not an LSTM's c);
+    ``_variants_one_way`` starts its variants from these states.
+    """
+    if any(layer.directions != 1 for layer in network.layers):
+        raise ValueError("only a one-directional stack can stream")
+    n = len(ids)
+    by_position = network.layers[0].project(network.embedding[ids])  # (n, gates): every variant reads these
+    starts: list[list[np.ndarray]] = []
+    x: Any = by_position[:, None]
+    for index, layer in enumerate(network.layers):
+        projected = x if index == 0 else layer.project(x)
+        _, recorded = layer.run_states(projected, np.array([n]), record=record)
+        assert recorded is not None
+        starts.append([np.concatenate([np.zeros((1, r.shape[2]), np.float32), r[:, 0]]) for r in recorded])
+        x = recorded[0]  # time-major (n, 1, width): the next layer's input
+    return Streamed(by_position, starts)
+
+
 def _variants_one_way(network: Network, ids: np.ndarray) -> tuple[float, np.ndarray, np.ndarray]:
     """Left-to-right stack: the text without word i starts from every layer's state before word i.
 
@@ -146,20 +176,12 @@ def _variants_one_way(network: Network, ids: np.ndarray) -> tuple[float, np.ndar
     ``_variants_`` function does).
     """
     n = len(ids)
-    by_position = network.layers[0].project(network.embedding[ids])  # (n, gates): every variant reads these
-    starts: list[list[np.ndarray]] = []  # per layer: state arrays after 0 … n words, (n + 1, width) each
-    x: Any = by_position[:, None]
-    for index, layer in enumerate(network.layers):
-        projected = x if index == 0 else layer.project(x)
-        _, recorded = layer.run_states(projected, np.array([n]), record="states")
-        assert recorded is not None
-        starts.append([np.concatenate([np.zeros((1, r.shape[2]), np.float32), r[:, 0]]) for r in recorded])
-        x = recorded[0]  # time-major (n, 1, width): the next layer's input
+    by_position, starts = streamed_states(network, ids)
     prefix = network.head_logit(starts[-1][0][1:])
     # Row i reads words i + 1 … n - 1 (longest first) from the states after i words; in the
     # first layer, row i at step t reads word i + 1 + t: a window sliding down the table.
     lengths = n - 1 - np.arange(n)
-    x = Sliding(by_position[1:], 1, max(n - 1, 1), n)
+    x: Any = Sliding(by_position[1:], 1, max(n - 1, 1), n)
     for index, layer in enumerate(network.layers):
         projected = x if index == 0 else layer.project(x)
         final, recorded = layer.run_states(projected, lengths, [s[:n] for s in starts[index]], record="outputs" if index < len(network.layers) - 1 else None)

@@ -11,8 +11,8 @@ from rich.console import Console
 from rnnplay.repl.commands import BY_NAME, COMMANDS, find
 from rnnplay.repl.dispatch import handle
 from rnnplay.runtime.explain import explain
-from rnnplay.store import resolve
-from tests.conftest import SHIPPED_MODEL, SHIPPED_VECTORS
+from rnnplay.store import load_model, resolve
+from tests.conftest import SHIPPED_LSTM, SHIPPED_MODEL, SHIPPED_VECTORS
 
 
 def shown(outcome) -> str:
@@ -218,6 +218,8 @@ def test_models_lists_and_marks_the_ones_in_use(session, models_dir):
     assert rows["my-vectors"]["source"] == "user" and rows["imdb-bilstm"]["kind"] == "classifier"
     assert rows["imdb-bilstm"]["accuracy"] == session.classifier.card.held_out_accuracy
     assert rows["imdb-cbow"]["accuracy"] is None
+    assert rows["imdb-lstm"]["source"] == "shipped" and not rows["imdb-lstm"]["in_use"]
+    assert rows["imdb-lstm"]["accuracy"] == load_model(SHIPPED_LSTM).card.held_out_accuracy
     assert "→ imdb-bilstm *" in shown(outcome)
 
 

@@ -1,4 +1,5 @@
-"""The shipped default model, as the NumPy runtime runs it: its card's figures hold, and Keras agrees."""
+"""The shipped classifiers (the default BiLSTM and the one-directional LSTM), as the NumPy runtime runs them:
+its card's figures hold, and Keras agrees."""
 
 from __future__ import annotations
 
@@ -9,7 +10,14 @@ import pytest
 
 from rnnplay.corpora import load_corpus, split
 from rnnplay.render import layer_summary
-from tests.conftest import SHIPPED_MODEL
+from rnnplay.runtime.classifier import Classifier
+from tests.conftest import SHIPPED_LSTM, SHIPPED_MODEL
+
+
+@pytest.fixture(scope="module", params=[SHIPPED_MODEL, SHIPPED_LSTM], ids=lambda path: path.name)
+def each_shipped(request, shipped_classifier):
+    """Every shipped classifier in turn (the default one is the session's)."""
+    return shipped_classifier if request.param == SHIPPED_MODEL else Classifier.load(request.param)
 
 
 @pytest.fixture(scope="module")
@@ -18,18 +26,22 @@ def held_out(shipped_classifier):
     return split(load_corpus(card.corpus), card.section("training")["split_seed"]).test
 
 
-def test_card_accuracy_is_what_the_numpy_runtime_measures(shipped_classifier, held_out):
-    p = shipped_classifier.predict(held_out.texts)
+def test_card_accuracy_is_what_the_numpy_runtime_measures(each_shipped, held_out, shipped_classifier):
+    same_split = lambda card: (card.corpus, card.section("training")["split_seed"])
+    assert same_split(each_shipped.card) == same_split(shipped_classifier.card)  # held_out is the default model's
+    p = each_shipped.predict(held_out.texts)
     accuracy = float(np.mean((p >= 0.5) == (held_out.labels == 1)))
-    assert accuracy == pytest.approx(shipped_classifier.card.held_out_accuracy, abs=1e-4)
-    assert len(held_out) == shipped_classifier.card.score("test").n == 5000
+    assert accuracy == pytest.approx(each_shipped.card.held_out_accuracy, abs=1e-4)
+    assert len(held_out) == each_shipped.card.score("test").n == 5000
 
 
-def test_shipped_model_has_a_complete_card():
-    card = json.loads((SHIPPED_MODEL / "card.json").read_text())
-    assert card["kind"] == "classifier" and card["training"]["corpus"] == "imdb"
+@pytest.mark.parametrize("model", [SHIPPED_MODEL, SHIPPED_LSTM], ids=lambda path: path.name)
+def test_shipped_model_has_a_complete_card(model):
+    card = json.loads((model / "card.json").read_text())
+    assert card["kind"] == "classifier" and card["training"]["corpus"] == "imdb" and card["name"] == model.name
     assert card["training"]["config"]["seed"] == 0 and card["training"]["history"]
     assert set(card["files"]) == {"weights.npz", "vocab.txt", "model.keras"}
+    assert card["architecture"]["bidirectional"] == (model == SHIPPED_MODEL)  # the default reads both ways; imdb-lstm one
 
 
 def test_order_and_batching_do_not_change_predictions(shipped_classifier, held_out):
@@ -52,15 +64,15 @@ def test_layer_summary_counts_parameters_like_keras(shipped_classifier):
 
 
 @pytest.mark.tensorflow
-def test_parity_with_keras_on_the_whole_held_out_split(shipped_classifier, held_out):
+def test_parity_with_keras_on_the_whole_held_out_split(each_shipped, held_out):
     from rnnplay.training import tensorflow_modules
 
     _, keras = tensorflow_modules()
-    full = keras.saving.load_model(SHIPPED_MODEL / "model.keras", safe_mode=True)
+    full = keras.saving.load_model(each_shipped.stored.path / "model.keras", safe_mode=True)
     on_ids = keras.Sequential([keras.Input(shape=(None,), dtype="int32"), *full.layers[1:]])
-    sequences = [shipped_classifier.encoder.encode(t) for t in held_out.texts]
+    sequences = [each_shipped.encoder.encode(t) for t in held_out.texts]
     padded = np.zeros((len(sequences), max(map(len, sequences))), dtype=np.int32)
     for row, seq in enumerate(sequences):
         padded[row, : len(seq)] = seq
     keras_p = 1 / (1 + np.exp(-on_ids.predict(padded, verbose=0, batch_size=500)[:, 0].astype(np.float64)))
-    assert np.max(np.abs(shipped_classifier.predict_ids(sequences) - keras_p)) <= 1e-4
+    assert np.max(np.abs(each_shipped.predict_ids(sequences) - keras_p)) <= 1e-4

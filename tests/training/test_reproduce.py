@@ -43,3 +43,23 @@ def test_documented_cbow_command_reproduces_the_shipped_vectors(tmp_path):
         # Identical on the machine that made them; another CPU may round differently inside XLA.
         difference = np.abs(again.arrays[name].astype(np.float32) - shipped.arrays[name].astype(np.float32))
         assert difference.max() < 0.05, name
+
+
+def test_documented_command_reproduces_the_shipped_one_directional_lstm(tmp_path):
+    """The README's command for saved/imdb-lstm, run as a user runs it: the same settings and the same figures."""
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT, SHIPPED_LSTM
+
+    documented = "rnnplay train --corpus imdb --preset default --unidirectional --name imdb-lstm --models-dir saved --force"
+    assert documented in (ROOT / "README.md").read_text()
+    arguments = documented.split()[1:]
+    arguments[arguments.index("saved")] = str(tmp_path)
+    subprocess.run([sys.executable, "-m", "rnnplay", *arguments], check=True, capture_output=True)
+    shipped = json.loads((SHIPPED_LSTM / "card.json").read_text())
+    card = json.loads((tmp_path / "imdb-lstm" / "card.json").read_text())
+    assert card["architecture"] == shipped["architecture"] and not card["architecture"]["bidirectional"]
+    assert card["training"]["config"] == shipped["training"]["config"]
+    assert card["metrics"]["test"]["accuracy"] == pytest.approx(shipped["metrics"]["test"]["accuracy"], abs=0.005)
+    assert card["files"]["vocab.txt"] == shipped["files"]["vocab.txt"]

@@ -46,7 +46,7 @@ async def test_the_palette_lists_rnnplay_commands_and_only_the_textual_ones_that
         await settle(pilot)
         names = await listed(pilot)
         for name in ("Help: Play", "Example review on Play", "Go to Play", "Go to Words", "Go to Train", "Go to Models",
-                     "Use classifier imdb-bilstm *", "Use word vectors imdb-cbow *", "Train preset default",
+                     "Use classifier imdb-bilstm *", "Use classifier imdb-lstm *", "Use word vectors imdb-cbow *", "Train preset default",
                      "Train preset tutorial", "Light/dark theme", "Quit"):
             assert name in names
         assert "Keys" not in names and "Theme" not in names  # F6 and Ctrl+T do those here

@@ -50,12 +50,14 @@ def listed(table: DataTable) -> list[str]:
 async def test_the_table_lists_shipped_and_user_models(user_model: Path) -> None:
     async with RnnplayApp().run_test(size=(100, 30)) as pilot:
         table = await open_models(pilot)
-        assert listed(table) == ["my-bilstm", "imdb-bilstm", "imdb-cbow"]
+        assert listed(table) == ["my-bilstm", "imdb-bilstm", "imdb-cbow", "imdb-lstm"]
         rows = {Path(str(key.value)).name: [str(cell) for cell in table.get_row(key)] for key in table.rows}
         assert rows["imdb-bilstm"][0] == "● imdb-bilstm *"  # in use, shipped
         assert rows["my-bilstm"][0].strip() == "my-bilstm"
         assert rows["imdb-bilstm"][1:5] == ["classifier", "imdb", "BiLSTM 32, vocab 10,000", "0.878"]
         assert rows["imdb-cbow"][1] == "vectors"
+        assert rows["imdb-lstm"][0] == "  imdb-lstm *"  # shipped, not in use
+        assert rows["imdb-lstm"][1:5] == ["classifier", "imdb", "LSTM 32, vocab 10,000", "0.871"]
 
 
 @pilot_test
@@ -156,7 +158,7 @@ async def test_delete_asks_first_and_then_removes_the_model_everywhere(user_mode
         await pilot.click("#confirm-yes")
         await until(pilot, lambda: not user_model.exists(), "the model is deleted")
         assert pilot.app.catalog == catalog + 1
-        assert listed(table) == ["imdb-bilstm", "imdb-cbow"]
+        assert listed(table) == ["imdb-bilstm", "imdb-cbow", "imdb-lstm"]
         assert str(user_model) not in pilot.app.query_one(ClassifierPicker).folders
 
 

@@ -119,6 +119,23 @@ async def test_the_prefix_panel_says_how_the_trace_was_made(forward_model: Path)
 
 
 @pilot_test
+async def test_the_picker_offers_both_shipped_classifiers_and_switches_between_them() -> None:
+    """On a fresh clone: the BiLSTM in use re-reads every prefix; the shipped one-directional LSTM streams."""
+    async with RnnplayApp().run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        picker = pilot.app.query_one(ClassifierPicker)
+        assert [Path(folder).name for folder in picker.folders] == ["imdb-bilstm", "imdb-lstm"]  # no vectors
+        assert pilot.app.classifier.name == "imdb-bilstm" and Path(str(picker.value)).name == "imdb-bilstm"  # the default
+        await type_text(pilot, "a wonderful film")
+        trace = pilot.app.query_one(PrefixTrace)
+        assert not trace.explanation.streamed and trace.border_subtitle == REREAD
+        picker.value = picker.folders[1]
+        await until(pilot, lambda: pilot.app.classifier.name == "imdb-lstm", "the shipped LSTM is loaded")
+        await settle(pilot)
+        assert trace.explanation.streamed and trace.border_subtitle == STREAMED
+
+
+@pilot_test
 async def test_an_empty_text_is_an_inline_message() -> None:
     async with RnnplayApp().run_test(size=(100, 30)) as pilot:
         await settle(pilot)

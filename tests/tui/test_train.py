@@ -331,7 +331,7 @@ async def test_deleting_the_model_just_trained_withdraws_the_offer(models_dir: P
         assert not pilot.app.query_one("#train-use", Button).disabled
         await pilot.press("f5")
         table = await open_models(pilot, "just-trained")
-        assert table.row_count == 3
+        assert table.row_count == 4  # just-trained, then the three shipped models
         await pilot.press("d")
         await until(pilot, lambda: isinstance(pilot.app.screen, ConfirmDialog), "the question is asked")
         await pilot.press("y")
