@@ -44,7 +44,6 @@ from __future__ import annotations
 import math
 import time
 from dataclasses import dataclass, field
-from typing import Callable, TypeVar
 
 import numpy as np
 
@@ -55,7 +54,6 @@ from rnnplay.runtime.recurrent import Sliding
 LIMIT = WORD_LIMIT  # re-reading grows with the square of the length: no more words than explain takes
 BATCH_VALUES = 1 << 23  # float32 values a batch of re-read prefixes may hold above the first layer (32 MB)
 
-T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -166,26 +164,27 @@ def _first_layer_output(ahead: np.ndarray, behind: np.ndarray, lengths: np.ndarr
     return x
 
 
-def _best(work: Callable[[], T], repeats: int) -> tuple[float, T]:
-    """The best of ``repeats`` timings of ``work()`` (perf_counter), and its result."""
-    best, result = math.inf, None
+def measure_ids(network: Network, ids: np.ndarray, repeats: int = 3, name: str = "", dropped: int = 0) -> StreamCost:
+    """Count and time a prediction after every word of ``ids``, and one pass over them all.
+
+    Each time is the best of ``repeats`` runs (perf_counter), and the two are run in turn, one pass then
+    every word, so that whatever else the machine (or another thread holding the GIL) does at the time
+    slows both alike: their ratio is what the view reports.
+    """
+    n, layers, directions = len(ids), len(network.layers), network.layers[0].directions
+    every = bool(n) and (directions == 1 or n <= LIMIT)
+    whole_seconds, every_seconds = math.inf, math.inf
+    logits = np.zeros(0)
     for _ in range(max(1, repeats)):
         start = time.perf_counter()
-        result = work()
-        best = min(best, time.perf_counter() - start)
-    assert result is not None
-    return best, result
-
-
-def measure_ids(network: Network, ids: np.ndarray, repeats: int = 3, name: str = "", dropped: int = 0) -> StreamCost:
-    """Count and time a prediction after every word of ``ids``, and one pass over them all."""
-    n, layers, directions = len(ids), len(network.layers), network.layers[0].directions
-    whole_seconds, _ = _best(lambda: network.logits([ids]), repeats)
-    every_word_seconds: float | None = None
-    probabilities = np.zeros(0)
-    if n and (directions == 1 or n <= LIMIT):
-        every_word_seconds, logits = _best(lambda: every_word(network, ids), repeats)
-        probabilities = sigmoid(logits)
+        network.logits([ids])
+        whole_seconds = min(whole_seconds, time.perf_counter() - start)
+        if every:
+            start = time.perf_counter()
+            logits = every_word(network, ids)
+            every_seconds = min(every_seconds, time.perf_counter() - start)
+    every_word_seconds = every_seconds if every else None
+    probabilities = sigmoid(logits) if every else np.zeros(0)
     return StreamCost(name, network.layers[0].cell, network.layers[0].units, layers, directions, n, dropped,
                       steps_every_word(n, directions, layers), formula(directions, layers), layers * n,
                       directions * layers * n, every_word_seconds, whole_seconds, probabilities, max(1, repeats), LIMIT)

@@ -15,6 +15,18 @@ from textual.pilot import Pilot
 from tests.conftest import SHIPPED_MODEL
 
 
+@pytest.fixture(scope="session")
+def shared_profiles(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("profiles")
+
+
+@pytest.fixture(autouse=True)
+def profiles_computed_once(models_dir: Path, shared_profiles: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A model's corpus profile is keyed by its weights, so it is the same in every TUI test: the Inside tab
+    computes it once per test process, not once per test (a few seconds each on 2 cores)."""
+    monkeypatch.setenv("RNNPLAY_PROFILES_DIR", str(shared_profiles))
+
+
 def write_user_model(models_dir: Path, name: str, change: Callable[[dict], None] | None = None,
                      architecture: dict | None = None) -> Path:
     """A copy of the shipped classifier saved as the user's model ``name``; ``change`` may edit its arrays
@@ -73,9 +85,11 @@ def corrupt_model(models_dir: Path) -> Path:
     return path
 
 
-async def until(pilot: Pilot, condition: Callable[[], bool], what: str) -> None:
-    """Wait (without timing anything) until ``condition`` holds: messages between widgets take their turn."""
-    for _ in range(400):
+async def until(pilot: Pilot, condition: Callable[[], bool], what: str, rounds: int = 400) -> None:
+    """Wait (without timing anything) until ``condition`` holds: messages between widgets take their turn.
+
+    ``rounds`` pauses of 10 ms at most: more for work that takes seconds (a model's corpus profile)."""
+    for _ in range(rounds):
         if condition():
             return
         await pilot.pause(0.01)

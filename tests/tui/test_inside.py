@@ -230,6 +230,64 @@ async def test_a_model_switch_while_typing_shows_the_new_model(contrary_model: P
         assert before > 0.5 and tab.result.probability < 0.5
 
 
+def pane_text(pilot, name: str) -> str:
+    return drawn_plain(pilot.app.query_one(f"#inside-{name}-view .view-body"))
+
+
+@pilot_test
+async def test_views_two_to_five_show_the_text_beside_the_models_held_out_reviews() -> None:
+    async with RnnplayApp().run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        tab = await open_inside(pilot)
+        await until(pilot, lambda: tab.profile is not None, "the corpus profile is read or computed", rounds=20_000)
+        tab = await caught_up(pilot)
+        figures = tab.profile.profile.connectivity
+        assert tab.result.path is not None and len(tab.result.path.words) == 10  # one point per word
+        gradient = pane_text(pilot, "gradient")
+        assert "this text (10 words)" in gradient and "held-out" in gradient
+        assert f"{100 * figures.first_half[0]:.1f}%" in gradient  # the corpus figure is the profile's own
+        assert "wonderful" in gradient and "leave-one-out" in gradient
+        memory = pane_text(pilot, "memory")
+        assert "forget gate" in memory and "at init" in memory and "held-out" in memory
+        assert "PC1" in pane_text(pilot, "axis") and "your text after 10 words" in pane_text(pilot, "axis")
+        assert tab.result.stream is None  # measured only while its pane is in front
+        tab.show_view("stream")
+        await until(pilot, lambda: tab.result.stream is not None, "the stream pane measures")
+        stream = pane_text(pilot, "stream")
+        assert "re-reading, two directions (this model)" in stream and "65" in stream  # 10 + 10·11/2 steps
+
+
+@pilot_test
+async def test_the_profiles_progress_and_a_model_without_held_out_reviews(monkeypatch) -> None:
+    import threading
+
+    import rnnplay.model_profile as model_profile
+    from rnnplay.errors import RnnplayError
+
+    halfway, go_on = threading.Event(), threading.Event()
+
+    def slow(classifier, progress=None, should_stop=lambda: False, **_):
+        progress(0.5)
+        halfway.set()
+        go_on.wait(30)
+        raise RnnplayError(f"{classifier.name} has no test split to check it on (an imported model keeps none)")
+
+    monkeypatch.setattr(model_profile, "cached_profile", lambda classifier, folder=None: None)
+    monkeypatch.setattr(model_profile, "model_profile", slow)
+    async with RnnplayApp().run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        pilot.app.query_one(PlayTab).replace_text(REVIEW)
+        await settle(pilot)
+        await pilot.press("f2")  # not open_inside: it waits for every worker, and this one waits for the test
+        tab = inside(pilot)
+        await until(pilot, lambda: tab.up_to_date and halfway.is_set(), "traced, and the profile half done")
+        await until(pilot, lambda: "50%" in pane_text(pilot, "gradient"), "the progress is shown")
+        assert "this text (10 words)" in pane_text(pilot, "gradient")  # the text's own figures meanwhile
+        go_on.set()
+        await until(pilot, lambda: "No corpus figures" in pane_text(pilot, "memory"), "the reason is shown")
+        assert tab.profile is None and "imported model keeps none" in pane_text(pilot, "gradient")
+
+
 @pytest.mark.parametrize("size", [(100, 30), (80, 24), (60, 20)])
 @pilot_test
 async def test_it_fits_and_resizes(size: tuple[int, int]) -> None:
@@ -271,9 +329,9 @@ async def test_the_tracing_runs_in_a_worker_thread(monkeypatch) -> None:
     threads = []
     real = inside_module.inside_result
 
-    def recorded(classifier, text):
+    def recorded(*args):
         threads.append(threading.current_thread())
-        return real(classifier, text)
+        return real(*args)
 
     monkeypatch.setattr(inside_module, "inside_result", recorded)
     async with RnnplayApp().run_test(size=(100, 30)) as pilot:

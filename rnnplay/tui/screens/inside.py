@@ -67,9 +67,11 @@ class InsideResult:
         return [] if self.trace is None else [int(i) == OOV_ID for i in self.trace.ids]
 
 
-def inside_result(classifier: Any, text: str, profile: Any = None) -> InsideResult:
+def inside_result(classifier: Any, text: str, profile: Any = None, stream: bool = False) -> InsideResult:
     """Trace ``text`` through ``classifier`` (in a worker thread): its states, gates and gradient through time,
-    the leave-one-out shares, and with the model's ``profile`` the text's path along the sentiment axis.
+    the leave-one-out shares, with the model's ``profile`` the text's path along the sentiment axis, and with
+    ``stream`` the measured cost of a prediction after every word (only while the Stream pane is in front:
+    a bidirectional model re-reads every prefix, which grows with the square of the length).
 
     A text over the explain limit is not traced (its trace would grow with it, and each keystroke would
     trace it again); its prediction is still given.
@@ -93,8 +95,13 @@ def inside_result(classifier: Any, text: str, profile: Any = None) -> InsideResu
         from rnnplay.runtime.profile import text_path
 
         path = text_path(classifier.network, profile.profile.axis, traced.ids, traced)
+    cost = None
+    if stream:
+        from rnnplay.runtime.streaming import measure
+
+        cost = measure(classifier, text, repeats=5)  # best of five: the event loop shares the GIL with this thread
     return InsideResult(classifier, text, traced, report.connectivity, traced.probability, traced.words,
-                        logit_shares=report.logit_shares, profile=profile, path=path)
+                        logit_shares=report.logit_shares, profile=profile, path=path, stream=cost)
 
 
 class StepsView(Widget, can_focus=True):
@@ -245,6 +252,11 @@ class InsideTab(Vertical):
         """True when the views show the current text with the current model."""
         return self.shown is not None and self.shown == (self.text, rnnplay_app(self).classifier)
 
+    @property
+    def studies_play_text(self) -> bool:
+        """True while the line holds Play's text as it came in (its line breaks read as spaces)."""
+        return self.play_text_seen is not None and self.text == self.play_text_seen.translate(WHITESPACE)
+
     def _follow_play(self) -> None:
         from rnnplay.tui.screens.play import PlayTab
 
@@ -359,12 +371,13 @@ class InsideTab(Vertical):
             self._show(None, Text(HINT, style="dim"), (text, classifier))
         else:
             profile = self.profile if self.profile_of is classifier else None
-            self._trace_in_background(self._generation, classifier, text, profile)
+            self._trace_in_background(self._generation, classifier, text, profile, self.pane == "stream")
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="inside")
-    def _trace_in_background(self, generation: int, classifier: Any, text: str, profile: Any) -> None:
+    def _trace_in_background(self, generation: int, classifier: Any, text: str, profile: Any, stream: bool) -> None:
         try:
-            self.post_message(self.Traced(generation, classifier, text, inside_result(classifier, text, profile)))
+            result = inside_result(classifier, text, profile, stream)
+            self.post_message(self.Traced(generation, classifier, text, result))
         except RnnplayError as problem:
             self.post_message(self.Traced(generation, classifier, text, None, str(problem)))
 
@@ -377,7 +390,7 @@ class InsideTab(Vertical):
         if message.result is None:
             self._show(None, Text(message.error, style="bold yellow"), (message.text, message.classifier))
         else:
-            self._show(message.result, status(message.result, self.text == self.play_text_seen), (message.text, message.classifier))
+            self._show(message.result, status(message.result, self.studies_play_text), (message.text, message.classifier))
 
     def _show(self, result: InsideResult | None, message: Text, shown: tuple[str, Any]) -> None:
         """Every pane from one result, so none disagrees with another."""
@@ -433,8 +446,12 @@ class InsideTab(Vertical):
         return max(30, self.size.width - 4)
 
     def render_stream(self, result: InsideResult) -> RenderableType:
-        """View 5, stream vs re-read (the steps and time to give a prediction after every word): to come."""
-        return Text("Stream vs re-read: to come (the recurrent steps a prediction after every word needs).", style="dim")
+        """View 5, stream vs re-read: the steps and measured time of a prediction after every word."""
+        if result.stream is None:
+            return Text("Measuring…" if self.pane == "stream" else "", style="dim")
+        from rnnplay.inside_view.stream import stream_view
+
+        return stream_view(result.stream, self.view_width)
 
     def show_pane(self, name: str, renderable: RenderableType) -> None:
         """Put ``renderable`` in pane ``name`` ("gradient", "memory", "axis" or "stream")."""
@@ -465,6 +482,8 @@ class InsideTab(Vertical):
         event.stop()
         if event.tabbed_content.id == "inside-views":
             self._follow_cursor()
+            if self.pane == "stream" and self.result is not None and self.result.trace is not None and self.result.stream is None:
+                self.trace_now()  # measured only while this pane is in front
             widget = self._pane_widget(self.pane)
             if not widget.has_focus and self.app.focused is not self.query_one("#inside-text"):
                 widget.focus()
