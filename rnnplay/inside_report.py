@@ -3,8 +3,10 @@
 The TUI's Inside tab, ``rnnplay inside TEXT`` and ``:inside TEXT`` all call ``look_inside``: the text
 traced through every layer, direction and gate (``runtime.inside``), the gradient of the logit with
 respect to each word (``runtime.through_time``), the leave-one-out shares Play shows beside it
-(``runtime.explain``), and, when given, the model's corpus profile. It returns numbers, never a
-picture; ``to_json`` gives them all, arrays included.
+(``runtime.explain``); with the model's corpus profile (``model_profile``) the text's path along the
+sentiment axis (``runtime.profile.text_path``); and on request the measured cost of a prediction after
+every word (``runtime.streaming``). It returns numbers, never a picture; ``to_json`` gives them all,
+arrays included.
 
 A text longer than ``explain.WORD_LIMIT`` words keeps the views whose cost grows with its length (the
 states, the gates, the gradient); the leave-one-out shares, whose cost grows with its square, are left
@@ -20,9 +22,12 @@ import numpy as np
 
 from rnnplay.runtime.explain import WORD_LIMIT, explain_ids
 from rnnplay.runtime.inside import DIRECTION_NAMES, Trace, trace
+from rnnplay.runtime.profile import TextPath, text_path
+from rnnplay.runtime.streaming import StreamCost, measure
 from rnnplay.runtime.through_time import Connectivity, connectivity
 
 if TYPE_CHECKING:
+    from rnnplay.model_profile import ModelProfile
     from rnnplay.runtime.classifier import Classifier
 
 
@@ -35,6 +40,9 @@ class InsideReport:
     connectivity: Connectivity
     logit_shares: np.ndarray | None  # leave-one-out, on the logit scale; None when the text is too long for them
     left_out: str  # one line on what a long text does not get, or ""
+    profile: ModelProfile | None = None  # the model's corpus profile, when it was given
+    path: TextPath | None = None  # the text in the profile's PC1–PC2 plane
+    stream: StreamCost | None = None  # a prediction after every word: steps and measured time
 
     @property
     def tokens(self) -> list[str]:
@@ -62,11 +70,18 @@ class InsideReport:
             },
             "logit_shares": None if self.logit_shares is None else _list(self.logit_shares),
             "left_out": self.left_out or None,
+            "profile": None if self.profile is None else self.profile.to_json(),
+            "path": None if self.path is None else {"words": self.path.words.tolist(), "pc1_pc2": _list(self.path.points),
+                                                    "logit": _list(self.path.logits)},
+            "stream": None if self.stream is None else _stream_json(self.stream),
         }
 
 
-def look_inside(classifier: Classifier, text: str) -> InsideReport:
-    """Trace ``text`` through ``classifier``, with the gradient through time and the leave-one-out shares."""
+def look_inside(classifier: Classifier, text: str, profile: ModelProfile | None = None, stream: bool = False,
+                repeats: int = 3) -> InsideReport:
+    """Trace ``text`` through ``classifier``, with the gradient through time and the leave-one-out shares; with
+    ``profile`` its path along the sentiment axis; with ``stream`` the cost of a prediction after every word
+    (each time the best of ``repeats``)."""
     recorded = trace(classifier, text)
     gradient = connectivity(classifier.network, recorded)
     shares, left_out = None, ""
@@ -75,7 +90,18 @@ def look_inside(classifier: Classifier, text: str) -> InsideReport:
                     "too much); the states, gates and gradient are all here")
     elif recorded.words:
         shares = explain_ids(classifier.network, recorded.ids).logit_shares
-    return InsideReport(classifier.name, recorded, gradient, shares, left_out)
+    path = None
+    if profile is not None and profile.profile.axis is not None and recorded.words:
+        path = text_path(classifier.network, profile.profile.axis, recorded.ids, recorded)
+    cost = measure(classifier, text, repeats) if stream else None
+    return InsideReport(classifier.name, recorded, gradient, shares, left_out, profile, path, cost)
+
+
+def _stream_json(cost: StreamCost) -> dict[str, Any]:
+    return {"words": cost.words, "directions": cost.directions, "layers": cost.layers, "steps_every_word": cost.steps,
+            "formula": cost.formula, "streaming_steps": cost.streaming_steps, "whole_text_steps": cost.whole_steps,
+            "every_word_seconds": cost.every_word_seconds, "whole_text_seconds": cost.whole_seconds,
+            "p_positive_after_each_word": _list(cost.probabilities), "repeats": cost.repeats}
 
 
 def _list(array: np.ndarray) -> list:

@@ -23,6 +23,12 @@ def models_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 @pytest.fixture(scope="session")
+def shared_profiles(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One corpus-profile cache for the tests that only read profiles (each takes seconds to compute)."""
+    return tmp_path_factory.mktemp("profiles")
+
+
+@pytest.fixture(scope="session")
 def shipped_classifier():
     from rnnplay.runtime.classifier import Classifier
 

@@ -32,7 +32,8 @@ from rnnplay.render import NEGATIVE, POSITIVE, RGB, SHARE_PALETTES
 if TYPE_CHECKING:
     from rnnplay.runtime.profile import AxisStats, Profile, TextPath
 
-LABELLED = 9  # path points numbered 1 … 9 (the first, the last and evenly spaced between)
+MARKS = "123456789abcdefghijklmnopqrstuvwxyz"  # one character per labelled point of the path
+LABELLED = len(MARKS)  # a longer path labels the first, the last and points evenly spaced between
 PATH_STYLE, READOUT_STYLE, AXES_STYLE = "bold yellow", "bold blue", "grey50"
 CELL_ASPECT = 2.0  # a terminal cell is about twice as tall as it is wide
 
@@ -151,8 +152,8 @@ def plot(axis: AxisStats, path: TextPath | None, columns: int, rows: int,
         cells = [canvas.cell(x, y) for x, y in trail]
         for a, b in itertools.pairwise(cells):
             canvas.line(a, b, "∙", PATH_STYLE)
-        for number, index in enumerate(labelled(len(cells)), 1):
-            canvas.put(*cells[index], str(number), PATH_STYLE)
+        for mark, index in zip(MARKS, labelled(len(cells))):
+            canvas.put(*cells[index], mark, PATH_STYLE)
     return canvas
 
 
@@ -192,8 +193,9 @@ def legend(path: TextPath | None, tokens: Sequence[str] | None, colours: tuple[R
     if path is None or not len(path.points):
         return text
     text.append(" · ", "dim")
-    text.append("1–9 your text", PATH_STYLE)
-    words = [f"{number} {_word(tokens, int(path.words[index]))}" for number, index in enumerate(labelled(len(path.points)), 1)]
+    marked = labelled(len(path.points))
+    text.append(f"1–{MARKS[len(marked) - 1]} your text" if len(marked) > 1 else "1 your text", PATH_STYLE)
+    words = [f"{mark} {_word(tokens, int(path.words[index]))}" for mark, index in zip(MARKS, marked)]
     text.append("\n" + "  ".join(words), PATH_STYLE)
     end = path.points[-1]
     text.append(f"\nyour text after {int(path.words[-1]):,} words: PC1 {end[0]:+.2f}, PC2 {end[1]:+.2f}, logit "

@@ -142,6 +142,22 @@ def prefix(session: Session, args: str) -> Outcome:
     return Outcome("prefix", {"model": session.classifier.name, **explanation_json(explanation)}, view)
 
 
+def inside(session: Session, args: str) -> Outcome:
+    from rich.text import Text
+
+    from rnnplay.commands.inside import corpus_profile
+    from rnnplay.inside_report import look_inside
+    from rnnplay.inside_view.report import inside_view
+
+    text = need_text(args, ":inside TEXT")
+    found, why_not = corpus_profile(session.classifier, True)
+    report = look_inside(session.classifier, text, found, stream=True)
+    view: list[Any] = inside_view(report)
+    if why_not:
+        view.append(Text(f"No corpus figures: {why_not}", style="dim"))
+    return Outcome("inside", report.to_json(), view)
+
+
 def tokens(session: Session, args: str) -> Outcome:
     from rich.table import Table
     from rich.text import Text
@@ -384,6 +400,13 @@ COMMANDS: list[Command] = [
     Command("prefix", ":prefix TEXT", "P(positive) after each word, and each word's share",
             "What the model thought while reading, word by word. Example: :prefix not bad at all",
             prefix, (), "model-words"),
+    Command("inside", ":inside TEXT", "the recurrent layer at work on TEXT: states, gates, gradient, memory, axis, stream",
+            "The five views of the TUI's Inside tab in print: each gate and h(t) at the last word with h(t) over the "
+            "text, ‖∂logit/∂x(t)‖ per word beside the leave-one-out shares, the forget or update gates against the "
+            "model's held-out reviews and its initialisation, the text's path along the sentiment axis, and the "
+            "steps and time a prediction after every word takes. The model's held-out profile is computed once "
+            "(a few seconds) and cached. Example: :inside the first hour is dull, but the ending is wonderful",
+            inside, (), "model-words"),
     Command("train", ":train [OPTIONS]", "train a classifier with the options of `rnnplay train`",
             ":train --help lists the options. Progress shows as in the CLI; Ctrl-C cancels the training, not the REPL; "
             "the REPL then uses the new model. Example: :train --corpus rt --epochs 2 --name rt-small",

@@ -56,6 +56,7 @@ def test_nn_ranks_neighbours_with_k(session):
     (":guess", "usage: :guess [--exclude-context] TEXT with ___"),
     (":tokens", "usage: :tokens TEXT"),
     (":prefix  ", "usage: :prefix TEXT"),
+    (":inside", "usage: :inside TEXT"),
     (":models extra", ":models takes no arguments, not 'extra' (switch with :model NAME or :vectors NAME)"),
     (":help frob", "no command :frob"),
 ])
@@ -340,3 +341,15 @@ def test_errors_of_a_model_without_a_split_is_one_line(session, tmp_path):
     handle(session, f":model {write_last_word_model(tmp_path / 'imported', None, imported_from='x.keras')}")
     outcome = handle(session, ":errors")
     assert outcome.error == "imported has no test split to check it on (an imported model keeps none)"
+
+
+def test_inside_prints_the_five_views_and_gives_the_arrays(session, shared_profiles, monkeypatch):
+    monkeypatch.setenv("RNNPLAY_PROFILES_DIR", str(shared_profiles))
+    outcome = handle(session, ":inside not bad at all")
+    text = shown(outcome)
+    assert outcome.error is None and outcome.data["tokens"] == ["not", "bad", "at", "all"]
+    assert len(outcome.data["layers"][0][0]["h"]) == 4 and outcome.data["stream"]["steps_every_word"] == 4 + 4 * 5 // 2
+    assert outcome.data["profile"] is not None and outcome.data["path"] is not None
+    for title in ("Step by step", "Gradient through time", "Memory span", "Sentiment axis", "Stream vs re-read"):
+        assert title in text
+    assert "word 4 of 4" in text and "held-out" in text

@@ -15,11 +15,6 @@ from textual.pilot import Pilot
 from tests.conftest import SHIPPED_MODEL
 
 
-@pytest.fixture(scope="session")
-def shared_profiles(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return tmp_path_factory.mktemp("profiles")
-
-
 @pytest.fixture(autouse=True)
 def profiles_computed_once(models_dir: Path, shared_profiles: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A model's corpus profile is keyed by its weights, so it is the same in every TUI test: the Inside tab

@@ -88,20 +88,11 @@ def inside_result(classifier: Any, text: str, profile: Any = None, stream: bool 
         return InsideResult(classifier, text, None, None, probability, len(tokens), note)
     from rnnplay.inside_report import look_inside
 
-    report = look_inside(classifier, text)
+    # best of five for the stream: the event loop shares the GIL with this thread
+    report = look_inside(classifier, text, profile, stream, repeats=5)
     traced = report.trace
-    path = None
-    if profile is not None and profile.profile.axis is not None and traced.words:
-        from rnnplay.runtime.profile import text_path
-
-        path = text_path(classifier.network, profile.profile.axis, traced.ids, traced)
-    cost = None
-    if stream:
-        from rnnplay.runtime.streaming import measure
-
-        cost = measure(classifier, text, repeats=5)  # best of five: the event loop shares the GIL with this thread
     return InsideResult(classifier, text, traced, report.connectivity, traced.probability, traced.words,
-                        logit_shares=report.logit_shares, profile=profile, path=path, stream=cost)
+                        logit_shares=report.logit_shares, profile=profile, path=report.path, stream=report.stream)
 
 
 class StepsView(Widget, can_focus=True):
