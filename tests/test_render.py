@@ -37,20 +37,15 @@ def test_contrast_is_the_wcag_ratio():
     assert contrast((119, 119, 119), (255, 255, 255)) == pytest.approx(4.48, abs=0.01)  # the classic #777 on white
 
 
+@pytest.mark.parametrize("colour_of, low, high", [(share_colour, -1.0, 1.0), (gate_colour, -0.5, 1.5)],
+                         ids=["shares", "gates"])
 @settings(max_examples=300, deadline=None)
-@given(share=st.floats(-1.0, 1.0, allow_nan=False), dark=st.booleans())
-def test_share_colours_read_on_the_theme_they_are_chosen_for(share, dark):
-    """Every share, every strength of green or red, on both the background and the panels of its theme."""
-    colour = rgb(share_colour(share, dark))
-    for background in BACKGROUNDS[dark]:
-        assert contrast(colour, background) >= AA, (share, dark, colour, background)
-
-
-@settings(max_examples=300, deadline=None)
-@given(value=st.floats(-0.5, 1.5, allow_nan=False), dark=st.booleans())
-def test_gate_colours_read_on_the_theme_they_are_chosen_for(value, dark):
-    """Every gate value, closed to open (and past either end, clamped), on both backgrounds of its theme."""
-    colour = rgb(gate_colour(value, dark))
+@given(data=st.data(), dark=st.booleans())
+def test_colours_read_on_the_theme_they_are_chosen_for(colour_of, low, high, data, dark):
+    """Every share (every strength of green or red) and every gate value (closed to open, and past either end,
+    clamped), on both the background and the panels of its theme."""
+    value = data.draw(st.floats(low, high, allow_nan=False))
+    colour = rgb(colour_of(value, dark))
     for background in BACKGROUNDS[dark]:
         assert contrast(colour, background) >= AA, (value, dark, colour, background)
 
