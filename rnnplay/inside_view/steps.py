@@ -127,11 +127,12 @@ def word_window(words: int, room: int, cursor: int) -> tuple[int, int]:
     return unit_window(words, room, cursor)
 
 
-def hidden_note(first: int, count: int, total: int, what: str) -> str:
-    """``units 0–63 of 128 (64 hidden)``, or "" when everything is shown."""
+def hidden_note(first: int, count: int, total: int, what: str, base: int = 0) -> str:
+    """``units 0–63 of 128 (64 hidden)``, or "" when everything is shown; ``base`` 1 numbers from 1 (words,
+    as "word 6 of 10" does; units and dimensions are array indices, from 0)."""
     if count >= total:
         return ""
-    return f"{what} {first}–{first + count - 1} of {total} ({total - count} hidden)"
+    return f"{what} {first + base}–{first + count - 1 + base} of {total} ({total - count} hidden)"
 
 
 def word_line(tokens: Sequence[str], cursor: int, width: int, unknown: Sequence[bool] | np.ndarray | None = None) -> Text:
@@ -221,7 +222,7 @@ def heatmap(h: np.ndarray, tokens: Sequence[str], cursor: int, width: int, heigh
     room = max(1, width - LABEL_WIDTH)
     first_unit, count = unit_window(units, room, unit)
     first_word, shown = word_window(words, max(1, height - 1), cursor)
-    notes = [note for note in (hidden_note(first_word, shown, words, "words"),
+    notes = [note for note in (hidden_note(first_word, shown, words, "words", base=1),
                                hidden_note(first_unit, count, units, "units")) if note]
     scale = scale_of("h", h)
     head = Text(title, style="bold")

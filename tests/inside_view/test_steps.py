@@ -146,7 +146,7 @@ def test_the_heatmap_has_a_row_per_word_in_the_strips_columns_and_says_what_is_h
     assert len(rows) == 5 and all(row.cell_len <= 120 for row in rows)
     assert all(row.cell_len == LABEL_WIDTH + 107 for row in rows[1:])  # every column a unit, as many as fit
     title = rows[0].plain
-    assert "words 3–6 of 10 (6 hidden)" in title and "units 93–199 of 200 (93 hidden)" in title
+    assert "words 4–7 of 10 (6 hidden)" in title and "units 93–199 of 200 (93 hidden)" in title
     assert heatmap(h, TOKENS, 5, width=30, height=5)[0].cell_len <= 30  # a title too long for the width is cut
     marked = [row.plain for row in rows if row.plain.startswith("▸")]
     assert marked == [rows[3].plain] and marked[0][1:].startswith("but")

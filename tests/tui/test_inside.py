@@ -283,6 +283,10 @@ async def test_the_profiles_progress_and_a_model_without_held_out_reviews(monkey
         await until(pilot, lambda: tab.up_to_date and halfway.is_set(), "traced, and the profile half done")
         await until(pilot, lambda: "50%" in pane_text(pilot, "gradient"), "the progress is shown")
         assert "this text (10 words)" in pane_text(pilot, "gradient")  # the text's own figures meanwhile
+        tab.show_view("gradient")
+        await pilot.press("right")  # the pane is drawn again for the cursor: the progress stays above it
+        await pilot.pause()
+        assert "▸first" in pane_text(pilot, "gradient") and "50%" in pane_text(pilot, "gradient")
         go_on.set()
         await until(pilot, lambda: "No corpus figures" in pane_text(pilot, "memory"), "the reason is shown")
         assert tab.profile is None and "imported model keeps none" in pane_text(pilot, "gradient")

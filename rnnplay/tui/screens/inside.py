@@ -392,16 +392,19 @@ class InsideTab(Vertical):
         self._show_views(body)
 
     def _show_views(self, body: RenderableType | None = None) -> None:
-        """Views 2–5 from the result shown, with the corpus profile's line above the three that use it."""
-        result = self.result
-        line = self.profile_line()
-        for name, render in (("gradient", self.render_gradient), ("memory", self.render_memory),
-                             ("axis", self.render_axis), ("stream", self.render_stream)):
-            if result is None:
+        """Views 2–5 from the result shown (or ``body`` in their place when there is none)."""
+        for name in ("gradient", "memory", "axis", "stream"):
+            if self.result is None:
                 self.show_pane(name, body if body is not None else Text(HINT, style="dim"))
-                continue
-            view = render(result)
-            self.show_pane(name, Group(line, view) if line is not None and name != "stream" else view)
+            else:
+                self.show_pane(name, self.view_body(name, self.result))
+
+    def view_body(self, name: str, result: InsideResult) -> RenderableType:
+        """What pane ``name`` shows for ``result``: the view, under the corpus profile's line for the three that use it."""
+        view = {"gradient": self.render_gradient, "memory": self.render_memory, "axis": self.render_axis,
+                "stream": self.render_stream}[name](result)
+        line = self.profile_line() if name != "stream" else None
+        return view if line is None else Group(line, view)
 
     # Views 2–5: each returns what its pane shows for a result; the richer renderers plug in here.
 
@@ -499,7 +502,7 @@ class InsideTab(Vertical):
     def _follow_cursor(self) -> None:
         """The pane in front, drawn again where it marks the word under the cursor (the gradient's bars)."""
         if self.pane == "gradient" and self.result is not None:
-            self.show_pane("gradient", self.render_gradient(self.result))
+            self.show_pane("gradient", self.view_body("gradient", self.result))
 
     def action_move_word(self, step: int) -> None:
         self._steps("word", self.query_one(StepsView).cursor + step)
