@@ -9,8 +9,10 @@ every word (``runtime.streaming``). It returns numbers, never a picture; ``to_js
 arrays included.
 
 A text longer than ``explain.WORD_LIMIT`` words keeps the views whose cost grows with its length (the
-states, the gates, the gradient); the leave-one-out shares, whose cost grows with its square, are left
-out and ``left_out`` says so in one line.
+states, the gates, the gradient, the memory span, the path, streaming); the leave-one-out shares and a
+bidirectional model's re-reading, whose cost grows with its square, are left out and ``left_out`` says
+so in one line. Past ``TRACE_LIMIT`` words (a model without a max_length, a pasted book) nothing is
+traced: every gate of every step is kept, and ``TextTooLongToTrace`` says so with the prediction.
 """
 
 from __future__ import annotations
@@ -20,6 +22,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from rnnplay.errors import RnnplayError
+from rnnplay.runtime.classifier import label
 from rnnplay.runtime.explain import WORD_LIMIT, explain_ids
 from rnnplay.runtime.inside import DIRECTION_NAMES, Trace, trace
 from rnnplay.runtime.profile import TextPath, text_path
@@ -29,6 +33,18 @@ from rnnplay.runtime.through_time import Connectivity, connectivity
 if TYPE_CHECKING:
     from rnnplay.model_profile import ModelProfile
     from rnnplay.runtime.classifier import Classifier
+
+
+TRACE_LIMIT = 10 * WORD_LIMIT  # words traced at most: 10,000 words × 2 directions × 6 arrays × 32 units is 31 MB
+
+
+class TextTooLongToTrace(RnnplayError):
+    """Too many words to record every gate of every step; the whole text's prediction is still given."""
+
+    def __init__(self, words: int, probability: float) -> None:
+        super().__init__(f"{words:,} words are too many to trace step by step (the limit is {TRACE_LIMIT:,}); "
+                         f"the whole text is {label(probability)} {probability:.3f}")
+        self.words, self.probability = words, probability
 
 
 @dataclass(frozen=True)
@@ -81,13 +97,17 @@ def look_inside(classifier: Classifier, text: str, profile: ModelProfile | None 
                 repeats: int = 3) -> InsideReport:
     """Trace ``text`` through ``classifier``, with the gradient through time and the leave-one-out shares; with
     ``profile`` its path along the sentiment axis; with ``stream`` the cost of a prediction after every word
-    (each time the best of ``repeats``)."""
+    (each time the best of ``repeats``). Raises ``TextTooLongToTrace`` past ``TRACE_LIMIT`` words."""
+    encoder = classifier.encoder
+    ids = encoder.ids(encoder.truncate(encoder.settings.tokens(text)))
+    if len(ids) > TRACE_LIMIT:
+        raise TextTooLongToTrace(len(ids), float(classifier.predict_ids([ids])[0]))
     recorded = trace(classifier, text)
     gradient = connectivity(classifier.network, recorded)
     shares, left_out = None, ""
     if recorded.words > WORD_LIMIT:
-        left_out = (f"{recorded.words:,} words: the leave-one-out shares are left out (over {WORD_LIMIT:,} words they cost "
-                    "too much); the states, gates and gradient are all here")
+        left_out = (f"{recorded.words:,} words: the leave-one-out shares and a two-way model's re-reading are left out "
+                    f"(over {WORD_LIMIT:,} words they cost too much); the states, gates and gradient are all here")
     elif recorded.words:
         shares = explain_ids(classifier.network, recorded.ids).logit_shares
     path = None

@@ -78,3 +78,16 @@ def test_no_words_or_unknown_words_get_views_not_errors(text):
 def test_usage_mistakes_are_one_line_and_exit_2(args, message):
     result = runner.invoke(app, ["inside", *args, "--no-profile"])
     assert result.exit_code == 2 and message in result.output and len(result.output.strip().splitlines()) == 1
+
+
+def test_a_long_text_keeps_the_views_that_still_make_sense_and_a_longer_one_is_one_line(monkeypatch):
+    import rnnplay.inside_report as inside_report
+
+    monkeypatch.setattr(inside_report, "WORD_LIMIT", 6)
+    monkeypatch.setattr(inside_report, "TRACE_LIMIT", 12)
+    result = run(REVIEW, "--no-profile")
+    assert result.exit_code == 0 and "the leave-one-out shares and a two-way model's re-reading are left out" in result.output
+    assert "2 · Gradient through time" in result.output
+    result = run(REVIEW + " " + REVIEW, "--no-profile")
+    assert result.exit_code == 1 and len(result.output.strip().splitlines()) == 1
+    assert "20 words are too many to trace step by step (the limit is 12); the whole text is" in result.output

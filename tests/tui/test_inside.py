@@ -181,9 +181,10 @@ async def test_a_result_for_an_older_request_is_dropped() -> None:
 
 @pilot_test
 async def test_empty_unknown_and_too_long_texts_get_a_view_not_an_error(monkeypatch) -> None:
-    import rnnplay.runtime.explain as runtime_explain
+    import rnnplay.inside_report as inside_report
 
-    monkeypatch.setattr(runtime_explain, "WORD_LIMIT", 6)
+    monkeypatch.setattr(inside_report, "WORD_LIMIT", 6)
+    monkeypatch.setattr(inside_report, "TRACE_LIMIT", 12)
     async with RnnplayApp().run_test(size=(100, 30)) as pilot:
         await settle(pilot)
         tab = await open_inside(pilot, "")
@@ -193,9 +194,13 @@ async def test_empty_unknown_and_too_long_texts_get_a_view_not_an_error(monkeypa
         tab = await open_inside(pilot, "...")
         assert tab.result.trace.words == 0
         assert "no word" in drawn(view(pilot))
-        tab = await open_inside(pilot, REVIEW)
+        tab = await open_inside(pilot, REVIEW)  # over the explain limit: traced, without the leave-one-out shares
+        assert tab.result.trace.words == 10 and tab.result.logit_shares is None
+        assert "10 words: the leave-one-out shares and a two-way model's re-reading are left out" in tab.result.note
+        assert "are left out" in pane_text(pilot, "gradient") and "‖total‖" in pane_text(pilot, "gradient")
+        tab = await open_inside(pilot, REVIEW + " " + REVIEW)  # over the trace limit: the prediction alone
         assert tab.result.trace is None and tab.result.probability is not None
-        assert "10 words are over the 6 this tab traces" in tab.result.note
+        assert "20 words are too many to trace step by step (the limit is 12)" in tab.result.note
         await pilot.press("right", "d", "l", "v")  # nothing to step through: the keys do nothing, and no error
         await pilot.pause()
         assert inside(pilot).pane == "gradient"

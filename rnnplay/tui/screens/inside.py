@@ -73,25 +73,18 @@ def inside_result(classifier: Any, text: str, profile: Any = None, stream: bool 
     ``stream`` the measured cost of a prediction after every word (only while the Stream pane is in front:
     a bidirectional model re-reads every prefix, which grows with the square of the length).
 
-    A text over the explain limit is not traced (its trace would grow with it, and each keystroke would
-    trace it again); its prediction is still given.
+    A text over the explain limit keeps every view whose cost grows with its length and says what is left
+    out; one over ``TRACE_LIMIT`` words is not traced at all (its prediction is still given).
     """
-    from rnnplay.runtime.classifier import label
-    from rnnplay.runtime.explain import WORD_LIMIT
+    from rnnplay.inside_report import TextTooLongToTrace, look_inside
 
-    encoder = classifier.encoder
-    tokens = encoder.truncate(encoder.settings.tokens(text))
-    if len(tokens) > WORD_LIMIT:
-        probability = float(classifier.predict_ids([encoder.ids(tokens)])[0])
-        note = (f"{len(tokens):,} words are over the {WORD_LIMIT:,} this tab traces: the steps, the heatmap and the "
-                f"gradient are left out; the whole text is {label(probability)} {probability:.3f}.")
-        return InsideResult(classifier, text, None, None, probability, len(tokens), note)
-    from rnnplay.inside_report import look_inside
-
-    # best of five for the stream: the event loop shares the GIL with this thread
-    report = look_inside(classifier, text, profile, stream, repeats=5)
+    try:
+        # best of five for the stream: the event loop shares the GIL with this thread
+        report = look_inside(classifier, text, profile, stream, repeats=5)
+    except TextTooLongToTrace as too_long:
+        return InsideResult(classifier, text, None, None, too_long.probability, too_long.words, str(too_long) + ".")
     traced = report.trace
-    return InsideResult(classifier, text, traced, report.connectivity, traced.probability, traced.words,
+    return InsideResult(classifier, text, traced, report.connectivity, traced.probability, traced.words, report.left_out,
                         logit_shares=report.logit_shares, profile=profile, path=report.path, stream=report.stream)
 
 
@@ -403,8 +396,9 @@ class InsideTab(Vertical):
         """What pane ``name`` shows for ``result``: the view, under the corpus profile's line for the three that use it."""
         view = {"gradient": self.render_gradient, "memory": self.render_memory, "axis": self.render_axis,
                 "stream": self.render_stream}[name](result)
-        line = self.profile_line() if name != "stream" else None
-        return view if line is None else Group(line, view)
+        lines = [line for line in (Text(result.note, style="bold yellow") if result.note and name == "gradient" else None,
+                                   self.profile_line() if name != "stream" else None) if line is not None]
+        return Group(*lines, view) if lines else view
 
     # Views 2–5: each returns what its pane shows for a result; the richer renderers plug in here.
 
