@@ -91,3 +91,13 @@ def test_a_long_text_keeps_the_views_that_still_make_sense_and_a_longer_one_is_o
     result = run(REVIEW + " " + REVIEW, "--no-profile")
     assert result.exit_code == 1 and len(result.output.strip().splitlines()) == 1
     assert "20 words are too many to trace step by step (the limit is 12); the whole text is" in result.output
+
+
+def test_it_never_imports_tensorflow(profiles):
+    import subprocess
+    import sys
+
+    code = ("import sys\nfrom rnnplay.cli import main\nsys.argv = ['rnnplay', 'inside', 'not bad at all']\n"
+            "try:\n    main()\nexcept SystemExit:\n    pass\nprint('tensorflow' in sys.modules, 'keras' in sys.modules, file=sys.stderr)")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True)
+    assert "5 · Stream vs re-read" in done.stdout and done.stderr.split()[-2:] == ["False", "False"]
