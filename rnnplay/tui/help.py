@@ -137,9 +137,11 @@ INSIDE = """\
 This tab studies a text with the classifier in use on Play. It takes Play's text whenever that text has
 changed since the tab last looked; the line at the top is this tab's own: typing there studies another
 text and leaves Play's alone (Play keeps its text and its undo history, and its next change comes back
-here). Everything follows each keystroke. A text too long for Play to explain word by word gets only
-its prediction here too, and one line says what was left out. The keys below act on the view; in the
-text line ← and → move the text cursor, and Enter (or Tab) goes back to the view.
+here). Everything follows each keystroke. A text too long for Play to explain word by word keeps the
+views whose cost grows with its length (states, gates, gradient, memory, axis), and one line says what
+was left out. The keys below act on the view, in every pane (←/→ and Home/End move the word cursor,
+↑/↓ scroll the panes other than Steps); in the text line ← and → move the text cursor, and Enter (or
+Tab) goes back to the view.
 
 A recurrent layer reads the words one at a time. At word t it reads x(t), the word's embedding row, and
 h(t−1), the state it carried from the word before, and computes h(t), the state after the word. The
@@ -178,11 +180,38 @@ shows the units and words around the cursor and says how many are hidden.
 How far back each direction's memory reaches: the gradient fades as it flows back through the states.
 
 How much the logit would change if word t's embedding changed, ‖∂logit/∂x(t)‖, for each word and each
-direction, on a log scale (the longest bar is the largest value over the text, the shortest the smallest).
+direction, on a log scale (the bar's scale is given above the chart), found by backpropagation through
+time: from the logit back through the head, then step by step back through the states. Beside it, the
+leave-one-out share on the logit scale: how much the logit drops when the word is left out. The two
+disagree in an instructive way: a word the model has firmly stored (its gates latched) changes the
+output a lot when removed but little when nudged, and the line under the chart names the word where
+they disagree most. The table below gives the share of the gradient on the first half of the text, for
+each direction and together, for this text and on average over the model's held-out reviews: a forward
+direction that forgets gives the start of a long review little, the backward one much.
 
-## Memory, Axis, Stream
-How long the gates keep what they hold, the path of the state along the model's sentiment axis, and
-why a bidirectional model cannot give a prediction while you type: these panes say when they are ready.
+## Memory
+How much of its past the layer keeps. For an LSTM, the forget gate (how much of the old cell is kept);
+for a GRU, the update gate (how much of the old state is kept). Their distribution over this text, over
+the model's held-out reviews and in the same network at Keras' initialisation, the share near 0 or 1
+(saturated), and each unit's span τ = 1/(1 − f) in words: the number of words after which a kept value
+has shrunk by e. A model whose gates stay where they started barely uses long memory. A SimpleRNN has
+no such gate, and the pane says so.
+
+## Axis
+Where the state goes. The final states of the held-out reviews, projected on their two principal
+components (the directions they vary most along), as a cloud coloured by the reviews' labels; how much
+of the variance each explains and how closely the first follows the logit; the head's readout
+direction ◆; and this text as a path, one mark per word: the state after each word.
+
+## Stream
+Why a bidirectional model cannot give a prediction while you type. After each new word a one-directional
+model takes one step from the state it has; a bidirectional one must also re-read the backward direction
+over the whole text so far. The pane counts the recurrent steps each way and measures their time on
+this model and this text (it measures only while it is in front).
+
+The figures of Gradient, Memory and Axis that concern held-out reviews are computed once per model
+(a progress line shows it; a few seconds) and kept in the user data folder; an imported model has no
+held-out reviews, and the panes say so.
 """
 
 WORDS = """\

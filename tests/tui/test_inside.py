@@ -130,6 +130,10 @@ async def test_the_cursor_keys_move_and_stop_at_the_ends() -> None:
         await pilot.pause()
         assert inside(pilot).pane == "gradient"
         assert "▸wonderful" in drawn_plain(pilot.app.query_one("#inside-gradient-view .view-body"))
+        await pilot.press("left", "home", "right")  # the word keys work on this pane too
+        await pilot.pause()
+        assert steps.cursor == 1 and "▸first" in drawn_plain(pilot.app.query_one("#inside-gradient-view .view-body"))
+        await pilot.press("end")
         await pilot.press("v", "v", "v", "v")
         assert inside(pilot).pane == "steps"
         await pilot.press("left_square_bracket")

@@ -148,8 +148,18 @@ class StepsView(Widget, can_focus=True):
                          max(20, width), max(4, height), dark_background(self), self.result.unknown)
 
 
-class ViewPane(VerticalScroll, can_focus=True):
-    """A pane for one of views 2–5: a renderable that scrolls when it is taller than the pane."""
+class ViewPane(VerticalScroll, can_focus=True, inherit_bindings=False):
+    """A pane for one of views 2–5: a renderable that scrolls when it is taller than the pane.
+
+    Only ↑/↓ and the page keys scroll it: ←/→ and Home/End reach the tab and move the word cursor, as on
+    the Steps pane (the gradient marks the word under it)."""
+
+    BINDINGS = [
+        Binding("up", "scroll_up", "Scroll up", show=False),
+        Binding("down", "scroll_down", "Scroll down", show=False),
+        Binding("pageup", "page_up", "Page up", show=False),
+        Binding("pagedown", "page_down", "Page down", show=False),
+    ]
 
     def compose(self) -> ComposeResult:
         yield Static(Text(HINT, style="dim"), classes="view-body")
