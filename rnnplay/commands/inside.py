@@ -63,7 +63,7 @@ def inside(
     word: Optional[int] = typer.Option(None, "--word", "-w", help="The word the step-by-step view shows (1 = the first; default the last)."),
     layer: int = typer.Option(1, "--layer", help="The recurrent layer the step-by-step view shows (1 = the first)."),
     direction: str = typer.Option("forward", "--direction", help="forward or backward (a bidirectional layer's halves)."),
-    view: str = typer.Option("all", "--view", help="all, or some of steps,gradient,memory,axis,stream (in that order)."),
+    view: str = typer.Option("all", "--view", help="all, or some of steps,gradient,memory,axis,stream, shown in the order given."),
     profile: bool = typer.Option(True, "--profile/--no-profile", help="Compare with the model's held-out reviews "
                                  "(computed once per model, a few seconds, then cached)."),
     json_output: bool = typer.Option(False, "--json", help="One JSON object: every state, gate and gradient, the profile, the stream costs."),
