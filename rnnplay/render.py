@@ -6,6 +6,7 @@ Only presentation lives here: every number comes from the runtime (``runtime.exp
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, Sequence
 
@@ -173,6 +174,14 @@ def guess_view(space: Cbow, context: Sequence[str], rows: Sequence[tuple[str, fl
     note = f" ({EXCLUDED_NOTE})" if excluded else ""
     return titled_ranking(f"context ({space.window} each side): {printable(' '.join(context))}{note}  —  {vectors_label(space)}",
                           rows, "probability", relative=True)
+
+
+def percent(value: float) -> str:
+    """A share as a percentage: one decimal near the ends (under 10 %, or over 90 % short of all of it),
+    where it matters; "–" when it is not a number (a text too short to have halves)."""
+    if not math.isfinite(value):
+        return "–"
+    return f"{100 * value:.1f}%" if value < 0.1 or 0.9 < value < 1 else f"{100 * value:.0f}%"
 
 
 def share_colour(share: float, dark: bool | None = None, *, full: float = SHARE_SCALE) -> str:

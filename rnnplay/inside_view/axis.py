@@ -27,7 +27,7 @@ from rich.console import Group
 from rich.text import Text
 
 from rnnplay.printable import printable
-from rnnplay.render import NEGATIVE, POSITIVE, RGB, SHARE_PALETTES
+from rnnplay.render import NEGATIVE, POSITIVE, RGB, SHARE_PALETTES, percent
 
 if TYPE_CHECKING:
     from rnnplay.runtime.profile import AxisStats, Profile, TextPath
@@ -36,10 +36,6 @@ MARKS = "123456789abcdefghijklmnopqrstuvwxyz"  # one character per labelled poin
 LABELLED = len(MARKS)  # a longer path labels the first, the last and points evenly spaced between
 PATH_STYLE, READOUT_STYLE, AXES_STYLE = "bold yellow", "bold blue", "grey50"
 CELL_ASPECT = 2.0  # a terminal cell is about twice as tall as it is wide
-
-
-def percent(value: float) -> str:
-    return f"{100 * value:.0f}%" if value >= 0.1 else f"{100 * value:.1f}%"
 
 
 class Canvas:

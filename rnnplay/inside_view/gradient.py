@@ -30,7 +30,7 @@ from rich.console import Group
 from rich.text import Text
 
 from rnnplay.printable import printable
-from rnnplay.render import share_colour
+from rnnplay.render import percent, share_colour
 
 if TYPE_CHECKING:
     from rnnplay.runtime.profile import Profile
@@ -59,12 +59,6 @@ def eighths_bar(fraction: float, width: int) -> str:
 def word_label(token: str, width: int = WORD_WIDTH) -> str:
     shown = printable(token)
     return (shown[: width - 1] + "…" if len(shown) > width else shown).ljust(width)
-
-
-def percent(value: float) -> str:
-    if not math.isfinite(value):
-        return "–"
-    return f"{100 * value:.1f}%" if value < 0.1 or value > 0.9 else f"{100 * value:.0f}%"
 
 
 def decades(norms: np.ndarray) -> int:

@@ -22,6 +22,7 @@ import numpy as np
 from rich.console import Group
 from rich.text import Text
 
+from rnnplay.render import percent
 from rnnplay.runtime.profile import BINS, HIGH, LOW, MEMORY_GATE, GateStats, trace_gate_stats
 
 if TYPE_CHECKING:
@@ -94,7 +95,7 @@ def memory_view(trace: Any, profile: Profile | None, width: int = 80) -> Group:
             row.append(why, style="dim")
         else:
             row.append(column_chart(stats.histogram, cell).ljust(BINS * cell + 1), style="green" if name == "this text" else style)
-            row.append(f"  {stats.mean:.3f}  {percent(stats.saturated):>8}", style=style)
+            row.append(f"  {stats.mean:.3f}  {saturated_share(stats.saturated):>8}", style=style)
         lines.append(row)
     known = [s for _, s, _ in rows if s is not None]
     if known:
@@ -114,8 +115,8 @@ def memory_view(trace: Any, profile: Profile | None, width: int = 80) -> Group:
     return Group(*lines)
 
 
-def percent(value: float) -> str:
-    return "none" if value == 0 else f"{100 * value:.1f}%" if value < 0.1 else f"{100 * value:.0f}%"
+def saturated_share(value: float) -> str:
+    return "none" if value == 0 else percent(value)
 
 
 def sentence(gate: str, ours: GateStats | None, theirs: GateStats | None, at_init: GateStats | None) -> str:
@@ -124,7 +125,7 @@ def sentence(gate: str, ours: GateStats | None, theirs: GateStats | None, at_ini
     if main is None:
         return "no words: the gates have nothing to show"
     where = "over held-out reviews" if theirs is not None else "over this text"
-    saturated = "none saturated" if main.saturated == 0 else f"{percent(main.saturated)} saturated"
+    saturated = "none saturated" if main.saturated == 0 else f"{saturated_share(main.saturated)} saturated"
     if at_init is None:
         return f"mean {gate} {main.mean:.2f} {where}, {saturated}"
     moved = main.mean - at_init.mean

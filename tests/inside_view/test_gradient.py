@@ -53,7 +53,7 @@ def test_first_half_shares_of_the_text_and_of_held_out_reviews() -> None:
     text = next(line for line in shown if "this text (4 words)" in line)
     assert text.split()[-3:] == ["1.0%", "99.0%", "50%"]  # (0.001 + 0.01) / 1.111, (1 + 0.1) / 1.111, 2.222 / 4.444
     corpus = next(line for line in shown if "held-out (200 × 4 words)" in line)
-    assert corpus.split()[-3:] == ["20%", "100.0%", "50%"]
+    assert corpus.split()[-3:] == ["20%", "100%", "50%"]
 
 
 def profile_with(stats: ConnectivityStats):
