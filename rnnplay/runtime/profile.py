@@ -31,7 +31,7 @@ import numpy as np
 
 from rnnplay.card import GATES
 from rnnplay.runtime.classifier import Dense, Network
-from rnnplay.runtime.inside import MEMORY_GATE
+from rnnplay.runtime.inside import MEMORY_GATE, run_layers
 from rnnplay.runtime.recurrent import DirectionWeights, RecurrentLayer, step_inputs
 from rnnplay.runtime.through_time import connectivity_batch, head_backward
 
@@ -45,7 +45,6 @@ LOW, HIGH = 0.1, 0.9  # a gate value below LOW or above HIGH is saturated
 PATH_POINTS = 200  # a text longer than this is drawn at this many evenly spaced words
 FEATURE_BATCH = 256  # reviews run together for their final states
 GATE_CHUNK = 50  # reviews whose gates are computed together (then only counted)
-GATE_COLUMN = {"lstm": 1, "gru": 0}  # its block in Keras' kernel layout: LSTM [i f c o], GRU [z r h]
 INIT_SEED = 0  # the network at initialisation is drawn with this seed
 
 Progress = Callable[[float], None]
@@ -161,37 +160,16 @@ def keep_gates(network: Network, ids: np.ndarray) -> list[list[np.ndarray]] | No
     """The keep gate of every layer and direction over a batch of texts of one length, ``ids`` (batch, length).
 
     Returns ``[layer][direction]`` arrays (length, batch, units) in text order, or None for a SimpleRNN.
-    The states come from the runtime's fused layers; the gate is then recomputed from x(t) and h(t − 1)
-    with Keras' weights as stored (LSTM f = σ(x·W_f + h(t−1)·U_f + b_f); GRU z = σ(x·W_z + b_z +
-    h(t−1)·U_z + b'_z), its reset_after bias having two rows), all steps at once.
+    The gates are the ones the textbook cells record (``inside.run_layers``): the same computation the
+    Steps view shows, batched.
     """
-    cell = network.layers[0].cell
-    if cell not in MEMORY_GATE:
+    gate = MEMORY_GATE.get(network.layers[0].cell)
+    if gate is None:
         return None
-    batch, length = ids.shape
-    lengths = np.full(batch, length)
-    x = network.embedding[ids]  # (batch, length, features)
     found = []
-    for layer in network.layers:
-        units, gates, outputs = layer.units, [], []
-        for direction in range(layer.directions):
-            one = layer.one_way(direction)
-            read = x if direction == 0 else x[:, ::-1]  # the backward direction reads each text from its end
-            time_major = np.ascontiguousarray(read.transpose(1, 0, 2))  # (length, batch, features)
-            _, recorded = one.run_states(one.project(time_major), lengths, record="outputs")
-            assert recorded is not None
-            h = recorded[0]
-            h_prev = np.concatenate([np.zeros_like(h[:1]), h[:-1]])
-            w = layer.weights[direction]
-            block = slice(GATE_COLUMN[cell] * units, (GATE_COLUMN[cell] + 1) * units)
-            bias = w.bias.reshape(-1, GATES[cell] * units).sum(axis=0)[block]
-            gate = _sigmoid(time_major @ w.kernel[:, block] + h_prev @ w.recurrent_kernel[:, block] + bias)
-            if direction == 1:
-                gate, h = gate[::-1], h[::-1]
-            gates.append(gate)
-            outputs.append(h)
-        found.append(gates)
-        x = np.concatenate(outputs, axis=-1).transpose(1, 0, 2)  # the next layer's input, (batch, length, D·units)
+    for run in run_layers(network, np.asarray(ids, dtype=np.int64)):
+        recorded = run.text_order(np.stack([getattr(step, gate) for step in run.steps]))  # (length, D, batch, units)
+        found.append([recorded[:, d] for d in range(run.directions)])
     return found
 
 
@@ -645,10 +623,6 @@ def compute_profile(network: Network, sequences: Sequence[np.ndarray], labels: n
 
 
 # --- helpers ---------------------------------------------------------------------------------------------------
-
-
-def _sigmoid(x: np.ndarray) -> np.ndarray:
-    return 0.5 * (1.0 + np.tanh(0.5 * x))
 
 
 def _check(should_stop: Callable[[], bool]) -> None:
