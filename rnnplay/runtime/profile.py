@@ -31,8 +31,10 @@ import numpy as np
 
 from rnnplay.card import GATES
 from rnnplay.runtime.classifier import Dense, Network
+from rnnplay.runtime.explain import streamed_states
 from rnnplay.runtime.inside import MEMORY_GATE, run_layers
-from rnnplay.runtime.recurrent import DirectionWeights, RecurrentLayer, step_inputs
+from rnnplay.runtime.recurrent import DirectionWeights, RecurrentLayer
+from rnnplay.runtime.streaming import reread_features
 from rnnplay.runtime.through_time import connectivity_batch, head_backward
 
 CONNECTIVITY_REVIEWS, CONNECTIVITY_LENGTH = 200, 300  # the issue's reference measurement: 200 reviews of 300 tokens
@@ -482,38 +484,16 @@ def prefix_states(network: Network, ids: np.ndarray, trace: Any = None) -> tuple
         return np.zeros(0, dtype=np.int64), np.zeros((0, network.layers[-1].output_dim), dtype=np.float32)
     words = np.arange(1, n + 1)[_evenly(n)]
     if all(layer.directions == 1 for layer in network.layers):
-        return words, _forward_states(network, ids, len(network.layers) - 1, trace)[words - 1]
-    if len(network.layers) == 1:
-        return words, _bidirectional_prefixes(network, ids, words, trace)
-    return words, final_states(network, [ids[:w] for w in words])
+        return words, _forward_states(network, ids, trace)[words - 1]
+    return words, reread_features(network, ids, words)
 
 
-def _forward_states(network: Network, ids: np.ndarray, last: int, trace: Any) -> np.ndarray:
-    """h(t) of the forward direction of layer ``last`` over the whole text (n, units), every layer up to it
-    read left to right (from ``trace`` when given)."""
+def _forward_states(network: Network, ids: np.ndarray, trace: Any) -> np.ndarray:
+    """h(t) of a one-directional stack's last layer after each word (n, units): the text's ``trace`` when it is
+    this text's, else one streamed pass (``explain.streamed_states``)."""
     if trace is not None and len(trace.ids) == len(ids) and np.array_equal(trace.ids, ids):
-        return np.asarray(trace.at(last, 0).h, dtype=np.float32)
-    x: Any = network.layers[0].one_way(0).project(network.embedding[ids])[:, None]
-    for index in range(last + 1):
-        layer = network.layers[index].one_way(0)
-        projected = x if index == 0 else layer.project(x)
-        _, recorded = layer.run_states(projected, np.array([len(ids)]), record="outputs")
-        assert recorded is not None
-        x = recorded[0]  # (n, 1, units), time-major
-    return x[:, 0]
-
-
-def _bidirectional_prefixes(network: Network, ids: np.ndarray, words: np.ndarray, trace: Any) -> np.ndarray:
-    """One bidirectional layer: the forward half of every prefix is h(t) of one pass; the backward halves
-    run as one batch whose rows read the reversed text from staggered starts (``step_inputs``)."""
-    backward = network.layers[0].one_way(1)
-    n = len(ids)
-    ahead = _forward_states(network, ids, 0, trace)[words - 1]
-    # Prefix j reads words j − 1 … 0: rows of the reversed table from n − j on. Longest first.
-    longest_first = words[::-1]
-    table = backward.project(network.embedding[ids])[::-1]
-    final, _ = backward.run_states(step_inputs(table, n - longest_first, n), longest_first)
-    return np.concatenate([ahead, final[0][::-1]], axis=1)
+        return np.asarray(trace.at(len(network.layers) - 1, 0).h, dtype=np.float32)
+    return streamed_states(network, ids, record="outputs").states[-1][0][1:]  # row 0 is before the first word
 
 
 def _evenly(n: int) -> np.ndarray:

@@ -49,7 +49,7 @@ import numpy as np
 
 from rnnplay.runtime.classifier import Classifier, Network, sigmoid
 from rnnplay.runtime.explain import WORD_LIMIT, streamed_states
-from rnnplay.runtime.recurrent import Sliding
+from rnnplay.runtime.recurrent import step_inputs
 
 LIMIT = WORD_LIMIT  # re-reading grows with the square of the length: no more words than explain takes
 BATCH_VALUES = 1 << 23  # float32 values a batch of re-read prefixes may hold above the first layer (32 MB)
@@ -115,10 +115,18 @@ def every_word(network: Network, ids: np.ndarray) -> np.ndarray:
 
 
 def _reread(network: Network, ids: np.ndarray) -> np.ndarray:
-    """Bidirectional: the forward half of layer 1 runs once; everything else re-reads every prefix.
+    """Bidirectional: the logit after every word, each prefix re-read (``reread_features``)."""
+    n = len(ids)
+    return network.head_logit(reread_features(network, ids, np.arange(1, n + 1)))
 
-    The prefixes run as one batch (longest first), row r reading its own prefix from its end, so the
-    rows read the reversed projections as a window sliding down one table (``Sliding``).
+
+def reread_features(network: Network, ids: np.ndarray, words: np.ndarray) -> np.ndarray:
+    """The head's input after each prefix ``ids[:w]``, ``w`` in ``words`` (ascending, 1 … n), for a model
+    whose first layer is bidirectional: (len(words), width), in the order of ``words``.
+
+    The forward half of layer 1 runs once; everything else re-reads every prefix. The prefixes run as
+    one batch (longest first), row r reading its own prefix from its end, so the rows read the reversed
+    projections as a window sliding down one table (``step_inputs``; consecutive prefixes share one slice).
     """
     n = len(ids)
     first = network.layers[0]
@@ -130,23 +138,23 @@ def _reread(network: Network, ids: np.ndarray) -> np.ndarray:
     behind = backward.project(vectors)[::-1]  # row m: word n - 1 - m
     stacked = len(network.layers) > 1
     widest = max(layer.kernels[0].shape[1] * layer.directions for layer in network.layers)
-    rows = max(1, BATCH_VALUES // (n * widest)) if stacked else n
-    logits = np.empty(n)
-    for start in range(0, n, rows):
-        lengths = n - start - np.arange(min(rows, n - start))  # the prefixes of this batch, longest first
-        # Row r reads word lengths[r] - 1 - t at step t: behind[start + r + t].
-        inputs = Sliding(behind[start:], 1, int(lengths[0]), len(lengths))
+    longest_first = np.asarray(words, dtype=np.int64)[::-1]
+    rows = max(1, BATCH_VALUES // (n * widest)) if stacked else max(1, len(longest_first))
+    features = np.empty((len(longest_first), network.layers[-1].output_dim), dtype=np.float32)
+    for start in range(0, len(longest_first), rows):
+        lengths = longest_first[start : start + rows]  # the prefixes of this batch, longest first
+        # Row r reads word lengths[r] - 1 - t at step t: behind[n - lengths[r] + t].
+        inputs = step_inputs(behind, n - lengths, int(lengths[0]))
         final, recorded = backward.run_states(inputs, lengths, record="outputs" if stacked else None)
         if stacked:
             assert recorded is not None
             x = _first_layer_output(ahead, recorded[0], lengths)
             for layer in network.layers[1:]:
                 x = layer(x, lengths)
-            features = x
+            features[start : start + len(lengths)] = x
         else:
-            features = np.concatenate([ahead[lengths - 1], final[0]], axis=1)
-        logits[n - start - len(lengths) : n - start] = network.head_logit(features)[::-1]
-    return logits
+            features[start : start + len(lengths)] = np.concatenate([ahead[lengths - 1], final[0]], axis=1)
+    return features[::-1]
 
 
 def _first_layer_output(ahead: np.ndarray, behind: np.ndarray, lengths: np.ndarray) -> np.ndarray:
