@@ -25,9 +25,9 @@ import numpy as np
 from rnnplay.errors import RnnplayError
 from rnnplay.runtime.classifier import label
 from rnnplay.runtime.explain import WORD_LIMIT, explain_ids
-from rnnplay.runtime.inside import DIRECTION_NAMES, Trace, trace
+from rnnplay.runtime.inside import DIRECTION_NAMES, Trace, trace_ids
 from rnnplay.runtime.profile import TextPath, text_path
-from rnnplay.runtime.streaming import StreamCost, measure
+from rnnplay.runtime.streaming import StreamCost, measure_ids
 from rnnplay.runtime.through_time import Connectivity, connectivity
 
 if TYPE_CHECKING:
@@ -99,10 +99,11 @@ def look_inside(classifier: Classifier, text: str, profile: ModelProfile | None 
     ``profile`` its path along the sentiment axis; with ``stream`` the cost of a prediction after every word
     (each time the best of ``repeats``). Raises ``TextTooLongToTrace`` past ``TRACE_LIMIT`` words."""
     encoder = classifier.encoder
-    ids = encoder.ids(encoder.truncate(encoder.settings.tokens(text)))
+    tokens, dropped = encoder.cut(encoder.settings.tokens(text))  # encoded once for every view below
+    ids = encoder.ids(tokens)
     if len(ids) > TRACE_LIMIT:
         raise TextTooLongToTrace(len(ids), float(classifier.predict_ids([ids])[0]))
-    recorded = trace(classifier, text)
+    recorded = trace_ids(classifier.network, ids, tokens, len(dropped))
     gradient = connectivity(classifier.network, recorded)
     shares, left_out = None, ""
     if recorded.words > WORD_LIMIT:
@@ -113,7 +114,7 @@ def look_inside(classifier: Classifier, text: str, profile: ModelProfile | None 
     path = None
     if profile is not None and profile.profile.axis is not None and recorded.words:
         path = text_path(classifier.network, profile.profile.axis, recorded.ids, recorded)
-    cost = measure(classifier, text, repeats) if stream else None
+    cost = measure_ids(classifier.network, ids, repeats, classifier.name, len(dropped)) if stream else None
     return InsideReport(classifier.name, recorded, gradient, shares, left_out, profile, path, cost)
 
 

@@ -110,7 +110,8 @@ def test_the_textbook_gates_follow_keras_layouts():
     w = DirectionWeights(np.zeros((1, 4 * units)), np.zeros((units, 4 * units)), bias)
     step = lstm_step(w, np.zeros((1, 1)), np.zeros((1, units)), np.ones((1, units)))
     np.testing.assert_allclose(step.forget, 1.0, atol=1e-12)
-    np.testing.assert_allclose(step.input, 0.5) and np.testing.assert_allclose(step.output, 0.5)
+    np.testing.assert_allclose(step.input, 0.5)  # each its own call: `a and b` would skip b, a returns None
+    np.testing.assert_allclose(step.output, 0.5)
     gru_bias = np.zeros((2, 3 * units))
     gru_bias[0, :units] = 30.0  # GRU columns are [z, r, h]: the update block
     gru = gru_step(DirectionWeights(np.zeros((1, 3 * units)), np.zeros((units, 3 * units)), gru_bias), np.zeros((1, 1)), np.full((1, units), 0.7))

@@ -71,13 +71,14 @@ def test_first_half_shares_and_the_empty_text():
     assert found.first_half_share() == pytest.approx(found.total[:2].sum() / found.total.sum())
 
 
-def test_a_forward_direction_passes_no_gradient_to_the_words_after_its_end():
-    """Causality: the forward half of a bidirectional layer reads word t after words < t only, so the gradient
-    through it on the last word comes only from the head; a one-word prefix of the text sees the same."""
+def test_a_forward_direction_reaches_back_and_a_backward_one_reaches_ahead():
+    """Causality, on a bidirectional layer whose forward half alone feeds the head: the logit depends on every
+    word through the forward direction and on none through the backward one (its final state is unread)."""
     network = random_network("lstm", True, 1, seed=4)
-    ids = np.array([5, 6, 7, 8])
-    found = connectivity(network, trace_ids(network, ids))
-    assert (found.norms > 0).all()
+    network.head[0].kernel[5:] = 0.0  # the head's weights on the backward half's 5 units
+    found = connectivity(network, trace_ids(network, np.array([5, 6, 7, 8])))
+    assert (found.norms[0] > 1e-6).all()
+    assert not found.by_direction[1].any()  # were the directions' parts swapped, this would fail
 
 
 # --- TensorFlow's own gradient, as the independent reference ------------------------------------------------
