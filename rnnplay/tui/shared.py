@@ -11,7 +11,11 @@ from typing import TYPE_CHECKING, Callable, cast
 from textual.widget import Widget
 
 if TYPE_CHECKING:
+    from textual.timer import Timer
+
     from rnnplay.tui.app import RnnplayApp
+
+DEBOUNCE_SECONDS = 0.05  # long enough to skip work between fast keystrokes, short enough to feel instant
 
 
 def rnnplay_app(widget: Widget) -> RnnplayApp:
@@ -31,3 +35,10 @@ def follow_theme(widget: Widget, redraw: Callable[[], object]) -> None:
         redraw()
 
     widget.watch(widget.app, "theme", theme_changed, init=False)
+
+
+def debounce(widget: Widget, timer: Timer | None, work: Callable[[], object]) -> Timer:
+    """Restart ``timer``: ``work`` runs once the keystrokes pause, not after each one (Play and Inside)."""
+    if timer is not None:
+        timer.stop()
+    return widget.set_timer(DEBOUNCE_SECONDS, work)

@@ -93,7 +93,8 @@ async def until(pilot: Pilot, condition: Callable[[], bool], what: str, rounds: 
 
 async def settle(pilot: Pilot) -> None:
     """Wait until models are loaded and the Play tab shows the current text with the current model."""
-    from rnnplay.tui.screens.play import DEBOUNCE_SECONDS, PlayTab
+    from rnnplay.tui.screens.play import PlayTab
+    from rnnplay.tui.shared import DEBOUNCE_SECONDS
 
     app = pilot.app
     play = app.query_one(PlayTab)

@@ -32,13 +32,12 @@ from textual.widgets import Input, Label, Static, TabbedContent, TabPane, Tabs
 
 from rnnplay.errors import RnnplayError
 from rnnplay.printable import printable
-from rnnplay.tui.shared import dark_background, follow_theme, rnnplay_app
+from rnnplay.tui.shared import dark_background, debounce, follow_theme, rnnplay_app
 
 if TYPE_CHECKING:
     from rnnplay.runtime.inside import Trace
     from rnnplay.runtime.through_time import Connectivity
 
-DEBOUNCE_SECONDS = 0.05  # as Play's
 PANES = {"steps": "Steps", "gradient": "Gradient", "memory": "Memory", "axis": "Axis", "stream": "Stream"}
 HINT = "Type a text above, or one on Play (F1): this tab studies it with Play's model."
 WHITESPACE = str.maketrans({"\n": " ", "\r": " ", "\t": " "})  # the tab's line is one line; the model splits on any
@@ -267,9 +266,7 @@ class InsideTab(Vertical):
 
     def on_input_changed(self, event: Input.Changed) -> None:
         event.stop()
-        if self._timer is not None:
-            self._timer.stop()
-        self._timer = self.set_timer(DEBOUNCE_SECONDS, self.trace_now)
+        self._timer = debounce(self, self._timer, self.trace_now)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()

@@ -10,7 +10,7 @@ reads the main text's explanation from the same place the other panels do, so no
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual import work
@@ -23,7 +23,7 @@ from textual.widgets import Input, Label, Select, Static, TextArea
 
 from rnnplay.errors import RnnplayError
 from rnnplay.printable import printable
-from rnnplay.tui.shared import rnnplay_app
+from rnnplay.tui.shared import debounce, rnnplay_app
 from rnnplay.tui.widgets.classifier_picker import ClassifierPicker, same_folder
 from rnnplay.tui.widgets.encoder_view import EncoderView
 from rnnplay.tui.widgets.prefix_trace import PrefixTrace
@@ -35,7 +35,6 @@ if TYPE_CHECKING:
     from rnnplay.runtime.explain import Explanation
     from rnnplay.text import Encoding
 
-DEBOUNCE_SECONDS = 0.05  # long enough to skip work between fast keystrokes, short enough to feel instant
 HINT = "Type a review: the verdict, each word's share and the encoder's ids follow every keystroke."
 MAIN, COMPARE = "main", "compare"  # which text an explanation is for
 EXAMPLES = (  # Ctrl+R cycles through these; they show negation, contrast and unknown words
@@ -197,13 +196,7 @@ class PlayTab(Vertical):
 
     def on_text_area_changed(self, event: TextArea.Changed) -> None:
         event.stop()
-        self._timer = self._debounce(self._timer, self._explain_now)
-
-    def _debounce(self, timer: Timer | None, explain: Callable[[], None]) -> Timer:
-        """Restart ``timer``: ``explain`` runs once the keystrokes pause, not after each one."""
-        if timer is not None:
-            timer.stop()
-        return self.set_timer(DEBOUNCE_SECONDS, explain)
+        self._timer = debounce(self, self._timer, self._explain_now)
 
     def _explain_now(self) -> None:
         app = rnnplay_app(self)
@@ -280,7 +273,7 @@ class PlayTab(Vertical):
 
     def on_input_changed(self, event: Input.Changed) -> None:
         event.stop()
-        self._compare_timer = self._debounce(self._compare_timer, self._explain_compare_now)
+        self._compare_timer = debounce(self, self._compare_timer, self._explain_compare_now)
 
     def _explain_compare_now(self) -> None:
         classifier, text = rnnplay_app(self).classifier, self.compare_text
