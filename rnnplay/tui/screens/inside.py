@@ -35,6 +35,7 @@ from rnnplay.printable import printable
 from rnnplay.tui.shared import dark_background, debounce, follow_theme, rnnplay_app
 
 if TYPE_CHECKING:
+    from rnnplay.inside_report import InsideReport
     from rnnplay.runtime.inside import Trace
     from rnnplay.runtime.through_time import Connectivity
 
@@ -49,15 +50,35 @@ class InsideResult:
 
     classifier: Any  # runtime.classifier.Classifier
     text: str
-    trace: Trace | None  # None: nothing traced (too long, or an error: ``note`` says why)
-    connectivity: Connectivity | None
-    probability: float | None  # the whole text's P(positive), also when it was not traced
+    report: InsideReport | None  # None: nothing traced (too long: ``note`` says why)
+    probability: float  # the whole text's P(positive), also when it was not traced
     words: int  # tokens the model reads (after max_length)
     note: str = ""  # what was left out, or why there is nothing
-    logit_shares: Any = None  # leave-one-out, on the logit scale (np.ndarray), beside the gradient
-    profile: Any = None  # model_profile.ModelProfile the path was drawn in, when there was one
-    path: Any = None  # runtime.profile.TextPath: the text in the profile's PC1–PC2 plane
-    stream: Any = None  # runtime.streaming.StreamCost: a prediction after every word, streamed or re-read
+
+    @property
+    def trace(self) -> Trace | None:
+        return None if self.report is None else self.report.trace
+
+    @property
+    def connectivity(self) -> Connectivity | None:
+        return None if self.report is None else self.report.connectivity
+
+    @property
+    def logit_shares(self) -> Any:
+        return None if self.report is None else self.report.logit_shares
+
+    @property
+    def profile(self) -> Any:
+        """The model_profile.ModelProfile the path was drawn in, when there was one."""
+        return None if self.report is None else self.report.profile
+
+    @property
+    def path(self) -> Any:
+        return None if self.report is None else self.report.path
+
+    @property
+    def stream(self) -> Any:
+        return None if self.report is None else self.report.stream
 
     @property
     def unknown(self) -> list[bool]:
@@ -67,10 +88,10 @@ class InsideResult:
 
 
 def inside_result(classifier: Any, text: str, profile: Any = None, stream: bool = False) -> InsideResult:
-    """Trace ``text`` through ``classifier`` (in a worker thread): its states, gates and gradient through time,
-    the leave-one-out shares, with the model's ``profile`` the text's path along the sentiment axis, and with
-    ``stream`` the measured cost of a prediction after every word (only while the Stream pane is in front:
-    a bidirectional model re-reads every prefix, which grows with the square of the length).
+    """Trace ``text`` through ``classifier`` (in a worker thread): ``inside_report.look_inside``, with the
+    model's ``profile`` for the text's path along the sentiment axis, and with ``stream`` the measured cost
+    of a prediction after every word (only while the Stream pane is in front: a bidirectional model
+    re-reads every prefix, which grows with the square of the length).
 
     A text over the explain limit keeps every view whose cost grows with its length and says what is left
     out; one over ``TRACE_LIMIT`` words is not traced at all (its prediction is still given).
@@ -81,10 +102,8 @@ def inside_result(classifier: Any, text: str, profile: Any = None, stream: bool 
         # best of five for the stream: the event loop shares the GIL with this thread
         report = look_inside(classifier, text, profile, stream, repeats=5)
     except TextTooLongToTrace as too_long:
-        return InsideResult(classifier, text, None, None, too_long.probability, too_long.words, str(too_long) + ".")
-    traced = report.trace
-    return InsideResult(classifier, text, traced, report.connectivity, traced.probability, traced.words, report.left_out,
-                        logit_shares=report.logit_shares, profile=profile, path=report.path, stream=report.stream)
+        return InsideResult(classifier, text, None, too_long.probability, too_long.words, str(too_long) + ".")
+    return InsideResult(classifier, text, report, report.trace.probability, report.trace.words, report.left_out)
 
 
 class StepsView(Widget, can_focus=True):
@@ -544,8 +563,7 @@ def status(result: InsideResult, from_play: bool) -> Text:
     from rnnplay.runtime.classifier import label
 
     text = Text(printable(result.classifier.name), style="bold")
-    if result.probability is not None:
-        text.append(f" · {label(result.probability)} {result.probability:.3f}")
+    text.append(f" · {label(result.probability)} {result.probability:.3f}")
     text.append(f" · {result.words:,} word{'s' if result.words != 1 else ''}", style="dim")
     unknown = sum(result.unknown)
     if unknown:
