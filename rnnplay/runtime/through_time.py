@@ -25,7 +25,8 @@ import numpy as np
 
 from rnnplay.runtime.cells import gru_backward, lstm_backward, rnn_backward
 from rnnplay.runtime.classifier import ACTIVATIONS, PROBABILITY_FLOOR, Network
-from rnnplay.runtime.inside import LayerRun, Trace, final_features, run_layers
+from rnnplay.runtime.inside import LayerRun, Trace, final_features, run_layer, run_layers, stacked
+from rnnplay.runtime.recurrent import DirectionWeights
 
 
 @dataclass(frozen=True)
@@ -165,3 +166,26 @@ def head_backward(network: Network, features: np.ndarray) -> np.ndarray:
         if index > 0:
             grad = grad * DERIVATIVES[network.head[index - 1].activation](pre[index - 1], post[index - 1])
     return grad
+
+
+def state_gradient(cell: str, directions: Sequence[DirectionWeights], x: np.ndarray) -> np.ndarray:
+    """‖∂h(T)/∂x(t)‖ (Frobenius) for one layer over inputs ``x`` (batch, T, input_dim), by distance.
+
+    Returns (D, batch, T): entry k is the norm of the Jacobian of a direction's *final* state with respect
+    to the input it read k steps before its last one (k = 0 is the last input it read; for a backward
+    direction that is the text's first word). The Jacobian's rows are found with one backward pass per unit
+    (``backward_layer``, the same BPTT as ``connectivity``): the batch is repeated once per unit and each
+    copy is seeded with that unit's ∂h(T)/∂h(T) = e_u. No head is involved, so it measures the cell alone.
+    """
+    x = np.asarray(x, dtype=np.float64)
+    batch, steps, width = x.shape
+    weights = stacked(cell, directions)
+    units = weights.recurrent_kernel.shape[1]
+    repeated = np.repeat(x, units, axis=0)  # row b * units + u is example b, seeded at unit u
+    run = run_layer(cell, weights, repeated.transpose(1, 0, 2))
+    seeds = np.zeros((steps, run.directions, batch * units, units))
+    seeds[-1, :, np.arange(batch * units), np.tile(np.arange(units), batch)] = 1.0
+    d_x = backward_layer(run, seeds)  # (T, D, batch * units, width), each direction's reading order
+    jacobians = d_x.reshape(steps, run.directions, batch, units, width)
+    norms = np.sqrt((jacobians**2).sum(axis=(3, 4)))  # (T, D, batch), reading order
+    return norms[::-1].transpose(1, 2, 0)  # distance 0 first
