@@ -93,6 +93,22 @@ VECTORS = {
 }
 MAX_VECTOR_VALUES = 400_000_000  # words × dimension: 1.6 GB of float32 (GoogleNews' 3M × 300 needs a limit)
 
+# --- the Memory lab's race (rnnplay race, :race, the Lab tab) -----------------------------------
+RACE = {
+    "length": Bound(2, 2_000),  # steps per sequence (temporal order needs 10)
+    "sequences": Bound(10, 200_000),  # training and test together (a fifth is the test set)
+    "units": Bound(1, 512),
+    "embedding_dim": Bound(1, 256),
+    "epochs": Bound(1, 500),
+    "seeds": Bound(1, 20),
+    "seed": Bound(0, 2**31 - 1),
+    "batch_size": Bound(1, 8192),
+    "learning_rate": Bound(0, 10, whole=False, exclusive_low=True),
+    "clipnorm": Bound(0, 1000, whole=False, exclusive_low=True, zero="no clipping"),
+}
+MAX_RACE_BYTES = 16 << 20  # a saved race: 20 seeds × 4 cells × 500 epochs of scores and two 2,000-step decay curves each fit
+MAX_RACES_LISTED = 1_000  # saved races read for the history, newest first
+
 # --- classify (command-line options) ------------------------------------------------------------
 # A batch holds at most batch_size lines of at most max_line_bytes each.
 CLASSIFY_OPTIONS = {

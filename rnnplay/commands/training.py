@@ -14,6 +14,7 @@ import typer
 
 from rnnplay.commands.cbow import CBOW_HELP, cbow_app
 from rnnplay.commands.common import CONTEXT_SETTINGS, ModelsDir, Typer, figure, run_training, shown, user_errors
+from rnnplay.commands.race import add_race_command
 from rnnplay.printable import printable
 
 
@@ -105,3 +106,4 @@ def add_cbow_group(app: typer.Typer) -> None:
 app = Typer(name="rnnplay", add_completion=False, pretty_exceptions_enable=False, context_settings=CONTEXT_SETTINGS)
 add_training_commands(app)
 add_cbow_group(app)
+add_race_command(app)
