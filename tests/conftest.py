@@ -15,10 +15,11 @@ SHIPPED_VECTORS = ROOT / "saved" / "imdb-cbow"
 
 @pytest.fixture(autouse=True)
 def models_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """Every test gets its own user models folder and profile cache, so nothing touches the real ones."""
+    """Every test gets its own user models folder, profile cache and races folder, so nothing touches the real ones."""
     folder = tmp_path / "models"
     monkeypatch.setenv("RNNPLAY_MODELS_DIR", str(folder))
     monkeypatch.setenv("RNNPLAY_PROFILES_DIR", str(tmp_path / "profiles"))
+    monkeypatch.setenv("RNNPLAY_RACES_DIR", str(tmp_path / "races"))
     return folder
 
 

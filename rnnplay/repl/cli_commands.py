@@ -1,4 +1,4 @@
-"""``:train …`` and ``:cbow …``: the CLI's own Typer commands, run inside the REPL.
+"""``:train …``, ``:cbow …`` and ``:race …``: the CLI's own Typer commands, run inside the REPL.
 
 Going through ``rnnplay.commands.training.app`` (the CLI's own train, import and cbow commands) keeps
 the options, their checks, the progress display and the messages exactly the CLI's. What a command
@@ -77,7 +77,7 @@ def cli_arguments(session: Session, command: str, args: str) -> list[str]:
         given = f", not {shortened(parts[0])}" if parts else ""
         raise UsageError(f":cbow takes a subcommand: train, export, eval or import{given} (e.g. :cbow train --help)")
     argv = [command, *parts]
-    takes_models_dir = command == "train" or parts[0] in CBOW_COMMANDS
+    takes_models_dir = command == "train" or (command == "cbow" and parts[0] in CBOW_COMMANDS)
     if session.models_dir is not None and takes_models_dir and not any(p.split("=")[0] == "--models-dir" for p in parts):
         argv += ["--models-dir", str(session.models_dir)]
     return argv
@@ -85,7 +85,7 @@ def cli_arguments(session: Session, command: str, args: str) -> list[str]:
 
 def is_training(argv: list[str]) -> bool:
     wants_help = "--help" in argv or "-h" in argv
-    return not wants_help and (argv[0] == "train" or argv[:2] == ["cbow", "train"])
+    return not wants_help and (argv[0] in ("train", "race") or argv[:2] == ["cbow", "train"])
 
 
 EXTRA_ARGUMENTS = re.compile(r"Got unexpected extra arguments? ?\(?s?\)? \((.*)\)\Z", re.DOTALL)

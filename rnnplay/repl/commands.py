@@ -363,6 +363,12 @@ def cbow(session: Session, args: str) -> Outcome:
     return run_cli_command(session, "cbow", args)
 
 
+def race(session: Session, args: str) -> Outcome:
+    from rnnplay.repl.cli_commands import run_cli_command
+
+    return run_cli_command(session, "race", args)
+
+
 COMMANDS: list[Command] = [
     Command("help", ":help [COMMAND]", "list the commands, or explain one",
             "Example: :help nn", help_, ("h", "?"), "commands"),
@@ -414,6 +420,10 @@ COMMANDS: list[Command] = [
     Command("cbow", ":cbow SUBCOMMAND …", "train, export, eval or import word vectors, as `rnnplay cbow`",
             ":cbow train --help lists the options; Ctrl-C cancels a training, not the REPL; new vectors are then in "
             "use. Example: :cbow train --corpus rt --epochs 1 --name rt-cbow", cbow, (), "cbow"),
+    Command("race", ":race [OPTIONS]", "race rnn, gru, lstm on a memory task, as `rnnplay race`",
+            ":race --help lists the options (task, length, cells, epochs, seeds, the knobs). A live table while it "
+            "trains; Ctrl-C cancels it, not the REPL, and nothing is saved. :race --history lists saved races. "
+            "Example: :race --task adding --length 50 --epochs 3", race, (), "race"),
     Command("quit", ":quit", "leave (Ctrl-D does too)", "", quit_, ("q", "exit")),
 ]
 BY_NAME = {name: command for command in COMMANDS for name in (command.name, *command.aliases)}

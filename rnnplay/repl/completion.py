@@ -95,8 +95,8 @@ class ReplCompleter(Completer):
             if word.startswith("-"):
                 return [] if arguments else starting_with(word, [EXCLUDE_CONTEXT])
             kind = "vectors-words"
-        if kind in ("cbow", "train"):
-            path = ["train"] if kind == "train" else ["cbow", arguments[0]]
+        if kind in ("cbow", "train", "race"):
+            path = [kind] if kind != "cbow" else ["cbow", arguments[0]]
             return starting_with(word, cli_options(path)) if word.startswith("-") else []
         if not word:
             return []  # not the whole vocabulary for an empty word

@@ -68,7 +68,7 @@ class RaceRequest:
         found: list[str | None] = []
         if self.task not in TASKS:
             found.append(f"--task must be one of {', '.join(TASKS)}, not {self.task!r}")
-        elif self.length < MIN_LENGTH[self.task]:
+        elif limits.RACE["length"].holds(self.length) and self.length < MIN_LENGTH[self.task]:
             found.append(f"--length must be at least {MIN_LENGTH[self.task]} for the {self.task} task, not {self.length}")
         if not self.cells:
             found.append(f"--cells needs at least one of {', '.join(CELLS)}")

@@ -144,3 +144,20 @@ def test_a_real_training_on_the_tiny_corpus(session, models_dir):
     assert handle(session, "a fine film").data["model"] == "tiny"
     again = handle(session, f":train --corpus {TINY_CSV} --epochs 1 --name tiny")
     assert "already exists" in again.error and session.classifier.name == "tiny"
+
+
+def test_race_runs_the_cli_race_and_its_mistakes_are_one_line(session, monkeypatch):
+    assert handle(session, ":race --units 0").error == "--units must be a whole number from 1 to 512, not 0"
+    assert handle(session, ":race --cell rnn").error == "unknown option '--cell' (did you mean --cells?); see :race --help"
+    assert cli_arguments(session, "race", "") == ["race"]  # no --models-dir: a race saves no model
+    assert is_training(["race"]) and not is_training(["race", "--help"])
+    history = handle(session, ":race --history")
+    assert history.error is None and "no saved races yet" in history.data["output"]
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    from rnnplay.training import race as engine
+
+    monkeypatch.setattr(engine, "run_race", interrupted)
+    assert handle(session, ":race --epochs 1").error == "race cancelled; nothing was saved"
