@@ -18,8 +18,20 @@ from rich.text import Text
 
 from rnnplay.printable import printable
 from rnnplay.training.progress import Phase
-from rnnplay.training.race_record import (CELL_NAMES, TASK_TITLES, CellRun, EpochScore, RaceEvent, RaceRequest, RaceResult,
-                                          RunBatch, RunEnd, RunEpoch, RunStart, SavedRace)
+from rnnplay.training.race_record import (
+    CELL_NAMES,
+    TASK_TITLES,
+    CellRun,
+    EpochScore,
+    RaceEvent,
+    RaceRequest,
+    RaceResult,
+    RunBatch,
+    RunEnd,
+    RunEpoch,
+    RunStart,
+    SavedRace,
+)
 
 
 @dataclass

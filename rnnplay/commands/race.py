@@ -18,6 +18,7 @@ from rnnplay import limits
 from rnnplay.commands.common import shown, user_errors
 from rnnplay.errors import Cancelled, UsageError
 
+
 def parse_cells(value: str) -> tuple[str, ...]:
     """``rnn,gru,lstm`` → ("rnn", "gru", "lstm"); the request checks the names."""
     return tuple(part.strip().lower() for part in value.split(",") if part.strip())

@@ -111,7 +111,7 @@ def temporal_order(rng: np.random.Generator, count: int, length: int) -> TaskDat
 
 def split(task: str, count: int, length: int, seed: int, test_share: float = 0.2, *, scaled: bool = False) -> tuple[TaskData, TaskData]:
     """Training and test sequences drawn independently (the test set from a seed of its own)."""
-    tests = max(1, int(round(count * test_share)))
+    tests = max(1, round(count * test_share))
     train = generate(task, max(1, count - tests), length, seed, scaled=scaled)
     test = generate(task, tests, length, seed + 1_000_003, scaled=scaled)
     return train, test

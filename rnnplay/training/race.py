@@ -22,15 +22,26 @@ from rnnplay.runtime.decay import GradientDecay, gradient_decay
 from rnnplay.runtime.recurrent import DirectionWeights
 from rnnplay.training import memory_tasks, tensorflow_modules
 from rnnplay.training.memory_tasks import TaskData
-from rnnplay.training.progress import Phase, ignore, stop_if_asked
-from rnnplay.training.race_record import (CellRun, EpochScore, RaceListener, RaceRequest, RaceResult, RunBatch, RunEnd,
-                                          RunEpoch, RunStart, now)
+from rnnplay.training.progress import Phase, stop_if_asked
+from rnnplay.training.race_record import (
+    CellRun,
+    EpochScore,
+    RaceListener,
+    RaceRequest,
+    RaceResult,
+    RunBatch,
+    RunEnd,
+    RunEpoch,
+    RunStart,
+    ignore_race,
+    now,
+)
 
 DECAY_SEQUENCES = 16  # held-out sequences the gradient decay is averaged over
 KERAS_CELLS = {"rnn": "SimpleRNN", "gru": "GRU", "lstm": "LSTM", "bi-lstm": "LSTM"}
 
 
-def run_race(request: RaceRequest, listener: RaceListener = ignore, should_stop: Callable[[], bool] = lambda: False) -> RaceResult:
+def run_race(request: RaceRequest, listener: RaceListener = ignore_race, should_stop: Callable[[], bool] = lambda: False) -> RaceResult:
     """Every cell × seed of ``request``, in seed-major order (each seed's cells side by side)."""
     request = request.validated()
     started, clock = now(), time.perf_counter()
@@ -128,7 +139,7 @@ def train_cell(keras: Any, request: RaceRequest, cell: str, seed: int, train: Ta
     history: list[EpochScore] = []
     started = time.perf_counter()
 
-    class Reporter(keras.callbacks.Callback):  # type: ignore[name-defined,misc]
+    class Reporter(keras.callbacks.Callback):
         def on_epoch_begin(self, epoch: int, logs: Any = None) -> None:
             self.started = time.perf_counter()
 

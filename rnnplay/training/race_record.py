@@ -18,7 +18,7 @@ import json
 import math
 import os
 from dataclasses import asdict, dataclass, field, fields
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Callable, Sequence, Union
 
@@ -344,6 +344,10 @@ RaceEvent = Union[Phase, RunStart, RunBatch, RunEpoch, RunEnd]
 RaceListener = Callable[[RaceEvent], None]
 
 
+def ignore_race(_: RaceEvent) -> None:
+    """A listener for callers that show no progress."""
+
+
 # --- saved races -----------------------------------------------------------------------------------------------
 
 
@@ -357,7 +361,7 @@ def races_dir() -> Path:
 
 
 def now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 def save_race(result: RaceResult, folder: Path | None = None) -> Path:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from rnnplay.training.memory_tasks import (ADDING_TOLERANCE, TASKS, chance, generate, mean_baseline, split, within)
+from rnnplay.training.memory_tasks import ADDING_TOLERANCE, TASKS, chance, generate, mean_baseline, split, within
 
 
 @pytest.mark.parametrize("task", TASKS)

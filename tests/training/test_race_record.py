@@ -10,8 +10,7 @@ import pytest
 from rnnplay import limits
 from rnnplay.errors import RnnplayError, UsageError
 from rnnplay.runtime.decay import GradientDecay
-from rnnplay.training.race_record import (CellRun, EpochScore, RaceRequest, RaceResult, race_history, races_dir, read_race,
-                                          save_race)
+from rnnplay.training.race_record import CellRun, EpochScore, RaceRequest, RaceResult, race_history, races_dir, read_race, save_race
 
 
 def made_up_result(seeds: int = 2) -> RaceResult:
