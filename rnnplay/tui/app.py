@@ -1,4 +1,4 @@
-"""The rnnplay Textual app: five tabs over one shared state (the current classifier and word vectors).
+"""The rnnplay Textual app: six tabs over one shared state (the current classifier and word vectors).
 
 Start-up stays light: the first screen is painted before any model is read, models load through the
 NumPy runtime in a worker thread, and TensorFlow is imported only inside a training worker, when the
@@ -36,6 +36,7 @@ from rnnplay.errors import RnnplayError
 from rnnplay.printable import printable
 from rnnplay.tui.commands import RnnplayCommands
 from rnnplay.tui.screens.inside import InsideTab
+from rnnplay.tui.screens.lab import LabTab
 from rnnplay.tui.screens.models import ModelsTab
 from rnnplay.tui.screens.play import PlayTab
 from rnnplay.tui.screens.train import TrainTab
@@ -44,9 +45,9 @@ from rnnplay.tui.widgets.help_footer import HelpFirstFooter
 from rnnplay.tui.widgets.help_screen import HelpScreen
 
 HERE = Path(__file__).resolve().parent
-TABS = {"play": "Play", "inside": "Inside", "words": "Words", "train": "Train", "models": "Models"}
+TABS = {"play": "Play", "inside": "Inside", "words": "Words", "lab": "Lab", "train": "Train", "models": "Models"}
 THEMES = ("textual-dark", "textual-light")
-TAB_KEYS = ("f1", "f2", "f3", "f4", "f5")
+TAB_KEYS = ("f1", "f2", "f3", "f4", "f5", "f6")
 HOLD_LIMIT_SECONDS = 5.0  # a safety net: longer than a tab key takes to come back even on a loop starved by an import
 MIN_SIZE = (60, 20)  # columns, rows: below this the tabs' forms and panels cannot be laid out
 
@@ -116,8 +117,8 @@ class TabsScreen(Screen[None]):
     """The main screen: the focus never moves into a tab that is not shown.
 
     ``Widget.focus()`` only queues the move; one queued by a tab just before the user switched away (Ctrl+O
-    opening the model list, then F4 at once) would land in the hidden tab, and the tabs follow the focus:
-    the tab the user left would come back. F1–F5 and the tab row choose the tab; the focus follows them.
+    opening the model list, then F5 at once) would land in the hidden tab, and the tabs follow the focus:
+    the tab the user left would come back. F1–F6 and the tab row choose the tab; the focus follows them.
     """
 
     def set_focus(self, widget: Widget | None, scroll_visible: bool = True, from_app_focus: bool = False) -> None:
@@ -131,7 +132,7 @@ class RnnplayApp(App[None]):
 
     # One stylesheet per tab beside its module (a Widget cannot have its own CSS_PATH); absolute, so a
     # subclass defined elsewhere (a test, a benchmark probe) finds them too.
-    CSS_PATH = [HERE / name for name in ("app.tcss", "screens/play.tcss", "screens/inside.tcss", "screens/words.tcss", "screens/train.tcss",
+    CSS_PATH = [HERE / name for name in ("app.tcss", "screens/play.tcss", "screens/inside.tcss", "screens/words.tcss", "screens/lab.tcss", "screens/train.tcss",
                                          "screens/models.tcss")]
     TITLE = "rnnplay"
     # Screen classes the stylesheets use to fit 80×24 and to use the room a big terminal gives.
@@ -141,17 +142,18 @@ class RnnplayApp(App[None]):
         Binding("f1", "show_tab('play')", "Play"),
         Binding("f2", "show_tab('inside')", "Inside"),
         Binding("f3", "show_tab('words')", "Words"),
-        Binding("f4", "show_tab('train')", "Train"),
-        Binding("f5", "show_tab('models')", "Models"),
-        # priority: even a text box that has the focus lets it through (a TextArea's own F6, select line, is given up)
-        Binding("f6", "help", "Help", priority=True),
+        Binding("f4", "show_tab('lab')", "Lab"),
+        Binding("f5", "show_tab('train')", "Train"),
+        Binding("f6", "show_tab('models')", "Models"),
+        # priority: even a text box that has the focus lets it through
+        Binding("f7", "help", "Help", priority=True),
         Binding("ctrl+t", "toggle_theme", "Light/dark", show=False),
         Binding("ctrl+q", "quit", "Quit", priority=True),
     ]
 
     # rnnplay's own commands in the Ctrl+P palette, beside Textual's (cut down to what fits this app).
     COMMANDS = {get_system_commands_provider, RnnplayCommands}
-    SYSTEM_COMMANDS = ("Quit", "Screenshot")  # Textual's "Theme" and "Keys" would compete with Ctrl+T and F6
+    SYSTEM_COMMANDS = ("Quit", "Screenshot")  # Textual's "Theme" and "Keys" would compete with Ctrl+T and F7
 
     classifier: reactive[Any] = reactive(None, always_update=True)  # runtime.classifier.Classifier
     vectors: reactive[Any] = reactive(None, always_update=True)  # runtime.vectors.Vectors
@@ -179,7 +181,8 @@ class RnnplayApp(App[None]):
         with TabbedContent(initial="play"):
             for tab_id, title in TABS.items():
                 with TabPane(title, id=tab_id):
-                    yield {"play": PlayTab, "inside": InsideTab, "words": WordsTab, "train": TrainTab, "models": ModelsTab}[tab_id](id=f"{tab_id}-tab")
+                    yield {"play": PlayTab, "inside": InsideTab, "words": WordsTab, "lab": LabTab, "train": TrainTab,
+                           "models": ModelsTab}[tab_id](id=f"{tab_id}-tab")
         yield Static("", id="too-small", markup=False)
         yield HelpFirstFooter(compact=True)
 
@@ -272,7 +275,7 @@ class RnnplayApp(App[None]):
         self.query_one(PlayTab).replace_text(text)
 
     def on_tabbed_content_tab_activated(self, event: TabbedContent.TabActivated) -> None:
-        """A tab shown by a click on its title gets the focus (F1–F5 gave it already); a stale event is ignored."""
+        """A tab shown by a click on its title gets the focus (F1–F6 gave it already); a stale event is ignored."""
         focused, pane = self.focused, event.pane
         if pane.id != event.tabbed_content.active or (focused is not None and pane in focused.ancestors):
             return
@@ -299,7 +302,7 @@ class RnnplayApp(App[None]):
         self.theme = THEMES[1] if self.theme == THEMES[0] else THEMES[0]
 
     def action_help(self) -> None:
-        """Open the help for the tab in front; F6 on the help closes it."""
+        """Open the help for the tab in front; F7 on the help closes it."""
         if isinstance(self.screen, HelpScreen):
             self.screen.dismiss()
         elif not any(isinstance(screen, HelpScreen) for screen in self.screen_stack):

@@ -26,8 +26,8 @@ if TYPE_CHECKING:
     from rnnplay.tui.app import RnnplayApp
 
 FOCUS_WAITS = 300  # at most 3 s for a tab shown to take the focus, on a very busy machine
-TAB_KEYS = {"play": ("Play", "F1"), "inside": ("Inside", "F2"), "words": ("Words", "F3"), "train": ("Train", "F4"),
-            "models": ("Models", "F5")}
+TAB_KEYS = {"play": ("Play", "F1"), "inside": ("Inside", "F2"), "words": ("Words", "F3"), "lab": ("Lab", "F4"),
+            "train": ("Train", "F5"), "models": ("Models", "F6")}
 
 
 @dataclass(frozen=True)
@@ -94,7 +94,7 @@ def commands(app: RnnplayApp) -> list[Command]:
     """Every command the palette offers now, in the order it lists them before anything is typed."""
     tab = app.screen_stack[0].query_one(TabbedContent).active
     found = [
-        Command(f"Help: {TAB_KEYS[tab][0]}", "What this tab shows and how to read it, and its keys (F6)", app.action_help),
+        Command(f"Help: {TAB_KEYS[tab][0]}", "What this tab shows and how to read it, and its keys (F7)", app.action_help),
         Command("Example review on Play", "Type one of the examples into Play's box (Ctrl+R there; Ctrl+Z undoes it)",
                 functools.partial(type_example, app)),
     ]

@@ -1,4 +1,4 @@
-"""What each tab shows and how to read it, for someone learning RNNs and embeddings (F6, or "Help" in Ctrl+P).
+"""What each tab shows and how to read it, for someone learning RNNs and embeddings (F7, or "Help" in Ctrl+P).
 
 All the help text lives here, one section per tab, so it can be read and edited in one place. It says
 only what the app computes (the formulas in ``runtime``, ``training`` and the widgets), never a claim
@@ -19,7 +19,8 @@ KEY_NOTES = {
     "show_tab('words')": "word neighbours in two embedding spaces, analogies, guess the blank",
     "show_tab('train')": "train a classifier or word vectors",
     "show_tab('models')": "the saved models, their cards and layers",
-    "help": "this help, for the tab in front (F6 again or Esc closes it); Textual's F6 (select the line) in a text box is given up for it",
+    "help": "this help, for the tab in front (F7 again or Esc closes it), from anywhere, a text box too",
+    "show_tab('lab')": "memory experiments: race cells on tasks that need a long memory, gradients through time",
     "command_palette": "commands by name: switch models, go to a tab, train a preset, an example…",
     "toggle_theme": "light or dark colours",
     "quit": "leave rnnplay (a training run is cancelled, nothing is saved)",
@@ -45,6 +46,7 @@ KEY_NOTES = {
     "focus_part('#analogy-a')": "the analogy's first word",
     "focus_part('#blank-text')": "the sentence with a blank",
     "start": "starts training what the form describes",
+    "history": "reads the saved races again",
     "cancel": "stops the run at the next batch; nothing is saved",
     "use_trained": "loads the model just trained: a classifier on Play, vectors on Words",
     "load": "the selected model becomes Play's classifier, or Words' vectors (Enter does the same)",
@@ -345,11 +347,53 @@ mistakes first; Enter opens one on Play (Ctrl+Z there brings your own text back)
 which words led the model astray.
 """
 
-SECTIONS = {"play": PLAY, "inside": INSIDE, "words": WORDS, "train": TRAIN, "models": MODELS}
+LAB = """\
+# Lab: how far back can a recurrent cell remember?
+
+The material says a plain RNN has a short memory because its gradient vanishes through time, and that
+LSTM and GRU fix it. Here you measure it. Every figure comes from the race you run.
+
+## Race
+Pick a **task**, generated from a seed (nothing is downloaded):
+
+- **first** (the first token decides): the label is the first token, the other T − 1 tokens are noise.
+  A model that forgets the start scores 0.5.
+- **adding** (Hochreiter & Schmidhuber 1997): each step is a (value, marker) pair; the target is the
+  sum of the two marked values, one in each half. Scored by the mean squared error (MSE; lower is
+  better), beside the *predict-the-mean baseline* (what a model that learned nothing scores) and the
+  share of answers within 0.04 of the target.
+- **order** (temporal order, as in Pascanu et al.'s trainingRNNs): two symbols, A or B, one in
+  [T/10, 2T/10) and one in [5T/10, 6T/10) among noise symbols; four classes (AA, AB, BA, BB).
+
+Each **cell** (rnn = SimpleRNN, gru, lstm, bi-lstm) is trained on the same sequences with each **seed**,
+one small Keras model each (Embedding or the raw pairs, one recurrent layer, one Dense output), and
+scored after every epoch on sequences it never trained on. The knobs: units, learning rate, optimizer,
+gradient clipping (clip norm, 0 for none), the recurrent initialiser (orthogonal is Keras' default)
+and the LSTM's forget bias (Keras starts it at +1, so the forget gate starts about 0.73 open).
+
+The curves show the training loss of the run in progress and the held-out score per epoch, a colour per
+cell. When the race ends, the table gives each cell's final score as mean ± standard deviation over the
+seeds, its range and the time per seed; the race is saved in the user data folder (races/), and the
+list at the bottom holds the saved races: Enter on one shows it again, to compare.
+
+## Gradient over distance
+For each cell, at initialisation and after training: g(k) = ‖∂h(T)/∂x(T − k)‖, how much the last state
+would move if the input k steps before the end moved, averaged over held-out sequences, found by
+backpropagation through time. The plot shows g(k)/g(0) on a log scale (dotted: at initialisation,
+solid: trained); the table gives it at a few distances and the decay per step, the factor fitted to
+log g(k) by least squares (a linear RNN whose recurrent weight is w gives exactly w). A decay of 0.5
+leaves 0.5^50 ≈ 1e-15 of the gradient after 50 steps: such a cell cannot learn from the first token.
+
+A small gradient is not always a short memory: a memory latched firmly (a forget gate near 1) passes
+little gradient, because nudging the input barely moves the state, while changing the input flips the
+answer (Bengio et al. 1994). Read the score and the gradient together.
+"""
+
+SECTIONS = {"play": PLAY, "inside": INSIDE, "words": WORDS, "lab": LAB, "train": TRAIN, "models": MODELS}
 
 
 def key_name(key: str) -> str:
-    """``ctrl+r`` → ``Ctrl+R``, ``f6`` → ``F6``, ``escape`` → ``Esc``: keys as a learner types them."""
+    """``ctrl+r`` → ``Ctrl+R``, ``f7`` → ``F7``, ``escape`` → ``Esc``: keys as a learner types them."""
     parts = key.split("+")
     *modifiers, last = parts
     name = KEY_NAMES.get(last, last.upper() if len(last) > 1 or modifiers else last)
@@ -369,6 +413,6 @@ def keys_markdown(bindings: Iterable[BindingType]) -> str:
 
 
 def help_markdown(tab: str, tab_bindings: Iterable[BindingType], app_bindings: Iterable[BindingType]) -> str:
-    """The help for ``tab`` ("play", "inside", "words", "train" or "models"): its section, then its keys and the app's."""
+    """The help for ``tab`` ("play", "inside", "words", "lab", "train" or "models"): its section, then its keys and the app's."""
     return (f"{SECTIONS[tab]}\n## Keys on this tab\n{keys_markdown(tab_bindings)}\n\n"
             f"## Keys everywhere\n{keys_markdown(app_bindings)}\n")

@@ -40,12 +40,12 @@ async def test_function_keys_switch_tabs_and_keys_go_to_the_tab_shown() -> None:
     async with RnnplayApp().run_test(size=(100, 30)) as pilot:
         await settle(pilot)
         tabs = pilot.app.query_one(TabbedContent)
-        for key, tab in (("f5", "models"), ("f3", "words"), ("f4", "train"), ("f1", "play")):
+        for key, tab in (("f6", "models"), ("f3", "words"), ("f4", "lab"), ("f5", "train"), ("f1", "play")):
             await pilot.press(key)
             await pilot.pause()
             assert tabs.active == tab
         assert pilot.app.focused.id == "play-text"
-        await pilot.press("f5")
+        await pilot.press("f6")
         await pilot.pause()
         assert pilot.app.focused.id == "models-table"
 
@@ -57,7 +57,7 @@ async def test_a_missing_start_model_is_a_notification_and_an_inline_message() -
         assert pilot.app.classifier is None
         assert any("no-such-model" in n.message for n in pilot.app._notifications)
         status = str(pilot.app.query_one("#play-status").content)
-        assert "no model named 'no-such-model'" in status and "Models (F5)" in status
+        assert "no model named 'no-such-model'" in status and "Models (F6)" in status
         await pilot.press(*"good")
         await settle(pilot)
         assert pilot.app.query_one(PlayTab).explanation is None  # typing without a model is harmless

@@ -49,7 +49,7 @@ async def test_the_palette_lists_rnnplay_commands_and_only_the_textual_ones_that
                      "Use classifier imdb-bilstm *", "Use classifier imdb-lstm *", "Use word vectors imdb-cbow *", "Train preset default",
                      "Train preset tutorial", "Light/dark theme", "Quit"):
             assert name in names
-        assert "Keys" not in names and "Theme" not in names  # F6 and Ctrl+T do those here
+        assert "Keys" not in names and "Theme" not in names  # F7 and Ctrl+T do those here
 
 
 @pilot_test
@@ -107,7 +107,7 @@ async def test_going_to_a_tab() -> None:
 async def test_a_preset_fills_the_train_form_and_waits_on_start() -> None:
     async with RnnplayApp().run_test(size=(100, 30)) as pilot:
         await settle(pilot)
-        await pilot.press("f4")
+        await pilot.press("f5")
         form = pilot.app.query_one(TrainingForm)
         form.query_one("#train-kind", Select).value = "vectors"  # from CBOW, and with an edited field
         form.query_one("#train-units", Input).value = "7"
@@ -131,7 +131,7 @@ async def test_a_preset_fills_the_train_form_and_waits_on_start() -> None:
 async def test_help_from_the_palette_is_the_current_tabs() -> None:
     async with RnnplayApp().run_test(size=(100, 30)) as pilot:
         await settle(pilot)
-        await pilot.press("f5")
+        await pilot.press("f6")
         await run(pilot, "help", "Help: Models")
         await until(pilot, lambda: isinstance(pilot.app.screen, HelpScreen), "the help opens")
         assert pilot.app.screen.tab == "models"
@@ -158,7 +158,7 @@ async def test_quit_is_kept() -> None:
 async def test_over_the_help_the_palette_offers_no_rnnplay_command() -> None:
     async with RnnplayApp().run_test(size=(100, 30)) as pilot:
         await settle(pilot)
-        await pilot.press("f6")
+        await pilot.press("f7")
         await until(pilot, lambda: isinstance(pilot.app.screen, HelpScreen), "the help opens")
         names = await listed(pilot)
         assert "Quit" in names

@@ -9,7 +9,7 @@ from rnnplay.tui.app import TABS, RnnplayApp
 from rnnplay.tui.help import SECTIONS, help_markdown, key_name, keys_markdown
 
 
-@pytest.mark.parametrize(("key", "shown"), [("ctrl+r", "Ctrl+R"), ("f6", "F6"), ("escape", "Esc"), ("enter", "Enter"),
+@pytest.mark.parametrize(("key", "shown"), [("ctrl+r", "Ctrl+R"), ("f7", "F7"), ("escape", "Esc"), ("enter", "Enter"),
                                             ("l", "l"), ("delete", "Delete"), ("ctrl+shift+x", "Ctrl+Shift+X")])
 def test_keys_are_named_as_they_are_typed(key: str, shown: str) -> None:
     assert key_name(key) == shown
@@ -30,7 +30,7 @@ def test_every_tab_has_a_section_and_its_help_ends_with_its_keys_and_the_apps() 
         assert text.startswith(SECTIONS[tab])
         on_tab, everywhere = text.split("## Keys on this tab")[1].split("## Keys everywhere")
         assert "**Ctrl+R** Example" in on_tab
-        assert "**F6** Help" in everywhere and "**Ctrl+Q** Quit" in everywhere
+        assert "**F7** Help" in everywhere and "**Ctrl+Q** Quit" in everywhere
 
 
 @pytest.mark.parametrize(("tab", "words"), [

@@ -1,4 +1,4 @@
-"""F6 opens the help for the tab in front, from anywhere, even a text box; it fits 80×24 and scrolls."""
+"""F7 opens the help for the tab in front, from anywhere, even a text box; it fits 80×24 and scrolls."""
 
 from __future__ import annotations
 
@@ -12,11 +12,11 @@ from rnnplay.tui.help import key_name
 from rnnplay.tui.widgets.help_screen import HelpScreen, blocks, render
 from tests.tui.conftest import pilot_test, settle, until
 
-TAB_KEYS = {"play": "f1", "inside": "f2", "words": "f3", "train": "f4", "models": "f5"}
+TAB_KEYS = {"play": "f1", "inside": "f2", "words": "f3", "lab": "f4", "train": "f5", "models": "f6"}
 
 
 async def open_help(pilot) -> HelpScreen:
-    await pilot.press("f6")
+    await pilot.press("f7")
     await until(pilot, lambda: isinstance(pilot.app.screen, HelpScreen), "the help opens")
     await pilot.pause()
     return pilot.app.screen
@@ -34,14 +34,14 @@ async def test_f6_opens_the_help_while_typing_and_esc_gives_the_text_box_back() 
         assert pilot.app.focused.id == "play-text"
         help_screen = await open_help(pilot)
         assert help_screen.tab == "play" and "P(positive)" in help_screen.text
-        assert pilot.app.query_one("#play-text").text == "not bad"  # F6 was not typed into the box
+        assert pilot.app.query_one("#play-text").text == "not bad"  # F7 was not typed into the box
         await pilot.press("escape")
         await until(pilot, lambda: not isinstance(pilot.app.screen, HelpScreen), "Esc closes the help")
         await until(pilot, lambda: pilot.app.focused is not None and pilot.app.focused.id == "play-text", "typing resumes")
-        await pilot.press("f6")
+        await pilot.press("f7")
         await until(pilot, lambda: isinstance(pilot.app.screen, HelpScreen), "the help opens again")
-        await pilot.press("f6")
-        await until(pilot, lambda: not isinstance(pilot.app.screen, HelpScreen), "F6 closes it too")
+        await pilot.press("f7")
+        await until(pilot, lambda: not isinstance(pilot.app.screen, HelpScreen), "F7 closes it too")
 
 
 @pilot_test
@@ -103,7 +103,7 @@ async def test_the_footer_shows_f6_help_first_on_every_tab(size: tuple[int, int]
             await pilot.press(TAB_KEYS[tab])
             await pilot.pause()
             keys = list(pilot.app.query_one(Footer).query("FooterKey"))
-            assert (keys[0].key, keys[0].description) == ("f6", "Help")
+            assert (keys[0].key, keys[0].description) == ("f7", "Help")
             assert len(keys) > 1 and keys[0].region.x == 0 and keys[0].region.right <= size[0]
 
 

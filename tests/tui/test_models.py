@@ -32,7 +32,7 @@ def shown_text(widget) -> str:
 async def open_models(pilot, row: str | None = None) -> DataTable:
     """Show the Models tab with the cursor on the model named ``row`` (moved there with the arrow keys)."""
     await settle(pilot)
-    await pilot.press("f5")
+    await pilot.press("f6")
     await pilot.pause()
     table = pilot.app.query_one(DataTable)
     if row is not None:

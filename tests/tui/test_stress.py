@@ -76,7 +76,7 @@ async def use_trained(pilot: Pilot, path: Path, loads: bool) -> None:
     train = app.query_one(TrainTab)
     train.trained = ("classifier", path)
     train._set_running(False)  # what the end of a run does: the button is enabled
-    await go(pilot, "f4", "train")
+    await go(pilot, "f5", "train")
     assert app.focused.id == "train-use"
     await pilot.press("ctrl+u")
     await pilot.pause()
@@ -104,9 +104,9 @@ async def pick_on_play(pilot: Pilot, name: str) -> None:
 
 
 async def delete_on_models(pilot: Pilot, path: Path) -> None:
-    """F5, the row, ``d``, F1 (ignored over the dialog), ``y``."""
+    """F6, the row, ``d``, F1 (ignored over the dialog), ``y``."""
     app = pilot.app
-    await go(pilot, "f5", "models")
+    await go(pilot, "f6", "models")
     table = app.query_one(DataTable)
     table.move_cursor(row=table.get_row_index(str(path)))
     await burst(pilot, "d", "f1")
@@ -153,7 +153,7 @@ async def quick_switches(pilot: Pilot, rng: random.Random, times: int) -> None:
             await burst(pilot, "backspace", "backspace")
             if rng.random() < 0.5:
                 await pilot.resize_terminal(*rng.choice(SIZES))
-                await burst(pilot, "f4")  # right after a resize
+                await burst(pilot, "f5")  # right after a resize
                 await until(pilot, lambda: app.query_one(TabbedContent).active == "train", "f3 after a resize")
                 check(app, "train")
     finally:
@@ -193,13 +193,13 @@ async def test_keys_typed_right_after_a_tab_key_reach_the_tab_shown() -> None:
     async with RnnplayApp().run_test(size=(160, 50)) as pilot:
         await settle(pilot)
         app = pilot.app
-        await burst(pilot, "f4", "f1", *"hi")
+        await burst(pilot, "f5", "f1", *"hi")
         check(app, "play")
         assert app.query_one("#play-text", TextArea).text == "hi"
-        await burst(pilot, "f5", "f3", *"good")  # two switches queued: the words reach the second tab
+        await burst(pilot, "f6", "f3", *"good")  # two switches queued: the words reach the second tab
         check(app, "words")
         assert app.query_one("#word").value == "good"
-        await burst(pilot, "f1", "f5", "f1", "f4", "f1", *"!")
+        await burst(pilot, "f1", "f6", "f1", "f5", "f1", *"!")
         check(app, "play")
         assert app.query_one("#play-text", TextArea).text == "hi!"
 
@@ -212,7 +212,7 @@ async def test_a_tab_key_closes_an_open_drop_down_and_the_tab_shown_keeps_the_fo
         await pilot.press("ctrl+o")
         await pilot.pause()
         assert app.query_one("#play-model", Select).expanded
-        await burst(pilot, "f4")
+        await burst(pilot, "f5")
         await pilot.pause()
         check(app, "train")
         await burst(pilot, "f1", "ctrl+o")

@@ -32,7 +32,7 @@ async def open_train(pilot) -> TrainTab:
         await pilot.pause()
         if app.classifier is not None and app.vectors is not None:
             break
-    await pilot.press("f4")
+    await pilot.press("f5")
     await pilot.pause()
     return app.query_one(TrainTab)
 
@@ -162,7 +162,7 @@ async def test_cancel_stops_the_run_and_leaves_no_folder_while_other_tabs_keep_a
         assert pilot.app.query_one(WordsTab).word == "good"
         assert tab.running
 
-        await pilot.press("f4")
+        await pilot.press("f5")
         await pilot.pause()
         job = tab.job
         await pilot.press("ctrl+s")  # a second start is refused
@@ -329,14 +329,14 @@ async def test_deleting_the_model_just_trained_withdraws_the_offer(models_dir: P
         finish(tab, trained)
         await pilot.pause()
         assert not pilot.app.query_one("#train-use", Button).disabled
-        await pilot.press("f5")
+        await pilot.press("f6")
         table = await open_models(pilot, "just-trained")
         assert table.row_count == 4  # just-trained, then the three shipped models
         await pilot.press("d")
         await until(pilot, lambda: isinstance(pilot.app.screen, ConfirmDialog), "the question is asked")
         await pilot.press("y")
         await until(pilot, lambda: not trained.exists(), "the model is deleted")
-        await pilot.press("f4")
+        await pilot.press("f5")
         await until(pilot, lambda: tab.trained is None, "the offer is withdrawn")
         assert pilot.app.query_one("#train-use", Button).disabled
         assert not tab.check_action("use_trained", ())

@@ -70,11 +70,11 @@ async def everything_shown(size: tuple[int, int]) -> dict[str, set[str]]:
         for selector in PANELS["words"]:
             seen[selector] = shown_words(app.query_one(selector))
         assert "queen" in seen["#analogy"] and "decent" in seen["#vectors-neighbours"]  # the answers are there
-        await pilot.press("f4")
+        await pilot.press("f5")
         await pilot.pause()
         for selector in PANELS["train"]:
             seen[selector] = shown_words(app.query_one(selector))
-        await pilot.press("f5")
+        await pilot.press("f6")
         table = app.query_one(DataTable)
         await until(pilot, lambda: table.row_count > 0, "the models are listed")
         for row in range(table.row_count):

@@ -374,7 +374,7 @@ class InsideTab(Vertical):
         self._generation += 1
         if classifier is None:
             message = (Text(f"Loading {printable(app.loading_model)}…", style="dim") if app.loading_model
-                       else Text(f"{app.load_error or 'no classifier loaded'}. Pick one on Play (F1, Ctrl+O) or in Models (F5).",
+                       else Text(f"{app.load_error or 'no classifier loaded'}. Pick one on Play (F1, Ctrl+O) or in Models (F6).",
                                  style="bold red"))
             self._show(None, message, (text, None))
         elif not text.strip():

@@ -206,7 +206,7 @@ class PlayTab(Vertical):
                 self._show(None, Text(f"Loading {printable(app.loading_model)}…", style="dim"))
             else:
                 error = app.load_error or "no classifier loaded"
-                self._show(None, Text(f"{error}. Pick a classifier above (Ctrl+O) or in Models (F5).", style="bold red"))
+                self._show(None, Text(f"{error}. Pick a classifier above (Ctrl+O) or in Models (F6).", style="bold red"))
         elif not text.strip():
             self._show(None, Text(HINT, style="dim"))
         else:

@@ -1,5 +1,5 @@
 """The footer, with the help key first: a tab's own keys come before the app's, so on a tab with many keys
-an 80-column footer would cut F6 off the end, and the key that explains the others would be the one
+an 80-column footer would cut F7 off the end, and the key that explains the others would be the one
 a learner never sees."""
 
 from __future__ import annotations

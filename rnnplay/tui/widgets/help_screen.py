@@ -1,7 +1,7 @@
-"""The help panel: what the tab in front shows and how to read it, and its keys (F6, or "Help" in Ctrl+P).
+"""The help panel: what the tab in front shows and how to read it, and its keys (F7, or "Help" in Ctrl+P).
 
 The text comes from ``rnnplay.tui.help``; the keys from the tab's and the app's ``BINDINGS``, so the
-panel lists the keys the footer shows. F1–F5 turn the page to another tab's help (and bring that tab
+panel lists the keys the footer shows. F1–F6 turn the page to another tab's help (and bring that tab
 to the front beneath, so closing the panel leaves the user where the help was about).
 
 The help is written in a small part of Markdown (``#`` titles, paragraphs, ``-`` lists, ``**bold**``,
@@ -25,8 +25,8 @@ from textual.widgets import Static, TabbedContent
 
 from rnnplay.tui.help import help_markdown
 
-TITLES = {"play": "Play", "inside": "Inside", "words": "Words", "train": "Train", "models": "Models"}
-HINT = "Esc closes · ↑ ↓ PgUp PgDn scroll · F1–F5 another tab's help"
+TITLES = {"play": "Play", "inside": "Inside", "words": "Words", "lab": "Lab", "train": "Train", "models": "Models"}
+HINT = "Esc closes · ↑ ↓ PgUp PgDn scroll · F1–F6 another tab's help"
 INLINE = re.compile(r"\*\*(.+?)\*\*|\*(.+?)\*|`(.+?)`")
 
 
@@ -92,7 +92,7 @@ def render(source: str) -> RenderableType:
 
 
 class HelpScreen(ModalScreen[None]):
-    """A scrollable page of help over the app; Esc (or F6 again, the app's key) closes it."""
+    """A scrollable page of help over the app; Esc (or F7 again, the app's key) closes it."""
 
     CSS_PATH = Path(__file__).with_name("help_screen.tcss")
     BINDINGS = [
@@ -125,7 +125,7 @@ class HelpScreen(ModalScreen[None]):
         self.query_one("#help-scroll").scroll_home(animate=False)
 
     def action_page(self, tab: str) -> None:
-        """Another tab's help; that tab comes to the front beneath, as F1–F5 do outside the panel."""
+        """Another tab's help; that tab comes to the front beneath, as F1–F6 do outside the panel."""
         tabs = self.app.screen_stack[0].query_one(TabbedContent)
         if tabs.active != tab:
             tabs.screen.set_focus(None)  # as the app's show_tab does: the focus must not pull the tabs back
