@@ -144,7 +144,8 @@ class RnnplayApp(App[None]):
         Binding("f3", "show_tab('words')", "Words"),
         Binding("f4", "show_tab('lab')", "Lab"),
         Binding("f5", "show_tab('train')", "Train"),
-        Binding("f6", "show_tab('models')", "Models"),
+        # priority: a TextArea's own F6 (select the line) is given up, so F6 reaches Models from Play's text box too
+        Binding("f6", "show_tab('models')", "Models", priority=True),
         # priority: even a text box that has the focus lets it through
         Binding("f7", "help", "Help", priority=True),
         Binding("ctrl+t", "toggle_theme", "Light/dark", show=False),

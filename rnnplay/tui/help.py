@@ -18,7 +18,7 @@ KEY_NOTES = {
     "show_tab('inside')": "the recurrent layer at work on Play's text, word by word",
     "show_tab('words')": "word neighbours in two embedding spaces, analogies, guess the blank",
     "show_tab('train')": "train a classifier or word vectors",
-    "show_tab('models')": "the saved models, their cards and layers",
+    "show_tab('models')": "the saved models, their cards and layers (from a text box too: Textual's F6, select the line, is given up for it)",
     "help": "this help, for the tab in front (F7 again or Esc closes it), from anywhere, a text box too",
     "show_tab('lab')": "memory experiments: race cells on tasks that need a long memory, gradients through time",
     "command_palette": "commands by name: switch models, go to a tab, train a preset, an example…",

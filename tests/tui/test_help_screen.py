@@ -27,7 +27,7 @@ def tab_widget(pilot, tab: str):
 
 
 @pilot_test
-async def test_f6_opens_the_help_while_typing_and_esc_gives_the_text_box_back() -> None:
+async def test_f7_opens_the_help_while_typing_and_esc_gives_the_text_box_back() -> None:
     async with RnnplayApp().run_test(size=(100, 30)) as pilot:
         await settle(pilot)
         await pilot.press(*"not bad")
@@ -65,7 +65,7 @@ async def test_every_tab_gets_its_own_help_listing_every_key_of_its_bindings() -
 
 
 @pilot_test
-async def test_f1_to_f5_in_the_help_turn_to_another_tabs_help_and_bring_that_tab_forward() -> None:
+async def test_f1_to_f6_in_the_help_turn_to_another_tabs_help_and_bring_that_tab_forward() -> None:
     async with RnnplayApp().run_test(size=(100, 30)) as pilot:
         await settle(pilot)
         help_screen = await open_help(pilot)
@@ -95,7 +95,7 @@ async def test_the_help_fits_and_scrolls_to_its_end(size: tuple[int, int]) -> No
 
 @pytest.mark.parametrize("size", [(80, 24), (100, 30)])
 @pilot_test
-async def test_the_footer_shows_f6_help_first_on_every_tab(size: tuple[int, int]) -> None:
+async def test_the_footer_shows_f7_help_first_on_every_tab(size: tuple[int, int]) -> None:
     """First, because a tab's own keys come before the app's and a narrow footer cuts its end."""
     async with RnnplayApp().run_test(size=size) as pilot:
         await settle(pilot)
