@@ -50,18 +50,17 @@ def run_race(request: RaceRequest, listener: RaceListener = ignore_race, should_
     tf, keras = tensorflow_modules()
     stop_if_asked(should_stop)
     runs: list[CellRun] = []
-    baseline = float("nan")
+    baselines: list[float] = []
     total = len(request.cells) * request.seeds
     for seed in request.seed_list:
         train, test = memory_tasks.split(request.task, request.sequences, request.length, seed, scaled=request.scaled)
-        if request.seed == seed:
-            baseline = memory_tasks.mean_baseline(train, test) if train.kind == "regression" else memory_tasks.chance(train, test)
+        baselines.append(memory_tasks.mean_baseline(train, test) if train.kind == "regression" else memory_tasks.chance(train, test))
         for cell in request.cells:
             listener(RunStart(cell, seed, len(runs) + 1, total, -(-len(train) // request.batch_size)))
             run = train_cell(keras, request, cell, seed, train, test, listener, should_stop)
             runs.append(run)
             listener(RunEnd(run))
-    return RaceResult(request, tuple(runs), baseline, started, time.perf_counter() - clock,
+    return RaceResult(request, tuple(runs), float(np.mean(baselines)), started, time.perf_counter() - clock,
                       {"tensorflow": tf.__version__, "keras": keras.__version__})
 
 

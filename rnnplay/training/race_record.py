@@ -186,7 +186,7 @@ class RaceResult:
 
     request: RaceRequest
     runs: tuple[CellRun, ...]
-    baseline: float  # the adding problem's predict-the-mean MSE; the token tasks' majority-class accuracy
+    baseline: float  # the adding problem's predict-the-mean MSE; the token tasks' majority-class accuracy (mean over seeds)
     started: str  # ISO 8601, UTC
     seconds: float  # the whole race, TensorFlow's start included
     versions: dict[str, str] = field(default_factory=dict)
