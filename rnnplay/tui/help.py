@@ -47,6 +47,8 @@ KEY_NOTES = {
     "focus_part('#blank-text')": "the sentence with a blank",
     "start": "starts training what the form describes",
     "history": "reads the saved races again",
+    "page_down": "scrolls the pane down (results, the gradient plot and the saved races are below the form)",
+    "page_up": "scrolls the pane back up",
     "cancel": "stops the run at the next batch; nothing is saved",
     "use_trained": "loads the model just trained: a classifier on Play, vectors on Words",
     "load": "the selected model becomes Play's classifier, or Words' vectors (Enter does the same)",

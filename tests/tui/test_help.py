@@ -39,6 +39,7 @@ def test_every_tab_has_a_section_and_its_help_ends_with_its_keys_and_the_apps() 
     ("words", ["cosine", "Word vectors", "Classifier embedding", "Analogy", "Guess the blank", "hide context"]),
     ("train", ["Cell", "Direction", "Units", "Vocab size", "Max length", "Epochs", "validation", "Overfitting"]),
     ("models", ["model.summary()", "card.json", "confusion matrix", "misclassified"]),
+    ("lab", ["first token", "adding", "temporal order", "baseline", "seed", "decay per step", "log scale", "forget bias"]),
 ])
 def test_each_section_explains_its_panels(tab: str, words: list[str]) -> None:
     for word in words:

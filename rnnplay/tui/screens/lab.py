@@ -116,6 +116,9 @@ class RacePane(VerticalScroll, can_focus=False):
         Binding("ctrl+s", "start", "Start"),
         Binding("escape", "cancel", "Cancel"),
         Binding("ctrl+r", "history", "Reread history", show=False),
+        # The pane scrolls from any field: results, decay plot and history are below the form.
+        Binding("ctrl+down", "page_down", "Scroll down", show=False),
+        Binding("ctrl+up", "page_up", "Scroll up", show=False),
     ]
 
     class Progress(Message):
@@ -315,6 +318,8 @@ class RacePane(VerticalScroll, can_focus=False):
                                       f"{r.request.epochs}×{r.request.seeds}  {finals}", id=str(index)))
         if not self.saved:
             options.add_option(Option("no saved races yet", disabled=True))
+        elif options.highlighted is None:
+            options.highlighted = 0
 
     @on(OptionList.OptionSelected, "#race-history")
     def _history_selected(self, event: OptionList.OptionSelected) -> None:
@@ -338,6 +343,8 @@ class RacePane(VerticalScroll, can_focus=False):
 
 class LabTab(Vertical):
     """The Memory lab: its experiments as panes (Race first; more join at ``#lab-panes``)."""
+
+    HELP_BINDINGS = [*RacePane.BINDINGS]  # the help lists the panes' keys (each pane binds its own)
 
     def compose(self) -> ComposeResult:
         with TabbedContent(id="lab-panes", initial="lab-race"):

@@ -51,7 +51,9 @@ class DecayPlot(Vertical):
                     lowest = min(lowest, min(v for _, v in points))
                     xs, ys = zip(*points)
                     plt.plot(list(xs), list(ys), color=CELL_COLOURS[cell], marker="braille" if trained else "dot")
-        plt.xlim(0, result.request.length - 1)
+        last = result.request.length - 1
+        plt.xlim(0, last)
+        plt.xticks(sorted({round(last * i / 4) for i in range(5)}))
         exponents = range(math.floor(math.log10(lowest)), 1) if lowest > 0 else range(0, 1)
         step = max(1, len(exponents) // 5)
         ticks = [10.0**e for e in exponents][::-step][::-1]

@@ -117,7 +117,8 @@ class HelpScreen(ModalScreen[None]):
 
     def show_tab_help(self, tab: str) -> None:
         main = self.app.screen_stack[0]
-        bindings = type(main.query_one(f"#{tab}-tab")).BINDINGS
+        widget_class = type(main.query_one(f"#{tab}-tab"))
+        bindings = getattr(widget_class, "HELP_BINDINGS", widget_class.BINDINGS)  # a tab of panes lists its panes' keys
         app_bindings = [*type(self.app).BINDINGS, Binding(self.app.COMMAND_PALETTE_BINDING, "command_palette", "Commands")]
         self.tab, self.text = tab, help_markdown(tab, bindings, app_bindings)
         self.query_one("#help-box").border_title = f"Help · {TITLES[tab]}"
