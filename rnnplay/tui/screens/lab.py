@@ -266,7 +266,7 @@ class RacePane(VerticalScroll, can_focus=False):
         event.stop()
         self.stop.set()
         self.worker = None
-        if event.state == WorkerState.SUCCESS:
+        if event.state == WorkerState.SUCCESS and event.worker.result is not None:
             result, path = event.worker.result
             self.show(result, just_run=True)
             self.status(f"done in {result.seconds:.0f} s; saved as {path.name}")
