@@ -35,7 +35,7 @@ class DecayPlot(Vertical):
         plt.title("gradient g(k)/g(0) against distance k (log scale)")
         legend = self.query_one("#decay-legend", Static)
         if result is None:
-            legend.update("no race yet: its gradient decay shows here")
+            legend.update("each cell's gradient decay shows here once a race has finished")
             self.query_one("#decay-plot", PlotextPlot).refresh()
             return
         plt.yscale("log")
