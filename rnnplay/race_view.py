@@ -80,7 +80,7 @@ def describe_request(request: RaceRequest) -> str:
              f"{request.units} units", f"{request.optimizer} lr {request.learning_rate:g}", f"batch {request.batch_size}",
              f"recurrent init {request.initializer}", f"LSTM forget bias {'+1' if request.forget_bias else '0'}",
              f"clip {request.clipnorm:g}" if request.clipnorm else "no clipping",
-             f"{request.epochs} epochs × {request.seeds} seed{'s' if request.seeds > 1 else ''}"]
+             f"{request.epochs} epoch{'s' if request.epochs > 1 else ''} × {request.seeds} seed{'s' if request.seeds > 1 else ''}"]
     if request.task == "adding":
         parts.insert(1, "target 0.5 + (X1 + X2)/4" if request.scaled else "target X1 + X2")
     return "; ".join(parts)
