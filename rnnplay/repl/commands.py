@@ -321,6 +321,44 @@ def guess(session: Session, args: str) -> Outcome:
     return Outcome("guess", data, guess_view(space, context, rows, exclude))
 
 
+# --- the memory lab ------------------------------------------------------------------------------
+
+def cli_options(args: str, usage: str) -> list[str]:
+    import shlex
+
+    try:
+        return shlex.split(args)
+    except ValueError as error:
+        raise UsageError(f"cannot read the options: {error} (usage: {usage})") from None
+
+
+def unit(session: Session, args: str) -> Outcome:
+    """``:unit [OPTIONS]``: ``rnnplay unit``'s options, parsed by the CLI's own parser; the view and JSON are the CLI's."""
+    import click
+
+    from rnnplay.commands.unit import parse_unit_options
+    from rnnplay.repl.cli_commands import usage_problem
+    from rnnplay.runtime.one_unit import run
+    from rnnplay.unit_view import unit_json, unit_view
+
+    argv = cli_options(args, ":unit [OPTIONS]")
+    if "--help" in argv or "-h" in argv:
+        return run_help("unit", argv)
+    try:
+        settings, _ = parse_unit_options(argv)
+    except click.ClickException as error:
+        raise UsageError(usage_problem(error, ":unit --help")) from None
+    result = run(settings)
+    return Outcome("unit", unit_json(result), unit_view(result))
+
+
+def run_help(command: str, argv: list[str]) -> Outcome:
+    """``:unit --help``: the CLI command's own help text."""
+    from rnnplay.repl.cli_commands import help_outcome
+
+    return help_outcome(command)
+
+
 # --- the REPL itself -----------------------------------------------------------------------------
 
 def help_(session: Session, args: str) -> Outcome:
@@ -407,6 +445,10 @@ COMMANDS: list[Command] = [
             "steps and time a prediction after every word takes. The model's held-out profile is computed once "
             "(a few seconds) and cached. Example: :inside the first hour is dull, but the ending is wonderful",
             inside, (), "model-words"),
+    Command("unit", ":unit [OPTIONS]", "one recurrent unit over T steps: h(t), ∂h(T)/∂h(0) and what it means",
+            "The options of `rnnplay unit` (:unit --help lists them): --w, --u, --b, --steps, --x 1,0,…, --cell tanh|linear|lstm, "
+            "--forget F. Shows h over the steps, the product Π w·tanh′ (or Π f for an LSTM's cell) and a reading computed "
+            "from them. Example: :unit --cell linear --w 1.1", unit),
     Command("train", ":train [OPTIONS]", "train a classifier with the options of `rnnplay train`",
             ":train --help lists the options. Progress shows as in the CLI; Ctrl-C cancels the training, not the REPL; "
             "the REPL then uses the new model. Example: :train --corpus rt --epochs 2 --name rt-small",
