@@ -18,8 +18,8 @@ from rnnplay import limits
 from rnnplay.commands import streams
 from rnnplay.commands.common import CONTEXT_SETTINGS, DEFAULT_MODEL, DEFAULT_VECTORS, ModelsDir, Typer, model_name, say, user_errors
 from rnnplay.commands.inside import add_inside_command
-from rnnplay.commands.training import add_cbow_group, add_training_commands
 from rnnplay.commands.memory import add_memory_command
+from rnnplay.commands.training import add_cbow_group, add_training_commands
 from rnnplay.commands.unit import add_unit_command
 from rnnplay.commands.words import add_word_commands
 from rnnplay.errors import RnnplayError, UsageError

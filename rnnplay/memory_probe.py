@@ -146,8 +146,8 @@ def gather(classifier: Classifier, reviews: Sequence[str], labels: Sequence[int]
             raise Cancelled("the memory probe was stopped")
         found: list[tuple[tuple[str, ...], int]] = []
         for index in order[start : start + REVIEW_CHUNK]:
-            for sentence in sentences(reviews[int(index)]):
-                tokens = tuple(tokens_of(sentence))
+            for part in sentences(reviews[int(index)]):
+                tokens = tuple(tokens_of(part))
                 if DECISIVE_TOKENS[0] <= len(tokens) <= FILLER_TOKENS[1]:
                     found.append((tokens, int(index)))
         scanned = min(start + REVIEW_CHUNK, len(order))
@@ -206,7 +206,7 @@ def probe(classifier: Classifier, reviews: Sequence[str], labels: Sequence[int] 
         raise RnnplayError("the filler lengths are whole numbers of tokens, 0 or more")
     started = time.perf_counter()
     rng = np.random.default_rng(seed)
-    distances = tuple(sorted(set(int(d) for d in distances)))
+    distances = tuple(sorted({int(d) for d in distances}))
     pool, filler, scanned = gather(classifier, reviews, labels, (samples + 1) // 2, rng, progress, cancelled)
     longest = max(distances)
     texts: list[np.ndarray] = []

@@ -46,7 +46,7 @@ def run_probe(classifier: Any, samples: int, distances: tuple[int, ...], seed: i
 
 @user_errors
 def memory(
-    model: Optional[list[str]] = typer.Option(None, "--model", "-m", help="A classifier (name or path); repeat for several. Default: the shipped imdb-bilstm and imdb-lstm."),
+    model: Optional[list[str]] = typer.Option(None, "--model", "-m", metavar="NAME", help="A classifier (name or path); repeat for several. Default: the shipped imdb-bilstm and imdb-lstm."),
     samples: int = typer.Option(200, "--samples", "-n", help="Sentence × filler samples per model (1 to 2,000)."),
     distances: str = typer.Option("0,25,50,100,200,400", "--distances", help="Filler lengths in tokens, separated by commas."),
     seed: int = typer.Option(0, "--seed", help="The seed that picks the sentences and the filler (same seed, same figures)."),

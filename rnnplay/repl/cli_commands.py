@@ -176,8 +176,8 @@ def finished(session: Session, command: str, output: str, saved: Optional[Path])
 
 def help_outcome(command: str) -> Outcome:
     """``:unit --help``, ``:memory --help``: the CLI command's own help, as ``rnnplay COMMAND --help`` prints it."""
-    import typer.main
     from rich.text import Text
+    from typer import Exit
 
     from rnnplay.commands.common import Typer
     from rnnplay.commands.memory import add_memory_command
@@ -186,9 +186,11 @@ def help_outcome(command: str) -> Outcome:
     app = Typer(name="rnnplay", add_completion=False)
     add_unit_command(app)
     add_memory_command(app)
-    group = typer.main.get_command(app)
-    sub = group.get_command(None, command)  # type: ignore[attr-defined]
-    assert sub is not None
-    with sub.make_context(command, [], resilient_parsing=True) as context:
-        text = sub.get_help(context)
-    return Outcome(command, {"help": text}, [Text(text)])
+    stdout = io.StringIO()
+    try:
+        with redirect_stdout(stdout):
+            app(args=[command, "--help"], prog_name="rnnplay", standalone_mode=False)
+    except Exit:
+        pass
+    text = stdout.getvalue().strip("\n")
+    return Outcome(command, {"help": text}, [Text.from_ansi(text)])

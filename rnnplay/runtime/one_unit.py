@@ -111,7 +111,8 @@ class UnitRun:
     def back(self) -> np.ndarray:
         """∂state(T)/∂state(t) for t = 0..T: how much the end still feels each step, from T back to 0."""
         out = np.ones(len(self.factors) + 1)
-        out[:-1] = np.cumprod(self.factors[::-1])[::-1]
+        with np.errstate(over="ignore", under="ignore", invalid="ignore"):
+            out[:-1] = np.cumprod(self.factors[::-1])[::-1]
         return out
 
     def reading(self) -> str:

@@ -83,10 +83,10 @@ def test_each_step_factor_is_the_one_step_derivative(settings: UnitSettings) -> 
             f = float(result.forget[t - 1])
             one = dataclasses.replace(one, forget=f)
             c = float(result.c[t - 1])
-            step = lambda e: end_state(dataclasses.replace(one, c0=c + e, h0=settings.output_gate * math.tanh(c + e)))
+            step = lambda e, one=one, c=c: end_state(dataclasses.replace(one, c0=c + e, h0=settings.output_gate * math.tanh(c + e)))
         else:
             h = float(result.h[t - 1])
-            step = lambda e: end_state(dataclasses.replace(one, h0=h + e))
+            step = lambda e, one=one, h=h: end_state(dataclasses.replace(one, h0=h + e))
         fd = (step(1e-7) - step(-1e-7)) / 2e-7
         assert result.factors[t - 1] == pytest.approx(fd, rel=1e-6, abs=1e-10)
 
