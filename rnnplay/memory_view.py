@@ -74,16 +74,29 @@ def reading(probe: MemoryProbe) -> str:
     return line
 
 
-def memory_view(probe: MemoryProbe) -> list[Any]:
-    """The probe as Rich renderables: what was measured, the table, the truncation note, the reading."""
+def memory_view(probe: MemoryProbe, timing: bool = True, compact: bool = False) -> list[Any]:
+    """The probe as Rich renderables: what was measured, the table, the truncation note, the reading.
+
+    ``compact`` (a panel at 80×24): the table first, then the reading and the note, the method in one line."""
     halves = sum(s.label for s in probe.decisive)
-    parts: list[Any] = [
+    if compact:
+        parts: list[Any] = [memory_table(probe), Text.assemble(("reading: ", "bold"), reading(probe))]
+        if any(c.cut for c in probe.cells):
+            parts.append(Text(f"cut = truncation dropped the sentence: the model {kept_words(probe)}, so it never read it; "
+                              "forgotten by construction, not a failure of memory (* = some samples cut, counted apart).",
+                              style="yellow"))
+        parts.append(Text(f"{len(probe.decisive)} decisive sentences (P ≥ {CONFIDENT} alone, {halves} positive) from its "
+                          f"held-out reviews; filler: {probe.filler_sentences} other sentences it scores within "
+                          f"{NEUTRAL_BAND} of 0.5 alone", style="dim"))
+        return parts
+    parts = [
         Text.assemble(("Memory on real text", "bold"), f" · {printable(probe.model)} · {kept_words(probe)} "
                       f"(truncate: {probe.truncate}) · seed {probe.seed}"),
         Text(f"{probe.samples} samples: one of {len(probe.decisive)} decisive sentences from its held-out reviews "
              f"({halves} positive, {len(probe.decisive) - halves} negative; P ≥ {CONFIDENT} alone, as their review's label) "
              f"at the start or end of filler: other reviews' sentences it scores within {NEUTRAL_BAND} of 0.5 alone "
-             f"({probe.filler_sentences} sentences; {probe.reviews_scanned:,} reviews scanned; {probe.seconds:.1f} s)", style="dim"),
+             f"({probe.filler_sentences} sentences; {probe.reviews_scanned:,} reviews scanned"
+             + (f"; {probe.seconds:.1f} s)" if timing else ")"), style="dim"),
         memory_table(probe),
     ]
     cut = [c for c in probe.cells if c.cut]
