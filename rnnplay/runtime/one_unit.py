@@ -231,6 +231,8 @@ def state_behaviour(values: np.ndarray, name: str, squashed: bool) -> str:
         return f"{name} saturates at {number(end)} (tanh′ = {number(1 - end * end)})"
     if abs(end) > 10 * max(start_size, 1e-12) and abs(end) > 1:
         return f"{name} grows to {number(end)}"
+    if abs(end) > 2 * abs(float(last[0])) and np.all(np.diff(np.abs(last)) >= 0):
+        return f"{name} grows to {number(end)}"
     if abs(end) < 0.1 * start_size:
         return f"{name} decays to {number(end)}"
     if len(values) > 2 and abs(end - float(values[-2])) < SETTLED:
