@@ -21,6 +21,7 @@ NumPy only; the held-out split is rebuilt from the card as ``mistakes`` rebuilds
 
 from __future__ import annotations
 
+import math
 import re
 import time
 from dataclasses import dataclass
@@ -73,6 +74,7 @@ class Cell:
     cut: int  # samples where truncation dropped some or all of it (not counted below)
     follows: float  # share of the read samples whose verdict is the decisive sentence's (NaN when none was read)
     mean_probability: float  # mean P of the decisive sentence's verdict over the read samples
+    filler_read: float = math.nan  # mean filler tokens the model read (fewer than ``distance`` when truncation cut some)
 
     @property
     def samples(self) -> int:
@@ -115,7 +117,8 @@ class MemoryProbe:
             "decisive_sentences": len(self.decisive), "filler_sentences": self.filler_sentences,
             "confident": CONFIDENT, "neutral_band": NEUTRAL_BAND, "seconds": round(self.seconds, 2),
             "cells": [{"position": c.position, "distance": c.distance, "read": c.read, "cut": c.cut,
-                       "follows": nan_free(c.follows), "mean_probability": nan_free(c.mean_probability)} for c in self.cells],
+                       "follows": nan_free(c.follows), "mean_probability": nan_free(c.mean_probability),
+                       "filler_read": nan_free(c.filler_read)} for c in self.cells],
             "filler": [{"distance": f.distance, "mean_p_positive": nan_free(f.mean), "within_band": nan_free(f.within_band),
                         "agrees_alone": nan_free(f.agrees)}
                        for f in self.filler],
@@ -210,7 +213,7 @@ def probe(classifier: Classifier, reviews: Sequence[str], labels: Sequence[int] 
     pool, filler, scanned = gather(classifier, reviews, labels, (samples + 1) // 2, rng, progress, cancelled)
     longest = max(distances)
     texts: list[np.ndarray] = []
-    meta: list[tuple[str, int, int, bool]] = []  # position, distance, decisive label, read whole
+    meta: list[tuple[str, int, int, bool, int]] = []  # position, distance, decisive label, read whole, filler tokens read
     filler_texts: list[np.ndarray] = []
     filler_meta: list[tuple[int, int]] = []  # distance, the paired decisive sentence's label
     encoder = classifier.encoder
@@ -226,9 +229,9 @@ def probe(classifier: Classifier, reviews: Sequence[str], labels: Sequence[int] 
                 else:
                     tokens = list(sentence.tokens) + block if position == "start" else block + list(sentence.tokens)
                 first = 0 if position == "start" else distance
-                whole, _ = kept_whole(classifier, len(tokens), first, first + n)
+                whole, read = kept_whole(classifier, len(tokens), first, first + n)
                 texts.append(encoder.ids(encoder.truncate(tokens)))
-                meta.append((position, distance, sentence.label, whole))
+                meta.append((position, distance, sentence.label, whole, min(distance, read - n) if whole else min(distance, read)))
             if distance > 0:
                 filler_texts.append(encoder.ids(encoder.truncate(block)))
                 filler_meta.append((distance, sentence.label))
@@ -237,12 +240,13 @@ def probe(classifier: Classifier, reviews: Sequence[str], labels: Sequence[int] 
     cells = []
     for position in POSITIONS:
         for distance in distances:
-            rows = [i for i, (pos, d, _, _) in enumerate(meta) if pos == position and d == distance]
+            rows = [i for i, (pos, d, *_) in enumerate(meta) if pos == position and d == distance]
             read = [i for i in rows if meta[i][3]]
             side = np.array([p_texts[i] if meta[i][2] == 1 else 1.0 - p_texts[i] for i in read])
             cells.append(Cell(position, distance, len(read), len(rows) - len(read),
                               float(np.mean(side >= 0.5)) if len(read) else float("nan"),
-                              float(np.mean(side)) if len(read) else float("nan")))
+                              float(np.mean(side)) if len(read) else float("nan"),
+                              float(np.mean([meta[i][4] for i in rows]))))
     checks = []
     meta_array = np.asarray(filler_meta).reshape(-1, 2)
     for distance in distances:

@@ -50,6 +50,12 @@ def memory_table(probe: MemoryProbe) -> Table:
     table.add_row(Text("mean P of the sentence's verdict", style="bold"), *([""] * len(probe.distances)))
     for position in POSITIONS:
         table.add_row(f"  sentence at the {position}", *(probability(probe.cell(position, d)) for d in probe.distances))
+    short = [c for c in probe.cells if c.read and c.filler_read < c.distance - 0.5]
+    if short:
+        table.add_row(Text("filler tokens read (truncation)", style="bold"), *([""] * len(probe.distances)))
+        for position in POSITIONS:
+            cells = [probe.cell(position, d) for d in probe.distances]
+            table.add_row(f"  sentence at the {position}", *(f"{c.filler_read:.0f}" for c in cells))
     checks = {check.distance: check for check in probe.filler}
     table.add_row(Text("the filler alone", style="bold"), *([""] * len(probe.distances)))
     table.add_row("  mean P(positive)", *(f"{checks[d].mean:.2f}" if d in checks else "–" for d in probe.distances))

@@ -96,6 +96,8 @@ def test_a_sentence_that_truncation_cut_off_is_counted_apart_not_as_forgotten(tm
     cut = result.cell("start", 50)
     assert cut.read == 0 and cut.cut == 10 and np.isnan(cut.follows)
     assert result.cell("end", 50).read == 10  # at the end it is always in the last 30 tokens
+    assert 30 - 7 <= result.cell("end", 50).filler_read <= 30 - 5  # but only 30 − n of the filler is read
+    assert result.cell("start", 50).filler_read == 30 and result.cell("start", 20).filler_read == 20
     partly = result.cell("start", 20)  # 5–7 sentence tokens + 20 filler: some fit in 30, none are cut here
     assert partly.cut == 0
     text = rendered(result)
