@@ -229,9 +229,9 @@ def probe(classifier: Classifier, reviews: Sequence[str], labels: Sequence[int] 
                 else:
                     tokens = list(sentence.tokens) + block if position == "start" else block + list(sentence.tokens)
                 first = 0 if position == "start" else distance
-                whole, read = kept_whole(classifier, len(tokens), first, first + n)
+                whole, seen = kept_whole(classifier, len(tokens), first, first + n)
                 texts.append(encoder.ids(encoder.truncate(tokens)))
-                meta.append((position, distance, sentence.label, whole, min(distance, read - n) if whole else min(distance, read)))
+                meta.append((position, distance, sentence.label, whole, min(distance, seen - n) if whole else min(distance, seen)))
             if distance > 0:
                 filler_texts.append(encoder.ids(encoder.truncate(block)))
                 filler_meta.append((distance, sentence.label))
