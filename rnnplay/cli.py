@@ -18,8 +18,10 @@ from rnnplay import limits
 from rnnplay.commands import streams
 from rnnplay.commands.common import CONTEXT_SETTINGS, DEFAULT_MODEL, DEFAULT_VECTORS, ModelsDir, Typer, model_name, say, user_errors
 from rnnplay.commands.inside import add_inside_command
+from rnnplay.commands.memory import add_memory_command
 from rnnplay.commands.race import add_race_command
 from rnnplay.commands.training import add_cbow_group, add_training_commands
+from rnnplay.commands.unit import add_unit_command
 from rnnplay.commands.words import add_word_commands
 from rnnplay.errors import RnnplayError, UsageError
 from rnnplay.printable import printable
@@ -194,6 +196,8 @@ add_word_commands(app)
 add_inside_command(app)
 add_cbow_group(app)
 add_race_command(app)
+add_unit_command(app)
+add_memory_command(app)
 
 
 def main() -> None:

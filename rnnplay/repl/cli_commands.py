@@ -172,3 +172,25 @@ def finished(session: Session, command: str, output: str, saved: Optional[Path])
     if not view:
         view.append(Text("done"))
     return Outcome(command, data, view)
+
+
+def help_outcome(command: str) -> Outcome:
+    """``:unit --help``, ``:memory --help``: the CLI command's own help, as ``rnnplay COMMAND --help`` prints it."""
+    from rich.text import Text
+    from typer import Exit
+
+    from rnnplay.commands.common import Typer
+    from rnnplay.commands.memory import add_memory_command
+    from rnnplay.commands.unit import add_unit_command
+
+    app = Typer(name="rnnplay", add_completion=False)
+    add_unit_command(app)
+    add_memory_command(app)
+    stdout = io.StringIO()
+    try:
+        with redirect_stdout(stdout):
+            app(args=[command, "--help"], prog_name="rnnplay", standalone_mode=False)
+    except Exit:
+        pass
+    text = stdout.getvalue().strip("\n")
+    return Outcome(command, {"help": text}, [Text.from_ansi(text)])

@@ -321,6 +321,77 @@ def guess(session: Session, args: str) -> Outcome:
     return Outcome("guess", data, guess_view(space, context, rows, exclude))
 
 
+# --- the memory lab ------------------------------------------------------------------------------
+
+def cli_options(args: str, usage: str) -> list[str]:
+    import shlex
+
+    try:
+        return shlex.split(args)
+    except ValueError as error:
+        raise UsageError(f"cannot read the options: {error} (usage: {usage})") from None
+
+
+def unit(session: Session, args: str) -> Outcome:
+    """``:unit [OPTIONS]``: ``rnnplay unit``'s options, parsed by the CLI's own parser; the view and JSON are the CLI's."""
+    from typer import TyperException
+
+    from rnnplay.commands.unit import parse_unit_options
+    from rnnplay.repl.cli_commands import usage_problem
+    from rnnplay.runtime.one_unit import run
+    from rnnplay.unit_view import unit_json, unit_view
+
+    argv = cli_options(args, ":unit [OPTIONS]")
+    if "--help" in argv or "-h" in argv:
+        return run_help("unit", argv)
+    try:
+        settings, _ = parse_unit_options(argv)
+    except TyperException as error:
+        raise UsageError(usage_problem(error, ":unit --help")) from None
+    result = run(settings)
+    return Outcome("unit", unit_json(result), unit_view(result))
+
+
+def memory(session: Session, args: str) -> Outcome:
+    """``:memory [--samples N] [--seed S] [--distances …] [--model NAME]``: the real-text probe on the classifier in use."""
+    import typer.main
+    from typer import TyperException
+
+    from rnnplay.commands.common import Typer
+    from rnnplay.commands.memory import memory as memory_command
+    from rnnplay.commands.memory import parse_distances
+    from rnnplay.memory_probe import probe_held_out
+    from rnnplay.memory_view import memory_view
+    from rnnplay.repl.cli_commands import usage_problem
+
+    argv = cli_options(args, ":memory [OPTIONS]")
+    if "--help" in argv or "-h" in argv:
+        return run_help("memory", argv)
+    app = Typer()
+    app.command()(memory_command)
+    command = typer.main.get_command(app)
+    try:
+        with command.make_context("memory", argv) as context:
+            params = dict(context.params)
+    except TyperException as error:
+        raise UsageError(usage_problem(error, ":memory --help")) from None
+    names = params["model"] or []
+    if len(names) > 1:
+        raise UsageError(":memory runs on one classifier: the one in use, or one --model NAME")
+    if not 1 <= params["samples"] <= 2000:
+        raise UsageError(f"--samples must be from 1 to 2,000, not {params['samples']}")
+    classifier = session._load_classifier(names[0]) if names else session.classifier  # another model, not switched to
+    probe = probe_held_out(classifier, params["samples"], parse_distances(params["distances"]), params["seed"])
+    return Outcome("memory", probe.to_json(), memory_view(probe))
+
+
+def run_help(command: str, argv: list[str]) -> Outcome:
+    """``:unit --help``: the CLI command's own help text."""
+    from rnnplay.repl.cli_commands import help_outcome
+
+    return help_outcome(command)
+
+
 # --- the REPL itself -----------------------------------------------------------------------------
 
 def help_(session: Session, args: str) -> Outcome:
@@ -413,6 +484,15 @@ COMMANDS: list[Command] = [
             "steps and time a prediction after every word takes. The model's held-out profile is computed once "
             "(a few seconds) and cached. Example: :inside the first hour is dull, but the ending is wonderful",
             inside, (), "model-words"),
+    Command("unit", ":unit [OPTIONS]", "one recurrent unit over T steps: h(t), ∂h(T)/∂h(0) and what it means",
+            "The options of `rnnplay unit` (:unit --help lists them): --w, --u, --b, --steps, --x 1,0,…, --cell tanh|linear|lstm, "
+            "--forget F. Shows h over the steps, the product Π w·tanh′ (or Π f for an LSTM's cell) and a reading computed "
+            "from them. Example: :unit --cell linear --w 1.1", unit),
+    Command("memory", ":memory [OPTIONS]", "how far back the classifier remembers on real text",
+            "A decisive sentence from its held-out reviews at the start or the end of neutral filler (other reviews' "
+            "sentences it scores near 0.5), at several filler lengths: how often the verdict still follows the sentence, "
+            "and its mean probability. Options as `rnnplay memory` (--samples, --seed, --distances; --model NAME for "
+            "another classifier than the one in use). Takes seconds. Example: :memory --samples 100", memory),
     Command("train", ":train [OPTIONS]", "train a classifier with the options of `rnnplay train`",
             ":train --help lists the options. Progress shows as in the CLI; Ctrl-C cancels the training, not the REPL; "
             "the REPL then uses the new model. Example: :train --corpus rt --epochs 2 --name rt-small",
