@@ -282,16 +282,50 @@ def analogy(session: Session, args: str) -> Outcome:
                    analogy_view(space, a, b, c, rows))
 
 
+def compared(session: Session, args: str, usage: str) -> Any:
+    """The two words of ``args`` in the session's word vectors and its classifier's embedding."""
+    from rnnplay.runtime.word_compare import compare_words
+
+    (a, b), _ = split_words(args, usage, 2, False)
+    return compare_words(a, b, session.vectors, session.classifier)
+
+
 def sim(session: Session, args: str) -> Outcome:
-    from rich.text import Text
+    from rnnplay.words_view.compare import similarity_view
 
-    from rnnplay.render import bar
+    comparison = compared(session, args, ":sim A B")
+    data = comparison.to_json()
+    for space in data["spaces"]:
+        for word in space["words"]:
+            word.pop("vector")  # the cosines are the answer here; :onehot gives the vectors
+    cosine = comparison.spaces[0].dense_cosine
+    data.update({"vectors": session.vectors.name, "cosine": None if cosine is None else round(cosine, 6)})
+    return Outcome("sim", data, similarity_view(comparison))
 
-    (a, b), _ = split_words(args, ":sim A B", 2, False)
-    space = session.vectors
-    cosine = space.similarity(a, b)
-    return Outcome("sim", {"vectors": space.name, "a": a, "b": b, "cosine": round(cosine, 6)},
-                   [Text(printable(f"cosine({a}, {b}) = {cosine:.4f}  {bar(cosine)}  in {space.name}"))])
+
+ONEHOT_USAGE = ":onehot A B  or  :onehot --cost TEXT"
+
+
+def onehot(session: Session, args: str) -> Outcome:
+    parts = args.split(maxsplit=1)
+    if parts and parts[0] == "--cost":
+        return lookup_cost(session, need_text(parts[1] if len(parts) > 1 else "", ONEHOT_USAGE))
+    if parts and parts[0].startswith("-"):
+        raise UsageError(f"unknown option {shortened(parts[0])}; :onehot takes --cost (usage: {ONEHOT_USAGE})")
+    from rnnplay.words_view.compare import onehot_view
+
+    comparison = compared(session, args, ONEHOT_USAGE)
+    return Outcome("onehot", comparison.to_json(), onehot_view(comparison))
+
+
+def lookup_cost(session: Session, text: str) -> Outcome:
+    from rnnplay.runtime.onehot_cost import text_cost
+    from rnnplay.words_view.cost import cost_view
+
+    classifier = session.classifier
+    measured = text_cost(classifier.network.embedding, classifier.encoder.encode(text))
+    return Outcome("onehot", {"model": classifier.name, **measured.to_json()},
+                   cost_view(measured, f"{classifier.name}'s embedding"))
 
 
 GUESS_USAGE = ":guess [--exclude-context] TEXT with ___"
@@ -386,8 +420,14 @@ COMMANDS: list[Command] = [
     Command("analogy", ":analogy A B C [k]", "A − B + C: words like actress for actor man woman",
             "3CosAdd, as gensim's most_similar(positive=[A, C], negative=[B]). Example: :analogy actor man woman",
             analogy, (), "vectors-words"),
-    Command("sim", ":sim A B", "the cosine similarity of two words",
-            "1 same direction, 0 unrelated, −1 opposite. Example: :sim good great", sim, ("similarity",), "vectors-words"),
+    Command("sim", ":sim A B", "two words' cosine under one-hot, the word vectors and the classifier's embedding",
+            "One-hot: 0 for any two different words (each is its own axis). Dense: CBOW puts words used in the same "
+            "places together, the classifier words that push its verdict the same way. A word a vocabulary lacks is "
+            "said (the classifier reads it as [UNK]). Example: :sim good great", sim, ("similarity",), "vectors-words"),
+    Command("onehot", ONEHOT_USAGE, "two words' one-hot vectors beside their dense ones; or the cost of one-hot inputs",
+            "The one-hot vector is drawn as 0…0 1 0…0 with the position of its 1; the dense one as a strip, one character "
+            "a number. --cost TEXT times the classifier's embedding lookup on TEXT against one-hot × the same weights "
+            "(a Dense layer on one-hot inputs). Example: :onehot good great", onehot, (), "vectors-words"),
     Command("guess", GUESS_USAGE, "CBOW's guess of the blank from the words around it",
             "Needs CBOW vectors (they keep the output layer). The words around the blank often rank first; "
             "--exclude-context leaves them out. Example: :guess --exclude-context a complete waste of ___",

@@ -102,7 +102,9 @@ def test_a_folder_whose_path_holds_a_space_is_still_one_name(session, tmp_path):
 
 
 def test_unknown_words_offer_spellings(session):
-    assert 'did you mean: excellent?' in handle(session, ":sim excelent good").error
+    outcome = handle(session, ":sim excelent good")
+    assert outcome.error is None and 'did you mean: excellent?' in shown(outcome)
+    assert "“excelent” is not in imdb-bilstm's vocabulary: read as [UNK] (id 1)" in shown(outcome)
 
 
 def test_analogy_and_sim(session):
@@ -111,7 +113,18 @@ def test_analogy_and_sim(session):
     assert "actor − man + woman in planted" in shown(analogy)
     sim = handle(session, ":sim good bad")
     assert sim.data["cosine"] == pytest.approx(session.vectors.similarity("good", "bad"), abs=1e-6)
-    assert "cosine(good, bad) = -0.8349" in shown(sim)
+    assert [space["one_hot_cosine"] for space in sim.data["spaces"]] == [0.0, 0.0]
+    assert sim.data["spaces"][1]["name"] == "imdb-bilstm"
+    assert "planted (word vectors) 0 \u22120.83 16 long · 8 numbers" in " ".join(shown(sim).split())
+
+
+def test_onehot(session):
+    outcome = handle(session, ":onehot good great")
+    assert outcome.error is None and "(1 at row 4 of 16)" in shown(outcome)
+    cost = handle(session, ":onehot --cost a fine film")
+    assert cost.error is None and cost.data["tokens"] == 3 and cost.data["equal"]
+    assert "unknown option '--x'" in handle(session, ":onehot --x good").error
+    assert "usage: :onehot A B" in handle(session, ":onehot --cost").error
 
 
 def test_guess_shows_the_context_it_read(session):
