@@ -372,3 +372,14 @@ def test_cbow_train_bad_corpus(tmp_path, corpus, message):
     (tmp_path / "blank.txt").write_text("\n\n")
     assert_error_after_progress(run("cbow", "train", "--corpus", corpus.format(tmp=tmp_path)), message)
     assert not any(tmp_path.glob("models/*"))
+
+
+def test_map_of_words(planted_vectors):
+    result = run("map", "good,great,excellent", "bad,awful,terrible", "--vectors", str(planted_vectors), "--json")
+    assert result.exit_code == 0, result.output
+    planted, classifier = json.loads(result.stdout)["maps"]
+    assert planted["name"] == "planted" and planted["missing"] == ["terrible"] and len(planted["points"]) == 5
+    assert classifier["name"] == "imdb-bilstm" and classifier["missing"] == [] and len(classifier["points"]) == 6
+    assert 0 < classifier["kept"] <= 1
+    result = run("map", "--vectors", str(planted_vectors))
+    assert result.exit_code == 0 and "of variance" in result.stdout and "left off: terrible" in result.stdout

@@ -127,6 +127,30 @@ def onehot(
 
 
 @user_errors
+def map_(
+    words: Optional[list[str]] = typer.Argument(None, help="Words to map; commas join a group (good,great bad,awful). "
+                                                "None: good/great/excellent, bad/awful/terrible, actor/actress/king/queen."),
+    vectors: str = VectorsOption,
+    model: str = ModelOption,
+    json_output: bool = JsonOption,
+    models_dir: Optional[Path] = ModelsDir,
+) -> None:
+    """A 2-D map (PCA) of words in the word vectors and in the classifier's embedding, side by side."""
+    from rich.console import Console
+
+    from rnnplay.runtime.models import open_classifier
+    from rnnplay.runtime.vectors import Vectors
+    from rnnplay.runtime.word_map import parse_groups, word_maps
+    from rnnplay.words_view.word_map import maps_view
+
+    classifier = open_classifier(model_name(model, "--model"), models_dir)
+    maps = word_maps([load_vectors(vectors, models_dir), Vectors.from_stored(classifier.stored)], parse_groups(words or []))
+    if json_output:
+        return print_json({"maps": [m.to_json() for m in maps]})
+    show(maps_view(maps, Console().width))
+
+
+@user_errors
 def guess(
     text: str = typer.Argument(..., help="A text with one blank (___) where the missing word goes."),
     top: int = TopOption,
@@ -148,3 +172,4 @@ def guess(
 def add_word_commands(app: typer.Typer) -> None:
     for command in (neighbours, analogy, similarity, onehot, guess):
         app.command()(command)
+    app.command("map")(map_)

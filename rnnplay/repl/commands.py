@@ -328,6 +328,15 @@ def lookup_cost(session: Session, text: str) -> Outcome:
                    cost_view(measured, f"{classifier.name}'s embedding"))
 
 
+def map_(session: Session, args: str) -> Outcome:
+    from rnnplay.runtime.vectors import Vectors
+    from rnnplay.runtime.word_map import parse_groups, word_maps
+    from rnnplay.words_view.word_map import maps_view
+
+    maps = word_maps([session.vectors, Vectors.from_stored(session.classifier.stored)], parse_groups(args.split()))
+    return Outcome("map", {"maps": [m.to_json() for m in maps]}, maps_view(maps, 80))
+
+
 GUESS_USAGE = ":guess [--exclude-context] TEXT with ___"
 EXCLUDE_CONTEXT = "--exclude-context"
 
@@ -428,6 +437,10 @@ COMMANDS: list[Command] = [
             "The one-hot vector is drawn as 0…0 1 0…0 with the position of its 1; the dense one as a strip, one character "
             "a number. --cost TEXT times the classifier's embedding lookup on TEXT against one-hot × the same weights "
             "(a Dense layer on one-hot inputs). Example: :onehot good great", onehot, (), "vectors-words"),
+    Command("map", ":map [WORDS…]", "a 2-D map (PCA) of words in the word vectors and the classifier's embedding",
+            "Commas join words into a group (one colour): :map good,great,excellent bad,awful,terrible. No words: "
+            "those groups and actor,actress,king,queen. Each map keeps a share of the words' variance, said with it.",
+            map_, (), "vectors-words"),
     Command("guess", GUESS_USAGE, "CBOW's guess of the blank from the words around it",
             "Needs CBOW vectors (they keep the output layer). The words around the blank often rank first; "
             "--exclude-context leaves them out. Example: :guess --exclude-context a complete waste of ___",

@@ -366,3 +366,10 @@ def test_inside_prints_the_five_views_and_gives_the_arrays(session, shared_profi
     for title in ("Step by step", "Gradient through time", "Memory span", "Sentiment axis", "Stream vs re-read"):
         assert title in text
     assert "word 4 of 4" in text and "held-out" in text
+
+
+def test_map(session):
+    outcome = handle(session, ":map good,great bad,awful king")
+    assert outcome.error is None and [m["name"] for m in outcome.data["maps"]] == ["planted", "imdb-bilstm"]
+    assert [p["word"] for p in outcome.data["maps"][0]["points"]] == ["good", "great", "bad", "awful", "king"]
+    assert "planted (word vectors)" in shown(outcome)
