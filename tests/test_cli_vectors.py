@@ -383,3 +383,16 @@ def test_map_of_words(planted_vectors):
     assert 0 < classifier["kept"] <= 1
     result = run("map", "--vectors", str(planted_vectors))
     assert result.exit_code == 0 and "of variance" in result.stdout and "left off: terrible" in result.stdout
+
+
+def test_guess_dissected(planted_vectors):
+    result = run("guess", "The film ___ was plot", "--dissect", "-k", "3", "--json", "--vectors", str(planted_vectors))
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    expected = Vectors.load(planted_vectors).guess("The film ___ was plot", k=3)
+    assert [(r["word"], round(r["probability"], 6)) for r in data["final"]] == [(w, round(p, 6)) for w, p in expected]
+    assert data["left"] == ["the", "film"] and data["right"] == ["was", "plot"] and data["prior"] is False
+    result = run("guess", "The film ___ was plot zzzq", "--dissect", "--vectors", str(planted_vectors))
+    assert result.exit_code == 0 and "gensim: softmax(W′·h)" in result.stdout
+    assert "skipped, not in planted's vocabulary: zzzq" in result.stdout
+    assert_one_line_error(run("guess", "the ___", "--json", "--vectors", str(planted_vectors)), "--json goes with --dissect", 2)

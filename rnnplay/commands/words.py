@@ -156,6 +156,9 @@ def guess(
     top: int = TopOption,
     exclude_context: bool = typer.Option(False, "--exclude-context",
                                          help="Leave the words read around the blank out of the ranking (they often rank first)."),
+    dissect: bool = typer.Option(False, "--dissect", help="Every stage: the context read and skipped, h, the scores W′·h, "
+                                 "the noise prior added back, and gensim's predict_output_word ranking beside."),
+    json_output: bool = typer.Option(False, "--json", help="With --dissect: one JSON object of every stage."),
     vectors: str = VectorsOption,
     models_dir: Optional[Path] = ModelsDir,
 ) -> None:
@@ -164,6 +167,18 @@ def guess(
     from rnnplay.runtime.vectors import guesser
 
     space = guesser(load_vectors(vectors, models_dir))
+    if dissect:
+        from rnnplay.runtime.guess_dissect import dissect as dissected
+        from rnnplay.words_view.dissect import dissect_view
+
+        stages = dissected(space, text, exclude_context)
+        if json_output:
+            return print_json(stages.to_json(top))
+        return show(dissect_view(stages, top))
+    if json_output:
+        from rnnplay.errors import UsageError
+
+        raise UsageError("--json goes with --dissect")
     rows = space.guess(text, k=top, exclude_context=exclude_context)
     left, right = space.context(text)
     show(guess_view(space, left + ["___"] + right, rows, exclude_context))
