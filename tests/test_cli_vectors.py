@@ -172,6 +172,8 @@ def test_word_commands_never_import_tensorflow(planted_vectors):
     code = ("import sys\nfrom typer.testing import CliRunner\nfrom rnnplay.cli import app\n"
             "for args in (['neighbours', 'good', '--vectors', 'imdb-bilstm'], ['analogy', 'actor', 'man', 'woman', '--vectors', P],\n"
             "             ['similarity', 'good', 'bad', '--vectors', P], ['guess', 'the film ___ was', '--vectors', P],\n"
+            "             ['onehot', 'good', 'bad', '--cost', 'a fine film', '--vectors', P], ['map', '--vectors', P],\n"
+            "             ['guess', 'the film ___ was', '--dissect', '--vectors', P],\n"
             "             ['cbow', 'export', P, OUT]):\n"
             "    r = CliRunner().invoke(app, args)\n    assert r.exit_code == 0, r.output\n"
             "import rnnplay.vector_eval, rnnplay.vector_formats\n"

@@ -16,7 +16,7 @@ from textual.binding import Binding, BindingType
 KEY_NOTES = {
     "show_tab('play')": "type a review, see what the classifier makes of it",
     "show_tab('inside')": "the recurrent layer at work on Play's text, word by word",
-    "show_tab('words')": "word neighbours in two embedding spaces, analogies, guess the blank, one-hot against dense, a map",
+    "show_tab('words')": "word neighbours in two embedding spaces, analogies, guess the blank",
     "show_tab('train')": "train a classifier or word vectors",
     "show_tab('models')": "the saved models, their cards and layers",
     "help": "this help, for the tab in front (F6 again or Esc closes it); Textual's F6 (select the line) in a text box is given up for it",
