@@ -21,6 +21,7 @@ import numpy as np
 from common import print_table, row
 
 from rnnplay.runtime.onehot_cost import one_hot_matrix, random_cost
+from rnnplay.render import human_size
 from rnnplay.words_view.cost import duration, times
 
 
@@ -67,7 +68,7 @@ def float64_product(vocab: int, dimension: int, tokens: int, repeats: int) -> No
     weights = rng.normal(0.0, 0.05, (vocab, dimension)).astype(np.float32)
     hot = one_hot_matrix(rng.integers(0, vocab, tokens), vocab).astype(np.float64)
     seconds = min(timeit.repeat(lambda: hot @ weights, number=1, repeat=repeats))
-    row("NumPy one_hot(ids) @ W, one-hot in float64", duration(seconds), f"input {hot.nbytes / 1e6:.1f} MB")
+    row("NumPy one_hot(ids) @ W, one-hot in float64", duration(seconds), f"input {human_size(hot.nbytes)}")
 
 
 def main() -> None:
@@ -82,7 +83,7 @@ def main() -> None:
     print(f"{args.tokens} tokens, weights {args.vocab:,} × {args.dimension}, best of {args.repeats}:")
     row("NumPy lookup W[ids]", duration(cost.lookup_seconds), f"input {cost.ids_bytes:,} B of ids")
     row("NumPy one_hot(ids) @ W", duration(cost.matmul_seconds),
-        f"{times(cost.ratio)} the lookup; input {cost.one_hot_bytes / 1e6:.1f} MB; same numbers: {cost.equal}")
+        f"{times(cost.ratio)} the lookup; input {human_size(cost.one_hot_bytes)}; same numbers: {cost.equal}")
     float64_product(args.vocab, args.dimension, args.tokens, args.repeats)
     if args.keras:
         keras_cost(args.vocab, args.dimension, args.tokens, args.repeats)
