@@ -20,8 +20,8 @@ import time
 import numpy as np
 from common import print_table, row
 
-from rnnplay.runtime.onehot_cost import one_hot_matrix, random_cost
 from rnnplay.render import human_size
+from rnnplay.runtime.onehot_cost import one_hot_matrix, random_cost
 from rnnplay.words_view.cost import duration, times
 
 

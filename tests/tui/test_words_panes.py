@@ -171,3 +171,15 @@ def test_words_dissect_snapshot(snap_compare) -> None:
         await pilot.pause()
 
     assert snap_compare(RnnplayApp(), terminal_size=(100, 30), run_before=run_before)
+
+
+@pilot_test
+async def test_a_click_on_a_pane_name_takes_the_focus_into_it_and_the_start_leaves_play_focused() -> None:
+    async with RnnplayApp().run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        assert pilot.app.query_one(TabbedContent).active == "play"
+        assert pilot.app.focused is not None and pilot.app.focused.id != "word"  # Play keeps the focus at start
+        await open_words(pilot)
+        await pilot.click("#words-panes Tab#--content-tab-words-map")
+        await pilot.pause()
+        assert active(pilot) == "words-map" and pilot.app.focused.id == "map-words"

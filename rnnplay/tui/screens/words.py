@@ -23,7 +23,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Input, Label, Select, TabbedContent, TabPane
+from textual.widgets import Input, Label, Select, TabbedContent, TabPane, Tabs
 
 from rnnplay.errors import RnnplayError
 from rnnplay.printable import printable
@@ -105,6 +105,9 @@ class WordsTab(Vertical):
                 yield WordMapPane(id="word-map")
 
     def on_mount(self) -> None:
+        # The pane names are not a stop on Tab's way: Ctrl+N, Ctrl+S and Ctrl+L bring each pane up with its box
+        # focused, and a click on a name focuses the pane's first box.
+        self.query_one("#words-panes Tabs", Tabs).can_focus = False
         self.watch(self.app, "catalog", self._catalog_changed)
         self.watch(self.app, "vectors", self._vectors_changed)
         self.watch(self.app, "classifier", self._classifier_changed)
@@ -112,8 +115,16 @@ class WordsTab(Vertical):
     def focus_default(self) -> None:
         """Arriving on the tab (the app calls this on F3 or a click) puts the cursor in the pane's first box
         (the word box on Queries)."""
-        pane = self.query_one("#words-panes", TabbedContent).active
-        self.query_one(PANE_FOCUS.get(pane, "#word")).focus()
+        self.focus_pane(self.query_one("#words-panes", TabbedContent).active)
+
+    def focus_pane(self, pane: str) -> None:
+        """The pane's first box; a pane added later (the lead's CBOW step by step) gets its first focusable widget."""
+        if pane in PANE_FOCUS:
+            self.query_one(PANE_FOCUS[pane]).focus()
+            return
+        widget = next((w for w in self.query_one(f"#{pane}", TabPane).query("*") if w.focusable), None)
+        if widget is not None:
+            widget.focus()
 
     def action_focus_part(self, selector: str) -> None:
         """Bring the pane holding ``selector`` to the front, then focus it."""
@@ -128,7 +139,12 @@ class WordsTab(Vertical):
 
     @on(TabbedContent.TabActivated, "#words-panes")
     def _pane_shown(self, event: TabbedContent.TabActivated) -> None:
-        event.stop()  # the app's own TabbedContent listens for its tabs, not these
+        """A pane shown by a click on its name (or ←/→ on the names) takes the focus into its first box; the
+        app's handler is for its own tabs, so the message stops here."""
+        event.stop()
+        focused = self.app.focused
+        if focused is None or (event.pane not in focused.ancestors and not isinstance(focused, Tabs)):
+            self.focus_pane(event.pane.id or "")
 
     def action_dissect(self) -> None:
         """The guess box's guess, dissected, over the tab: every stage and gensim's ranking beside."""
