@@ -100,7 +100,7 @@ def test_onehot_cost_on_a_text():
     assert (cost["model"], cost["tokens"], cost["vocab"], cost["dimension"]) == ("imdb-bilstm", 7, 10_000, 64)
     assert cost["equal"] and cost["one_hot_bytes"] == 7 * 10_000 * 4 and cost["ids_bytes"] == 28
     result = run("onehot", "--cost", "a fine film")
-    assert result.exit_code == 0 and "lookup against one-hot × Dense: 3 tokens" in result.stdout
+    assert result.exit_code == 0 and "lookup against one-hot × Dense: 3 tokens, W 10,000 × 64 (imdb-bilstm's embedding)" in result.stdout
     assert "same numbers: yes, exactly" in result.stdout
 
 

@@ -28,20 +28,17 @@ def times(value: float) -> str:
 
 
 def cost_view(cost: LookupCost, source: str) -> list[Any]:
-    """The two ways side by side, what they cost, and whether they agree; ``source`` names the weights."""
+    """The two ways side by side, what they cost, and whether they agree; ``source`` names the weights W."""
     heading = Text.assemble(("lookup against one-hot × Dense", "bold"),
-                            f": {cost.tokens:,} tokens → vectors of {cost.dimension}, vocabulary {cost.vocab:,} "
-                            f"({printable(source)}, W)")
+                            f": {cost.tokens:,} tokens, W {cost.vocab:,} × {cost.dimension} ({printable(source)})")
     table = Table("", "computes", f"best of {cost.repeats}", "input", box=None, pad_edge=False)
     table.add_row("lookup", Text("W[ids]"), duration(cost.lookup_seconds),
                   f"{human_size(cost.ids_bytes)} · {cost.tokens:,} int32 ids")
     table.add_row("one-hot × Dense", Text("one_hot(ids) @ W"), duration(cost.matmul_seconds),
                   f"{human_size(cost.one_hot_bytes)} · {cost.tokens:,} × {cost.vocab:,} float32")
-    same = ("same numbers: yes, exactly" if cost.equal
-            else f"same numbers: no, they differ by up to {cost.max_difference:.3g}")
-    verdict = Text(f"the product takes {times(cost.ratio)} as long and {times(cost.one_hot_bytes / cost.ids_bytes)} "
-                   f"the input memory; {same}")
-    note = Text(f"both read the same weights ({human_size(cost.weights_bytes)}); a one-hot row has one 1 among "
-                f"{cost.vocab:,} numbers, so the product multiplies {cost.vocab - 1:,} zeros for every number it keeps. "
-                "Timed with NumPy on this machine (the one-hot matrix is built before the clock starts).", style="dim")
+    same = "same numbers: yes, exactly" if cost.equal else f"same numbers: no, up to {cost.max_difference:.3g} apart"
+    verdict = Text(f"product: {times(cost.ratio)} the time, {times(cost.one_hot_bytes / cost.ids_bytes)} the input "
+                   f"memory; {same}")
+    note = Text(f"{cost.vocab - 1:,} zeros multiplied for each number kept; NumPy here, one-hot built untimed",
+                style="dim")
     return [heading, table, verdict, note]

@@ -55,6 +55,10 @@ class OnehotPane(Vertical):
             yield Input(placeholder="a text (Play's text comes here)", id="cost-text", compact=True)
         yield Static(Text(COST_HINT, style="dim"), id="cost-result")
 
+    def on_resize(self) -> None:
+        if self.comparison is not None:
+            self.redraw()
+
     def on_mount(self) -> None:
         follow_theme(self, self.redraw)
         self.watch(self.app, "vectors", lambda _: self.compare(), init=False)
@@ -127,7 +131,9 @@ class OnehotPane(Vertical):
             result.update(Text(self.problem or HINT, style="dim" if self.problem in ("", HINT) else "yellow"))
         else:
             dark = dark_background(self)
-            width = max(20, self.query_one("#onehot-scroll").size.width - 12 - 2)
+            # the strips get what the word, "one-hot" and the gaps leave of the width (and 1 for a scroll bar)
+            longest = max(len(placed.word) for space in self.comparison.spaces for placed in space.words)
+            width = max(16, (self.query_one("#onehot-scroll").size.width or 80) - longest - 11)
             result.update(Group(*onehot_view(self.comparison, dark, min(64, width))))
         if self.cost is not None:
             self.query_one("#cost-result", Static).update(Group(*cost_view(self.cost, self.cost_source)))

@@ -43,8 +43,8 @@ class WordMapPane(Vertical):
         self.watch(self.app, "classifier", lambda _: self.draw(), init=False)
 
     def on_show(self) -> None:
-        if not self.maps and not self.problem:
-            self.draw()
+        """Drawn once laid out: the maps' size follows the pane's."""
+        self.call_after_refresh(self.draw if not self.maps and not self.problem else self.redraw)
 
     def focus_default(self) -> None:
         self.query_one("#map-words", Input).focus()
@@ -84,7 +84,8 @@ class WordMapPane(Vertical):
         scroll = self.query_one("#map-scroll")
         width = scroll.size.width or 80
         side_by_side = width >= 64
-        height = max(5, (scroll.size.height or 20) - CHROME - (0 if side_by_side else scroll.size.height // 2 + 2))
+        room = (scroll.size.height or 20) - CHROME
+        height = max(5, room if side_by_side else room // 2 - 2)
         result.update(Group(*maps_view(self.maps, width - 1, height)))
 
     @property
