@@ -62,7 +62,55 @@ def test_analogy_and_similarity(planted_vectors):
     assert result.exit_code == 0 and result.stdout.startswith("actor − man + woman in planted")
     assert table(result.stdout) == [["1", "actress", "1.0000"], ["2", "queen", "0.5000"]]
     result = run("similarity", "good", "Bad", "--vectors", str(planted_vectors))
-    assert result.exit_code == 0 and result.stdout == "cosine(good, Bad) = -0.8349\n"
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert lines[0] == "cosine(good, Bad): one-hot against dense"
+    assert lines[2].split() == ["planted", "(word", "vectors)", "0", "\u22120.83", "16", "long", "·", "8", "numbers"]
+    assert lines[3].split()[:4] == ["imdb-bilstm", "(classifier)", "0", signed_cosine(SHIPPED_MODEL, "good", "bad")]
+
+
+def signed_cosine(model, a: str, b: str) -> str:
+    space = Vectors.load(model)
+    return f"{space.similarity(a, b):+.2f}".replace("-", "\u2212")
+
+
+def test_similarity_json_and_unknown_words(planted_vectors):
+    result = run("similarity", "good", "zzzq", "--vectors", str(planted_vectors), "--json")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    planted, classifier = data["spaces"]
+    assert planted["one_hot_cosine"] is None and planted["words"][1]["index"] is None
+    assert "“zzzq” is not in planted's vocabulary (16 words): no vector" in planted["note"]
+    assert classifier["words"][1]["index"] == 1 and "read as [UNK] (id 1)" in classifier["note"]
+    assert classifier["one_hot_cosine"] == 0.0 and len(classifier["words"][0]["vector"]) == 64
+
+
+def test_onehot_draws_both_vectors(planted_vectors):
+    result = run("onehot", "good", "great", "--vectors", str(planted_vectors))
+    assert result.exit_code == 0, result.output
+    assert "0…0 1 0…0  (1 at row 4 of 16)" in result.stdout and "0…0 1 0…0  (1 at row 5 of 16)" in result.stdout
+    assert "(1 at id 49 of 10,000)" in result.stdout  # good in imdb-bilstm
+    assert "planted (word vectors): one-hot 16 long, dense 8 numbers" in result.stdout
+
+
+def test_onehot_cost_on_a_text():
+    result = run("onehot", "--cost", "a fine film with a dull ending", "--json")
+    assert result.exit_code == 0, result.output
+    cost = json.loads(result.stdout)["cost"]
+    assert (cost["model"], cost["tokens"], cost["vocab"], cost["dimension"]) == ("imdb-bilstm", 7, 10_000, 64)
+    assert cost["equal"] and cost["one_hot_bytes"] == 7 * 10_000 * 4 and cost["ids_bytes"] == 28
+    result = run("onehot", "--cost", "a fine film")
+    assert result.exit_code == 0 and "lookup against one-hot × Dense: 3 tokens, W 10,000 × 64 (imdb-bilstm's embedding)" in result.stdout
+    assert "same numbers: yes, exactly" in result.stdout
+
+
+@pytest.mark.parametrize("args, message", [
+    (["onehot"], "onehot takes two words"),
+    (["onehot", "good"], "onehot takes two words (e.g. rnnplay onehot good great), not 1"),
+    (["similarity", "good", "bad", "--model", "imdb-cbow"], "imdb-cbow is word vectors, not a classifier"),
+])
+def test_onehot_and_similarity_mistakes(args, message):
+    assert_one_line_error(run(*args), message, 2 if args[0] == "onehot" else 1)
 
 
 def test_guess(planted_vectors):
@@ -90,7 +138,7 @@ def test_guess_can_leave_the_context_words_out(planted_vectors):
     (["neighbours", ""], "give a word, not an empty string"),
     (["neighbours", "?!"], "'?!' is empty once standardized"),
     (["neighbours", "good film"], "is 2 words"),
-    (["similarity", "good", "zzzz"], '"zzzz" is not in planted\'s vocabulary (16 words)'),
+    (["similarity", "good", "two words"], "is 2 words"),  # an unknown word is shown, not refused (see above)
     (["analogy", "actor", "man", "womann"], "did you mean: woman?"),
     (["guess", "no blank here"], "put one blank (___)"),
     (["guess", "___ two ___"], "2 blanks"),
@@ -124,6 +172,8 @@ def test_word_commands_never_import_tensorflow(planted_vectors):
     code = ("import sys\nfrom typer.testing import CliRunner\nfrom rnnplay.cli import app\n"
             "for args in (['neighbours', 'good', '--vectors', 'imdb-bilstm'], ['analogy', 'actor', 'man', 'woman', '--vectors', P],\n"
             "             ['similarity', 'good', 'bad', '--vectors', P], ['guess', 'the film ___ was', '--vectors', P],\n"
+            "             ['onehot', 'good', 'bad', '--cost', 'a fine film', '--vectors', P], ['map', '--vectors', P],\n"
+            "             ['guess', 'the film ___ was', '--dissect', '--vectors', P],\n"
             "             ['cbow', 'export', P, OUT]):\n"
             "    r = CliRunner().invoke(app, args)\n    assert r.exit_code == 0, r.output\n"
             "import rnnplay.vector_eval, rnnplay.vector_formats\n"
@@ -324,3 +374,27 @@ def test_cbow_train_bad_corpus(tmp_path, corpus, message):
     (tmp_path / "blank.txt").write_text("\n\n")
     assert_error_after_progress(run("cbow", "train", "--corpus", corpus.format(tmp=tmp_path)), message)
     assert not any(tmp_path.glob("models/*"))
+
+
+def test_map_of_words(planted_vectors):
+    result = run("map", "good,great,excellent", "bad,awful,terrible", "--vectors", str(planted_vectors), "--json")
+    assert result.exit_code == 0, result.output
+    planted, classifier = json.loads(result.stdout)["maps"]
+    assert planted["name"] == "planted" and planted["missing"] == ["terrible"] and len(planted["points"]) == 5
+    assert classifier["name"] == "imdb-bilstm" and classifier["missing"] == [] and len(classifier["points"]) == 6
+    assert 0 < classifier["kept"] <= 1
+    result = run("map", "--vectors", str(planted_vectors))
+    assert result.exit_code == 0 and "of variance" in result.stdout and "left off: terrible" in result.stdout
+
+
+def test_guess_dissected(planted_vectors):
+    result = run("guess", "The film ___ was plot", "--dissect", "-k", "3", "--json", "--vectors", str(planted_vectors))
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    expected = Vectors.load(planted_vectors).guess("The film ___ was plot", k=3)
+    assert [(r["word"], round(r["probability"], 6)) for r in data["final"]] == [(w, round(p, 6)) for w, p in expected]
+    assert data["left"] == ["the", "film"] and data["right"] == ["was", "plot"] and data["prior"] is False
+    result = run("guess", "The film ___ was plot zzzq", "--dissect", "--vectors", str(planted_vectors))
+    assert result.exit_code == 0 and "gensim: softmax(W′·h)" in result.stdout
+    assert "skipped, not in planted's vocabulary: zzzq" in result.stdout
+    assert_one_line_error(run("guess", "the ___", "--json", "--vectors", str(planted_vectors)), "--json goes with --dissect", 2)

@@ -282,38 +282,94 @@ def analogy(session: Session, args: str) -> Outcome:
                    analogy_view(space, a, b, c, rows))
 
 
+def compared(session: Session, args: str, usage: str) -> Any:
+    """The two words of ``args`` in the session's word vectors and its classifier's embedding."""
+    from rnnplay.runtime.word_compare import compare_words
+
+    (a, b), _ = split_words(args, usage, 2, False)
+    return compare_words(a, b, session.vectors, session.classifier)
+
+
 def sim(session: Session, args: str) -> Outcome:
-    from rich.text import Text
+    from rnnplay.words_view.compare import similarity_view
 
-    from rnnplay.render import bar
-
-    (a, b), _ = split_words(args, ":sim A B", 2, False)
-    space = session.vectors
-    cosine = space.similarity(a, b)
-    return Outcome("sim", {"vectors": space.name, "a": a, "b": b, "cosine": round(cosine, 6)},
-                   [Text(printable(f"cosine({a}, {b}) = {cosine:.4f}  {bar(cosine)}  in {space.name}"))])
-
-
-GUESS_USAGE = ":guess [--exclude-context] TEXT with ___"
-EXCLUDE_CONTEXT = "--exclude-context"
+    comparison = compared(session, args, ":sim A B")
+    data = comparison.to_json()
+    for space in data["spaces"]:
+        for word in space["words"]:
+            word.pop("vector")  # the cosines are the answer here; :onehot gives the vectors
+    cosine = comparison.spaces[0].dense_cosine
+    data.update({"vectors": session.vectors.name, "cosine": None if cosine is None else round(cosine, 6)})
+    return Outcome("sim", data, similarity_view(comparison))
 
 
-def guess_options(args: str) -> tuple[bool, str]:
-    """``--exclude-context`` in front of the text, or no option: the text itself never starts with ``-``."""
+ONEHOT_USAGE = ":onehot A B | --cost TEXT"
+
+
+def onehot(session: Session, args: str) -> Outcome:
     parts = args.split(maxsplit=1)
+    if parts and parts[0] == "--cost":
+        return lookup_cost(session, need_text(parts[1] if len(parts) > 1 else "", ONEHOT_USAGE))
     if parts and parts[0].startswith("-"):
-        if parts[0] != EXCLUDE_CONTEXT:
-            raise UsageError(f"unknown option {shortened(parts[0])}; :guess takes {EXCLUDE_CONTEXT} (usage: {GUESS_USAGE})")
-        return True, need_text(parts[1] if len(parts) > 1 else "", GUESS_USAGE)
-    return False, need_text(args, GUESS_USAGE)
+        raise UsageError(f"unknown option {shortened(parts[0])}; :onehot takes --cost (usage: {ONEHOT_USAGE})")
+    from rnnplay.words_view.compare import onehot_view
+
+    comparison = compared(session, args, ONEHOT_USAGE)
+    return Outcome("onehot", comparison.to_json(), onehot_view(comparison))
+
+
+def lookup_cost(session: Session, text: str) -> Outcome:
+    from rnnplay.runtime.onehot_cost import text_cost
+    from rnnplay.words_view.cost import cost_view
+
+    classifier = session.classifier
+    measured = text_cost(classifier.network.embedding, classifier.encoder.encode(text))
+    return Outcome("onehot", {"model": classifier.name, **measured.to_json()},
+                   cost_view(measured, f"{classifier.name}'s embedding"))
+
+
+def map_(session: Session, args: str) -> Outcome:
+    from rnnplay.runtime.vectors import Vectors
+    from rnnplay.runtime.word_map import parse_groups, word_maps
+    from rnnplay.words_view.word_map import maps_view
+
+    maps = word_maps([session.vectors, Vectors.from_stored(session.classifier.stored)], parse_groups(args.split()))
+    return Outcome("map", {"maps": [m.to_json() for m in maps]}, maps_view(maps, 80))
+
+
+GUESS_USAGE = ":guess [OPTIONS] TEXT with ___"
+EXCLUDE_CONTEXT = "--exclude-context"
+DISSECT = "--dissect"
+
+
+def guess_options(args: str) -> tuple[set[str], str]:
+    """The options in front of the text (``--exclude-context``, ``--dissect``): the text itself never starts with ``-``."""
+    options: set[str] = set()
+    rest = args
+    while True:
+        parts = rest.split(maxsplit=1)
+        if not parts or not parts[0].startswith("-"):
+            return options, need_text(rest, GUESS_USAGE)
+        if parts[0] not in (EXCLUDE_CONTEXT, DISSECT):
+            raise UsageError(f"unknown option {shortened(parts[0])}; :guess takes {EXCLUDE_CONTEXT} and {DISSECT} "
+                             f"(usage: {GUESS_USAGE})")
+        options.add(parts[0])
+        rest = parts[1] if len(parts) > 1 else ""
 
 
 def guess(session: Session, args: str) -> Outcome:
     from rnnplay.render import guess_view
     from rnnplay.runtime.vectors import guesser
 
-    exclude, text = guess_options(args)
+    options, text = guess_options(args)
+    exclude = EXCLUDE_CONTEXT in options
     space = guesser(session.vectors)
+    if DISSECT in options:
+        from rnnplay.runtime.guess_dissect import dissect
+        from rnnplay.words_view.dissect import dissect_view
+
+        stages = dissect(space, text, exclude)
+        return Outcome("guess", stages.to_json(10), dissect_view(stages, 10))
     rows = space.guess(text, k=10, exclude_context=exclude)
     left, right = space.context(text)
     context = left + ["___"] + right
@@ -463,11 +519,23 @@ COMMANDS: list[Command] = [
     Command("analogy", ":analogy A B C [k]", "A − B + C: words like actress for actor man woman",
             "3CosAdd, as gensim's most_similar(positive=[A, C], negative=[B]). Example: :analogy actor man woman",
             analogy, (), "vectors-words"),
-    Command("sim", ":sim A B", "the cosine similarity of two words",
-            "1 same direction, 0 unrelated, −1 opposite. Example: :sim good great", sim, ("similarity",), "vectors-words"),
+    Command("sim", ":sim A B", "two words' cosine: one-hot, word vectors, classifier",
+            "One-hot: 0 for any two different words (each is its own axis). Dense: CBOW puts words used in the same "
+            "places together, the classifier words that push its verdict the same way. A word a vocabulary lacks is "
+            "said (the classifier reads it as [UNK]). Example: :sim good great", sim, ("similarity",), "vectors-words"),
+    Command("onehot", ONEHOT_USAGE, "one-hot vectors beside dense ones; or one-hot's cost",
+            "The one-hot vector is drawn as 0…0 1 0…0 with the position of its 1; the dense one as a strip, one character "
+            "a number. --cost TEXT times the classifier's embedding lookup on TEXT against one-hot × the same weights "
+            "(a Dense layer on one-hot inputs). Example: :onehot good great", onehot, (), "vectors-words"),
+    Command("map", ":map [WORDS…]", "a 2-D map (PCA) of words in both spaces",
+            "Commas join words into a group (one colour): :map good,great,excellent bad,awful,terrible. No words: "
+            "those groups and actor,actress,king,queen. Each map keeps a share of the words' variance, said with it.",
+            map_, (), "vectors-words"),
     Command("guess", GUESS_USAGE, "CBOW's guess of the blank from the words around it",
             "Needs CBOW vectors (they keep the output layer). The words around the blank often rank first; "
-            "--exclude-context leaves them out. Example: :guess --exclude-context a complete waste of ___",
+            "--exclude-context leaves them out. --dissect shows every stage: the context read and skipped, h, the scores "
+            "W′·h, the noise prior added back, and gensim's predict_output_word ranking beside. "
+            "Example: :guess --exclude-context a complete waste of ___",
             guess, (), "guess"),
     Command("tokens", ":tokens TEXT", "the encoder, step by step: standardizing, truncating, ids, mask",
             "What the current classifier reads: each standardization step and the words it changed, the words "

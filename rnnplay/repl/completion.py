@@ -18,7 +18,7 @@ from rnnplay.errors import RnnplayError
 from rnnplay.printable import printable
 from rnnplay.repl import outcome
 from rnnplay.repl.cli_commands import CBOW_COMMANDS
-from rnnplay.repl.commands import BY_NAME, COMMANDS, EXCLUDE_CONTEXT
+from rnnplay.repl.commands import BY_NAME, COMMANDS, DISSECT, EXCLUDE_CONTEXT
 from rnnplay.repl.session import Session
 
 COMMAND_START = re.compile(r":[A-Za-z?]")
@@ -93,7 +93,8 @@ class ReplCompleter(Completer):
             return starting_with(word, CBOW_COMMANDS)
         if kind == "guess":  # its one option first, then the vectors' words
             if word.startswith("-"):
-                return [] if arguments else starting_with(word, [EXCLUDE_CONTEXT])
+                return starting_with(word, [o for o in (EXCLUDE_CONTEXT, DISSECT) if o not in arguments]) \
+                    if all(a.startswith("-") for a in arguments) else []
             kind = "vectors-words"
         if kind in ("cbow", "train", "race"):
             path = [kind] if kind != "cbow" else ["cbow", arguments[0]]

@@ -40,11 +40,14 @@ KEY_NOTES = {
     "toggle_direction": "a bidirectional layer's other direction (forward reads left to right, backward right to left)",
     "next_layer": "the next recurrent layer of a stacked model",
     "next_view": "the next view: Steps, Gradient, Memory, Axis, Stream (or click a view's name)",
-    "focus_part('#word')": "the word box: type a word, then Enter",
+    "focus_part('#word')": "the Queries pane's word box: type a word, then Enter",
     "pick_vectors": "opens the list of saved word vectors",
     "focus_part('#vectors-choice')": "the list of saved word vectors",
     "focus_part('#analogy-a')": "the analogy's first word",
     "focus_part('#blank-text')": "the sentence with a blank",
+    "dissect": "the guess box's guess, stage by stage, beside gensim's predict_output_word (Esc closes)",
+    "focus_part('#onehot-a')": "the One-hot vs dense pane: two words' cosines under one-hot and dense vectors, and what one-hot inputs cost",
+    "focus_part('#map-words')": "the Map pane: chosen words on the PCA plane of both spaces",
     "start": "starts training what the form describes",
     "history": "reads the saved races again",
     "page_down": "scrolls the pane down (results, the gradient plot and the saved races are below the form)",
@@ -260,6 +263,34 @@ softmax of those scores, the model's own estimate rather than calibrated odds. T
 words often come back among the guesses; the **hide context** checkbox leaves the words read out of
 the ranking (their probabilities do not change), so the other guesses show. Only CBOW vectors can guess: a classifier's embedding or imported vectors have no
 output layer, and the box says so.
+
+**Ctrl+B** opens the guess, dissected: the words read around the blank and those skipped as unknown
+(CBOW never saw them), their mean vector h (a strip, one character a number), the output scores W′·h,
+and two rankings side by side. On the left the guess's own: W′·h plus **0.75·ln count**, the log of the
+noise distribution negative sampling drew its wrong answers from, added back (training pushed W′·h
+towards log P(w | context) minus that log, so without it rare words tied to the context win). On the
+right the ranking gensim's `predict_output_word` gives: the softmax of W′·h alone, computed here from
+the same arrays.
+
+## The panes: Queries, One-hot vs dense, Map
+The tab holds panes (their names on the line under the tabs; Ctrl+N, Ctrl+S, Ctrl+L bring them up).
+Everything above is **Queries**.
+
+**One-hot vs dense**: two words, then Enter. A **one-hot** vector is as long as the vocabulary, all zeros
+but one 1 at the word's position (drawn `0…0 1 0…0` with the position named); two different words are
+then orthogonal, cosine 0, whatever they mean, and the table computes it from those vectors. Beside it
+the same pair's cosine in the word vectors and in the classifier's embedding, with their dense vectors
+as strips. A word a vocabulary lacks is said: CBOW has no vector for it; the classifier reads it as
+`[UNK]` (id 1), so two unknown words are the same one-hot vector there. Under it, **Cost on**: the
+classifier's embedding lookup on a text (Play's text until you type another) against a one-hot matrix
+times the same weights, which is what a Dense layer on one-hot inputs computes: the same numbers
+(checked), timed on this machine, and the memory each input needs (tokens × vocabulary × 4 bytes
+against one id a token).
+
+**Map**: words (commas join a group, one colour; none typed: good/great/excellent, bad/awful/terrible,
+actor/actress/king/queen) placed on the plane of the first two principal components of their unit
+vectors, in the word vectors and in the classifier's embedding side by side. Each map says the share
+of the words' variance its plane keeps: the less it keeps, the less its distances mean.
 """
 
 TRAIN = """\

@@ -53,7 +53,7 @@ def test_nn_ranks_neighbours_with_k(session):
     (":nn good 5 6", "usage: :nn WORD [k]"),
     (":analogy actor man", "usage: :analogy A B C [k]"),
     (":sim good", "usage: :sim A B"),
-    (":guess", "usage: :guess [--exclude-context] TEXT with ___"),
+    (":guess", "usage: :guess [OPTIONS] TEXT with ___"),
     (":tokens", "usage: :tokens TEXT"),
     (":prefix  ", "usage: :prefix TEXT"),
     (":inside", "usage: :inside TEXT"),
@@ -68,7 +68,7 @@ def test_argument_mistakes_say_the_usage(session, line, message):
     # nothing after a command that needs something: its usage
     (":classify", "usage: :classify TEXT"),
     (":classify   ", "usage: :classify TEXT"),
-    (":guess --exclude-context", "usage: :guess [--exclude-context] TEXT with ___"),
+    (":guess --exclude-context", "usage: :guess [OPTIONS] TEXT with ___"),
     # too many or too few words: how many it takes, what it got, its usage
     (":nn good 5 6", ":nn takes one word and an optional k, not 3 ('good 5 6'); usage: :nn WORD [k]"),
     (":analogy actor man", ":analogy takes three words and an optional k, not 2 ('actor man'); usage: :analogy A B C [k]"),
@@ -81,7 +81,7 @@ def test_argument_mistakes_say_the_usage(session, line, message):
     (":quit extra", ":quit takes no arguments, not 'extra' (type :quit alone to leave, or press Ctrl-D)"),
     (":q now", ":quit takes no arguments, not 'now' (type :quit alone to leave, or press Ctrl-D)"),
     # a bad option
-    (":guess --bogus a ___", "unknown option '--bogus'; :guess takes --exclude-context (usage: :guess [--exclude-context] TEXT with ___)"),
+    (":guess --bogus a ___", "unknown option '--bogus'; :guess takes --exclude-context and --dissect (usage: :guess [OPTIONS] TEXT with ___)"),
     # a text with nothing to guess from is not blamed on the vocabulary
     (":guess ___", "the text has no words around the blank (___) to guess from: write a sentence with a gap, e.g. 'the special ___ were amazing'"),
     (":guess zzz ___ qqq", "none of the words around the blank (zzz, qqq) is in planted's vocabulary: nothing to guess from"),
@@ -102,7 +102,9 @@ def test_a_folder_whose_path_holds_a_space_is_still_one_name(session, tmp_path):
 
 
 def test_unknown_words_offer_spellings(session):
-    assert 'did you mean: excellent?' in handle(session, ":sim excelent good").error
+    outcome = handle(session, ":sim excelent good")
+    assert outcome.error is None and 'did you mean: excellent?' in shown(outcome)
+    assert "“excelent” is not in imdb-bilstm's vocabulary: read as [UNK] (id 1)" in shown(outcome)
 
 
 def test_analogy_and_sim(session):
@@ -111,7 +113,18 @@ def test_analogy_and_sim(session):
     assert "actor − man + woman in planted" in shown(analogy)
     sim = handle(session, ":sim good bad")
     assert sim.data["cosine"] == pytest.approx(session.vectors.similarity("good", "bad"), abs=1e-6)
-    assert "cosine(good, bad) = -0.8349" in shown(sim)
+    assert [space["one_hot_cosine"] for space in sim.data["spaces"]] == [0.0, 0.0]
+    assert sim.data["spaces"][1]["name"] == "imdb-bilstm"
+    assert "planted (word vectors) 0 \u22120.83 16 long · 8 numbers" in " ".join(shown(sim).split())
+
+
+def test_onehot(session):
+    outcome = handle(session, ":onehot good great")
+    assert outcome.error is None and "(1 at row 4 of 16)" in shown(outcome)
+    cost = handle(session, ":onehot --cost a fine film")
+    assert cost.error is None and cost.data["tokens"] == 3 and cost.data["equal"]
+    assert "unknown option '--x'" in handle(session, ":onehot --x good").error
+    assert "usage: :onehot A B" in handle(session, ":onehot --cost").error
 
 
 def test_guess_shows_the_context_it_read(session):
@@ -353,3 +366,18 @@ def test_inside_prints_the_five_views_and_gives_the_arrays(session, shared_profi
     for title in ("Step by step", "Gradient through time", "Memory span", "Sentiment axis", "Stream vs re-read"):
         assert title in text
     assert "word 4 of 4" in text and "held-out" in text
+
+
+def test_map(session):
+    outcome = handle(session, ":map good,great bad,awful king")
+    assert outcome.error is None and [m["name"] for m in outcome.data["maps"]] == ["planted", "imdb-bilstm"]
+    assert [p["word"] for p in outcome.data["maps"][0]["points"]] == ["good", "great", "bad", "awful", "king"]
+    assert "planted (word vectors)" in shown(outcome)
+
+
+def test_guess_dissected(session):
+    outcome = handle(session, ":guess --dissect --exclude-context The film ___ was plot")
+    assert outcome.error is None and outcome.data["exclude_context"]
+    plain = session.vectors.guess("The film ___ was plot", k=10, exclude_context=True)
+    assert [(r["word"], r["probability"]) for r in outcome.data["final"]] == [(w, pytest.approx(p)) for w, p in plain]
+    assert "gensim: softmax(W′·h)" in shown(outcome)

@@ -1,5 +1,9 @@
 """The Words tab: one word, its neighbours in two embedding spaces side by side; analogies; guess the blank.
 
+Three panes (a ``TabbedContent``): "Queries" (what follows), "One-hot vs dense" (``OnehotPane``: two words'
+cosines under one-hot and dense vectors, and the cost of one-hot inputs) and "Map" (``WordMapPane``: chosen
+words on the PCA plane of both spaces). Ctrl+B opens the guess box's guess, dissected (``DissectScreen``).
+
 Left: the word vectors (``app.vectors``, CBOW by default), where words that occur in the same places
 sit together: "good" beside "bad" (cosine +0.70 in the shipped imdb-cbow). Right: the current
 classifier's embedding (``app.classifier``), shaped only by what helps the verdict: there "good" is
@@ -19,7 +23,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Input, Label, Select
+from textual.widgets import Input, Label, Select, TabbedContent, TabPane, Tabs
 
 from rnnplay.errors import RnnplayError
 from rnnplay.printable import printable
@@ -28,12 +32,16 @@ from rnnplay.tui.widgets.analogy_box import AnalogyBox
 from rnnplay.tui.widgets.blank_guess import BlankGuess
 from rnnplay.tui.widgets.cross_space import CrossSpace
 from rnnplay.tui.widgets.neighbour_list import NeighbourList
+from rnnplay.tui.widgets.onehot_pane import OnehotPane
+from rnnplay.tui.widgets.word_map_pane import WordMapPane
 
 NO_VECTORS = ""  # the picker's value while no vectors are loaded (no model folder has an empty name)
 NONE_LABEL = "(none)"
 NEIGHBOURS = 50  # more than any terminal shows; each list cuts to its height
 VECTORS_NOTE = "near: used in the same contexts"
 EMBEDDING_NOTE = "near: push the verdict the same way"
+PANES = {"words-queries": "Queries", "words-onehot": "One-hot vs dense", "words-map": "Map"}
+PANE_FOCUS = {"words-queries": "#word", "words-onehot": "#onehot-a", "words-map": "#map-words"}
 
 
 def saved_vectors(models_dir: Path | None) -> dict[str, Path]:
@@ -52,14 +60,17 @@ def space_size(vectors: Any) -> str:
 
 
 class WordsTab(Vertical):
-    """Query bar on top, the two spaces' neighbours side by side and their cosines compared, the analogy and
-    blank boxes below."""
+    """Panes: Queries (query bar on top, the two spaces' neighbours side by side and their cosines compared, the
+    analogy and blank boxes below), One-hot vs dense, Map."""
 
     BINDINGS = [
         Binding("ctrl+n", "focus_part('#word')", "Word"),
         Binding("ctrl+o", "pick_vectors", "Vectors"),
         Binding("ctrl+y", "focus_part('#analogy-a')", "Analogy"),
         Binding("ctrl+g", "focus_part('#blank-text')", "Guess"),
+        Binding("ctrl+b", "dissect", "Dissect"),
+        Binding("ctrl+s", "focus_part('#onehot-a')", "One-hot"),
+        Binding("ctrl+l", "focus_part('#map-words')", "Map"),
     ]
 
     def __init__(self, *, id: str | None = None) -> None:
@@ -71,32 +82,90 @@ class WordsTab(Vertical):
         self.word = ""  # the last word queried, asked again when a space changes
 
     def compose(self) -> ComposeResult:
-        with Horizontal(id="word-bar"):
-            yield Label("Word", classes="field-label")
-            yield Input(placeholder="a word, then Enter (e.g. good)", id="word", compact=True)
-            yield Label("Word vectors", classes="field-label")
-            # No blank entry: "(none)" is listed only while no vectors are loaded, so the picker always
-            # shows what is in use (a blank entry could be chosen while imdb-cbow stayed in use).
-            yield Select([(NONE_LABEL, NO_VECTORS)], id="vectors-choice", compact=True, allow_blank=False)
-        with Horizontal(id="spaces"):
-            yield NeighbourList("Word vectors", VECTORS_NOTE, id="vectors-neighbours")
-            yield NeighbourList("Classifier embedding", EMBEDDING_NOTE, id="embedding-neighbours")
-        yield CrossSpace(id="cross-space")
-        with Horizontal(id="word-boxes"):
-            yield AnalogyBox(id="analogy")
-            yield BlankGuess(id="guess")
+        with TabbedContent(id="words-panes", initial="words-queries"):
+            with TabPane(PANES["words-queries"], id="words-queries"):
+                with Vertical(id="queries"):
+                    with Horizontal(id="word-bar"):
+                        yield Label("Word", classes="field-label")
+                        yield Input(placeholder="a word, then Enter (e.g. good)", id="word", compact=True)
+                        yield Label("Word vectors", classes="field-label")
+                        # No blank entry: "(none)" is listed only while no vectors are loaded, so the picker always
+                        # shows what is in use (a blank entry could be chosen while imdb-cbow stayed in use).
+                        yield Select([(NONE_LABEL, NO_VECTORS)], id="vectors-choice", compact=True, allow_blank=False)
+                    with Horizontal(id="spaces"):
+                        yield NeighbourList("Word vectors", VECTORS_NOTE, id="vectors-neighbours")
+                        yield NeighbourList("Classifier embedding", EMBEDDING_NOTE, id="embedding-neighbours")
+                    yield CrossSpace(id="cross-space")
+                    with Horizontal(id="word-boxes"):
+                        yield AnalogyBox(id="analogy")
+                        yield BlankGuess(id="guess")
+            with TabPane(PANES["words-onehot"], id="words-onehot"):
+                yield OnehotPane(id="onehot")
+            with TabPane(PANES["words-map"], id="words-map"):
+                yield WordMapPane(id="word-map")
 
     def on_mount(self) -> None:
+        # The pane names are not a stop on Tab's way: Ctrl+N, Ctrl+S and Ctrl+L bring each pane up with its box
+        # focused, and a click on a name focuses the pane's first box.
+        self.query_one("#words-panes Tabs", Tabs).can_focus = False
         self.watch(self.app, "catalog", self._catalog_changed)
         self.watch(self.app, "vectors", self._vectors_changed)
         self.watch(self.app, "classifier", self._classifier_changed)
 
     def focus_default(self) -> None:
-        """Arriving on the tab (the app calls this on F3 or a click) puts the cursor in the word box."""
-        self.query_one("#word", Input).focus()
+        """Arriving on the tab (the app calls this on F3 or a click) puts the cursor in the pane's first box
+        (the word box on Queries)."""
+        self.focus_pane(self.query_one("#words-panes", TabbedContent).active)
+
+    def focus_pane(self, pane: str) -> None:
+        """The pane's first box; a pane added later (the lead's CBOW step by step) gets its first focusable widget."""
+        if pane in PANE_FOCUS:
+            self.query_one(PANE_FOCUS[pane]).focus()
+            return
+        widget = next((w for w in self.query_one(f"#{pane}", TabPane).query("*") if w.focusable), None)
+        if widget is not None:
+            widget.focus()
 
     def action_focus_part(self, selector: str) -> None:
-        self.query_one(selector).focus()
+        """Bring the pane holding ``selector`` to the front, then focus it."""
+        widget = self.query_one(selector)
+        pane = next(ancestor for ancestor in widget.ancestors if isinstance(ancestor, TabPane))
+        self.query_one("#words-panes", TabbedContent).active = pane.id or ""
+        widget.focus()
+
+    def show_pane(self, pane: str) -> None:
+        """Bring a pane to the front ("words-queries", "words-onehot", "words-map") with its first box focused."""
+        self.action_focus_part(PANE_FOCUS[pane])
+
+    @on(TabbedContent.TabActivated, "#words-panes")
+    def _pane_shown(self, event: TabbedContent.TabActivated) -> None:
+        """A pane shown by a click on its name (or ←/→ on the names) takes the focus into its first box; the
+        app's handler is for its own tabs, so the message stops here."""
+        event.stop()
+        focused = self.app.focused
+        if focused is None or (event.pane not in focused.ancestors and not isinstance(focused, Tabs)):
+            self.focus_pane(event.pane.id or "")
+
+    def action_dissect(self) -> None:
+        """The guess box's guess, dissected, over the tab: every stage and gensim's ranking beside."""
+        from rnnplay.runtime.guess_dissect import dissect
+        from rnnplay.runtime.vectors import guesser
+        from rnnplay.tui.shared import dark_background
+        from rnnplay.tui.widgets.dissect_screen import DissectScreen
+        from rnnplay.words_view.dissect import dissect_view
+
+        box = self.query_one(BlankGuess)
+        cannot = box.cannot_guess()
+        if cannot or not box.text:
+            self.notify(cannot or "type a sentence with a blank (___) in the guess box first (Ctrl+G)", severity="warning")
+            return
+        try:
+            stages = dissect(guesser(box.space), box.text, box.hide_context)
+        except RnnplayError as error:
+            self.notify(str(error), severity="warning")
+            return
+        self.app.push_screen(DissectScreen(dissect_view(stages, 10, dark_background(self)),
+                                           f"Guess, dissected · {printable(box.space.name)}"))
 
     def action_pick_vectors(self) -> None:
         """Open the list of saved vectors, as Ctrl+O opens the list of models on Play."""
