@@ -93,6 +93,19 @@ VECTORS = {
 }
 MAX_VECTOR_VALUES = 400_000_000  # words × dimension: 1.6 GB of float32 (GoogleNews' 3M × 300 needs a limit)
 
+# --- the tiny CBOW trainer (rnnplay cbow step, the Words tab's stepper) ----------------------------
+# Small enough that every weight fits on a screen as a heatmap cell.
+TINY_CBOW = {
+    "hidden": Bound(1, 32),
+    "window": Bound(1, 10),
+    "learning_rate": Bound(0, 10, whole=False, exclusive_low=True),
+    "seed": Bound(0, 2**32 - 1),
+    "steps": Bound(0, 100_000),
+}
+MAX_TINY_LINES = 200  # lines of the tiny corpus
+MAX_TINY_VOCABULARY = 60  # distinct words: one heatmap row each
+MAX_TINY_LINE_BYTES = 1_000  # one line of a --lines file
+
 # --- classify (command-line options) ------------------------------------------------------------
 # A batch holds at most batch_size lines of at most max_line_bytes each.
 CLASSIFY_OPTIONS = {
