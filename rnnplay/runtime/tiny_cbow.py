@@ -196,6 +196,7 @@ class TinyCbow:
     pairs: tuple[Pair, ...] = field(init=False)
     updates: int = field(init=False, default=0)  # updates applied so far
     losses: list[float] = field(init=False, default_factory=list)  # each applied step's loss before its update
+    corpus_losses: list[float] = field(init=False, default_factory=list)  # the mean loss over all pairs, at the start and after each update
     pending: Forward | None = field(init=False, default=None)
     last: Update | None = field(init=False, default=None)
 
@@ -205,6 +206,7 @@ class TinyCbow:
                 + ([check("window", self.window, TINY_CBOW)] if self.window is not None else []))
         self.pairs = self.corpus.pairs(self.window)
         self.w_in, self.w_out = initial_weights(len(self.corpus.vocabulary), self.hidden, self.seed)
+        self.corpus_losses.append(self.corpus_loss())
 
     @property
     def vocabulary(self) -> tuple[str, ...]:
@@ -244,6 +246,7 @@ class TinyCbow:
         self.losses.append(forward.loss)
         self.updates += 1
         self.pending = None
+        self.corpus_losses.append(self.corpus_loss())
         self.last = Update(forward, self.learning_rate, rows, delta_in, delta_out,
                            pair_loss(self.w_in, self.w_out, forward.pair))
         return self.last
@@ -256,8 +259,14 @@ class TinyCbow:
         return last
 
     def corpus_loss(self) -> float:
-        """The mean loss over every pair of the corpus under the current weights (ln V at the start)."""
-        return float(np.mean([pair_loss(self.w_in, self.w_out, pair) for pair in self.pairs]))
+        """The mean loss over every pair of the corpus under the current weights (about ln V at the start,
+        when every score is near 0). All pairs at once: a (P, N) matrix of hidden vectors."""
+        hidden = np.stack([self.w_in[list(pair.context)].mean(axis=0) for pair in self.pairs])
+        scores = hidden @ self.w_out
+        top = scores.max(axis=1, keepdims=True)
+        log_norm = top[:, 0] + np.log(np.exp(scores - top).sum(axis=1))
+        targets = np.array([pair.target for pair in self.pairs])
+        return float(np.mean(log_norm - scores[np.arange(len(self.pairs)), targets]))
 
     def similarity(self, a: str, b: str) -> float:
         """Cosine of two words' input vectors."""

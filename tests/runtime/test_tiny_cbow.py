@@ -144,3 +144,10 @@ def test_bad_input_is_one_clear_usage_error() -> None:
     with pytest.raises(UsageError, match="at most 60"):
         TinyCorpus.from_lines([" ".join(f"w{i}" for i in range(61))])
     assert set(PRESETS) == {"fruit", "king"}
+
+
+def test_the_corpus_loss_is_the_mean_of_every_pairs_loss_and_is_kept_after_each_update() -> None:
+    model = trained(TinyCbow(TinyCorpus.preset("king"), window=1), 9)
+    expected = np.mean([pair_loss(model.w_in, model.w_out, pair) for pair in model.pairs])
+    assert model.corpus_loss() == pytest.approx(expected, abs=1e-12)
+    assert len(model.corpus_losses) == 10 and model.corpus_losses[-1] == model.corpus_loss()
