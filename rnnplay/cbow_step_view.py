@@ -51,22 +51,21 @@ def forward_view(model: TinyCbow, forward: Forward, applied: Update | None = Non
     pair = forward.pair
     target = printable(model.vocabulary[pair.target])
     head = Text.assemble(("step ", "dim"), (f"{forward.step}", "bold"), ("  context ", "dim"), (words(model, pair.context), "bold cyan"),
-                         (" → target ", "dim"), (target, "bold yellow"))
-    inputs = Table(box=None, pad_edge=False, show_header=False)
-    inputs.add_column(no_wrap=True)
-    inputs.add_column(no_wrap=True)
+                         (" → target ", "dim"), (target, "bold yellow"), (" ◀", "bold yellow"))
+    inputs = Table("", "input vector (row of W_in)", box=None, pad_edge=False)
+    inputs.columns[0].no_wrap = True
     for i, vector in zip(pair.context, forward.inputs):
-        inputs.add_row(Text(f"v_in({printable(model.vocabulary[i])})", style="cyan"), vector_text(vector))
+        inputs.add_row(Text(printable(model.vocabulary[i]), style="cyan"), vector_text(vector))
     mean = "h = mean of the context's input vectors" if len(pair.context) > 1 else "h = the context word's input vector"
     inputs.add_row(Text("h", style="bold"), vector_text(forward.hidden))
     order = np.argsort(-forward.probabilities)
-    scores = Table("word", "score h·v_out", "softmax", "", box=None, pad_edge=False)
+    scores = Table("word", "h·v_out", "softmax", "", box=None, pad_edge=False)
     for j in order:
         word = printable(model.vocabulary[j])
         p = float(forward.probabilities[j])
         style = "bold yellow" if j == pair.target else ""
-        scores.add_row(Text(word + (" ◀ target" if j == pair.target else ""), style=style), f"{forward.scores[j]:+.3f}",
-                       f"{p:.3f}", Text("█" * max(0, round(p * 20)) or "▏", style=style or "dim"))
+        scores.add_row(Text(word + (" ◀" if j == pair.target else ""), style=style), f"{forward.scores[j]:+.3f}",
+                       f"{p:.3f}", Text("█" * max(0, round(p * 10)) or "▏", style=style or "dim"))
     grad_rows = ", ".join(f"{printable(model.vocabulary[i])} {np.linalg.norm(forward.grad_in[i]):.3f}"
                           for i in sorted(set(pair.context)))
     summary = Text.assemble(
@@ -88,7 +87,7 @@ def cell(value: float, scale: float, changed: bool) -> str:
 
 
 def heatmaps_view(model: TinyCbow, changed: Update | None = None) -> Group:
-    """W_in (one row a word's input vector) beside W_out transposed (one row a word's output vector), a
+    """W_in (one row a word's input vector) beside W_out transposed (W_outᵀ: one row a word's output vector), a
     coloured cell a weight; ◆ marks what the last update moved most (its context rows in W_in, and in W_out
     the columns that moved by at least half the largest move)."""
     scale = float(max(np.abs(model.w_in).max(), np.abs(model.w_out).max(), 1e-9))
@@ -99,7 +98,7 @@ def heatmaps_view(model: TinyCbow, changed: Update | None = None) -> Group:
         columns_changed = {int(j) for j in np.flatnonzero(moves >= 0.5 * moves.max())}
     label = max(len(printable(w)) for w in model.vocabulary)
     n = model.hidden
-    title = Text(f"{'':{label}} " + "W_in".ljust(2 * n) + "   " + "W_out (a row per word)", style="bold")
+    title = Text(f"{'':{label}} " + "W_in".ljust(2 * n) + "   " + "W_outᵀ", style="bold")
     lines = [title]
     for i, word in enumerate(model.vocabulary):
         line = Text(printable(word).rjust(label) + " ", style="bold cyan" if i in rows_changed else "")
@@ -112,8 +111,8 @@ def heatmaps_view(model: TinyCbow, changed: Update | None = None) -> Group:
     legend = Text.assemble(("  ", f"on {weight_colour(-scale, scale)}"), (f" −{scale:.2f}  ", "dim"), ("  ", f"on {weight_colour(0, scale)}"),
                            (" 0  ", "dim"), ("  ", f"on {weight_colour(scale, scale)}"), (f" +{scale:.2f}", "dim"))
     if changed is not None:
-        legend.append(f"   {CHANGED} moved by the last update", style="dim")
-    legend.append("   ± over half the largest", style="dim")
+        legend.append(f"\n{CHANGED} moved by the last step", style="dim")
+    legend.append("\n± over half the largest", style="dim")
     lines.append(legend)
     return Group(*lines)
 
@@ -132,8 +131,8 @@ def loss_view(model: TinyCbow, width: int = 60) -> Text:
     """The mean loss over the corpus, from the start (about ln V) to now, with its two end figures."""
     start, now = model.corpus_losses[0], model.corpus_losses[-1]
     v = len(model.vocabulary)
-    text = Text.assemble(("mean loss over the corpus ", "dim"), (f"{start:.3f}", "bold"), (f" (ln {v} = {math.log(v):.3f}) → ", "dim"),
-                         (f"{now:.3f}", "bold"), (f" after {model.updates} updates", "dim"))
+    text = Text.assemble(("mean loss over the corpus ", "dim"), (f"{start:.3f}", "bold"), (f" (ln {v} = {math.log(v):.3f})", "dim"),
+                         ("\n→ ", "dim"), (f"{now:.3f}", "bold"), (f" after {model.updates} updates", "dim"))
     if model.updates:
         text.append("\n" + curve(model.corpus_losses, width), style="green")
     return text
@@ -172,6 +171,16 @@ def neighbours_view(model: TinyCbow, chosen: Sequence[str] | None = None, n: int
         near = model.neighbours(word, n)
         table.add_row(Text(printable(word), style="bold cyan"),
                       Text("  ".join(f"{printable(w)} {c:+.2f}" for w, c in near)))
+    return table
+
+
+def word_neighbours_view(model: TinyCbow, word: str, n: int = 4) -> Table:
+    """One word's nearest words, one a line, with the cosine of their input vectors."""
+    table = Table(box=None, pad_edge=False)
+    table.add_column(Text(printable(word), style="bold cyan"))
+    table.add_column("cosine")
+    for other, value in model.neighbours(word, n):
+        table.add_row(printable(other), f"{value:+.3f}")
     return table
 
 
