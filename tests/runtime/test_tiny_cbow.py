@@ -151,3 +151,14 @@ def test_the_corpus_loss_is_the_mean_of_every_pairs_loss_and_is_kept_after_each_
     expected = np.mean([pair_loss(model.w_in, model.w_out, pair) for pair in model.pairs])
     assert model.corpus_loss() == pytest.approx(expected, abs=1e-12)
     assert len(model.corpus_losses) == 10 and model.corpus_losses[-1] == model.corpus_loss()
+
+
+def test_the_draw_order_of_the_output_vectors_is_what_moves_the_120_update_figure() -> None:
+    """initial_weights' docstring: drawn as one N × V array, W_out gives 1.30 after 120 updates, not 1.35."""
+    model = TinyCbow(TinyCorpus.preset("fruit"))
+    rng = np.random.default_rng(model.seed)
+    w_in = (rng.random((8, 5)) - 0.5) / 5
+    np.testing.assert_array_equal(w_in, model.w_in)  # the input vectors are the same either way
+    model.w_out = (rng.random((5, 8)) - 0.5) / 5
+    model.run(120)
+    assert model.corpus_loss() == pytest.approx(1.30, abs=0.005)

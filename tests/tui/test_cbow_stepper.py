@@ -10,7 +10,7 @@ from textual.app import App, ComposeResult
 from textual.widgets import Footer, Input, Select, Static
 
 from rnnplay.runtime.tiny_cbow import TinyCbow, TinyCorpus
-from rnnplay.tui.widgets.cbow_stepper import KEYS, CbowStepper
+from rnnplay.tui.widgets.cbow_stepper import CbowStepper
 from tests.tui.conftest import pilot_test, steady_cursors
 
 
@@ -109,10 +109,16 @@ async def test_own_lines_train_and_a_bad_line_is_a_message() -> None:
         assert stepper.model.vocabulary == ("apple", "red", "white", "wine")  # the last good model stays
 
 
-def test_keys_are_listed_for_the_help() -> None:
-    bound = {binding.key for binding in CbowStepper.BINDINGS}  # type: ignore[union-attr]
-    listed = {key for keys, _ in KEYS for key in keys.split(" / ")}
-    assert bound == listed
+def test_every_key_has_a_line_in_the_help() -> None:
+    from textual.binding import Binding
+
+    from rnnplay.tui.help import KEY_NOTES, keys_markdown
+
+    bindings = [binding for binding in CbowStepper.BINDINGS if isinstance(binding, Binding)]
+    assert len(bindings) == len(CbowStepper.BINDINGS)
+    assert all(binding.action in KEY_NOTES for binding in bindings)
+    listed = keys_markdown(CbowStepper.BINDINGS)
+    assert "**f** Forward: the forward pass of the next training pair" in listed and "**3** ×500: runs 500" in listed
 
 
 def test_snapshot_at_100_by_30(snap_compare) -> None:
