@@ -18,7 +18,7 @@ from rich.text import Text
 from rnnplay.inside_view.axis import Canvas
 from rnnplay.printable import printable
 from rnnplay.render import SPARK
-from rnnplay.runtime.tiny_cbow import NEGATIVE_SAMPLING_NOTE, Forward, TinyCbow, Update
+from rnnplay.runtime.tiny_cbow import NEGATIVE_SAMPLING_NOTE, Forward, InputMap, TinyCbow, Update
 
 NEGATIVE_RGB, NEUTRAL_RGB, POSITIVE_RGB = (66, 125, 168), (225, 225, 225), (219, 59, 71)  # wevi's blue-white-red
 CHANGED = "◆"  # a heatmap cell that the last update moved
@@ -138,9 +138,11 @@ def loss_view(model: TinyCbow, width: int = 60) -> Text:
     return text
 
 
-def map_view(model: TinyCbow, width: int = 40, height: int = 12) -> Group:
-    """The input vectors on their first two principal components, as a character scatter with the words."""
-    coordinates, explained = model.input_map()
+def map_view(model: TinyCbow, width: int = 40, height: int = 12, found: InputMap | None = None) -> Group:
+    """The input vectors on their first two principal components (``found``, or computed afresh), as a
+    character scatter with the words."""
+    found = found or model.input_map()
+    coordinates, explained = found.coordinates, found.explained
     x, y = coordinates[:, 0], coordinates[:, 1]
     pad = lambda low, high: (low - 0.08 * (high - low or 1), high + 0.08 * (high - low or 1))
     canvas = Canvas(width, height, pad(float(x.min()), float(x.max())), pad(float(y.min()), float(y.max())))

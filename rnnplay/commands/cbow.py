@@ -169,7 +169,7 @@ def cbow_import(
 @cbow_app.command("step")
 @user_errors
 def cbow_step(
-    preset: str = typer.Option("fruit", "--preset", "-p", help="Tiny corpus: fruit (wevi's fruit and juice) or king (king and queen)."),
+    preset: Optional[str] = typer.Option(None, "--preset", "-p", help="Tiny corpus: fruit (wevi's fruit and juice, the default) or king (king and queen)."),
     lines: Optional[Path] = typer.Option(None, "--lines", help="Your own tiny corpus instead: a text file, one short line of words a line."),
     steps: int = typer.Option(100, "--steps", "-n", help="Training steps (forward pass, then update) to run."),
     window: int = typer.Option(0, "--window", "-k", help="CBOW with the words up to k either side of the target; 0: single-word context (each word predicts the next)."),
@@ -192,7 +192,9 @@ def cbow_step(
 
     require([check("steps", steps, TINY_CBOW), check("window", window or None, TINY_CBOW),
              check("hidden", hidden, TINY_CBOW), check("learning_rate", lr, TINY_CBOW, "--lr"), check("seed", seed, TINY_CBOW)])
-    corpus = TinyCorpus.from_lines(read_tiny_lines(lines)) if lines is not None else TinyCorpus.preset(preset)
+    if lines is not None and preset is not None:
+        raise UsageError("give --preset or --lines, not both")
+    corpus = TinyCorpus.from_lines(read_tiny_lines(lines)) if lines is not None else TinyCorpus.preset(preset or "fruit")
     model = TinyCbow(corpus, hidden=hidden, learning_rate=lr, window=window or None, seed=seed)
     model.run(steps)
     if json_output:

@@ -278,11 +278,26 @@ class TinyCbow:
         rows = [(other, cosine(self.w_in[i], self.w_in[j])) for j, other in enumerate(self.vocabulary) if j != i]
         return sorted(rows, key=lambda row: -row[1])[:n]
 
-    def input_map(self) -> tuple[np.ndarray, np.ndarray]:
-        """The input vectors on their first two principal components: (V, 2) coordinates and the share
-        of the variance each component keeps."""
+    def input_map(self, previous: InputMap | None = None) -> InputMap:
+        """The input vectors on their first two principal components. A component's sign is arbitrary;
+        given the ``previous`` map, each component keeps the side it had there, so the words drift from
+        step to step instead of jumping to the mirror image."""
         from rnnplay.runtime.profile import pca
 
         found = pca(self.w_in, np.zeros(len(self.vocabulary)), k=2)
-        explained = np.pad(found.explained, (0, 2 - len(found.explained)))
-        return found.project(self.w_in), explained
+        components = np.zeros((2, self.hidden))
+        components[: len(found.components)] = found.components
+        if previous is not None and previous.components.shape == components.shape:
+            signs = np.where(np.sum(components * previous.components, axis=1) < 0, -1.0, 1.0)
+            components *= signs[:, None]
+        return InputMap((self.w_in - found.mean) @ components.T, np.pad(found.explained, (0, 2 - len(found.explained))), components)
+
+
+@dataclass(frozen=True)
+class InputMap:
+    """Input vectors on two principal components: (V, 2) coordinates, each component's share of the
+    variance, and the (2, N) components themselves (to keep their signs on the next map)."""
+
+    coordinates: np.ndarray
+    explained: np.ndarray
+    components: np.ndarray

@@ -67,6 +67,7 @@ def test_reads_the_users_own_lines(tmp_path: Path) -> None:
     (["--steps", "-1"], "--steps must be"),
     (["--window", "11"], "--window must be"),
     (["--lines", "/nonexistent/lines.txt"], "no such file"),
+    (["--lines", "x.txt", "--preset", "king"], "give --preset or --lines, not both"),
 ])
 def test_mistakes_are_one_line_and_exit_2(args: list[str], message: str) -> None:
     result = run(*args)

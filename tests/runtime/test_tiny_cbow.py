@@ -127,9 +127,14 @@ def test_the_fruit_reference_is_reproduced() -> None:
 def test_neighbours_and_map() -> None:
     model = trained(TinyCbow(TinyCorpus.preset("fruit")), 300)
     assert model.neighbours("apple", 1)[0][0] == "orange"
-    coordinates, explained = model.input_map()
-    assert coordinates.shape == (8, 2)
-    assert 0 < explained[1] <= explained[0] <= 1
+    found = model.input_map()
+    assert found.coordinates.shape == (8, 2)
+    assert 0 < found.explained[1] <= found.explained[0] <= 1
+    np.testing.assert_allclose(found.coordinates, (model.w_in - model.w_in.mean(axis=0)) @ found.components.T)
+    mirrored = type(found)(found.coordinates, found.explained, -found.components)
+    model.update()
+    moved = model.input_map(mirrored)  # each axis keeps the side it had on the previous map
+    assert (np.sum(moved.components * mirrored.components, axis=1) > 0).all()
 
 
 def test_bad_input_is_one_clear_usage_error() -> None:

@@ -31,7 +31,7 @@ from textual.widgets import Input, Select, Static
 from rnnplay.cbow_step_view import describe_pairs, forward_view, heatmaps_view, loss_view, map_view, note, word_neighbours_view
 from rnnplay.errors import RnnplayError
 from rnnplay.printable import printable
-from rnnplay.runtime.tiny_cbow import PRESETS, TinyCbow, TinyCorpus
+from rnnplay.runtime.tiny_cbow import PRESETS, InputMap, TinyCbow, TinyCorpus
 
 OWN = "own"  # the picker's value for the user's own lines
 PICKS = [("fruit and juice (wevi)", "fruit"), ("king and queen (wevi)", "king"), ("my own lines", OWN)]
@@ -77,6 +77,7 @@ class CbowStepper(VerticalScroll):
         self.model = TinyCbow(TinyCorpus.preset(self.preset))
         self.chosen = self.default_word()
         self.just_updated = False  # the last press applied an update (the heatmaps mark what it moved)
+        self.map: InputMap | None = None  # the last PCA map shown
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="cbow-controls"):
@@ -113,6 +114,7 @@ class CbowStepper(VerticalScroll):
         if self.chosen not in self.model.vocabulary:
             self.chosen = self.default_word()
         self.just_updated = False
+        self.map = None
         self.show()
 
     def show_problem(self, problem: str) -> None:
@@ -139,7 +141,8 @@ class CbowStepper(VerticalScroll):
         changed = model.last if self.just_updated else None
         self.query_one("#cbow-heatmaps", Static).update(heatmaps_view(model, changed))
         width = max(24, min(60, self.size.width - SIDE_WIDTH - 6)) if self.size.width else 36
-        self.query_one("#cbow-map", Static).update(map_view(model, width=width, height=10))
+        self.map = model.input_map(self.map)  # each axis keeps its side from one step to the next
+        self.query_one("#cbow-map", Static).update(map_view(model, width=width, height=10, found=self.map))
         side = Group(loss_view(model, width=SIDE_WIDTH), Text(""), Text("neighbours (c: next word)", style="dim"),
                      word_neighbours_view(model, self.chosen, n=min(4, len(model.vocabulary) - 1)))
         self.query_one("#cbow-side", Static).update(side)
