@@ -35,7 +35,7 @@ def test_prints_the_last_forward_pass_loss_heatmaps_map_and_neighbours_within_80
     assert "negative sampling" in out and "full softmax" in out
     assert "step 100  context drink → target juice" in out
     assert f"p(target) {last.forward.target_probability:.3f}" in out and f"loss −ln p {last.forward.loss:.3f}" in out
-    assert f"2.079 (ln 8 = {math.log(8):.3f}) → {model.corpus_losses[-1]:.3f} after 100 updates" in out
+    assert f"2.079 (ln 8 = {math.log(8):.3f})\n→ {model.corpus_losses[-1]:.3f} after 100 updates" in out
     assert "W_in" in out and "W_out" in out and "PC1" in out
     near = model.neighbours("apple", 3)
     assert "apple   " + "  ".join(f"{w} {c:+.2f}" for w, c in near) in out
