@@ -99,6 +99,8 @@ async def test_own_lines_train_and_a_bad_line_is_a_message() -> None:
         await pilot.pause()
         assert stepper.model.vocabulary == ("apple", "red", "white", "wine") and pilot.app.focused is stepper
         assert stepper.chosen == "apple"
+        await pilot.press("e", "escape")
+        assert pilot.app.focused is stepper
         await pilot.press("f", "u")
         assert stepper.model.updates == 1
         await pilot.press("e")
