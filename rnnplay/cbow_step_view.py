@@ -17,7 +17,7 @@ from rich.text import Text
 
 from rnnplay.inside_view.axis import Canvas
 from rnnplay.printable import printable
-from rnnplay.render import SPARK
+from rnnplay.render import SPARK, bar
 from rnnplay.runtime.tiny_cbow import NEGATIVE_SAMPLING_NOTE, Forward, InputMap, TinyCbow, Update
 
 NEGATIVE_RGB, NEUTRAL_RGB, POSITIVE_RGB = (66, 125, 168), (225, 225, 225), (219, 59, 71)  # wevi's blue-white-red
@@ -65,7 +65,7 @@ def forward_view(model: TinyCbow, forward: Forward, applied: Update | None = Non
         p = float(forward.probabilities[j])
         style = "bold yellow" if j == pair.target else ""
         scores.add_row(Text(word + (" ◀" if j == pair.target else ""), style=style), f"{forward.scores[j]:+.3f}",
-                       f"{p:.3f}", Text("█" * max(0, round(p * 10)) or "▏", style=style or "dim"))
+                       f"{p:.3f}", Text(bar(p, 12) or "▏", style=style or "dim"))
     grad_rows = ", ".join(f"{printable(model.vocabulary[i])} {np.linalg.norm(forward.grad_in[i]):.3f}"
                           for i in sorted(set(pair.context)))
     summary = Text.assemble(

@@ -80,9 +80,10 @@ async def test_window_and_corpus_switches_start_a_new_model() -> None:
         assert "CBOW window ±1" in text_of(pilot.app, "status")
         await pilot.press("w", "w")
         assert stepper.model.window is None
-        await pilot.press("p")
+        await pilot.press("p", "1")  # keys right after the switch act on the new corpus
         await pilot.pause()
         assert pilot.app.query_one(Select).value == "king" and "queen" in stepper.model.vocabulary
+        assert stepper.model.updates == 20
         assert "negative sampling" in text_of(pilot.app, "status")
 
 

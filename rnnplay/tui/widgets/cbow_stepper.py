@@ -175,7 +175,14 @@ class CbowStepper(VerticalScroll):
 
     def action_cycle_preset(self) -> None:
         values = [value for _, value in PICKS]
-        self.query_one("#cbow-preset", Select).value = values[(values.index(self.preset) + 1) % len(values)]
+        self.use_corpus(values[(values.index(self.preset) + 1) % len(values)])
+
+    def use_corpus(self, preset: str) -> None:
+        """Start on this corpus now; the picker follows (its Changed message then finds nothing to do), so
+        keys pressed right after act on the new model."""
+        self.preset = preset
+        self.query_one("#cbow-preset", Select).value = preset
+        self.start()
 
     def action_edit_lines(self) -> None:
         self.query_one("#cbow-lines", Input).focus()
@@ -199,11 +206,7 @@ class CbowStepper(VerticalScroll):
     def lines_given(self, event: Input.Submitted) -> None:
         event.stop()
         self.own_lines = [line.strip() for line in event.value.split(",") if line.strip()]
-        picker = self.query_one("#cbow-preset", Select)
-        if picker.value != OWN:
-            picker.value = OWN  # its Changed message starts the model on these lines
-        else:
-            self.start()
+        self.use_corpus(OWN)
         self.focus()
 
     def key_escape(self) -> None:
