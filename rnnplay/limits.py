@@ -108,6 +108,18 @@ RACE = {
 }
 MAX_RACE_BYTES = 16 << 20  # a saved race: 20 seeds × 4 cells × 500 epochs of scores and two 2,000-step decay curves each fit
 MAX_RACES_LISTED = 1_000  # saved races read for the history, newest first
+# --- the tiny CBOW trainer (rnnplay cbow step, the Words tab's stepper) ----------------------------
+# Small enough that every weight fits on a screen as a heatmap cell.
+TINY_CBOW = {
+    "hidden": Bound(1, 32),
+    "window": Bound(1, 10),
+    "learning_rate": Bound(0, 10, whole=False, exclusive_low=True),
+    "seed": Bound(0, 2**32 - 1),
+    "steps": Bound(0, 100_000),
+}
+MAX_TINY_LINES = 200  # lines of the tiny corpus
+MAX_TINY_VOCABULARY = 60  # distinct words: one heatmap row each
+MAX_TINY_LINE_BYTES = 1_000  # one line of a --lines file
 
 # --- classify (command-line options) ------------------------------------------------------------
 # A batch holds at most batch_size lines of at most max_line_bytes each.

@@ -164,3 +164,60 @@ def cbow_import(
     typer.echo(f"imported {printable(path)}: {architecture.vocab_size:,} words × {architecture.dimension} "
                f"({printable(details.get('format', '?'))})", err=True)
     return path
+
+
+@cbow_app.command("step")
+@user_errors
+def cbow_step(
+    preset: Optional[str] = typer.Option(None, "--preset", "-p", help="Tiny corpus: fruit (wevi's fruit and juice, the default) or king (king and queen)."),
+    lines: Optional[Path] = typer.Option(None, "--lines", help="Your own tiny corpus instead: a text file, one short line of words a line."),
+    steps: int = typer.Option(100, "--steps", "-n", help="Training steps (forward pass, then update) to run."),
+    window: int = typer.Option(0, "--window", "-k", help="CBOW with the words up to k either side of the target; 0: single-word context (each word predicts the next)."),
+    hidden: int = typer.Option(5, "--hidden", help="Size N of the hidden layer (of each word vector)."),
+    lr: float = typer.Option(0.2, "--lr", help="Learning rate of the plain SGD step."),
+    seed: int = typer.Option(1, "--seed", help="Seed of the initial weights (uniform in ±0.5/N, as wevi draws them)."),
+    json_output: bool = typer.Option(False, "--json", help="One JSON object: settings, last step, weights, loss curves, neighbours."),
+) -> None:
+    """Train a tiny CBOW (NumPy, full softmax) step by step, as wevi does, and show its insides.
+
+    Prints the forward pass of the last step, the loss curve, heatmaps of W_in and W_out, a 2-D map of
+    the input vectors and every word's nearest neighbours. The real imdb-cbow vectors use negative
+    sampling instead of the full softmax.
+    """
+    import json
+
+    from rnnplay.limits import TINY_CBOW, check, require
+    from rnnplay.runtime.tiny_cbow import TinyCbow, TinyCorpus
+    from rnnplay.tiny_lines import read_tiny_lines
+
+    require([check("steps", steps, TINY_CBOW), check("window", window or None, TINY_CBOW),
+             check("hidden", hidden, TINY_CBOW), check("learning_rate", lr, TINY_CBOW, "--lr"), check("seed", seed, TINY_CBOW)])
+    if lines is not None and preset is not None:
+        raise UsageError("give --preset or --lines, not both")
+    corpus = TinyCorpus.from_lines(read_tiny_lines(lines)) if lines is not None else TinyCorpus.preset(preset or "fruit")
+    model = TinyCbow(corpus, hidden=hidden, learning_rate=lr, window=window or None, seed=seed)
+    model.run(steps)
+    if json_output:
+        from rnnplay.cbow_step_view import step_json
+
+        typer.echo(json.dumps(step_json(model)))
+        return
+    from rich.console import Console
+    from rich.rule import Rule
+
+    from rnnplay.cbow_step_view import describe_pairs, forward_view, heatmaps_view, loss_view, map_view, neighbours_view, note
+
+    console = Console(highlight=False)
+    console.print(describe_pairs(model))
+    console.print(note())
+    if model.last is not None:
+        console.print(Rule(f"the forward pass of step {model.updates} (then its update)", align="left"))
+        console.print(forward_view(model, model.last.forward, applied=model.last))
+    console.print(Rule("loss", align="left"))
+    console.print(loss_view(model, width=min(60, max(20, console.width - 4))))
+    console.print(Rule("weights", align="left"))
+    console.print(heatmaps_view(model, model.last))
+    console.print(Rule("map", align="left"))
+    console.print(map_view(model, width=min(60, console.width - 2), height=12))
+    console.print(Rule("nearest neighbours", align="left"))
+    console.print(neighbours_view(model))

@@ -24,7 +24,8 @@ from rnnplay.repl.outcome import Outcome, shortened
 from rnnplay.repl.session import Session
 
 ERROR_PREFIX = "rnnplay: error: "
-CBOW_COMMANDS = ("train", "export", "eval", "import")
+CBOW_COMMANDS = ("train", "export", "eval", "import", "step")
+MODELS_DIR_COMMANDS = ("train", "export", "eval", "import")  # step trains a tiny model in memory: no --models-dir
 
 
 class StderrTap(io.TextIOBase):
@@ -75,9 +76,9 @@ def cli_arguments(session: Session, command: str, args: str) -> list[str]:
         raise UsageError(f"cannot read the options: {error}") from None
     if command == "cbow" and (not parts or parts[0] not in CBOW_COMMANDS + ("--help", "-h")):
         given = f", not {shortened(parts[0])}" if parts else ""
-        raise UsageError(f":cbow takes a subcommand: train, export, eval or import{given} (e.g. :cbow train --help)")
+        raise UsageError(f":cbow takes a subcommand: train, export, eval, import or step{given} (e.g. :cbow train --help)")
     argv = [command, *parts]
-    takes_models_dir = command == "train" or (command == "cbow" and parts[0] in CBOW_COMMANDS)
+    takes_models_dir = command == "train" or (command == "cbow" and parts[0] in MODELS_DIR_COMMANDS)
     if session.models_dir is not None and takes_models_dir and not any(p.split("=")[0] == "--models-dir" for p in parts):
         argv += ["--models-dir", str(session.models_dir)]
     return argv

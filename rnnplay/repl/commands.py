@@ -565,7 +565,7 @@ COMMANDS: list[Command] = [
             ":train --help lists the options. Progress shows as in the CLI; Ctrl-C cancels the training, not the REPL; "
             "the REPL then uses the new model. Example: :train --corpus rt --epochs 2 --name rt-small",
             train, (), "train"),
-    Command("cbow", ":cbow SUBCOMMAND …", "train, export, eval or import word vectors, as `rnnplay cbow`",
+    Command("cbow", ":cbow SUBCOMMAND …", "train, export, eval or import word vectors, or step a tiny CBOW (step), as `rnnplay cbow`",
             ":cbow train --help lists the options; Ctrl-C cancels a training, not the REPL; new vectors are then in "
             "use. Example: :cbow train --corpus rt --epochs 1 --name rt-cbow", cbow, (), "cbow"),
     Command("race", ":race [OPTIONS]", "race rnn, gru, lstm on a memory task, as `rnnplay race`",

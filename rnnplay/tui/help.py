@@ -58,6 +58,18 @@ KEY_NOTES = {
     "delete": "deletes one of your models, after asking (shipped ones cannot be deleted)",
     "refresh": "reads the models folders again",
     "errors": "what the selected classifier gets wrong on its test texts",
+    # CBOW step by step (tui/widgets/cbow_stepper.py)
+    "forward": "the forward pass of the next training pair: context → input vectors → h → scores → softmax, the loss; gradients computed, not applied",
+    "update": "applies the pending gradients (one SGD step); ◆ marks the W_in rows and W_out columns that moved",
+    "next_half": "wevi's Next: the forward pass, or the update when one is pending",
+    "run(20)": "runs 20 whole steps",
+    "run(100)": "runs 100 whole steps",
+    "run(500)": "runs 500 whole steps",
+    "cycle_window": "the context: single word (each word predicts the next), then CBOW windows of ±1 and ±2; starts again",
+    "cycle_preset": "the next tiny corpus: fruit and juice, king and queen, your own lines; starts again",
+    "edit_lines": "the box of your own lines (commas between lines; Enter trains on them, Esc comes back)",
+    "next_word": "the next word whose nearest neighbours are shown",
+    "restart": "starts again from the initial weights",
 }
 
 KEY_NAMES = {"escape": "Esc", "enter": "Enter", "delete": "Delete", "backspace": "Backspace", "tab": "Tab",

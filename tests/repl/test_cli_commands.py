@@ -90,8 +90,8 @@ def test_models_dir_flows_into_the_cli(planted_vectors, tmp_path, monkeypatch):
     (":train extra", "unexpected argument 'extra'; see :train --help"),
     (":cbow export a b c", "unexpected argument 'c'; see :cbow export --help"),
     (":cbow export", "Missing argument 'model'; see :cbow export --help"),
-    (":cbow", ":cbow takes a subcommand: train, export, eval or import (e.g. :cbow train --help)"),
-    (":cbow frob", ":cbow takes a subcommand: train, export, eval or import, not 'frob' (e.g. :cbow train --help)"),
+    (":cbow", ":cbow takes a subcommand: train, export, eval, import or step (e.g. :cbow train --help)"),
+    (":cbow frob", ":cbow takes a subcommand: train, export, eval, import or step, not 'frob' (e.g. :cbow train --help)"),
 ])
 def test_cli_usage_mistakes_say_what_is_wrong_and_where_the_options_are(session, line, message):
     assert handle(session, line).error == message
@@ -161,3 +161,16 @@ def test_race_runs_the_cli_race_and_its_mistakes_are_one_line(session, monkeypat
 
     monkeypatch.setattr(engine, "run_race", interrupted)
     assert handle(session, ":race --epochs 1").error == "race cancelled; nothing was saved"
+def test_cbow_step_runs_the_tiny_trainer_in_the_repl(session):
+    from rnnplay.runtime.tiny_cbow import TinyCbow, TinyCorpus
+
+    vectors = session.vectors_path
+    outcome = handle(session, ":cbow step --preset king --steps 20 --window 1")
+    assert outcome.error is None, outcome.error
+    model = TinyCbow(TinyCorpus.preset("king"), window=1)
+    model.run(20)
+    output = outcome.data["output"]
+    assert f"→ {model.corpus_losses[-1]:.3f} after 20 updates" in output and "CBOW window ±1" in output
+    assert "--models-dir" not in cli_arguments(session, "cbow", "step --steps 1")
+    assert session.vectors_path == vectors  # a tiny model in memory changes nothing in use
+    assert handle(session, ":cbow step --hidden 0").error.startswith("--hidden must be")

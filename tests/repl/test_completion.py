@@ -62,7 +62,7 @@ def test_classifier_words_for_text(session):
 
 def test_help_cbow_and_train_arguments(session):
     assert complete(session, ":help n") == ["nn"]
-    assert complete(session, ":cbow ") == ["train", "export", "eval", "import"]
+    assert complete(session, ":cbow ") == ["train", "export", "eval", "import", "step"]
     assert complete(session, ":cbow e") == ["export", "eval"]
     assert "--dimension" in complete(session, ":cbow train --di")
     assert complete(session, ":train --uni") == ["--unidirectional", "--units"]
