@@ -48,6 +48,7 @@ KEY_NOTES = {
     "dissect": "the guess box's guess, stage by stage, beside gensim's predict_output_word (Esc closes)",
     "focus_part('#onehot-a')": "the One-hot vs dense pane: two words' cosines under one-hot and dense vectors, and what one-hot inputs cost",
     "focus_part('#map-words')": "the Map pane: chosen words on the PCA plane of both spaces",
+    "focus_part('#cbow-stepper')": "the CBOW step by step pane: a tiny CBOW model trained one pair at a time",
     "start": "starts training what the form describes",
     "history": "reads the saved races again",
     "page_down": "scrolls the pane down (results, the gradient plot and the saved races are below the form)",
@@ -284,8 +285,8 @@ towards log P(w | context) minus that log, so without it rare words tied to the 
 right the ranking gensim's `predict_output_word` gives: the softmax of W′·h alone, computed here from
 the same arrays.
 
-## The panes: Queries, One-hot vs dense, Map
-The tab holds panes (their names on the line under the tabs; Ctrl+N, Ctrl+S, Ctrl+L bring them up).
+## The panes: Queries, One-hot vs dense, Map, CBOW step by step
+The tab holds panes (their names on the line under the tabs; Ctrl+N, Ctrl+S, Ctrl+L, Ctrl+R bring them up).
 Everything above is **Queries**.
 
 **One-hot vs dense**: two words, then Enter. A **one-hot** vector is as long as the vocabulary, all zeros
@@ -303,6 +304,18 @@ against one id a token).
 actor/actress/king/queen) placed on the plane of the first two principal components of their unit
 vectors, in the word vectors and in the classifier's embedding side by side. Each map says the share
 of the words' variance its plane keeps: the less it keeps, the less its distances mean.
+
+**CBOW step by step**: the mechanics of a guess on a corpus of a dozen short lines (wevi's "fruit and
+juice" and "king and queen", or your own lines), with a hidden layer of 5 and a **full softmax** over the
+few words (every output vector moves at each step; the real imdb-cbow vectors use negative sampling
+instead). **f** runs the forward pass of the next training pair: the context words' input vectors
+(rows of W_in), their mean h, the scores h·v_out of every word, the softmax, the target's probability
+and the loss; the gradients are computed but not applied. **u** applies them (one SGD step): ◆ marks the
+W_in rows and W_out columns that moved. **n** is wevi's Next (forward, or the update when one is
+pending); **1**, **2**, **3** run 20, 100, 500 steps; **w** switches from a single-word context (each
+word predicts the next) to CBOW windows of ±1 and ±2; **p** the corpus; **e** edits your own lines;
+**c** the word whose neighbours are listed; **r** starts again. Heatmaps of W_in and W_out, the input
+vectors on their first two principal components, the loss over the corpus and the neighbours follow.
 """
 
 TRAIN = """\

@@ -161,6 +161,8 @@ def test_race_runs_the_cli_race_and_its_mistakes_are_one_line(session, monkeypat
 
     monkeypatch.setattr(engine, "run_race", interrupted)
     assert handle(session, ":race --epochs 1").error == "race cancelled; nothing was saved"
+
+
 def test_cbow_step_runs_the_tiny_trainer_in_the_repl(session):
     from rnnplay.runtime.tiny_cbow import TinyCbow, TinyCorpus
 

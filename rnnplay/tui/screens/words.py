@@ -1,8 +1,9 @@
 """The Words tab: one word, its neighbours in two embedding spaces side by side; analogies; guess the blank.
 
-Three panes (a ``TabbedContent``): "Queries" (what follows), "One-hot vs dense" (``OnehotPane``: two words'
-cosines under one-hot and dense vectors, and the cost of one-hot inputs) and "Map" (``WordMapPane``: chosen
-words on the PCA plane of both spaces). Ctrl+B opens the guess box's guess, dissected (``DissectScreen``).
+Four panes (a ``TabbedContent``): "Queries" (what follows), "One-hot vs dense" (``OnehotPane``: two words'
+cosines under one-hot and dense vectors, and the cost of one-hot inputs), "Map" (``WordMapPane``: chosen
+words on the PCA plane of both spaces) and "CBOW step by step" (``CbowStepper``: a tiny CBOW model trained
+one pair at a time, wevi's way). Ctrl+B opens the guess box's guess, dissected (``DissectScreen``).
 
 Left: the word vectors (``app.vectors``, CBOW by default), where words that occur in the same places
 sit together: "good" beside "bad" (cosine +0.70 in the shipped imdb-cbow). Right: the current
@@ -30,6 +31,7 @@ from rnnplay.printable import printable
 from rnnplay.tui.shared import rnnplay_app
 from rnnplay.tui.widgets.analogy_box import AnalogyBox
 from rnnplay.tui.widgets.blank_guess import BlankGuess
+from rnnplay.tui.widgets.cbow_stepper import CbowStepper
 from rnnplay.tui.widgets.cross_space import CrossSpace
 from rnnplay.tui.widgets.neighbour_list import NeighbourList
 from rnnplay.tui.widgets.onehot_pane import OnehotPane
@@ -40,8 +42,8 @@ NONE_LABEL = "(none)"
 NEIGHBOURS = 50  # more than any terminal shows; each list cuts to its height
 VECTORS_NOTE = "near: used in the same contexts"
 EMBEDDING_NOTE = "near: push the verdict the same way"
-PANES = {"words-queries": "Queries", "words-onehot": "One-hot vs dense", "words-map": "Map"}
-PANE_FOCUS = {"words-queries": "#word", "words-onehot": "#onehot-a", "words-map": "#map-words"}
+PANES = {"words-queries": "Queries", "words-onehot": "One-hot vs dense", "words-map": "Map", "words-cbow": "CBOW step by step"}
+PANE_FOCUS = {"words-queries": "#word", "words-onehot": "#onehot-a", "words-map": "#map-words", "words-cbow": "#cbow-stepper"}
 
 
 def saved_vectors(models_dir: Path | None) -> dict[str, Path]:
@@ -61,7 +63,7 @@ def space_size(vectors: Any) -> str:
 
 class WordsTab(Vertical):
     """Panes: Queries (query bar on top, the two spaces' neighbours side by side and their cosines compared, the
-    analogy and blank boxes below), One-hot vs dense, Map."""
+    analogy and blank boxes below), One-hot vs dense, Map, CBOW step by step."""
 
     BINDINGS = [
         Binding("ctrl+n", "focus_part('#word')", "Word"),
@@ -71,7 +73,9 @@ class WordsTab(Vertical):
         Binding("ctrl+b", "dissect", "Dissect"),
         Binding("ctrl+s", "focus_part('#onehot-a')", "One-hot"),
         Binding("ctrl+l", "focus_part('#map-words')", "Map"),
+        Binding("ctrl+r", "focus_part('#cbow-stepper')", "CBOW steps"),
     ]
+    HELP_BINDINGS = [*BINDINGS, *CbowStepper.BINDINGS]  # the help lists the stepper's own keys too
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -103,6 +107,8 @@ class WordsTab(Vertical):
                 yield OnehotPane(id="onehot")
             with TabPane(PANES["words-map"], id="words-map"):
                 yield WordMapPane(id="word-map")
+            with TabPane(PANES["words-cbow"], id="words-cbow"):
+                yield CbowStepper(id="cbow-stepper")
 
     def on_mount(self) -> None:
         # The pane names are not a stop on Tab's way: Ctrl+N, Ctrl+S and Ctrl+L bring each pane up with its box
