@@ -59,6 +59,16 @@ KEY_NOTES = {
     "delete": "deletes one of your models, after asking (shipped ones cannot be deleted)",
     "refresh": "reads the models folders again",
     "errors": "what the selected classifier gets wrong on its test texts",
+    # Lab: One unit (tui/widgets/one_unit_panel.py) and Real text (tui/widgets/real_text_panel.py)
+    "nudge('w', 1)": "w, the recurrent weight: W raises it by 0.05, w lowers it",
+    "nudge('u', 1)": "u, the input weight: U raises it, u lowers it",
+    "nudge('b', 1)": "b, the bias: B raises it, b lowers it",
+    "nudge('steps', 1)": "the number of steps T: T adds 10, t takes 10 away",
+    "nudge('forget', 1)": "the LSTM unit's forget gate f: F raises it by 0.01, f lowers it",
+    "cycle_cell": "the cell: tanh, linear (no tanh), one LSTM unit",
+    "reset": "w, u, b, the cell and the steps back to where they started",
+    "run": "runs the memory probe on the classifier in use",
+    "stop": "stops the probe at the next batch",
     # CBOW step by step (tui/widgets/cbow_stepper.py)
     "forward": "the forward pass of the next training pair: context → input vectors → h → scores → softmax, the loss; gradients computed, not applied",
     "update": "applies the pending gradients (one SGD step); ◆ marks the W_in rows and W_out columns that moved",
@@ -445,6 +455,23 @@ leaves 0.5^50 ≈ 1e-15 of the gradient after 50 steps: such a cell cannot learn
 A small gradient is not always a short memory: a memory latched firmly (a forget gate near 1) passes
 little gradient, because nudging the input barely moves the state, while changing the input flips the
 answer (Bengio et al. 1994). Read the score and the gradient together.
+
+## One unit
+h(t) = tanh(w·h(t−1) + u·x(t) + b) with a single number for a state (the input is one impulse, x(1) = 1
+then zeros), so backpropagation through time is a product of numbers: ∂h(T)/∂h(0) = Π w·tanh′(a(t)).
+**w**/**W** lower or raise w (by 0.05), **u**/**U** and **b**/**B** likewise, **t**/**T** the steps,
+**c** cycles the cell: tanh, linear (no tanh: the product is w^T exactly, and w > 1 explodes) and one
+LSTM unit, whose cell c(t) = f·c(t−1) + i·g(t) carries its past through the forget gate f
+(**f**/**F**): its path back is Π f, the "constant error carousel" when f is near 1. **0** resets.
+The plot of the state over the steps, the product written out and a one-line reading follow every key.
+
+## Real text
+A decisive sentence from one of the classifier's own held-out reviews is put at the start or at the end
+of filler: sentences of other held-out reviews that the same classifier scores near 0.5. **Enter** runs
+the probe on the classifier in use (Play's), **Esc** stops it; the table says, for each length of filler,
+how often the verdict still follows the sentence and its mean probability. A sentence pushed past the
+tokens the model keeps (its card's maximum length) is never read: the table says "cut", which is
+forgotten by construction, not by memory.
 """
 
 SECTIONS = {"play": PLAY, "inside": INSIDE, "words": WORDS, "lab": LAB, "train": TRAIN, "models": MODELS}

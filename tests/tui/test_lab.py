@@ -67,6 +67,28 @@ async def test_f4_opens_the_lab_with_the_race_pane_ready_for_more_panes() -> Non
 
 
 @pilot_test
+async def test_the_one_unit_and_real_text_panes_take_keys_and_follow_plays_classifier() -> None:
+    from rnnplay.runtime.one_unit import run
+    from rnnplay.tui.widgets.one_unit_panel import OneUnitPanel
+    from rnnplay.tui.widgets.real_text_panel import RealTextPanel
+
+    async with RnnplayApp().run_test(size=(80, 24)) as pilot:
+        await open_lab(pilot)
+        await until(pilot, lambda: pilot.app.classifier is not None, "the classifier loads")
+        panes = pilot.app.query_one("#lab-panes", TabbedContent)
+        panes.active = "lab-unit"
+        await until(pilot, lambda: isinstance(pilot.app.focused, OneUnitPanel), "the one-unit panel has the keys")
+        panel = pilot.app.query_one(OneUnitPanel)
+        before = panel.settings.w
+        await pilot.press("W")
+        assert panel.settings.w == pytest.approx(before + 0.05)
+        assert panel.result.derivative == pytest.approx(run(panel.settings).derivative)
+        panes.active = "lab-real"
+        await until(pilot, lambda: isinstance(pilot.app.focused, RealTextPanel), "the real-text panel has the keys")
+        assert pilot.app.query_one(RealTextPanel).classifier is pilot.app.classifier  # the one in use on Play
+
+
+@pilot_test
 async def test_a_form_mistake_is_one_message_and_nothing_starts() -> None:
     async with RnnplayApp().run_test(size=(100, 30)) as pilot:
         pane = await open_lab(pilot)

@@ -6,7 +6,9 @@ cancel, live curves per cell, the results table, the gradient-decay plot on a lo
 history of saved races (Enter on one shows it again, to compare). The race runs in a thread worker
 (TensorFlow is imported there, when the first race starts); its events arrive as ``RacePane.Progress``
 messages, batch events at most every 0.1 s. Cancel stops it at the next batch and nothing is saved.
-More panes join ``#lab-panes`` beside Race (``LabTab.compose``).
+**One unit** (``OneUnitPanel``) is the one-unit lab: keys change w, u, b and the cell, and h over the steps
+and ∂h(T)/∂h(0) follow. **Real text** (``RealTextPanel``) places a decisive sentence from a held-out review
+at the start or the end of neutral filler and measures how often the classifier in use still follows it.
 """
 
 from __future__ import annotations
@@ -47,7 +49,9 @@ from rnnplay.training.race_record import (
     SavedRace,
 )
 from rnnplay.tui.widgets.decay_plot import DecayPlot
+from rnnplay.tui.widgets.one_unit_panel import OneUnitPanel
 from rnnplay.tui.widgets.race_curves import RaceCurves
+from rnnplay.tui.widgets.real_text_panel import RealTextPanel
 
 THROTTLE_SECONDS = 0.1
 IDLE = "ctrl+s starts a race (TensorFlow starts with the first one); the other tabs keep working meanwhile."
@@ -344,22 +348,35 @@ class RacePane(VerticalScroll, can_focus=False):
 class LabTab(Vertical):
     """The Memory lab: its experiments as panes (Race first; more join at ``#lab-panes``)."""
 
-    HELP_BINDINGS = [*RacePane.BINDINGS]  # the help lists the panes' keys (each pane binds its own)
+    HELP_BINDINGS = [*RacePane.BINDINGS, *OneUnitPanel.BINDINGS, *RealTextPanel.BINDINGS]  # each pane binds its own keys
 
     def compose(self) -> ComposeResult:
         with TabbedContent(id="lab-panes", initial="lab-race"):
             with TabPane("Race", id="lab-race"):
                 yield RacePane(id="race-pane")
+            with TabPane("One unit", id="lab-unit"):
+                yield OneUnitPanel(id="one-unit")
+            with TabPane("Real text", id="lab-real"):
+                yield RealTextPanel(id="real-text")
+
+    def on_mount(self) -> None:
+        self.watch(self.app, "classifier", self._classifier_changed)
+
+    def _classifier_changed(self, classifier: Any) -> None:
+        """The Real text pane probes the classifier in use on Play."""
+        if classifier is not None:
+            self.query_one(RealTextPanel).use_classifier(classifier)
 
     def focus_default(self) -> None:
         """Arriving on the tab (the app calls this): the focus goes into the pane shown."""
         active = self.query_one("#lab-panes", TabbedContent).active
         pane = self.query_one(f"#{active}", TabPane)
-        target = next(iter(pane.query(RacePane)), None)
-        if target is not None:
-            target.focus_default()
-        else:
-            pane.focus()
+        race = next(iter(pane.query(RacePane)), None)
+        if race is not None:
+            race.focus_default()
+            return
+        panel = next(iter(pane.query("OneUnitPanel, RealTextPanel")), None)
+        (panel or pane).focus()
 
     def on_tabbed_content_tab_activated(self, event: TabbedContent.TabActivated) -> None:
         """A pane chosen here: the keys follow it. Not the app's business (its handler is for the tabs)."""
