@@ -118,6 +118,24 @@ def summary_table(result: RaceResult) -> Table:
     return table
 
 
+def result_notes(result: RaceResult) -> list[Text]:
+    """The lines under the results table: the baseline, and what its swap column means."""
+    swap = swap_line(result)
+    return [baseline_line(result)] + ([swap] if swap is not None else [])
+
+
+def swap_line(result: RaceResult) -> Text | None:
+    """Influence beside the gradient (token tasks only): the share of held-out answers that change, after training,
+    when the decisive token is swapped; a cell that remembers it changes them all, however small its gradient there."""
+    shares = {cell: result.summary(cell).swapped for cell in result.request.cells}
+    if all(share is None for share in shares.values()):
+        return None
+    token = "first token" if result.request.task == "first" else "earlier marked symbol"
+    shown = ", ".join(f"{CELL_NAMES[cell]} {share:.0%}" for cell, share in shares.items() if share is not None)
+    return Text(f"the {token} swapped (A ↔ B), the answers that change: {shown} "
+                "(a cell that remembers it changes them all, whatever the size of its gradient there)")
+
+
 def baseline_line(result: RaceResult) -> Text:
     if result.request.task == "adding":
         accuracy = {cell: np.mean([r.epochs[-1].accuracy for r in result.runs_of(cell) if r.epochs]) for cell in result.request.cells}
@@ -154,7 +172,7 @@ def race_report(result: RaceResult) -> list[Any]:
     """Everything a finished race shows, in order: settings, epochs, results, baseline, gradient decay."""
     return [Text(describe_request(result.request), style="dim"),
             epoch_table(result.request, result.score, title="held-out score by epoch"),
-            Text(""), summary_table(result), baseline_line(result), Text(""),
+            Text(""), summary_table(result), *result_notes(result), Text(""),
             Text("gradient over distance, ‖∂h(T)/∂x(T−k)‖ ÷ its value at k = 0 (mean over held-out sequences):", style="bold"),
             decay_table(result),
             Text(f"race took {result.seconds:.1f} s (TensorFlow's start included)", style="dim")]

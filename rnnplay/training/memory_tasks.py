@@ -109,6 +109,22 @@ def temporal_order(rng: np.random.Generator, count: int, length: int) -> TaskDat
     return TaskData("order", ids, (v0 + 2 * v1).astype(np.int32))
 
 
+def swap_decisive(data: TaskData) -> np.ndarray | None:
+    """The inputs with the decisive token swapped (A ↔ B, 0 ↔ 1), which swaps the right answer: the first token of
+    *first*, the earlier marked symbol of *order*. None for the adding problem, whose answer moves continuously.
+
+    A model that remembers the decisive token changes its answer on every sequence, however small its gradient
+    with respect to that token: the measure of influence that sits beside the gradient-over-distance one.
+    """
+    if data.task == "adding":
+        return None
+    swapped = data.inputs.copy()
+    rows = np.arange(len(swapped))
+    column = np.zeros(len(swapped), dtype=np.intp) if data.task == "first" else np.argmax(swapped < 2, axis=1)
+    swapped[rows, column] = 1 - swapped[rows, column]
+    return swapped
+
+
 def split(task: str, count: int, length: int, seed: int, test_share: float = 0.2, *, scaled: bool = False) -> tuple[TaskData, TaskData]:
     """Training and test sequences drawn independently (the test set from a seed of its own)."""
     tests = max(1, round(count * test_share))

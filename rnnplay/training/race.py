@@ -127,6 +127,16 @@ def scores(model: Any, kind: str, test: TaskData) -> tuple[float, float]:
     return mse, memory_tasks.within(predictions[:, 0], test.targets)
 
 
+def answers_changed(model: Any, kind: str, test: TaskData) -> float | None:
+    """The share of held-out answers that change when the decisive token is swapped (None for the adding problem)."""
+    swapped = memory_tasks.swap_decisive(test)
+    if swapped is None:
+        return None
+    before, after = (np.asarray(model.predict(x, batch_size=512, verbose=0)) for x in (test.inputs, swapped))
+    decided = (lambda p: p[:, 0] > 0) if kind == "binary" else (lambda p: p.argmax(axis=1))
+    return float(np.mean(decided(before) != decided(after)))
+
+
 def train_cell(keras: Any, request: RaceRequest, cell: str, seed: int, train: TaskData, test: TaskData,
                listener: RaceListener, should_stop: Callable[[], bool]) -> CellRun:
     """One model: its decay at initialisation, ``request.epochs`` epochs each scored, its decay after."""
@@ -157,4 +167,5 @@ def train_cell(keras: Any, request: RaceRequest, cell: str, seed: int, train: Ta
               verbose=0, callbacks=[Reporter()])
     seconds = time.perf_counter() - started
     trained = measure_decay(model, cell, test)
-    return CellRun(cell, seed, tuple(history), seconds, at_init, trained, int(model.count_params()))
+    return CellRun(cell, seed, tuple(history), seconds, at_init, trained, int(model.count_params()),
+                   answers_changed(model, train.kind, test))

@@ -159,6 +159,8 @@ class CellRun:
     at_init: GradientDecay
     trained: GradientDecay
     parameters: int
+    # the share of held-out answers that change when the decisive token is swapped, after training (None: adding)
+    swapped: float | None = None
 
     @property
     def final(self) -> float:
@@ -178,6 +180,7 @@ class Summary:
     seconds: float  # mean training time per seed
     decay_init: float  # mean fitted decay per step over the seeds, at initialisation …
     decay_trained: float  # … and after training
+    swapped: float | None = None  # mean share of answers changed by swapping the decisive token (None: adding)
 
 
 @dataclass(frozen=True)
@@ -201,11 +204,13 @@ class RaceResult:
 
     def summary(self, cell: str) -> Summary:
         runs = self.runs_of(cell)
+        swaps = [r.swapped for r in runs if r.swapped is not None]
         finals = [r.final for r in runs]
         mean, spread = _mean_spread(finals)
         return Summary(cell, mean, spread, min(finals, default=math.nan), max(finals, default=math.nan), len(runs),
                        float(np.mean([r.seconds for r in runs])) if runs else math.nan,
-                       _nanmean([r.at_init.decay for r in runs]), _nanmean([r.trained.decay for r in runs]))
+                       _nanmean([r.at_init.decay for r in runs]), _nanmean([r.trained.decay for r in runs]),
+                       _nanmean(swaps) if swaps else None)
 
     def decay(self, cell: str, trained: bool) -> GradientDecay | None:
         """The cell's mean decay curve over its seeds (norms averaged distance by distance, the decay refitted)."""
@@ -228,7 +233,7 @@ class RaceResult:
                 "started": self.started, "seconds": self.seconds, "versions": dict(self.versions),
                 "runs": [{"cell": r.cell, "seed": r.seed, "seconds": r.seconds, "parameters": r.parameters,
                           "epochs": [{k: _finite(v) for k, v in asdict(e).items()} for e in r.epochs],
-                          "at_init": r.at_init.to_json(), "trained": r.trained.to_json()} for r in self.runs]}
+                          "at_init": r.at_init.to_json(), "trained": r.trained.to_json(), "swapped": r.swapped} for r in self.runs]}
 
     @classmethod
     def from_json(cls, data: Any) -> RaceResult:
@@ -276,7 +281,11 @@ def _run(data: Any, request: RaceRequest) -> CellRun:
     at_init, trained = GradientDecay.from_json(data.get("at_init")), GradientDecay.from_json(data.get("trained"))
     if at_init.length != request.length or trained.length != request.length:
         raise ValueError("a run's decay curves must have one value per step of the sequence")
-    return CellRun(cell, seed, tuple(scores), _number(data.get("seconds"), "seconds"), at_init, trained, parameters)
+    swapped = data.get("swapped")  # absent in races saved before it was measured
+    if swapped is not None and not 0.0 <= _number(swapped, "swapped") <= 1.0:
+        raise ValueError("a run's share of answers changed must be from 0 to 1")
+    return CellRun(cell, seed, tuple(scores), _number(data.get("seconds"), "seconds"), at_init, trained, parameters,
+                   None if swapped is None else float(swapped))
 
 
 def _number(value: Any, name: str, nan: bool = False) -> float:

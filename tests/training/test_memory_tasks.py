@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from rnnplay.training.memory_tasks import ADDING_TOLERANCE, TASKS, chance, generate, mean_baseline, split, within
+from rnnplay.training.memory_tasks import ADDING_TOLERANCE, TASKS, TaskData, chance, generate, mean_baseline, split, swap_decisive, within
 
 
 @pytest.mark.parametrize("task", TASKS)
@@ -76,3 +76,26 @@ def test_bad_requests_are_refused():
         generate("copy", 10, 10, 0)
     with pytest.raises(ValueError, match="at least 10"):
         generate("order", 10, 9, 0)
+
+
+def right_answer(task: str, inputs: np.ndarray) -> np.ndarray:
+    """The label the task's rule gives these inputs, read back from the tokens (independently of the generator)."""
+    if task == "first":
+        return inputs[:, 0]
+    marked = [np.flatnonzero(row < 2) for row in inputs]
+    return np.array([row[m[0]] + 2 * row[m[1]] for row, m in zip(inputs, marked)])
+
+
+@pytest.mark.parametrize("task", ["first", "order"])
+def test_swapping_the_decisive_token_changes_one_token_and_every_right_answer(task):
+    data = generate(task, 300, 40, 5)
+    swapped = swap_decisive(data)
+    assert swapped is not None and data.inputs is not swapped
+    np.testing.assert_array_equal(np.sum(swapped != data.inputs, axis=1), 1)
+    np.testing.assert_array_equal(right_answer(task, data.inputs), data.targets)
+    assert np.all(right_answer(task, swapped) != data.targets)
+    np.testing.assert_array_equal(right_answer(task, swap_decisive(TaskData(task, swapped, data.targets))), data.targets)
+
+
+def test_the_adding_problem_has_no_decisive_token_to_swap():
+    assert swap_decisive(generate("adding", 10, 20, 0)) is None

@@ -20,7 +20,7 @@ def made_up_result(seeds: int = 2) -> RaceResult:
         for cell, final in (("rnn", 0.9 + 0.05 * seed), ("lstm", 0.5)):
             epochs = (EpochScore(1, 0.7, 0.5, 0.5, 1.0), EpochScore(2, 0.5, final, final, 1.0))
             runs.append(CellRun(cell, seed, epochs, 2.0 + seed, GradientDecay((1.0, 0.5, 0.25), 0.5),
-                                GradientDecay((1.0, 0.9, 0.81), 0.9), 100))
+                                GradientDecay((1.0, 0.9, 0.81), 0.9), 100, 1.0 if cell == "rnn" else 0.1 * seed))
     return RaceResult(request, tuple(runs), 0.5, "2026-12-02T16:00:00+00:00", 12.5, {"keras": "3"})
 
 
@@ -33,6 +33,19 @@ def test_the_summary_is_the_mean_and_sample_spread_over_seeds():
     assert result.score("rnn", 1) == (0.5, 0.0, 2)
     assert result.decay("rnn", trained=True).decay == pytest.approx(0.9)
     assert made_up_result(seeds=1).summary("rnn").spread == 0.0
+    assert (s.swapped, result.summary("lstm").swapped) == pytest.approx((1.0, 0.05))
+
+
+def test_a_race_saved_before_the_swap_was_measured_reads_with_none_and_a_wrong_share_is_refused():
+    saved = made_up_result().to_json()
+    assert [run["swapped"] for run in saved["runs"]] == [1.0, 0.0, 1.0, 0.1]
+    for run in saved["runs"]:
+        del run["swapped"]
+    older = RaceResult.from_json(saved)
+    assert all(run.swapped is None for run in older.runs) and older.summary("rnn").swapped is None
+    saved["runs"][0]["swapped"] = 1.5
+    with pytest.raises(ValueError, match="answers changed must be from 0 to 1"):
+        RaceResult.from_json(saved)
 
 
 def test_a_saved_race_reads_back_equal_and_a_second_one_keeps_the_first(tmp_path):

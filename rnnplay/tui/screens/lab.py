@@ -31,7 +31,7 @@ from textual.worker import Worker, WorkerState, get_current_worker
 
 from rnnplay.errors import Cancelled, RnnplayError
 from rnnplay.printable import printable
-from rnnplay.race_view import RaceBoard, baseline_line, decay_table, describe_request, epoch_table, summary_table
+from rnnplay.race_view import RaceBoard, decay_table, describe_request, epoch_table, result_notes, summary_table
 from rnnplay.training.memory_tasks import TASKS
 from rnnplay.training.progress import Phase
 from rnnplay.training.race_record import (
@@ -299,7 +299,7 @@ class RacePane(VerticalScroll, can_focus=False):
             curves.start(result.request.cells, result.request.epochs, result.request.scored_by, result.score)
         self.query_one("#race-results", Static).update(Group(
             Text(f"{result.started.replace('T', ' ')[:19]} · " + describe_request(result.request), style="dim"),
-            epoch_table(result.request, result.score), Text(""), summary_table(result), baseline_line(result),
+            epoch_table(result.request, result.score), Text(""), summary_table(result), *result_notes(result),
             Text(f"race took {result.seconds:.1f} s", style="dim")))
         self.query_one(DecayPlot).show(result)
         self.query_one("#race-decay-table", Static).update(Group(
