@@ -52,7 +52,7 @@ def test_a_tiny_race_prints_its_tables_and_is_in_the_history():
     result = runner.invoke(app, args)
     assert result.exit_code == 0, result.output
     for expected in ("held-out score by epoch", "SimpleRNN accuracy", "GRU accuracy", "final accuracy",
-                     "decay/step", "at init", "trained", "saved to"):
+                     "decay/step", "at init", "trained", "saved to", "the first token swapped (A ↔ B)"):
         assert expected in result.output
     [saved] = races_dir().glob("*.json")
     history = runner.invoke(app, ["race", "--history", "--json"])
