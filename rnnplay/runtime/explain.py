@@ -14,7 +14,10 @@ only from where it differs:
   i − 1; the backward halves of every variant run in one batch whose rows slide down one table;
 - one-directional stacks: the prefix trace falls out of the single full pass (``streamed_states``; ``runtime.streaming`` times it), which is
   why such a model can stream and a bidirectional one cannot;
-- stacked bidirectional layers share nothing, so every variant runs in full, in one batch.
+- stacked bidirectional layers share nothing, so every variant runs in full, in one batch;
+- a model that pools its states (max or mean over the words, ``Network.pooling``): the head reads every
+  state, not the last, so "without word i" runs in full (one batch); its prefix trace still comes out of
+  one pass when it reads left to right (a running max or mean of the states), else every prefix is re-read.
 
 The TUI's Play screen and the REPL both call ``explain``; neither has any model logic of its own.
 """
@@ -27,7 +30,7 @@ from typing import Any, Literal, NamedTuple
 import numpy as np
 
 from rnnplay.errors import RnnplayError
-from rnnplay.runtime.classifier import Classifier, Network, label, sigmoid
+from rnnplay.runtime.classifier import Classifier, Network, label, running_pool, sigmoid
 from rnnplay.runtime.recurrent import Sliding, step_inputs
 from rnnplay.text import OOV_ID
 
@@ -115,7 +118,9 @@ def explain_ids(network: Network, ids: np.ndarray, known_prefix: np.ndarray | No
     """
     n = len(ids)
     known = np.asarray(known_prefix if known_prefix is not None else [], dtype=np.float64)[: n - 1]
-    if len(network.layers) == 1 and network.layers[0].directions == 2:
+    if network.pooled:
+        full, without, prefix, streamed = _variants_pooled(network, ids, known)
+    elif len(network.layers) == 1 and network.layers[0].directions == 2:
         full, without, prefix = _variants_bidirectional(network, ids, known)
         streamed = False
     elif all(layer.directions == 1 for layer in network.layers):
@@ -137,6 +142,18 @@ def variants_batched(network: Network, ids: np.ndarray, known: np.ndarray) -> tu
     logits = network.logits([ids] + [np.delete(ids, i) for i in range(n)] + [ids[:j] for j in range(n - 1, p, -1)])
     probs = sigmoid(logits)
     return float(logits[0]), logits[1 : n + 1], np.concatenate([known, probs[n + 1 :][::-1], probs[:1]])
+
+
+def _variants_pooled(network: Network, ids: np.ndarray, known: np.ndarray) -> tuple[float, np.ndarray, np.ndarray, bool]:
+    """A pooling network: the variants without each word in one batch; the prefix trace streamed (a running
+    max or mean of a left-to-right stack's states) or, for a bidirectional one, every prefix re-read."""
+    if any(layer.directions != 1 for layer in network.layers):
+        return (*variants_batched(network, ids, known), False)
+    n = len(ids)
+    states = streamed_states(network, ids, record="outputs").states[-1][0][1:]  # the last layer's h after 1 … n words
+    prefix = network.head_logit(running_pool(states, network.pooling))
+    without = network.logits([np.delete(ids, i) for i in range(n)]) if n else np.zeros(0)
+    return float(prefix[-1]), without, sigmoid(prefix), True
 
 
 class Streamed(NamedTuple):
