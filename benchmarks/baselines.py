@@ -43,7 +43,8 @@ def accuracy(predict: Predict, corpus: Corpus) -> float:
     return float((predict(corpus.texts) == corpus.labels).mean())
 
 
-def tfidf_logreg(texts: list[str], labels: np.ndarray) -> Predict:
+def tfidf_logreg(texts: list[str], labels: np.ndarray, probabilities: bool = False) -> Predict:
+    """Predicted labels, or with ``probabilities`` P(positive) (``sentence_noise.py`` reads its confidence)."""
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.linear_model import LogisticRegression
     from sklearn.pipeline import make_pipeline
@@ -51,6 +52,8 @@ def tfidf_logreg(texts: list[str], labels: np.ndarray) -> Predict:
     model = make_pipeline(TfidfVectorizer(ngram_range=(1, 2), min_df=2, sublinear_tf=True, preprocessor=standardize),
                           LogisticRegression(C=1.0, solver="liblinear"))
     model.fit(texts, labels)
+    if probabilities:
+        return lambda batch: model.predict_proba(batch)[:, 1]
     return lambda batch: model.predict(batch).astype(np.int8)
 
 

@@ -105,16 +105,16 @@ def save_results(results: dict[str, dict[str, Any]]) -> None:
 
 
 def table(results: dict[str, dict[str, Any]]) -> str:
-    lines = ["| row | parent + change | IMDB held-out | RT held-out | typed | train s (load) | IMDB val | RT val | choose (val mean) |",
-             "|---|---|---|---|---|---|---|---|---|"]
+    lines = ["| row | parent + change | IMDB held-out | RT held-out | typed | train s (load) | IMDB val | RT val | choose (val mean) | why |",
+             "|---|---|---|---|---|---|---|---|---|---|"]
     for name, parent, change, why in ROWS:
         r = results.get(name)
         what = f"{parent or '—'} + {', '.join(f'{k}={v}' for k, v in change.items())}"
         if r is None:
-            lines.append(f"| {name} | {what} | not run | | | | | | |")
+            lines.append(f"| {name} | {what} | not run | | | | | | | {why} |")
             continue
         lines.append(f"| {name} | {what} | {r['imdb_test']:.4f} | {r['rt_test']:.4f} | {r['typed']:.4f} | "
-                     f"{r['seconds']:.0f} ({r['load']:.1f}) | {r['imdb_validation']:.4f} | {r['rt_validation']:.4f} | {r['choose']:.4f} |")
+                     f"{r['seconds']:.0f} ({r['load']:.1f}) | {r['imdb_validation']:.4f} | {r['rt_validation']:.4f} | {r['choose']:.4f} | {why} |")
     return "\n".join(lines) + "\n"
 
 

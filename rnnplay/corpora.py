@@ -59,18 +59,16 @@ class Corpus:
         return Corpus(self.name, [self.texts[i] for i in indices], self.labels[indices], self.sources, source)
 
     def of_source(self, name: str) -> Corpus:
-        """Only the texts of one source (a corpus of one source is that source)."""
+        """Only the texts of one source, as a corpus of one source (a corpus of one source is that source)."""
         if self.source is None:
             return self
-        return self.subset(np.flatnonzero(self.source == self.sources.index(name)))
+        indices = np.flatnonzero(self.source == self.sources.index(name))
+        return Corpus(self.name, [self.texts[i] for i in indices], self.labels[indices])
 
-    @staticmethod
-    def joined(parts: list[Corpus]) -> Corpus:
-        """Parts of one corpus put back together, in the order given."""
-        first = parts[0]
-        source = None if first.source is None else np.concatenate([p.source for p in parts if p.source is not None])
-        return Corpus(first.name, [t for p in parts for t in p.texts], np.concatenate([p.labels for p in parts]),
-                      first.sources, source)
+    def joined(self, parts: list[Corpus]) -> Corpus:
+        """Corpora of one source each, in ``self.sources``' order, as one corpus of those sources."""
+        source = np.concatenate([np.full(len(p), index, dtype=np.int8) for index, p in enumerate(parts)])
+        return Corpus(self.name, [t for p in parts for t in p.texts], np.concatenate([p.labels for p in parts]), self.sources, source)
 
 
 @dataclass(frozen=True)
@@ -448,7 +446,7 @@ def split(corpus: Corpus, seed: int = 0) -> Splits:
     """
     if corpus.source is not None:
         parts = [split(corpus.of_source(name), seed) for name in corpus.sources]
-        return Splits(*(Corpus.joined([getattr(p, part) for p in parts]) for part in ("train", "validation", "test")))
+        return Splits(*(corpus.joined([getattr(p, part) for p in parts]) for part in ("train", "validation", "test")))
     order = np.random.default_rng(seed).permutation(len(corpus))
     n_test = round(len(corpus) * TEST_FRACTION)
     n_val = round(len(corpus) * VALIDATION_FRACTION)

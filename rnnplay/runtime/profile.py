@@ -30,7 +30,7 @@ from typing import Any, Callable, Sequence
 import numpy as np
 
 from rnnplay.card import GATES
-from rnnplay.runtime.classifier import Dense, Network
+from rnnplay.runtime.classifier import Dense, Network, running_pool
 from rnnplay.runtime.explain import streamed_states
 from rnnplay.runtime.inside import MEMORY_GATE, run_layers
 from rnnplay.runtime.recurrent import DirectionWeights, RecurrentLayer
@@ -408,6 +408,7 @@ class AxisStats:
     labels: np.ndarray  # (points,) their labels, 1 positive
     readout: np.ndarray  # (width,) ∂logit/∂features: the kernel of a one-layer head, else at the mean state
     linear_head: bool  # the head is one Dense layer: ``readout`` holds everywhere
+    pooling: str = "last"  # what "the final state" is: the last layer's last state, or its states' max or mean
 
     @property
     def readout_plane(self) -> np.ndarray:
@@ -424,7 +425,7 @@ class AxisStats:
     def to_json(self) -> dict[str, Any]:
         return {"reviews": self.reviews, "pca": self.pca.to_json(), "forward": None if self.forward is None else self.forward.to_json(),
                 "cloud": self.cloud.tolist(), "labels": self.labels.tolist(), "readout": self.readout.tolist(),
-                "linear_head": self.linear_head}
+                "linear_head": self.linear_head, "pooling": self.pooling}
 
     @classmethod
     def from_json(cls, data: Any, width: int, units: int, directions: int) -> AxisStats:
@@ -438,9 +439,12 @@ class AxisStats:
         linear = data.get("linear_head")
         if not isinstance(linear, bool):
             raise ValueError("linear_head must be true or false")
+        pooling = data.get("pooling", "last")
+        if pooling not in ("last", "max", "mean"):
+            raise ValueError("pooling must be last, max or mean")
         return cls(f.whole("reviews", low=2), Pca.from_json(data.get("pca"), width),
                    None if forward is None else Pca.from_json(forward, units),
-                   f.array("cloud", (len(labels), 2)), labels.astype(np.int8), f.array("readout", (width,)), linear)
+                   f.array("cloud", (len(labels), 2)), labels.astype(np.int8), f.array("readout", (width,)), linear, pooling)
 
 
 def axis_stats(network: Network, sequences: Sequence[np.ndarray], labels: np.ndarray,
@@ -457,7 +461,7 @@ def axis_stats(network: Network, sequences: Sequence[np.ndarray], labels: np.nda
     shown = np.unique(np.linspace(0, len(keep) - 1, min(cloud, len(keep))).round().astype(np.int64))
     readout = readout_direction(network, overall.mean)
     return AxisStats(len(keep), overall, forward, overall.project(states[shown]).astype(np.float32),
-                     np.asarray(labels, dtype=np.int8)[keep][shown], readout, len(network.head) == 1)
+                     np.asarray(labels, dtype=np.int8)[keep][shown], readout, len(network.head) == 1, network.pooling)
 
 
 @dataclass(frozen=True)

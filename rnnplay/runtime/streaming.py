@@ -38,7 +38,8 @@ Public API (the Inside tab, the REPL and ``rnnplay inside`` call these; NumPy on
 ``every_word_seconds`` (measured: predictions after every word the way this model must — stream or
 re-read; ``None`` when not run: no words, or more than ``LIMIT`` words to re-read),
 ``whole_seconds`` (measured: one pass over the whole text), ``probabilities`` (P(positive) after
-each word; empty when not run), ``repeats``, ``limit`` (the most words re-read); properties ``streams`` and ``measured``.
+each word; empty when not run), ``repeats``, ``limit`` (the most words re-read), ``pooling`` (the
+network's: last, max or mean); properties ``streams`` and ``measured``.
 Times are the best of ``repeats`` runs of ``time.perf_counter``, so ``measure`` costs ``repeats`` times
 (every word + one pass); re-reading grows with n², so where latency matters (as the user types a long
 text) pass ``repeats=1``. ``benchmarks/interactive.py`` times both shipped classifiers.
@@ -81,6 +82,7 @@ class StreamCost:
     probabilities: np.ndarray = field(repr=False)
     repeats: int = 3
     limit: int = LIMIT
+    pooling: str = "last"  # what the head reads: the last state, or the running max / mean of the states
 
     @property
     def streams(self) -> bool:
@@ -201,7 +203,8 @@ def measure_ids(network: Network, ids: np.ndarray, repeats: int = 3, name: str =
     probabilities = sigmoid(logits) if every else np.zeros(0)
     return StreamCost(name, network.layers[0].cell, network.layers[0].units, layers, directions, n, dropped,
                       steps_every_word(n, directions, layers), formula(directions, layers), layers * n,
-                      directions * layers * n, every_word_seconds, whole_seconds, probabilities, max(1, repeats), LIMIT)
+                      directions * layers * n, every_word_seconds, whole_seconds, probabilities, max(1, repeats), LIMIT,
+                      network.pooling)
 
 
 def measure(classifier: Classifier, text: str, repeats: int = 3) -> StreamCost:

@@ -7,6 +7,11 @@ step by step with each cell's backward pass (``cells.lstm_backward`` and its sib
 down to the embeddings. No autodiff library runs here; the tests check the result against TensorFlow's
 ``GradientTape`` and finite differences for every cell, direction and depth.
 
+A model that pools its last layer's states (``Network.pooling``) is differentiated through the pooling: a
+mean passes 1/T of the head's gradient to the state at every word, a max passes it all to the word where
+each unit peaked; from there it flows back through time as usual. Such a word reaches the head in one
+step, which is the point of pooling: an early word need not survive to the end.
+
 For a bidirectional model the gradient is split by the first layer's direction it flows through: the
 forward half can only carry a word's influence forward to the end of the text, the backward half back
 to its start, and the two parts add up to the whole gradient.
