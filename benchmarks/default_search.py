@@ -39,7 +39,7 @@ from rnnplay.corpora import Corpus, load_corpus, split
 
 RESULTS = ROOT / "benchmarks" / "results"
 SEED = 0
-CBOW = "reviews-cbow64"  # made by: rnnplay cbow train --corpus reviews --dimension 64 --name reviews-cbow64 (see README)
+CBOW = "reviews-cbow64"  # rnnplay cbow train --corpus reviews --dimension 64 --name reviews-cbow64, in saved/ or $SEARCH_VECTORS_DIR
 
 # The shipped recipe before this search (the old `default` preset), trained on IMDB alone.
 START = ClassifierConfig(cell="lstm", bidirectional=True, units=32, embedding_dim=64, vocab_size=10_000, max_length=300,
@@ -77,7 +77,7 @@ def measure(name: str, parts: dict[str, tuple[Corpus, Corpus]]) -> dict[str, Any
     with tempfile.TemporaryDirectory() as scratch:
         models = Path(scratch)
         if config.init_embeddings:  # the vectors are read from the models folder, as `rnnplay train` reads them
-            os.symlink(ROOT / "benchmarks" / "results" / CBOW, models / CBOW)
+            os.symlink(Path(os.environ.get("SEARCH_VECTORS_DIR", ROOT / "saved")) / CBOW, models / CBOW)
         path = train_classifier(config, corpus, models / name)
         classifier = Classifier.load(path)
         card = classifier.card
