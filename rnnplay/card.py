@@ -359,12 +359,12 @@ def _check_by_source(data: Any, where: str = "metrics.by_source") -> None:
             place = f"{where}.{_shown(name)}.{_shown(split)}"
             if not isinstance(numbers, dict):
                 raise CardError(f"{place} must be a JSON object, not {_kind(numbers)}")
-            accuracy, loss, n = numbers.get("accuracy"), numbers.get("loss"), numbers.get("n")
-            if _number(accuracy) is None or not 0 <= accuracy <= 1:
+            accuracy, loss, n = (numbers.get(key) for key in ("accuracy", "loss", "n"))
+            if (number := _number(accuracy)) is None or not 0 <= number <= 1:
                 raise CardError(f"{place}.accuracy must be a number from 0 to 1, not {_shown(accuracy)}")
-            if _number(loss) is None or loss < 0:
+            if (number := _number(loss)) is None or number < 0:
                 raise CardError(f"{place}.loss must be a number ≥ 0, not {_shown(loss)}")
-            if _whole(n) is None or n < 0:
+            if (whole := _whole(n)) is None or whole < 0:
                 raise CardError(f"{place}.n must be a whole number ≥ 0, not {_shown(n)}")
 
 

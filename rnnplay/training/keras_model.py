@@ -34,7 +34,7 @@ def masked_max_pooling() -> Any:
         _, keras = tensorflow_modules()
 
         @keras.saving.register_keras_serializable(package="rnnplay")
-        class MaskedMaxPooling1D(keras.layers.Layer):
+        class MaskedMaxPooling1D(keras.layers.Layer):  # type: ignore[name-defined]  # Keras is loaded lazily
             """max over the time axis of (batch, time, features), padding left out; an all-padding row gives zeros."""
 
             def __init__(self, **kwargs: Any) -> None:
