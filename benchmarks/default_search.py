@@ -51,6 +51,14 @@ ROWS: list[tuple[str, str | None, dict[str, Any], str]] = [
     ("reviews", "start", {"corpus": "reviews"}, "train on IMDB and RT sentences together"),
     ("max", "reviews", {"pooling": "max"}, "max over every state instead of the last"),
     ("mean", "reviews", {"pooling": "mean"}, "mean over every state instead of the last"),
+    ("bucket", "max", {"bucket": True}, "pad batches to their longest (RT sentences are short), for speed"),
+    ("cbow", "max", {"init_embeddings": CBOW}, "embedding from CBOW vectors trained on both corpora"),
+    ("cut1", "max", {"cut_sentences": 1}, "one sentence cut from each IMDB training review, with its label"),
+    ("smooth", "max", {"label_smoothing": 0.1}, "label smoothing"),
+    ("vocab20k", "max", {"vocab_size": 20_000}, "a larger vocabulary"),
+    ("cosine", "max", {"schedule": "cosine"}, "learning rate falling to 0 over the run"),
+    ("embdrop", "max", {"embedding_dropout": 0.2}, "dropout placement: also drop whole word vectors"),
+    ("len200", "max", {"max_length": 200}, "shorter reviews: faster"),
 ]
 
 
@@ -128,9 +136,10 @@ def main() -> None:
         names = [args.only] if args.only else [r[0] for r in ROWS if r[0] not in results]
         parts = corpora()
         for name in names:
-            results[name] = measure(name, parts)
+            row = measure(name, parts)
+            results = {**load_results(), name: row}  # rows measured meanwhile by another run are kept
             save_results(results)
-            print(json.dumps(results[name]), flush=True)
+            print(json.dumps(row), flush=True)
     print(table(results))
 
 
