@@ -31,6 +31,7 @@ CELLS = tuple(CELL_NAMES)
 GATES = {"lstm": 4, "gru": 3, "rnn": 1}  # weight blocks per cell: Keras' [i f c o], [z r h], [h]
 ACTIVATIONS = ("linear", "relu", "tanh", "sigmoid")
 OUTPUTS = ("logit", "probability")
+POOLINGS = ("last", "max", "mean")  # what the head reads of the last layer: its final state, or a masked max/mean over words
 MAX_DEPTH = 8  # nesting of the descriptive parts (a history is a list of flat records: depth 3)
 FLOAT32, FLOAT16 = np.dtype("<f4"), np.dtype("<f2")
 Kind = Literal["classifier", "vectors"]
@@ -65,7 +66,7 @@ class DenseLayer:
 
 @dataclass(frozen=True)
 class ClassifierArchitecture:
-    """Embedding → ``layers`` recurrent layers (``cell``, ``units`` per direction) → Dense ``head``."""
+    """Embedding → ``layers`` recurrent layers (``cell``, ``units`` per direction) → ``pooling`` → Dense ``head``."""
 
     vocab_size: int  # including the padding and [UNK] entries
     embedding_dim: int
@@ -76,6 +77,7 @@ class ClassifierArchitecture:
     head: tuple[DenseLayer, ...]
     output: str  # "logit" or "probability"
     mask_zero: bool = True
+    pooling: str = "last"  # one of POOLINGS
 
     @property
     def directions(self) -> tuple[str, ...]:
@@ -176,6 +178,15 @@ class Card:
     @property
     def held_out_accuracy(self) -> float | None:
         return self.score("test").accuracy
+
+    def source_scores(self, split: str = "test") -> dict[str, Score]:
+        """A corpus of several sources (``reviews``): each source's figures on ``split``, by source name
+        ({} for a corpus of one source). ``parse`` has checked their shape."""
+        by_source = self.section("metrics").get("by_source")
+        if not isinstance(by_source, Mapping):
+            return {}
+        return {name: Score(_number(splits[split].get("accuracy")), _number(splits[split].get("loss")), _whole(splits[split].get("n")))
+                for name, splits in by_source.items() if split in splits}
 
     def number(self, section: str, key: str) -> float | None:
         """One number of a descriptive part (``card.number("training", "seconds")``), None when absent."""
@@ -291,6 +302,7 @@ def parse_classifier(data: Any, where: str = "architecture") -> ClassifierArchit
         head=tuple(head),
         output=f.choice("output", OUTPUTS),
         mask_zero=f.flag("mask_zero", True),
+        pooling=f.choice("pooling", POOLINGS, "last"),
     )
     if (count := architecture.parameters()) > limits.MAX_PARAMETERS:
         raise CardError(f"{where} describes {count:,} parameters, more than the {limits.MAX_PARAMETERS:,} rnnplay loads")
@@ -336,6 +348,26 @@ def parse_files(data: Any, where: str = "files") -> dict[str, str]:
     return files
 
 
+def _check_by_source(data: Any, where: str = "metrics.by_source") -> None:
+    """Per-source figures: {source: {split: {"accuracy": 0…1, "loss": ≥ 0, "n": whole}}}."""
+    if not isinstance(data, dict):
+        raise CardError(f"{where} must be a JSON object, not {_kind(data)}")
+    for name, splits in data.items():
+        if not isinstance(splits, dict):
+            raise CardError(f"{where}.{_shown(name)} must be a JSON object, not {_kind(splits)}")
+        for split, numbers in splits.items():
+            place = f"{where}.{_shown(name)}.{_shown(split)}"
+            if not isinstance(numbers, dict):
+                raise CardError(f"{place} must be a JSON object, not {_kind(numbers)}")
+            accuracy, loss, n = (numbers.get(key) for key in ("accuracy", "loss", "n"))
+            if (number := _number(accuracy)) is None or not 0 <= number <= 1:
+                raise CardError(f"{place}.accuracy must be a number from 0 to 1, not {_shown(accuracy)}")
+            if (number := _number(loss)) is None or number < 0:
+                raise CardError(f"{place}.loss must be a number ≥ 0, not {_shown(loss)}")
+            if (whole := _whole(n)) is None or whole < 0:
+                raise CardError(f"{place}.n must be a whole number ≥ 0, not {_shown(n)}")
+
+
 def parse(data: Any) -> Card:
     """A ``Card`` from the JSON value of ``card.json`` (or one a writer is about to save)."""
     f = _Fields(data, "")
@@ -351,6 +383,8 @@ def parse(data: Any) -> Card:
     for key in ("training", "metrics", "versions", "import", "parity"):
         if key in f.data and not isinstance(f.data[key], dict):
             raise CardError(f"{key} must be a JSON object, not {_kind(f.data[key])}")
+    if isinstance(f.data.get("metrics"), dict) and "by_source" in f.data["metrics"]:
+        _check_by_source(f.data["metrics"]["by_source"])
     size = f.whole("size_bytes", limits.Bound(0, 2**53), 0)
     return Card(
         name=f.string("name", longest=limits.MAX_NAME_BYTES),

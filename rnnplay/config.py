@@ -11,7 +11,10 @@ Model families (``cell``), in the order they were invented:
 ``bidirectional`` runs a second copy from the end of the text backwards and joins both final states:
 better for classifying whole texts, but it cannot stream, because its first output needs the last word.
 ``layers`` stacks recurrent layers (each reads the sequence of states below it). The head is one
-optional ReLU layer and a single logit.
+optional ReLU layer and a single logit. ``pooling`` says what the head reads of the last layer: its
+final state (``last``, the tutorial's way), or the maximum or the mean of its states over every word
+(``max``, ``mean``; padding never counts), so a word early in a long review reaches the head directly
+instead of through hundreds of steps.
 """
 
 from __future__ import annotations
@@ -42,6 +45,12 @@ class ClassifierConfig:
     strip_markup: bool = True  # turn IMDB's <br /> into spaces before tokenizing
     seed: int = 0  # split, initial weights, shuffling
     init_embeddings: str | None = None  # word vectors (a vectors model) to start the embedding from
+    pooling: Literal["last", "max", "mean"] = "last"  # what the head reads of the last layer's states
+    schedule: Literal["constant", "cosine"] = "constant"  # the learning rate over the run (cosine: to 0 at the end)
+    label_smoothing: float = 0.0  # targets pulled this far towards 1/2 (0 keeps them 0 and 1)
+    embedding_dropout: float = 0.0  # whole word vectors dropped while training (SpatialDropout1D)
+    bucket: bool = False  # pad each batch to its longest text (in steps of 32) instead of to max_length
+    cut_sentences: int = 0  # sentences cut from each training text and added to training, with its label (0: none)
 
     def check(self) -> ClassifierConfig:
         """Reject values that cannot train, or that no playground machine could hold, with the flag to fix."""
@@ -50,8 +59,12 @@ class ClassifierConfig:
             problems.append(f"--cell must be lstm, gru or rnn, not {self.cell!r}")
         if self.truncate not in ("start", "end"):
             problems.append(f"--truncate must be start or end, not {self.truncate!r}")
+        if self.pooling not in ("last", "max", "mean"):
+            problems.append(f"--pooling must be last, max or mean, not {self.pooling!r}")
+        if self.schedule not in ("constant", "cosine"):
+            problems.append(f"--schedule must be constant or cosine, not {self.schedule!r}")
         for name in ("layers", "units", "embedding_dim", "vocab_size", "max_length", "dense_units", "dropout",
-                     "batch_size", "learning_rate", "epochs", "seed"):
+                     "batch_size", "learning_rate", "epochs", "seed", "label_smoothing", "embedding_dropout", "cut_sentences"):
             problems.append(limits.check(name, getattr(self, name), limits.CLASSIFIER))
         limits.require(problems)
         if (count := self.parameters()) > limits.MAX_PARAMETERS:

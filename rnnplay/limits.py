@@ -66,6 +66,9 @@ CLASSIFIER = {
     "learning_rate": Bound(0, 10, whole=False, exclusive_low=True),
     "epochs": Bound(1, 1000),
     "seed": Bound(0, 2**32 - 1),
+    "label_smoothing": Bound(0, 1, whole=False, exclusive_high=True),
+    "embedding_dropout": Bound(0, 1, whole=False, exclusive_high=True),
+    "cut_sentences": Bound(0, 100),
 }
 HEAD_LAYERS = Bound(1, 8)  # Dense layers after the recurrent stack, the last one included
 MAX_PARAMETERS = 50_000_000  # 200 MB of float32, and four times that while Adam trains

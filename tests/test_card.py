@@ -47,7 +47,7 @@ def broken(path: str, value):
     *parents, last = path.split(".")
     node = data
     for key in parents:
-        node = node[int(key)] if isinstance(node, list) else node[key]
+        node = node[int(key)] if isinstance(node, list) else node.setdefault(key, {})
     if value is ...:
         node.pop(last, None) if isinstance(node, dict) else None
     elif isinstance(node, list):
@@ -80,6 +80,12 @@ def broken(path: str, value):
     ("text.standardize", "lower_and_strip_everything", "text.standardize must be one of"),
     ("text.strip_markup", "yes", "text.strip_markup must be true or false"),
     ("metrics", [], "metrics must be a JSON object, not a list"),
+    ("metrics.by_source", [], "metrics.by_source must be a JSON object, not a list"),
+    ("metrics.by_source", {"imdb": 1}, "metrics.by_source.'imdb' must be a JSON object, not a number"),
+    ("metrics.by_source", {"imdb": {"test": {"accuracy": 1.5, "loss": 0.3, "n": 5}}}, "metrics.by_source.'imdb'.'test'.accuracy must be a number from 0 to 1"),
+    ("metrics.by_source", {"rt": {"test": {"accuracy": 0.8, "loss": -1, "n": 5}}}, ".loss must be a number ≥ 0, not -1"),
+    ("metrics.by_source", {"rt": {"test": {"accuracy": 0.8, "loss": 0.4, "n": "5"}}}, ".n must be a whole number ≥ 0, not '5'"),
+    ("architecture.pooling", "attention", "architecture.pooling must be one of last, max, mean, not 'attention'"),
     ("training", "imdb", "training must be a JSON object, not a text"),
     ("name", 7, "name must be a text"),
     ("files", {"../../etc/passwd": "0" * 64}, "files lists '../../etc/passwd': a card may list only weights.npz, vocab.txt, model.keras"),
@@ -137,3 +143,15 @@ def test_one_field_replaced_by_anything_is_valid_or_one_card_error(path, value):
         return
     architecture = parsed.classifier  # whatever passed is a shape the runtime can build
     assert architecture.parameters() <= 50_000_000 and architecture.head[-1].units == 1
+
+
+def test_per_source_figures_are_typed():
+    card = classifier_card()
+    card["metrics"] = {"test": {"accuracy": 0.9, "loss": 0.3, "n": 10},
+                       "by_source": {"imdb": {"test": {"accuracy": 0.91, "loss": 0.25, "n": 6}, "validation": {"accuracy": 0.9, "loss": 0.2, "n": 3}},
+                                     "rt": {"test": {"accuracy": 0.8, "loss": 0.45, "n": 4}}}}
+    parsed = cards.parse(card)
+    assert parsed.source_scores() == {"imdb": cards.Score(0.91, 0.25, 6), "rt": cards.Score(0.8, 0.45, 4)}
+    assert parsed.source_scores("validation") == {"imdb": cards.Score(0.9, 0.2, 3)}
+    assert cards.parse(classifier_card()).source_scores() == {}
+    assert cards.parse(classifier_card()).classifier.pooling == "last"  # cards written before pooling existed

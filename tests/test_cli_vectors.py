@@ -364,7 +364,7 @@ def test_cbow_train_bad_options(tmp_path, args, message):
 
 
 @pytest.mark.parametrize("corpus, message", [
-    ("imbd", "unknown corpus 'imbd': not a built-in corpus (imdb, rt) and no file or folder by that name"),
+    ("imbd", "unknown corpus 'imbd': not a built-in corpus (imdb, rt, reviews) and no file or folder by that name"),
     ("{tmp}/absent.txt", "no file or folder by that name"),
     ("{tmp}/one.txt", "fewer than 2 words occur 5 times or more"),
     ("{tmp}/blank.txt", "has no texts"),

@@ -21,6 +21,11 @@ from rnnplay.errors import UsageError
     ({"max_length": 10**9}, "--max-length must be a whole number from 1 to 100,000"),
     ({"cell": "transformer"}, "--cell must be lstm, gru or rnn, not 'transformer'"),
     ({"layers": 0, "batch_size": 0}, "--layers must be a whole number from 1 to 8, not 0; --batch-size must be"),
+    ({"pooling": "attention"}, "--pooling must be last, max or mean, not 'attention'"),
+    ({"schedule": "step"}, "--schedule must be constant or cosine, not 'step'"),
+    ({"label_smoothing": 1.0}, "--label-smoothing must be a number at least 0 and below 1, not 1.0"),
+    ({"embedding_dropout": -0.1}, "--embedding-dropout must be a number at least 0 and below 1"),
+    ({"cut_sentences": 1000}, "--cut-sentences must be a whole number from 0 to 100"),
 ])
 def test_each_bad_option_is_named_with_its_bounds(overrides, message):
     with pytest.raises(UsageError, match=message.replace("(", r"\(").replace(")", r"\)")):

@@ -28,6 +28,20 @@ def test_builtin_corpora_have_their_published_sizes_and_balance():
     assert (len(rt), int(rt.labels.sum())) == (8_530, 4_265)
 
 
+def test_reviews_is_imdb_and_rt_each_split_as_it_is_alone():
+    """``reviews`` splits each source with the seed on its own: its IMDB test texts are ``imdb``'s, its RT ones ``rt``'s,
+    so figures per source compare with models trained on either corpus alone."""
+    reviews, imdb, rt = load_corpus("reviews"), load_corpus("imdb"), load_corpus("rt")
+    assert len(reviews) == len(imdb) + len(rt) and reviews.sources == ("imdb", "rt")
+    assert reviews.of_source("imdb").texts == imdb.texts and reviews.of_source("rt").texts == rt.texts
+    joined, alone = split(reviews, 7), {"imdb": split(imdb, 7), "rt": split(rt, 7)}
+    for part in ("train", "validation", "test"):
+        for name, splits in alone.items():
+            mine, theirs = getattr(joined, part).of_source(name), getattr(splits, part)
+            assert mine.texts == theirs.texts and np.array_equal(mine.labels, theirs.labels)
+    assert len(joined.test) == len(alone["imdb"].test) + len(alone["rt"].test)
+
+
 def test_builtin_corpora_are_read_without_importing_the_package_or_pandas():
     import subprocess
     import sys
@@ -93,7 +107,7 @@ def test_bad_jsonl_line_names_its_line(tmp_path):
 
 
 def test_unknown_corpus_lists_the_builtin_ones():
-    with pytest.raises(RnnplayError, match=r"^unknown corpus 'imbd': not a built-in corpus \(imdb, rt\) and no file or folder by that name$"):
+    with pytest.raises(RnnplayError, match=r"^unknown corpus 'imbd': not a built-in corpus \(imdb, rt, reviews\) and no file or folder by that name$"):
         load_corpus("imbd")
 
 
@@ -163,7 +177,7 @@ def test_bad_utf8_in_a_corpus_folder_names_the_file(tmp_path):
 
 
 def test_load_texts_of_an_unknown_corpus(tmp_path):
-    with pytest.raises(RnnplayError, match=r"unknown corpus 'rtt': not a built-in corpus \(imdb, rt\) and no file or folder by that name"):
+    with pytest.raises(RnnplayError, match=r"unknown corpus 'rtt': not a built-in corpus \(imdb, rt, reviews\) and no file or folder by that name"):
         load_texts("rtt")
     with pytest.raises(RnnplayError, match="unknown corpus"):
         load_texts(str(tmp_path / "absent.txt"))
@@ -417,11 +431,11 @@ def test_only_a_leading_bom_is_removed(tmp_path):
 
 
 @pytest.mark.parametrize("name, message", [
-    ("imbd", "unknown corpus 'imbd': not a built-in corpus (imdb, rt) and no file or folder by that name"),
-    ("~no-such-user-here/r.csv", "unknown corpus '~no-such-user-here/r.csv': not a built-in corpus (imdb, rt)"),
+    ("imbd", "unknown corpus 'imbd': not a built-in corpus (imdb, rt, reviews) and no file or folder by that name"),
+    ("~no-such-user-here/r.csv", "unknown corpus '~no-such-user-here/r.csv': not a built-in corpus (imdb, rt, reviews)"),
     ("a\x00b.csv", r"unknown corpus 'a\x00b.csv'"),
     ("bad\x1b[31m.csv", r"unknown corpus 'bad\x1b[31m.csv'"),
-    ("", "give a corpus: a built-in one (imdb, rt) or the path of a file or folder"),
+    ("", "give a corpus: a built-in one (imdb, rt, reviews) or the path of a file or folder"),
     ("  ", "give a corpus"),
     ("x" * 5000 + ".csv", "cannot read: File name too long"),
 ])

@@ -19,7 +19,7 @@ cbow_app = Typer(no_args_is_help=True, context_settings=CONTEXT_SETTINGS)
 @cbow_app.command("train")
 @user_errors
 def cbow_train(
-    corpus: str = typer.Option("imdb", "--corpus", "-c", help="Built-in corpus (imdb, rt), a .txt file (one text a line), or a CSV/TSV/JSONL file."),
+    corpus: str = typer.Option("imdb", "--corpus", "-c", help="Built-in corpus (imdb, rt, reviews), a .txt file (one text a line), or a CSV/TSV/JSONL file."),
     name: Optional[str] = typer.Option(None, "--name", "-n", help="Name of the saved vectors (default: CORPUS-cbow)."),
     dimension: Optional[int] = typer.Option(None, "--dimension", "--vector-size", help="Size of each word vector (100)."),
     window: Optional[int] = typer.Option(None, help="Context words on each side, at most (5)."),

@@ -20,7 +20,7 @@ from rnnplay.printable import printable
 
 @user_errors
 def train(
-    corpus: str = typer.Option("imdb", "--corpus", "-c", help="Built-in corpus (imdb, rt) or a CSV/TSV/JSONL file or aclImdb-style folder."),
+    corpus: str = typer.Option("imdb", "--corpus", "-c", help="Built-in corpus (imdb, rt, reviews) or a CSV/TSV/JSONL file or aclImdb-style folder."),
     preset: str = typer.Option("default", "--preset", "-p", help="Starting settings: default (fast) or tutorial (the TensorFlow tutorial's model)."),
     name: Optional[str] = typer.Option(None, "--name", "-n", help="Name of the saved model (default: CORPUS-PRESET)."),
     cell: Optional[str] = typer.Option(None, help="Recurrent cell: lstm, gru or rnn."),
@@ -40,6 +40,12 @@ def train(
     strip_markup: Optional[bool] = typer.Option(None, "--strip-markup/--keep-markup", help="Turn <br /> into spaces before tokenizing."),
     seed: Optional[int] = typer.Option(None, help="Seed for the split, the initial weights and the shuffling."),
     init_embeddings: Optional[str] = typer.Option(None, "--init-embeddings", help="Start the embedding from these word vectors (e.g. imdb-cbow); sets --embedding-dim to theirs."),
+    pooling: Optional[str] = typer.Option(None, help="What the head reads of the last layer: last (its final state), max or mean (over every word)."),
+    schedule: Optional[str] = typer.Option(None, help="Learning rate over the run: constant, or cosine (down to 0 at the end)."),
+    label_smoothing: Optional[float] = typer.Option(None, help="Pull the 0/1 targets this far towards 1/2 (0 for none)."),
+    embedding_dropout: Optional[float] = typer.Option(None, help="Drop whole word vectors while training (0 for none)."),
+    bucket: Optional[bool] = typer.Option(None, "--bucket/--no-bucket", help="Pad each batch to its longest text (in steps of 32), not to --max-length."),
+    cut_sentences: Optional[int] = typer.Option(None, help="Also train on this many sentences cut from each training text, with its label."),
     text_column: str = typer.Option("text", help="Text column of a CSV/TSV/JSONL corpus."),
     label_column: str = typer.Option("label", help="Label column (0/1, neg/pos, negative/positive, false/true)."),
     force: bool = typer.Option(False, "--force", help="Replace an existing model of the same name."),
@@ -58,7 +64,8 @@ def train(
         cell=cell, bidirectional=bidirectional, layers=layers, units=units, embedding_dim=embedding_dim,
         vocab_size=vocab_size, max_length=max_length, truncate=truncate, dense_units=dense_units, dropout=dropout,
         batch_size=batch_size, learning_rate=learning_rate, epochs=epochs, restore_best=restore_best,
-        strip_markup=strip_markup, seed=seed, init_embeddings=init_embeddings,
+        strip_markup=strip_markup, seed=seed, init_embeddings=init_embeddings, pooling=pooling, schedule=schedule,
+        label_smoothing=label_smoothing, embedding_dropout=embedding_dropout, bucket=bucket, cut_sentences=cut_sentences,
     )
     require_corpus(corpus)  # a typo is one line, before any progress display
     target = user_models_dir(models_dir) / check_name(name or f"{Path(corpus).stem}-{preset}")
@@ -70,6 +77,8 @@ def train(
     console.print(f"saved [bold]{shown(path)}[/bold]: held-out accuracy {figure(test.accuracy, '.4f')} on "
                   f"{figure(test.n, ',')} texts, trained in {figure(card.number('training', 'seconds'), '.0f')}s "
                   f"(best epoch {figure(card.number('training', 'best_epoch'), '.0f')})")
+    for source, score in card.source_scores("test").items():
+        console.print(f"  {shown(source)}: held-out accuracy {figure(score.accuracy, '.4f')} on {figure(score.n, ',')} texts")
     return path
 
 

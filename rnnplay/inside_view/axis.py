@@ -1,5 +1,7 @@
 """View 4, the sentiment axis: the final state of held-out reviews in the plane of its two principal
 components, coloured by label, with the head's readout direction and the user's text as a path.
+For a model that pools its states (max or mean over the words) the head reads no final state: the view is
+of the pooled states instead, and says so; the text's path is then the pooled states after each prefix.
 
 ``axis_view(profile, path, width=80, height=16, tokens=None, *, dark=None) -> Group``
 
@@ -113,7 +115,10 @@ def axis_view(profile: Profile | None, path: TextPath | None, width: int = 80, h
 def figures(axis: AxisStats) -> list[Text]:
     explained = axis.pca.explained
     second = f", PC2 {percent(explained[1])}" if len(explained) > 1 else ""
-    lines = [Text(f"final state of {axis.reviews:,} held-out reviews: PC1 {percent(explained[0])} of the variance{second}",
+    # With pooling the head reads no final state: the plane is of what it reads, said so (the text's path is
+    # then the running max or mean after each word, which only a left-to-right model computes in one pass).
+    what = "final state" if axis.pooling == "last" else f"{axis.pooling}-pooled states (what the head reads)"
+    lines = [Text(f"{what} of {axis.reviews:,} held-out reviews: PC1 {percent(explained[0])} of the variance{second}",
                   style="bold")]
     correlation = Text(f"r(PC1, logit) = {axis.pca.r:.3f}")
     if axis.forward is not None:

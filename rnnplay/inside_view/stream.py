@@ -61,10 +61,14 @@ def trade_off(result: StreamCost) -> Text:
         ratio = seconds / result.whole_seconds if result.whole_seconds > 0 else float("inf")
         took = f"took {result.steps:,} steps ({duration(seconds)}, {ratio:.1f}× one pass)"
     if result.streams:
-        return Text(f"Reads left to right: {each} {took}; a bidirectional model would re-read every prefix, {other} steps. "
-                    "It streams, but its first words must survive every step to the end.")
+        memory = ("It streams, but its first words must survive every step to the end." if result.pooling == "last" else
+                  f"It streams: the head reads the running {result.pooling} of its states, kept beside the state from word "
+                  "to word, so an early word reaches the head without surviving every step.")
+        return Text(f"Reads left to right: {each} {took}; a bidirectional model would re-read every prefix, {other} steps. {memory}")
+    pooled = "" if result.pooling == "last" else (f" Pooling ({result.pooling} over the states) does not change that: every new "
+                                                  "word changes every backward state, so the pooled states are re-read too.")
     return Text(f"Reads both ways: {each} {took}; a one-directional model streams them in {other}. "
-                "It sees the whole text at once, but cannot stream.")
+                f"It sees the whole text at once, but cannot stream.{pooled}")
 
 
 def stream_view(result: StreamCost, width: int = 80) -> RenderableType:

@@ -1,4 +1,7 @@
-"""Load a saved classifier and run it with NumPy: Embedding → recurrent stack → Dense head → probability.
+"""Load a saved classifier and run it with NumPy: Embedding → recurrent stack → pooling → Dense head → probability.
+
+The head reads the last layer's final state (``pooling="last"``), or the maximum or mean of its states
+over the words of the text (``"max"``, ``"mean"``), padding left out as Keras' mask leaves it out.
 
 Inputs are sorted by length and cut into batches of similar lengths, so almost no padding is ever
 computed (the recurrent layers skip what padding is left, see ``recurrent``).
@@ -39,14 +42,48 @@ class Dense:
         return ACTIVATIONS[self.activation](x @ self.kernel + self.bias)
 
 
+POOLINGS = ("last", "max", "mean")
+
+
+def pool(states: np.ndarray, lengths: np.ndarray, pooling: str) -> np.ndarray:
+    """The head's input from every state of the last layer, (batch, time, width) with zeros at padding:
+    the max or the mean over each row's first ``lengths`` steps (a row of no words gives zeros)."""
+    if pooling == "mean":
+        return states.sum(axis=1) / np.maximum(lengths, 1)[:, None].astype(states.dtype)
+    if pooling != "max":
+        raise ValueError(f"unknown pooling {pooling!r}")
+    valid = np.arange(states.shape[1])[None, :, None] < lengths[:, None, None]
+    return np.where(lengths[:, None] > 0, np.where(valid, states, -np.inf).max(axis=1, initial=-np.inf), 0.0).astype(states.dtype)
+
+
+def running_pool(states: np.ndarray, pooling: str) -> np.ndarray:
+    """``pool`` after each prefix of one text's states (n, width), in one pass: what a left-to-right model
+    that pools can stream (a running max, a running mean); ``last`` gives the states themselves."""
+    if pooling == "last" or len(states) == 0:
+        return states
+    if pooling == "max":
+        return np.maximum.accumulate(states, axis=0)
+    return (np.cumsum(states, axis=0, dtype=np.float64) / np.arange(1, len(states) + 1)[:, None]).astype(states.dtype)
+
+
 class Network:
     """The forward pass on token ids."""
 
-    def __init__(self, embedding: np.ndarray, layers: Sequence[RecurrentLayer], head: Sequence[Dense], output: str) -> None:
+    def __init__(self, embedding: np.ndarray, layers: Sequence[RecurrentLayer], head: Sequence[Dense], output: str,
+                 pooling: str = "last") -> None:
+        if pooling not in POOLINGS:
+            raise ValueError(f"unknown pooling {pooling!r}")
         self.embedding = embedding
         self.layers = list(layers)
         self.head = list(head)
         self.output = output  # "logit" or "probability"
+        self.pooling = pooling  # what the head reads of the last layer: "last", "max" or "mean"
+        if pooling != "last" and not self.layers[-1].return_sequences:
+            raise ValueError("a pooling network's last layer returns its whole sequence")
+
+    @property
+    def pooled(self) -> bool:
+        return self.pooling != "last"
 
     @classmethod
     def from_arrays(cls, architecture: ClassifierArchitecture | Mapping[str, Any], arrays: Mapping[str, np.ndarray]) -> Network:
@@ -65,10 +102,11 @@ class Network:
         for index in range(architecture.layers):
             weights = [DirectionWeights(*(arrays[f"recurrent/{index}/{d}/{part}"] for part in ("kernel", "recurrent_kernel", "bias")))
                        for d in architecture.directions]
-            layers.append(RecurrentLayer(architecture.cell, weights, return_sequences=index < architecture.layers - 1))  # type: ignore[arg-type]
+            last = index == architecture.layers - 1
+            layers.append(RecurrentLayer(architecture.cell, weights, return_sequences=not last or architecture.pooling != "last"))  # type: ignore[arg-type]
         head = [Dense(arrays[f"dense/{index}/kernel"], arrays[f"dense/{index}/bias"], spec.activation)
                 for index, spec in enumerate(architecture.head)]
-        return cls(arrays["embedding"], layers, head, architecture.output)
+        return cls(arrays["embedding"], layers, head, architecture.output, architecture.pooling)
 
     @classmethod
     def random(cls, architecture: ClassifierArchitecture | Mapping[str, Any], seed: int = 0, scale: float = 0.5) -> Network:
@@ -91,15 +129,24 @@ class Network:
 
     def logits(self, sequences: Sequence[np.ndarray]) -> np.ndarray:
         """log(P / (1 − P)) for id sequences sorted longest first: what explain's logit shares subtract."""
+        return self.head_logit(self.features(sequences))
+
+    def features(self, sequences: Sequence[np.ndarray]) -> np.ndarray:
+        """The head's input (batch, width) for id sequences sorted longest first: the last layer's final
+        state, or its states pooled."""
         lengths = np.fromiter((len(s) for s in sequences), dtype=np.int64, count=len(sequences))
         steps = int(lengths[0]) if len(lengths) else 0
         ids = np.zeros((len(sequences), max(steps, 1)), dtype=np.int64)
         for row, seq in enumerate(sequences):
             ids[row, : len(seq)] = seq
+        return self.features_of_ids(ids, lengths)
+
+    def features_of_ids(self, ids: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+        """``features`` of padded ids (batch, time), rows sorted by ``lengths`` descending."""
         x = self.layers[0].on_tokens(ids, lengths, self.embedding)
         for layer in self.layers[1:]:
             x = layer(x, lengths)
-        return self.head_logit(x)
+        return pool(x, lengths, self.pooling) if self.pooled else x
 
     def head_probability(self, features: np.ndarray) -> np.ndarray:
         """P(positive) from the last recurrent layer's output (batch, width)."""

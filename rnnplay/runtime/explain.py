@@ -14,7 +14,10 @@ only from where it differs:
   i − 1; the backward halves of every variant run in one batch whose rows slide down one table;
 - one-directional stacks: the prefix trace falls out of the single full pass (``streamed_states``; ``runtime.streaming`` times it), which is
   why such a model can stream and a bidirectional one cannot;
-- stacked bidirectional layers share nothing, so every variant runs in full, in one batch.
+- stacked bidirectional layers share nothing, so every variant runs in full, in one batch;
+- a model that pools its states (max or mean over the words, ``Network.pooling``): the head reads every
+  state, not the last, so "without word i" runs in full (one batch); its prefix trace still comes out of
+  one pass when it reads left to right (a running max or mean of the states), else every prefix is re-read.
 
 The TUI's Play screen and the REPL both call ``explain``; neither has any model logic of its own.
 """
@@ -27,7 +30,7 @@ from typing import Any, Literal, NamedTuple
 import numpy as np
 
 from rnnplay.errors import RnnplayError
-from rnnplay.runtime.classifier import Classifier, Network, label, sigmoid
+from rnnplay.runtime.classifier import Classifier, Network, label, running_pool, sigmoid
 from rnnplay.runtime.recurrent import Sliding, step_inputs
 from rnnplay.text import OOV_ID
 
@@ -115,7 +118,9 @@ def explain_ids(network: Network, ids: np.ndarray, known_prefix: np.ndarray | No
     """
     n = len(ids)
     known = np.asarray(known_prefix if known_prefix is not None else [], dtype=np.float64)[: n - 1]
-    if len(network.layers) == 1 and network.layers[0].directions == 2:
+    if network.pooled:
+        full, without, prefix, streamed = _variants_pooled(network, ids, known)
+    elif len(network.layers) == 1 and network.layers[0].directions == 2:
         full, without, prefix = _variants_bidirectional(network, ids, known)
         streamed = False
     elif all(layer.directions == 1 for layer in network.layers):
@@ -137,6 +142,98 @@ def variants_batched(network: Network, ids: np.ndarray, known: np.ndarray) -> tu
     logits = network.logits([ids] + [np.delete(ids, i) for i in range(n)] + [ids[:j] for j in range(n - 1, p, -1)])
     probs = sigmoid(logits)
     return float(logits[0]), logits[1 : n + 1], np.concatenate([known, probs[n + 1 :][::-1], probs[:1]])
+
+
+def _variants_pooled(network: Network, ids: np.ndarray, known: np.ndarray) -> tuple[float, np.ndarray, np.ndarray, bool]:
+    """A pooling network: the variants without each word in one batch; the prefix trace streamed (a running
+    max or mean of a left-to-right stack's states) or, for a bidirectional one, every prefix re-read."""
+    if len(network.layers) == 1 and network.layers[0].directions == 2:
+        return (*_variants_bidirectional_pooled(network, ids, known), False)
+    if any(layer.directions != 1 for layer in network.layers):
+        return (*variants_batched(network, ids, known), False)
+    n = len(ids)
+    states = streamed_states(network, ids, record="outputs").states[-1][0][1:]  # the last layer's h after 1 … n words
+    prefix = network.head_logit(running_pool(states, network.pooling))
+    without = network.logits([np.delete(ids, i) for i in range(n)]) if n else np.zeros(0)
+    return float(prefix[-1]), without, sigmoid(prefix), True
+
+
+class _Pool:
+    """Pooling as a running reduction: states are reduced in parts (max, or sum then a division by the count)."""
+
+    def __init__(self, pooling: str) -> None:
+        self.max = pooling == "max"
+        self.empty = -np.inf if self.max else 0.0
+
+    def cumulative(self, states: np.ndarray) -> np.ndarray:
+        """(n + 1, units): the reduction of states[:k] for k = 0 … n (row 0 is the empty one)."""
+        empty = np.full((1, states.shape[1]), self.empty)
+        running = np.maximum.accumulate(states, axis=0) if self.max else np.cumsum(states, axis=0, dtype=np.float64)
+        return np.concatenate([empty, running])
+
+    def recorded(self, record: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+        """(rows, units): each row's reduction over its first ``lengths[r]`` steps of a (steps, rows, units) record."""
+        if not self.max:
+            return record.sum(axis=0, dtype=np.float64)  # zeros at padding
+        valid = np.arange(record.shape[0])[:, None, None] < lengths[None, :, None]
+        return np.where(valid, record, -np.inf).max(axis=0, initial=-np.inf)
+
+    def combine(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        return np.maximum(a, b) if self.max else a + b
+
+    def finish(self, reduced: np.ndarray, counts: np.ndarray) -> np.ndarray:
+        """The pooled features: a max of no state, or a mean, made as ``classifier.pool`` makes them."""
+        if self.max:
+            return np.where(counts[:, None] > 0, reduced, 0.0).astype(np.float32)
+        return (reduced / np.maximum(counts, 1)[:, None]).astype(np.float32)
+
+
+def _variants_bidirectional_pooled(network: Network, ids: np.ndarray, known: np.ndarray) -> tuple[float, np.ndarray, np.ndarray]:
+    """One bidirectional layer that pools: ``_variants_bidirectional``'s runs, each recording its states.
+
+    The text without word i keeps the whole text's forward states before i and backward states after i;
+    the rest are the continuations that ``_variants_bidirectional`` runs anyway, so the pooled states of
+    every variant cost the same steps as its final states did (only recorded, then reduced).
+    """
+    layer, pool = network.layers[0], _Pool(network.pooling)
+    forward, backward = layer.one_way(0), layer.one_way(1)
+    n, units = len(ids), layer.units
+    vectors = network.embedding[ids]
+    ahead, behind = forward.project(vectors), backward.project(vectors)
+    _, recorded = layer.run_states(layer.interleave([ahead[:, None], behind[::-1, None]]), np.array([n]), record="states")
+    assert recorded is not None
+    start_ahead = [np.concatenate([np.zeros((1, units), np.float32), r[:, 0, :units]]) for r in recorded]
+    start_behind = [np.concatenate([np.zeros((1, units), np.float32), r[:, 0, units:]]) for r in recorded]
+    ahead_h, behind_h = recorded[0][:, 0, :units], recorded[0][::-1, 0, units:]  # by position, in the text's order
+    ahead_before = pool.cumulative(ahead_h)  # row i: forward states of words 0 … i − 1
+    behind_after = pool.cumulative(behind_h[::-1])[::-1]  # row i: backward states of words i … n − 1 (row n: none)
+
+    # Forward halves of "without word i": the states before i, then the continuation over words i + 1 … n − 1.
+    lengths = n - 1 - np.arange(n)
+    _, going = forward.run_states(Sliding(ahead[1:], 1, max(n - 1, 1), n), lengths, [s[:n] for s in start_ahead], record="outputs")
+    assert going is not None
+    without_ahead = pool.combine(ahead_before[:n], pool.recorded(going[0], lengths))
+
+    # Backward halves in one batch, rows as in ``_variants_bidirectional``.
+    p = len(known)
+    paired = n - 1 - p
+    offsets = np.concatenate([1 + np.arange(2 * paired) // 2, np.arange(n - p, n + 1)])
+    without_rows = np.concatenate([np.arange(0, 2 * paired, 2), 2 * paired + np.arange(p + 1)])  # i = n-1 … 0
+    prefix_rows = np.arange(1, 2 * paired, 2)  # j = n-2 … p
+    lengths = n - offsets
+    starts = np.zeros(len(offsets), dtype=np.int64)
+    starts[without_rows] = np.arange(n)
+    _, back = backward.run_states(step_inputs(behind[::-1], offsets, n), lengths, [s[starts] for s in start_behind], record="outputs")
+    assert back is not None
+    reduced = pool.recorded(back[0], lengths)
+    without_behind = pool.combine(reduced[without_rows][::-1], behind_after[1:])  # words before i, then the whole text's after i
+    prefix_behind = np.concatenate([reduced[prefix_rows][::-1], pool.cumulative(behind_h[::-1])[-1:]])  # prefixes p … n-1
+
+    words = np.arange(p + 1, n + 1)  # the prefixes' lengths
+    prefix = network.head_logit(np.concatenate([pool.finish(ahead_before[p + 1 :], words), pool.finish(prefix_behind, words)], axis=1))
+    counts = np.full(n, n - 1)
+    without = network.head_logit(np.concatenate([pool.finish(without_ahead, counts), pool.finish(without_behind, counts)], axis=1))
+    return float(prefix[-1]), without, np.concatenate([known, sigmoid(prefix)])
 
 
 class Streamed(NamedTuple):

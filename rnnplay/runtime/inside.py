@@ -88,7 +88,7 @@ class Trace:
     ids: np.ndarray  # (T,) token ids
     dropped: int  # tokens cut off by the model's max_length
     layers: tuple[tuple[DirectionTrace, ...], ...]  # [layer][direction]
-    features: np.ndarray  # (width,) the head's input: the last layer's final states, forward first
+    features: np.ndarray  # (width,) the head's input: the last layer's final states (or pooled states), forward first
     logit: float
     runs: tuple[LayerRun, ...] = field(default=(), repr=False, compare=False)  # for the backward pass
 
@@ -151,14 +151,23 @@ def run_layers(network: Network, ids: np.ndarray) -> list[LayerRun]:
     for layer in network.layers:
         run = run_layer(layer.cell, stacked(layer.cell, layer.weights), x)
         runs.append(run)
-        states = run.text_order(np.stack([s.h for s in run.steps]))  # (T, D, batch, units)
-        x = np.concatenate(list(states.transpose(1, 0, 2, 3)), axis=-1)  # what the next layer reads: forward half first
+        x = layer_outputs(run)  # what the next layer reads: forward half first
     return runs
 
 
-def final_features(run: LayerRun) -> np.ndarray:
-    """The last layer's output for the head: each direction's state after its last step, forward first."""
-    return np.concatenate(list(run.steps[-1].h), axis=-1)
+def layer_outputs(run: LayerRun) -> np.ndarray:
+    """A layer's state at every word, (T, batch, D * units) in the text's order, forward half first."""
+    states = run.text_order(np.stack([s.h for s in run.steps]))  # (T, D, batch, units)
+    return np.concatenate(list(states.transpose(1, 0, 2, 3)), axis=-1)
+
+
+def final_features(run: LayerRun, pooling: str = "last") -> np.ndarray:
+    """The last layer's output for the head: each direction's state after its last step, forward first, or
+    with ``pooling`` the max or mean of its states over the words (a run's texts all have its length)."""
+    if pooling == "last":
+        return np.concatenate(list(run.steps[-1].h), axis=-1)
+    outputs = layer_outputs(run)
+    return outputs.max(axis=0) if pooling == "max" else outputs.mean(axis=0)
 
 
 def trace_ids(network: Network, ids: np.ndarray, tokens: list[str] | None = None, dropped: int = 0) -> Trace:
@@ -169,7 +178,7 @@ def trace_ids(network: Network, ids: np.ndarray, tokens: list[str] | None = None
         return _empty_trace(network, tokens, dropped)
     runs = run_layers(network, ids[None, :])
     layers = tuple(_direction_traces(run, index) for index, run in enumerate(runs))
-    features = final_features(runs[-1])[0]
+    features = final_features(runs[-1], network.pooling)[0]
     logit = float(network.head_logit(features[None, :])[0])  # in float64, as the states
     return Trace(tokens, ids, dropped, layers, features, logit, tuple(runs))
 

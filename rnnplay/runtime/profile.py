@@ -30,7 +30,7 @@ from typing import Any, Callable, Sequence
 import numpy as np
 
 from rnnplay.card import GATES
-from rnnplay.runtime.classifier import Dense, Network
+from rnnplay.runtime.classifier import Dense, Network, running_pool
 from rnnplay.runtime.explain import streamed_states
 from rnnplay.runtime.inside import MEMORY_GATE, run_layers
 from rnnplay.runtime.recurrent import DirectionWeights, RecurrentLayer
@@ -227,7 +227,7 @@ def initial_network(network: Network, seed: int = INIT_SEED) -> Network:
         size = dense.kernel.shape[1]
         head.append(Dense(glorot_uniform(rng, (width, size)), np.zeros(size, np.float32), dense.activation))
         width = size
-    return Network(embedding, layers, head, network.output)
+    return Network(embedding, layers, head, network.output, network.pooling)
 
 
 # --- connectivity (view 2) -------------------------------------------------------------------------------------
@@ -314,7 +314,8 @@ def connectivity_stats(network: Network, ids: np.ndarray, progress: Progress | N
 
 def final_states(network: Network, sequences: Sequence[np.ndarray], progress: Progress | None = None) -> np.ndarray:
     """The head's input for each id sequence, in input order: (texts, width) float32, as ``Network.logits``
-    computes it (batched by length; an empty sequence's state is zeros)."""
+    computes it (batched by length; an empty sequence's state is zeros). With pooling it is the pooled
+    states, not the last one: what the head reads, which is what the sentiment axis is about."""
     width = network.layers[-1].output_dim
     out = np.zeros((len(sequences), width), dtype=np.float32)
     order = sorted(range(len(sequences)), key=lambda i: -len(sequences[i]))
@@ -324,10 +325,7 @@ def final_states(network: Network, sequences: Sequence[np.ndarray], progress: Pr
         ids = np.zeros((len(chunk), max(int(lengths[0]), 1)), dtype=np.int64)
         for row, i in enumerate(chunk):
             ids[row, : lengths[row]] = sequences[i]
-        x = network.layers[0].on_tokens(ids, lengths, network.embedding)
-        for layer in network.layers[1:]:
-            x = layer(x, lengths)
-        out[chunk] = x
+        out[chunk] = network.features_of_ids(ids, lengths)
         if progress is not None:
             progress(min(1.0, (start + FEATURE_BATCH) / len(order)))
     return out
@@ -410,6 +408,7 @@ class AxisStats:
     labels: np.ndarray  # (points,) their labels, 1 positive
     readout: np.ndarray  # (width,) ∂logit/∂features: the kernel of a one-layer head, else at the mean state
     linear_head: bool  # the head is one Dense layer: ``readout`` holds everywhere
+    pooling: str = "last"  # what "the final state" is: the last layer's last state, or its states' max or mean
 
     @property
     def readout_plane(self) -> np.ndarray:
@@ -426,7 +425,7 @@ class AxisStats:
     def to_json(self) -> dict[str, Any]:
         return {"reviews": self.reviews, "pca": self.pca.to_json(), "forward": None if self.forward is None else self.forward.to_json(),
                 "cloud": self.cloud.tolist(), "labels": self.labels.tolist(), "readout": self.readout.tolist(),
-                "linear_head": self.linear_head}
+                "linear_head": self.linear_head, "pooling": self.pooling}
 
     @classmethod
     def from_json(cls, data: Any, width: int, units: int, directions: int) -> AxisStats:
@@ -440,9 +439,12 @@ class AxisStats:
         linear = data.get("linear_head")
         if not isinstance(linear, bool):
             raise ValueError("linear_head must be true or false")
+        pooling = data.get("pooling", "last")
+        if pooling not in ("last", "max", "mean"):
+            raise ValueError("pooling must be last, max or mean")
         return cls(f.whole("reviews", low=2), Pca.from_json(data.get("pca"), width),
                    None if forward is None else Pca.from_json(forward, units),
-                   f.array("cloud", (len(labels), 2)), labels.astype(np.int8), f.array("readout", (width,)), linear)
+                   f.array("cloud", (len(labels), 2)), labels.astype(np.int8), f.array("readout", (width,)), linear, pooling)
 
 
 def axis_stats(network: Network, sequences: Sequence[np.ndarray], labels: np.ndarray,
@@ -459,7 +461,7 @@ def axis_stats(network: Network, sequences: Sequence[np.ndarray], labels: np.nda
     shown = np.unique(np.linspace(0, len(keep) - 1, min(cloud, len(keep))).round().astype(np.int64))
     readout = readout_direction(network, overall.mean)
     return AxisStats(len(keep), overall, forward, overall.project(states[shown]).astype(np.float32),
-                     np.asarray(labels, dtype=np.int8)[keep][shown], readout, len(network.head) == 1)
+                     np.asarray(labels, dtype=np.int8)[keep][shown], readout, len(network.head) == 1, network.pooling)
 
 
 @dataclass(frozen=True)
@@ -477,14 +479,15 @@ def prefix_states(network: Network, ids: np.ndarray, trace: Any = None) -> tuple
     A stack read left to right gives every prefix in one pass (h(t) of the last layer); a bidirectional
     layer must re-read each prefix from its end, so the prefixes run as one batch, at most
     ``PATH_POINTS`` of them. ``trace``, the text's ``inside.Trace`` when the caller has it, gives the
-    left-to-right states without running them again.
+    left-to-right states without running them again. A pooling model's input after a prefix is the
+    running max or mean of those states (``running_pool``), still one pass.
     """
     n = len(ids)
     if n == 0:
         return np.zeros(0, dtype=np.int64), np.zeros((0, network.layers[-1].output_dim), dtype=np.float32)
     words = np.arange(1, n + 1)[_evenly(n)]
     if all(layer.directions == 1 for layer in network.layers):
-        return words, _forward_states(network, ids, trace)[words - 1]
+        return words, running_pool(_forward_states(network, ids, trace), network.pooling)[words - 1]
     return words, reread_features(network, ids, words)
 
 

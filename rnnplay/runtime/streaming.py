@@ -15,6 +15,11 @@ one direction of one layer on one word.
   *every* position changes with each new word, so both its halves re-read every prefix too (2·n(n+1)/2
   a layer): ``n + (2L − 1)·n(n+1)/2`` for L layers. A model shares its direction count across layers.
 
+A model that pools its last layer's states (max or mean over the words, ``Network.pooling``) streams as
+well: the head's input after word t is the running max (or mean) of h(1) … h(t), one comparison (or
+sum) a word more, no extra step. A bidirectional one re-reads exactly the prefixes above (each prefix's
+backward states are recorded, and pooled), so the counts are the same.
+
 These counts are what ``every_word`` runs (the tests count its steps), and ``measure`` times it
 beside one pass over the whole text (``D·L·n`` steps, one prediction).
 
@@ -33,7 +38,8 @@ Public API (the Inside tab, the REPL and ``rnnplay inside`` call these; NumPy on
 ``every_word_seconds`` (measured: predictions after every word the way this model must — stream or
 re-read; ``None`` when not run: no words, or more than ``LIMIT`` words to re-read),
 ``whole_seconds`` (measured: one pass over the whole text), ``probabilities`` (P(positive) after
-each word; empty when not run), ``repeats``, ``limit`` (the most words re-read); properties ``streams`` and ``measured``.
+each word; empty when not run), ``repeats``, ``limit`` (the most words re-read), ``pooling`` (the
+network's: last, max or mean); properties ``streams`` and ``measured``.
 Times are the best of ``repeats`` runs of ``time.perf_counter``, so ``measure`` costs ``repeats`` times
 (every word + one pass); re-reading grows with n², so where latency matters (as the user types a long
 text) pass ``repeats=1``. ``benchmarks/interactive.py`` times both shipped classifiers.
@@ -47,7 +53,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from rnnplay.runtime.classifier import Classifier, Network, sigmoid
+from rnnplay.runtime.classifier import Classifier, Network, pool, running_pool, sigmoid
 from rnnplay.runtime.explain import WORD_LIMIT, streamed_states
 from rnnplay.runtime.recurrent import step_inputs
 
@@ -76,6 +82,7 @@ class StreamCost:
     probabilities: np.ndarray = field(repr=False)
     repeats: int = 3
     limit: int = LIMIT
+    pooling: str = "last"  # what the head reads: the last state, or the running max / mean of the states
 
     @property
     def streams(self) -> bool:
@@ -110,7 +117,7 @@ def every_word(network: Network, ids: np.ndarray) -> np.ndarray:
         return np.zeros(0)
     if network.layers[0].directions == 1:
         states = streamed_states(network, ids, record="outputs").states[-1][0]  # the last layer's h after 0 … n words
-        return network.head_logit(states[1:])
+        return network.head_logit(running_pool(states[1:], network.pooling))
     return _reread(network, ids)
 
 
@@ -137,21 +144,22 @@ def reread_features(network: Network, ids: np.ndarray, words: np.ndarray) -> np.
     ahead = recorded[0][:, 0]  # (n, units): forward h after each word, kept as a streaming model keeps it
     behind = backward.project(vectors)[::-1]  # row m: word n - 1 - m
     stacked = len(network.layers) > 1
+    sequences = stacked or network.pooled  # the whole first-layer output of every prefix is needed
     widest = max(layer.kernels[0].shape[1] * layer.directions for layer in network.layers)
     longest_first = np.asarray(words, dtype=np.int64)[::-1]
-    rows = max(1, BATCH_VALUES // (n * widest)) if stacked else max(1, len(longest_first))
+    rows = max(1, BATCH_VALUES // (n * widest)) if sequences else max(1, len(longest_first))
     features = np.empty((len(longest_first), network.layers[-1].output_dim), dtype=np.float32)
     for start in range(0, len(longest_first), rows):
         lengths = longest_first[start : start + rows]  # the prefixes of this batch, longest first
         # Row r reads word lengths[r] - 1 - t at step t: behind[n - lengths[r] + t].
         inputs = step_inputs(behind, n - lengths, int(lengths[0]))
-        final, recorded = backward.run_states(inputs, lengths, record="outputs" if stacked else None)
-        if stacked:
+        final, recorded = backward.run_states(inputs, lengths, record="outputs" if sequences else None)
+        if sequences:
             assert recorded is not None
             x = _first_layer_output(ahead, recorded[0], lengths)
             for layer in network.layers[1:]:
                 x = layer(x, lengths)
-            features[start : start + len(lengths)] = x
+            features[start : start + len(lengths)] = pool(x, lengths, network.pooling) if network.pooled else x
         else:
             features[start : start + len(lengths)] = np.concatenate([ahead[lengths - 1], final[0]], axis=1)
     return features[::-1]
@@ -195,7 +203,8 @@ def measure_ids(network: Network, ids: np.ndarray, repeats: int = 3, name: str =
     probabilities = sigmoid(logits) if every else np.zeros(0)
     return StreamCost(name, network.layers[0].cell, network.layers[0].units, layers, directions, n, dropped,
                       steps_every_word(n, directions, layers), formula(directions, layers), layers * n,
-                      directions * layers * n, every_word_seconds, whole_seconds, probabilities, max(1, repeats), LIMIT)
+                      directions * layers * n, every_word_seconds, whole_seconds, probabilities, max(1, repeats), LIMIT,
+                      network.pooling)
 
 
 def measure(classifier: Classifier, text: str, repeats: int = 3) -> StreamCost:

@@ -7,6 +7,11 @@ step by step with each cell's backward pass (``cells.lstm_backward`` and its sib
 down to the embeddings. No autodiff library runs here; the tests check the result against TensorFlow's
 ``GradientTape`` and finite differences for every cell, direction and depth.
 
+A model that pools its last layer's states (``Network.pooling``) is differentiated through the pooling: a
+mean passes 1/T of the head's gradient to the state at every word, a max passes it all to the word where
+each unit peaked; from there it flows back through time as usual. Such a word reaches the head in one
+step, which is the point of pooling: an early word need not survive to the end.
+
 For a bidirectional model the gradient is split by the first layer's direction it flows through: the
 forward half can only carry a word's influence forward to the end of the text, the backward half back
 to its start, and the two parts add up to the whole gradient.
@@ -25,7 +30,7 @@ import numpy as np
 
 from rnnplay.runtime.cells import gru_backward, lstm_backward, rnn_backward
 from rnnplay.runtime.classifier import ACTIVATIONS, PROBABILITY_FLOOR, Network
-from rnnplay.runtime.inside import LayerRun, Trace, final_features, run_layer, run_layers, stacked
+from rnnplay.runtime.inside import LayerRun, Trace, final_features, layer_outputs, run_layer, run_layers, stacked
 from rnnplay.runtime.recurrent import DirectionWeights
 
 
@@ -97,8 +102,10 @@ def _empty(network: Network) -> Trace:
 
 def backward(network: Network, runs: list[LayerRun]) -> np.ndarray:
     """∂logit/∂x(t) split by the first layer's direction: (D, T, batch, input_dim), in the text's order."""
-    d_features = head_backward(network, final_features(runs[-1]))  # (batch, D * units)
-    d_output: np.ndarray | None = None  # ∂logit/∂(this layer's output sequence), text order (T, batch, width)
+    d_features = head_backward(network, final_features(runs[-1], network.pooling))  # (batch, D * units)
+    # ∂logit/∂(this layer's output sequence), text order (T, batch, width); with pooling, the head reads
+    # every state of the last layer, so its gradient reaches them all through the pooling.
+    d_output = pooling_backward(runs[-1], network.pooling, d_features) if network.pooled else None
     for depth in range(len(runs) - 1, -1, -1):
         run = runs[depth]
         steps, directions, batch, units = len(run.steps), run.directions, run.x.shape[2], run.state(0).shape[-1]
@@ -112,6 +119,19 @@ def backward(network: Network, runs: list[LayerRun]) -> np.ndarray:
             return d_x.transpose(1, 0, 2, 3)
         d_output = d_x.sum(axis=1)  # the layer below feeds both directions: their parts add up
     raise ValueError("a network has at least one recurrent layer")
+
+
+def pooling_backward(run: LayerRun, pooling: str, d_features: np.ndarray) -> np.ndarray:
+    """∂logit/∂(the last layer's state at every word) (T, batch, width), from ∂logit/∂(pooled features):
+    a mean passes 1/T of it to every word; a max passes all of it to the word where each unit peaked."""
+    outputs = layer_outputs(run)
+    if pooling == "mean":
+        return np.broadcast_to(d_features / len(outputs), outputs.shape).copy()
+    d_output = np.zeros_like(outputs)
+    peak = outputs.argmax(axis=0)  # (batch, width)
+    batch, width = np.indices(peak.shape)
+    d_output[peak, batch, width] = d_features
+    return d_output
 
 
 def backward_layer(run: LayerRun, from_above: np.ndarray) -> np.ndarray:

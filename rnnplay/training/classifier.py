@@ -3,7 +3,9 @@
 Tokenizing happens in Python with ``rnnplay.text`` (the same code the runtime uses), so Keras sees
 token ids, not strings. With a ``max_length`` every batch has one shape and the step is XLA-compiled,
 which on a CPU is what makes an LSTM fast (Keras has no fused CPU kernel). Without one, batches are
-bucketed by length and padded to their longest.
+bucketed by length and padded to their longest. With both (``bucket``), batches are bucketed and padded
+to their longest rounded up to ``BUCKET_STEP`` tokens: a few shapes, each compiled once, and a batch of
+short sentences no longer pays for 300 steps of padding.
 
 Nothing is written until training has finished: a cancelled or crashed run leaves no model behind.
 """
@@ -11,6 +13,7 @@ Nothing is written until training has finished: a cancelled or crashed run leave
 from __future__ import annotations
 
 import platform
+import re
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,6 +32,7 @@ from rnnplay.training import keras_model, tensorflow_modules
 from rnnplay.training.progress import BatchEnd, EpochEnd, EpochStart, Listener, Phase, ignore, stop_if_asked
 
 BUCKET_BATCHES = 50  # batches per bucket when lengths vary: sorted within, shuffled across
+BUCKET_STEP = 32  # with max_length and bucket, batches are padded to a multiple of this many tokens
 
 
 @dataclass(frozen=True)
@@ -49,19 +53,53 @@ def pad(sequences: list[np.ndarray], width: int | None = None) -> np.ndarray:
     return out
 
 
-def batches(data: Encoded, batch_size: int, rng: np.random.Generator | None, width: int | None) -> list[tuple[np.ndarray, np.ndarray]]:
-    """Shuffled (or in-order, without ``rng``) padded batches; bucketed by length when ``width`` is None."""
+def batches(data: Encoded, batch_size: int, rng: np.random.Generator | None, width: int | None,
+            bucket: bool = False) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Shuffled (or in-order, without ``rng``) padded batches; bucketed by length when ``width`` is None or
+    ``bucket`` (then padded to the batch's longest, rounded up to ``BUCKET_STEP`` and at most ``width``)."""
     order = rng.permutation(len(data.ids)) if rng is not None else np.arange(len(data.ids))
-    if width is None:
+    bucketed = width is None or bucket
+    if bucketed:
         span = batch_size * BUCKET_BATCHES
         order = np.concatenate([
             chunk[np.argsort([len(data.ids[i]) for i in chunk], kind="stable")]
             for chunk in np.array_split(order, max(1, -(-len(order) // span)))
         ])
     cut = [order[i : i + batch_size] for i in range(0, len(order), batch_size)]
-    if rng is not None and width is None:
+    if rng is not None and bucketed:
         cut = [cut[i] for i in rng.permutation(len(cut))]
-    return [(pad([data.ids[i] for i in idx], width), data.labels[idx]) for idx in cut]
+    return [(pad([data.ids[i] for i in idx], _width([data.ids[i] for i in idx], width) if bucket else width), data.labels[idx])
+            for idx in cut]
+
+
+def _width(sequences: list[np.ndarray], most: int | None) -> int | None:
+    """A bucketed batch's padded length: its longest, rounded up to ``BUCKET_STEP``, at most ``most``."""
+    longest = max(1, max((len(s) for s in sequences), default=1))
+    rounded = -(-longest // BUCKET_STEP) * BUCKET_STEP
+    return rounded if most is None else min(rounded, most)
+
+
+SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+SENTENCE_WORDS = (4, 40)  # a cut sentence has this many tokens (fewer says little; more is rarely one sentence)
+
+
+def cut_sentences(corpus: Corpus, settings: TextSettings, per_text: int, seed: int) -> Corpus:
+    """Up to ``per_text`` sentences cut at random from each text of several sentences, each with its text's label.
+
+    Short examples for a model that must also read short sentences; the label is the whole review's, which a
+    sentence of a mixed review contradicts (``benchmarks/default_search.py`` measures how often).
+    """
+    rng = np.random.default_rng(seed + 1)
+    texts, labels = [], []
+    for text, label in zip(corpus.texts, corpus.labels):
+        plain = text.replace("<br />", " ") if settings.strip_markup else text
+        sentences = [s for s in SENTENCE_END.split(plain) if SENTENCE_WORDS[0] <= len(settings.tokens(s)) <= SENTENCE_WORDS[1]]
+        if len(sentences) < 2:
+            continue
+        for index in sorted(rng.choice(len(sentences), min(per_text, len(sentences)), replace=False)):
+            texts.append(sentences[index])
+            labels.append(label)
+    return Corpus(corpus.name, texts, np.asarray(labels, dtype=np.int8))
 
 
 def make_reporter(keras: Any, config: ClassifierConfig, steps: int, listener: Listener, should_stop: Callable[[], bool]) -> Any:
@@ -131,6 +169,10 @@ def _train_classifier(config: ClassifierConfig, corpus_name: str, target: Path, 
     encoder = Encoder(vocabulary, settings)
     train, validation, test = (encode(encoder, part) for part in (splits.train, splits.validation, splits.test))
     require_words(corpus_name, train, validation, test)
+    cuts = 0
+    if config.cut_sentences:  # from the training split only: validation and test stay whole texts
+        sentences = encode(encoder, cut_sentences(splits.train, settings, config.cut_sentences, config.seed))
+        train, cuts = Encoded(train.ids + sentences.ids, np.concatenate([train.labels, sentences.labels])), len(sentences.ids)
 
     embedding, init = initial_embedding(config, vocabulary, target.parent) if config.init_embeddings else (None, None)
     stop_if_asked(should_stop)
@@ -143,18 +185,22 @@ def _train_classifier(config: ClassifierConfig, corpus_name: str, target: Path, 
     rng = np.random.default_rng(config.seed)
     model = keras_model.build(config, len(vocabulary), embedding)
     fixed = config.max_length is not None
+    steps = -(-len(train.ids) // config.batch_size)
+    rate: Any = config.learning_rate
+    if config.schedule == "cosine":
+        rate = keras.optimizers.schedules.CosineDecay(config.learning_rate, decay_steps=steps * config.epochs)
     model.compile(
-        optimizer=keras.optimizers.Adam(config.learning_rate),
-        loss=keras.losses.BinaryCrossentropy(from_logits=True),
+        optimizer=keras.optimizers.Adam(rate),
+        loss=keras.losses.BinaryCrossentropy(from_logits=True, label_smoothing=config.label_smoothing),
         metrics=[keras.metrics.BinaryAccuracy(name="accuracy", threshold=0.0)],
         jit_compile=fixed,  # one shape per batch: compile once; varying shapes would recompile each time
     )
     width = config.max_length if fixed else None
-    steps = -(-len(train.ids) // config.batch_size)
-    validation_batches = batches(validation, 512, None, width)
+    validation_batches = batches(validation, 512, None, width, config.bucket)
     # A generator reshuffles each epoch; output_signature lets batches vary in length (no PyDataset).
     signature = (tf.TensorSpec((None, None), tf.int32), tf.TensorSpec((None,), tf.float32))
-    train_data = tf.data.Dataset.from_generator(lambda: iter(batches(train, config.batch_size, rng, width)), output_signature=signature)
+    train_data = tf.data.Dataset.from_generator(lambda: iter(batches(train, config.batch_size, rng, width, config.bucket)),
+                                                output_signature=signature)
     validation_data = tf.data.Dataset.from_generator(lambda: iter(validation_batches), output_signature=signature)
     reporter = make_reporter(keras, config, steps, listener, should_stop)
     started = time.perf_counter()
@@ -169,6 +215,7 @@ def _train_classifier(config: ClassifierConfig, corpus_name: str, target: Path, 
             "corpus": corpus_name, "split_seed": config.seed, "split": split_sizes(splits),
             "config": config.to_dict(), "seconds": round(seconds, 1), "best_epoch": reporter.best_epoch,
             "history": reporter.history, **({"init_embeddings": init} if init else {}),
+            **({"cut_sentences": cuts} if cuts else {}),
         },
         versions=versions(tf, keras),
     )
@@ -177,6 +224,11 @@ def _train_classifier(config: ClassifierConfig, corpus_name: str, target: Path, 
         "validation": accuracy(runtime, validation),
         "test": accuracy(runtime, test),
     }
+    if splits.test.source is not None:  # a corpus of several sources: each one's figures, on its own split
+        card["metrics"]["by_source"] = {
+            name: {part: accuracy(runtime, encode(encoder, getattr(splits, part).of_source(name))) for part in ("validation", "test")}
+            for name in splits.test.sources
+        }
     stop_if_asked(should_stop)
     listener(Phase(f"saving {target}"))
     with slot.writing() as scratch:

@@ -160,6 +160,9 @@ def load_keras(path: Path) -> Any:
     check_file(path)
     _, keras = tensorflow_modules()
     try:
+        from rnnplay.training.keras_model import masked_max_pooling
+
+        masked_max_pooling()  # registered, so a model rnnplay trained with --pooling max loads
         return keras.saving.load_model(path, compile=False, safe_mode=True)
     except Exception as error:  # Keras raises many types here; all mean "this file cannot be used"
         raise RnnplayError(f"{printable(path)} cannot be loaded safely: {_first_line(error)}") from None

@@ -18,21 +18,69 @@ from rnnplay.training import tensorflow_modules
 
 CELLS = {keras_name: cell for cell, keras_name in CELL_NAMES.items()}
 SKIPPED = {"InputLayer", "Dropout", "SpatialDropout1D", "GaussianNoise", "GaussianDropout"}
+POOLINGS = {"MaskedMaxPooling1D": "max", "GlobalAveragePooling1D": "mean"}  # pooling layers, by the card's name for them
+_MASKED_MAX: Any = None
+
+
+def masked_max_pooling() -> Any:
+    """The class of a max over time that skips padding (Keras' ``GlobalMaxPooling1D`` ignores the mask, and its
+    recurrent layers give zeros at padding, which would win over every negative state).
+
+    Defined on first use (Keras loads lazily) and registered, so a saved ``model.keras`` loads again in any
+    process that has imported this module (``rnnplay.training.keras_model``).
+    """
+    global _MASKED_MAX
+    if _MASKED_MAX is None:
+        _, keras = tensorflow_modules()
+
+        @keras.saving.register_keras_serializable(package="rnnplay")
+        class MaskedMaxPooling1D(keras.layers.Layer):  # type: ignore[name-defined]  # Keras is loaded lazily
+            """max over the time axis of (batch, time, features), padding left out; an all-padding row gives zeros."""
+
+            def __init__(self, **kwargs: Any) -> None:
+                super().__init__(**kwargs)
+                self.supports_masking = True
+
+            def call(self, inputs: Any, mask: Any = None) -> Any:
+                ops = keras.ops
+                if mask is None:
+                    return ops.max(inputs, axis=1)
+                keep = ops.expand_dims(ops.cast(mask, "bool"), -1)
+                largest = ops.max(ops.where(keep, inputs, ops.full_like(inputs, -3.0e38)), axis=1)
+                return ops.where(ops.any(keep, axis=1), largest, ops.zeros_like(largest))
+
+            def compute_mask(self, inputs: Any, mask: Any = None) -> Any:
+                return None
+
+            def compute_output_shape(self, input_shape: Any) -> Any:
+                return (input_shape[0], input_shape[2])
+
+        _MASKED_MAX = MaskedMaxPooling1D
+    return _MASKED_MAX
 
 
 def build(config: ClassifierConfig, vocab_size: int, embedding: np.ndarray | None = None) -> Any:
-    """The classifier on token ids: Embedding (mask_zero) → recurrent stack → Dense head → one logit.
+    """The classifier on token ids: Embedding (mask_zero) → recurrent stack → [pooling] → Dense head → one logit.
 
-    ``embedding`` starts the word vectors from given values (CBOW's) instead of at random.
+    ``embedding`` starts the word vectors from given values (CBOW's) instead of at random. With a
+    ``pooling`` other than ``last`` the last recurrent layer returns its states at every word and a
+    masked pooling layer reduces them (padding never counts).
     """
     _, keras = tensorflow_modules()
     layer_class = {"lstm": keras.layers.LSTM, "gru": keras.layers.GRU, "rnn": keras.layers.SimpleRNN}[config.cell]
     initializer = "uniform" if embedding is None else keras.initializers.Constant(embedding)
     layers: list[Any] = [keras.Input(shape=(None,), dtype="int32"),
                          keras.layers.Embedding(vocab_size, config.embedding_dim, mask_zero=True, embeddings_initializer=initializer)]
+    if config.embedding_dropout:
+        layers.append(keras.layers.SpatialDropout1D(config.embedding_dropout))
+    pooled = config.pooling != "last"
     for index in range(config.layers):
-        recurrent = layer_class(config.units, return_sequences=index < config.layers - 1)
+        recurrent = layer_class(config.units, return_sequences=pooled or index < config.layers - 1)
         layers.append(keras.layers.Bidirectional(recurrent) if config.bidirectional else recurrent)
+    if config.pooling == "max":
+        layers.append(masked_max_pooling()())
+    elif config.pooling == "mean":
+        layers.append(keras.layers.GlobalAveragePooling1D())
     if config.dropout:
         # Only here: dropout on the (batch, time, features) embeddings made XLA epochs 4x slower.
         layers.append(keras.layers.Dropout(config.dropout))
@@ -97,6 +145,7 @@ def to_arrays(model: Any) -> tuple[dict[str, Any], dict[str, np.ndarray], Any]:
     embedding: Any = None
     recurrent: list[dict[str, Any]] = []
     head: list[dict[str, Any]] = []
+    pooling = "last"
     for position, layer in enumerate(model.layers):
         kind = type(layer).__name__
         where = f"layer {position} ({_name(layer)})"
@@ -112,8 +161,14 @@ def to_arrays(model: Any) -> tuple[dict[str, Any], dict[str, np.ndarray], Any]:
                     raise RnnplayError(f"{where}: a second Embedding layer is not supported")
                 embedding = layer
                 arrays["embedding"] = _weights(layer, where, ("embeddings",))[0]
+            elif kind in POOLINGS:
+                if not recurrent or head or pooling != "last":
+                    raise RnnplayError(f"{where}: a pooling layer must come once, between the recurrent layers and the Dense head")
+                if kind == "GlobalAveragePooling1D" and (layer.get_config().get("keepdims") or layer.data_format != "channels_last"):
+                    raise RnnplayError(f"{where}: only a GlobalAveragePooling1D over time (channels_last, no keepdims) is supported")
+                pooling = POOLINGS[kind]
             elif kind in CELLS or kind == "Bidirectional":
-                if embedding is None or head:
+                if embedding is None or head or pooling != "last":
                     raise RnnplayError(f"{where}: recurrent layers must follow the Embedding and precede the Dense head")
                 if kind == "Bidirectional":
                     if layer.merge_mode != "concat":
@@ -152,8 +207,9 @@ def to_arrays(model: Any) -> tuple[dict[str, Any], dict[str, np.ndarray], Any]:
     shapes = {(r["cell"], r["units"], r["bidirectional"]) for r in recurrent}
     if len(shapes) != 1:
         raise RnnplayError("stacked recurrent layers must share cell, units and direction")
-    if [r["return_sequences"] for r in recurrent] != [True] * (len(recurrent) - 1) + [False]:
-        raise RnnplayError("every recurrent layer but the last must return sequences, and the last must not")
+    if [r["return_sequences"] for r in recurrent] != [True] * (len(recurrent) - 1) + [pooling != "last"]:
+        raise RnnplayError("every recurrent layer but the last must return sequences, and the last must not "
+                           "(unless a pooling layer follows it, when it must)")
     if head[-1]["units"] != 1 or head[-1]["activation"] not in ("linear", "sigmoid"):
         raise RnnplayError("the head must end in Dense(1) with a linear (logit) or sigmoid output")
     if np.ndim(arrays["embedding"]) != 2:
@@ -168,5 +224,6 @@ def to_arrays(model: Any) -> tuple[dict[str, Any], dict[str, np.ndarray], Any]:
         "bidirectional": recurrent[0]["bidirectional"],
         "head": head,
         "output": "logit" if head[-1]["activation"] == "linear" else "probability",
+        "pooling": pooling,
     }
     return architecture, {k: np.asarray(v, dtype=np.float32) for k, v in arrays.items()}, vectorizer

@@ -96,5 +96,5 @@ def test_train_help_is_for_the_user_not_the_caller() -> None:
 def test_a_mistyped_corpus_is_one_clear_sentence_before_any_progress(command: list[str], models_dir) -> None:
     result = runner.invoke(app, [*command, "--corpus", "x"])
     assert result.exit_code == 1
-    assert result.output == ("rnnplay: error: unknown corpus 'x': not a built-in corpus (imdb, rt) "
+    assert result.output == ("rnnplay: error: unknown corpus 'x': not a built-in corpus (imdb, rt, reviews) "
                              "and no file or folder by that name\n")

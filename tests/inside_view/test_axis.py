@@ -44,6 +44,19 @@ def test_figures_of_states_on_a_line(line: tuple) -> None:
     assert sum(r.count("·") + r.count("•") + r.count("●") for r in plot) >= 2
 
 
+@pytest.mark.parametrize("pooling", ["max", "mean"])
+def test_a_pooling_model_s_axis_is_of_the_pooled_states_and_says_so(pooling: str) -> None:
+    network = last_word_network()
+    network.layers[-1].return_sequences = True  # the same one-unit network, its head reading the pooled states
+    pooled = type(network)(network.embedding, network.layers, network.head, network.output, pooling)
+    axis = P.axis_stats(pooled, [np.array([w, 2]) for w in (2, 3, 4, 5, 2, 3)], np.array([1, 0, 1, 1, 1, 0]))
+    assert axis.pooling == pooling
+    assert fits(axis_view(SimpleNamespace(axis=axis), None, height=8))[0].startswith(
+        f"{pooling}-pooled states (what the head reads) of 6 held-out reviews")
+    back = P.AxisStats.from_json(axis.to_json(), axis.readout.size, 1, 1)
+    assert back.pooling == pooling
+
+
 def test_the_text_is_a_numbered_path(line: tuple) -> None:
     network, profile = line
     path = P.text_path(network, profile.axis, np.array([2, 3, 5]))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -59,6 +60,18 @@ def test_a_one_directional_stack_shows_its_own_figures():
     assert f"re-reading, two directions {50 + 3 * 1275:,} n + 3·n(n+1)/2 —" in text  # what a stacked BiGRU would need
     assert "one pass over the text, one prediction 100 2·n 1.90 ms" in text
     assert f"took 100 steps (2.10 ms, {0.0021 / 0.0019:.1f}× one pass)" in text and "re-read every prefix, 3,875 steps" in text
+
+
+@pytest.mark.parametrize("pooling", ["max", "mean"])
+def test_a_pooling_model_says_what_streaming_keeps_for_it(pooling):
+    """A left-to-right model that pools keeps the running max (or mean) beside its state, so its first words
+    need not survive every step; a bidirectional one still re-reads, pooled states and all."""
+    one_way = flat(render(stream_view(replace(cost(20, 1), pooling=pooling))))
+    assert f"It streams: the head reads the running {pooling} of its states" in one_way
+    assert "must survive every step" not in one_way
+    both = flat(render(stream_view(replace(cost(20, 2), pooling=pooling))))
+    assert f"cannot stream. Pooling ({pooling} over the states) does not change that" in both
+    assert "must survive every step" in flat(render(stream_view(cost(20, 1))))
 
 
 def test_no_words_and_too_many_words_say_so():

@@ -8,7 +8,7 @@ import pytest
 from rnnplay.runtime.cells import gru_backward, gru_step, lstm_backward, lstm_step, rnn_backward, rnn_step
 from rnnplay.runtime.inside import trace_ids
 from rnnplay.runtime.recurrent import DirectionWeights, RecurrentLayer
-from tests.runtime.networks import EVERY_SHAPE, random_network
+from tests.runtime.networks import EVERY_SHAPE, POOLINGS, random_network
 
 GATE_COUNT = {"lstm": 4, "gru": 3, "rnn": 1}
 
@@ -23,9 +23,10 @@ def fused_states(layer: RecurrentLayer, direction: int, x: np.ndarray) -> list[n
     return [s[:, 0] if direction == 0 else s[::-1, 0] for s in states]
 
 
+@pytest.mark.parametrize("pooling", POOLINGS)
 @pytest.mark.parametrize("cell,bidirectional,layers", EVERY_SHAPE)
-def test_the_fused_cells_compute_what_the_textbook_cells_do(cell, bidirectional, layers):
-    network = random_network(cell, bidirectional, layers, seed=3)
+def test_the_fused_cells_compute_what_the_textbook_cells_do(cell, bidirectional, layers, pooling):
+    network = random_network(cell, bidirectional, layers, seed=3, pooling=pooling)
     ids = np.random.default_rng(4).integers(1, 30, size=11)
     recorded = trace_ids(network, ids)
     assert recorded.logit == pytest.approx(float(network.logits([ids])[0]), abs=1e-5)

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from rnnplay.runtime.explain import EmptyText, Explanation, explain, explain_ids
-from tests.runtime.networks import random_network
+from tests.runtime.networks import POOLINGS, random_network
 
 TEXT = "This movie was wonderful, but the ending was awful and zxqv"
 
@@ -73,10 +73,11 @@ def test_a_text_without_words_is_an_error(shipped_classifier, text):
         explain(shipped_classifier, text)
 
 
+@pytest.mark.parametrize("pooling", POOLINGS)
 @pytest.mark.parametrize("cell", ["lstm", "gru", "rnn"])
 @pytest.mark.parametrize("bidirectional,layers", [(False, 1), (False, 2), (True, 1), (True, 2)])
-def test_every_architecture_matches_the_variants_run_one_by_one(cell, bidirectional, layers):
-    network = random_network(cell, bidirectional, layers)
+def test_every_architecture_matches_the_variants_run_one_by_one(cell, bidirectional, layers, pooling):
+    network = random_network(cell, bidirectional, layers, pooling=pooling)
     rng = np.random.default_rng(1)
     for n in (1, 2, 3, 17):
         ids = rng.integers(1, 30, n).astype(np.int32)
@@ -92,9 +93,10 @@ def test_every_architecture_matches_the_variants_run_one_by_one(cell, bidirectio
         assert variants.streamed == (not bidirectional)
 
 
+@pytest.mark.parametrize("pooling", POOLINGS)
 @pytest.mark.parametrize("bidirectional,layers", [(False, 1), (True, 1), (True, 2)])
-def test_a_known_prefix_trace_is_reused_without_changing_any_result(bidirectional, layers):
-    network = random_network("lstm", bidirectional, layers, seed=3)
+def test_a_known_prefix_trace_is_reused_without_changing_any_result(bidirectional, layers, pooling):
+    network = random_network("lstm", bidirectional, layers, seed=3, pooling=pooling)
     ids = np.random.default_rng(4).integers(1, 30, 12).astype(np.int32)
     cold = explain_ids(network, ids)
     for p in range(0, 12):

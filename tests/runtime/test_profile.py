@@ -13,9 +13,10 @@ from rnnplay.runtime.classifier import Network
 
 
 def architecture(cell: str = "lstm", units: int = 2, embedding_dim: int = 3, layers: int = 1, bidirectional: bool = False,
-                 head: list | None = None, vocab_size: int = 6, output: str = "logit") -> dict:
+                 head: list | None = None, vocab_size: int = 6, output: str = "logit", pooling: str = "last") -> dict:
     return {"vocab_size": vocab_size, "embedding_dim": embedding_dim, "cell": cell, "units": units, "layers": layers,
-            "bidirectional": bidirectional, "head": head or [{"units": 1, "activation": "linear"}], "output": output}
+            "bidirectional": bidirectional, "head": head or [{"units": 1, "activation": "linear"}], "output": output,
+            "pooling": pooling}
 
 
 def zero_network(gate_bias: dict[str, float] | None = None, **shape) -> Network:
@@ -327,9 +328,13 @@ def test_the_readout_is_the_gradient_of_the_logit(hidden: str, last: str, output
 # --- a text's path ----------------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("shape", [{}, {"bidirectional": True}, {"bidirectional": True, "layers": 2}, {"layers": 2, "cell": "gru"}])
+@pytest.mark.parametrize("shape", [{}, {"bidirectional": True}, {"bidirectional": True, "layers": 2}, {"layers": 2, "cell": "gru"},
+                                   {"pooling": "max"}, {"pooling": "mean", "layers": 2}, {"pooling": "max", "bidirectional": True},
+                                   {"pooling": "mean", "bidirectional": True, "layers": 2, "cell": "gru"}])
 @pytest.mark.parametrize("n", [1, 5, P.PATH_POINTS + 37])
 def test_prefix_states_are_the_final_states_of_the_prefixes(shape: dict, n: int) -> None:
+    """The head's input after each prefix (with pooling: the pooled states, a running max or mean when read
+    left to right), whatever way it is found, is what the head reads of that prefix alone."""
     network = Network.random(architecture(units=3, **shape), seed=5, scale=0.4)
     ids = np.random.default_rng(n).integers(1, 6, n)
     from rnnplay.runtime.inside import trace_ids
@@ -337,6 +342,7 @@ def test_prefix_states_are_the_final_states_of_the_prefixes(shape: dict, n: int)
     words, states = P.prefix_states(network, ids)
     assert words[-1] == n and len(words) == min(n, P.PATH_POINTS) and np.all(np.diff(words) > 0)
     np.testing.assert_allclose(states, P.final_states(network, [ids[:w] for w in words]), atol=1e-5)
+    np.testing.assert_allclose(network.head_logit(states), [network.logits([ids[:w]])[0] for w in words], atol=1e-5)
     traced_words, traced = P.prefix_states(network, ids, trace_ids(network, ids))  # the trace's states reused
     assert np.array_equal(traced_words, words)
     np.testing.assert_allclose(traced, states, atol=1e-5)

@@ -17,10 +17,10 @@ from tests.conftest import SHIPPED_LSTM, SHIPPED_MODEL
 ARCHITECTURES = [(False, 1), (False, 2), (True, 1), (True, 2)]
 
 
-def random_network(cell: str, bidirectional: bool, layers: int, seed: int = 0) -> Network:
+def random_network(cell: str, bidirectional: bool, layers: int, seed: int = 0, pooling: str = "last") -> Network:
     architecture = {"vocab_size": 30, "embedding_dim": 6, "cell": cell, "units": 5, "layers": layers,
                     "bidirectional": bidirectional, "head": [{"units": 4, "activation": "tanh"}, {"units": 1, "activation": "linear"}],
-                    "output": "logit"}
+                    "output": "logit", "pooling": pooling}
     return Network.random(architecture, seed)
 
 
@@ -48,10 +48,11 @@ class StepCounter:
         return self.steps
 
 
+@pytest.mark.parametrize("pooling", ["last", "max", "mean"])
 @pytest.mark.parametrize("cell", ["lstm", "gru", "rnn"])
 @pytest.mark.parametrize("bidirectional,layers", ARCHITECTURES)
-def test_every_word_equals_each_prefix_classified_alone(cell, bidirectional, layers):
-    network = random_network(cell, bidirectional, layers)
+def test_every_word_equals_each_prefix_classified_alone(cell, bidirectional, layers, pooling):
+    network = random_network(cell, bidirectional, layers, pooling=pooling)
     rng = np.random.default_rng(1)
     for n in (1, 2, 3, 17):
         ids = rng.integers(1, 30, n).astype(np.int64)
@@ -61,9 +62,10 @@ def test_every_word_equals_each_prefix_classified_alone(cell, bidirectional, lay
         assert result.streams == (not bidirectional)
 
 
+@pytest.mark.parametrize("pooling", ["last", "max"])
 @pytest.mark.parametrize("bidirectional,layers", ARCHITECTURES)
-def test_the_steps_run_are_the_steps_counted(bidirectional, layers, monkeypatch):
-    network = random_network("lstm", bidirectional, layers)
+def test_the_steps_run_are_the_steps_counted(bidirectional, layers, monkeypatch, pooling):
+    network = random_network("lstm", bidirectional, layers, pooling=pooling)
     counter = StepCounter(monkeypatch)
     directions = 2 if bidirectional else 1
     for n in (1, 2, 5, 12):

@@ -9,12 +9,12 @@ import pytest
 from rnnplay.runtime.classifier import Network
 from rnnplay.runtime.inside import trace_ids
 from rnnplay.runtime.through_time import connectivity, connectivity_batch
-from tests.runtime.networks import EVERY_SHAPE, RELU_HEAD, random_network
+from tests.runtime.networks import EVERY_SHAPE, POOLINGS, RELU_HEAD, random_network
 
 
 def logit_of_rows(network: Network, rows: np.ndarray) -> float:
     """The logit when the first layer reads ``rows`` (T, embedding_dim) as its words' embeddings."""
-    standalone = Network(np.vstack([np.zeros((1, rows.shape[1])), rows]), network.layers, network.head, network.output)
+    standalone = Network(np.vstack([np.zeros((1, rows.shape[1])), rows]), network.layers, network.head, network.output, network.pooling)
     return trace_ids(standalone, np.arange(1, len(rows) + 1)).logit
 
 
@@ -29,10 +29,11 @@ def finite_differences(network: Network, ids: np.ndarray, eps: float = 1e-6) -> 
     return grad
 
 
+@pytest.mark.parametrize("pooling", POOLINGS)
 @pytest.mark.parametrize("cell,bidirectional,layers", EVERY_SHAPE)
 @pytest.mark.parametrize("head,output", [(RELU_HEAD, "logit"), ([{"units": 1, "activation": "sigmoid"}], "probability")])
-def test_the_gradient_matches_finite_differences(cell, bidirectional, layers, head, output):
-    network = random_network(cell, bidirectional, layers, seed=11, head=head, output=output)
+def test_the_gradient_matches_finite_differences(cell, bidirectional, layers, head, output, pooling):
+    network = random_network(cell, bidirectional, layers, seed=11, head=head, output=output, pooling=pooling)
     ids = np.random.default_rng(12).integers(1, 30, size=7)
     found = connectivity(network, trace_ids(network, ids))
     np.testing.assert_allclose(found.gradient, finite_differences(network, ids), atol=1e-7)
@@ -84,13 +85,14 @@ def test_a_forward_direction_reaches_back_and_a_backward_one_reaches_ahead():
 # --- TensorFlow's own gradient, as the independent reference ------------------------------------------------
 
 
-def keras_network(cell: str, bidirectional: bool, layers: int):
+def keras_network(cell: str, bidirectional: bool, layers: int, pooling: str = "last"):
     from rnnplay.config import ClassifierConfig
     from rnnplay.training import keras_model, tensorflow_modules
 
     _, keras = tensorflow_modules()
     keras.utils.set_random_seed(9)
-    config = ClassifierConfig(cell=cell, bidirectional=bidirectional, layers=layers, units=6, embedding_dim=5, dense_units=4, dropout=0.0)
+    config = ClassifierConfig(cell=cell, bidirectional=bidirectional, layers=layers, units=6, embedding_dim=5, dense_units=4, dropout=0.0,
+                              pooling=pooling)
     model = keras_model.build(config, vocab_size=30)
     model.set_weights([w * 1.5 + 0.1 for w in model.get_weights()])  # larger than Keras' initialisers: every non-linearity works
     architecture, arrays, _ = keras_model.to_arrays(model)
@@ -110,7 +112,7 @@ def tape_gradients(model, rows: np.ndarray) -> tuple[np.ndarray, list[np.ndarray
             whole = layer(whole)
         if hasattr(first, "forward_layer"):
             forward, backward = first.forward_layer(copies[0]), first.backward_layer(copies[1])
-            if first.return_sequences:
+            if first.return_sequences:  # (also for one layer that pools) back into the text's order
                 backward = tf.reverse(backward, axis=[1])
             split = tf.concat([forward, backward], axis=-1)
             for layer in rest:
@@ -124,9 +126,11 @@ def tape_gradients(model, rows: np.ndarray) -> tuple[np.ndarray, list[np.ndarray
 
 
 @pytest.mark.tensorflow
+@pytest.mark.parametrize("pooling", POOLINGS)
 @pytest.mark.parametrize("cell,bidirectional,layers", EVERY_SHAPE)
-def test_the_gradient_matches_tensorflows_gradient_tape(cell, bidirectional, layers):
-    model, network = keras_network(cell, bidirectional, layers)
+def test_the_gradient_matches_tensorflows_gradient_tape(cell, bidirectional, layers, pooling):
+    """Through the pooling too: a max passes the gradient to the word where each unit peaked, a mean to all."""
+    model, network = keras_network(cell, bidirectional, layers, pooling)
     ids = np.random.default_rng(3).integers(1, 30, size=12)
     total, parts = tape_gradients(model, network.embedding[ids])
     found = connectivity(network, trace_ids(network, ids))
@@ -135,3 +139,20 @@ def test_the_gradient_matches_tensorflows_gradient_tape(cell, bidirectional, lay
     np.testing.assert_allclose(found.gradient, total, rtol=0, atol=1e-5 * scale)
     for direction, part in enumerate(parts):
         np.testing.assert_allclose(found.by_direction[direction], part, rtol=0, atol=1e-5 * scale)
+
+
+@pytest.mark.tensorflow
+@pytest.mark.parametrize("pooling", POOLINGS)
+@pytest.mark.parametrize("cell,bidirectional,layers", EVERY_SHAPE)
+def test_the_numpy_runtime_matches_keras_on_padded_batches(cell, bidirectional, layers, pooling):
+    """Forward parity within 1e-4, texts of several lengths padded in one batch (the mask must hold the
+    padding out of the max and the mean), for every cell × direction × depth × pooling."""
+    model, network = keras_network(cell, bidirectional, layers, pooling)
+    rng = np.random.default_rng(5)
+    sequences = [rng.integers(1, 30, size=n) for n in (13, 9, 9, 4, 1)]
+    ids = np.zeros((len(sequences), 13), dtype=np.int32)
+    for row, seq in enumerate(sequences):
+        ids[row, : len(seq)] = seq
+    keras_logits = model(ids, training=False).numpy()[:, 0]
+    assert np.ptp(keras_logits) > 1e-3  # texts tell apart: a network that outputs one number would pass anything
+    np.testing.assert_allclose(network.logits(sequences), keras_logits, rtol=0, atol=1e-4)

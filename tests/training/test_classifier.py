@@ -120,3 +120,41 @@ def test_cancel_before_tensorflow_starts_stops_there(tmp_path):
         train_classifier(TINY, str(TINY_CSV), tmp_path / "m", listener=events.append, should_stop=lambda: bool(events))
     assert [e.text for e in events if isinstance(e, Phase)] == [f"loading corpus {TINY_CSV}", "tokenizing 400 texts"]
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("pooling", ["max", "mean"])
+def test_every_search_option_trains_and_the_saved_keras_model_agrees(tmp_path, pooling):
+    """Pooling, bucketing, a cosine schedule, label smoothing, embedding dropout and cut sentences, all at once:
+    the run learns, the card records them, and the saved end-to-end Keras file (the masked max is our own layer,
+    registered) loads and agrees with the NumPy runtime."""
+    from rnnplay.training import tensorflow_modules
+    from rnnplay.training.classifier import train_classifier
+
+    config = ClassifierConfig(**{**TINY.to_dict(), "pooling": pooling, "bucket": True, "schedule": "cosine", "label_smoothing": 0.1,
+                                 "embedding_dropout": 0.1, "cut_sentences": 1})
+    path = train_classifier(config, str(TINY_CSV), tmp_path / pooling)
+    stored = load_model(path)
+    assert stored.card.classifier.pooling == pooling
+    assert stored.card.section("training")["config"]["schedule"] == "cosine"
+    assert stored.card.section("training")["config"]["cut_sentences"] == 1  # the tiny corpus' texts are one sentence: none cut
+    tf, keras = tensorflow_modules()
+    model = keras.saving.load_model(path / "model.keras", safe_mode=True)
+    texts = ["The plot was superb.", "Honestly the music was dull, but the acting was fine.", "nothing known here"]
+    keras_p = 1 / (1 + np.exp(-model.predict(tf.constant(texts), verbose=0)[:, 0]))
+    np.testing.assert_allclose(Classifier.load(path).predict(texts), keras_p, atol=1e-5)
+    assert stored.card.score("test").accuracy >= 0.8
+
+
+def test_cut_sentences_keep_their_review_s_label_and_leave_one_sentence_texts_alone():
+    from rnnplay.corpora import Corpus
+    from rnnplay.text import TextSettings
+    from rnnplay.training.classifier import cut_sentences
+
+    corpus = Corpus("c", ["One two three four. Five six seven eight! Nine ten eleven twelve?<br />Hi.",
+                          "A single sentence of several words.", "Bad bad bad film. Worse worse worse acting."],
+                    np.array([1, 0, 0], dtype=np.int8))
+    cut = cut_sentences(corpus, TextSettings(strip_markup=True), 2, seed=0)
+    assert len(cut) == 4 and cut.labels.tolist() == [1, 1, 0, 0]
+    assert set(cut.texts[:2]) <= {"One two three four.", "Five six seven eight!", "Nine ten eleven twelve?"}
+    assert cut.texts[2:] == ["Bad bad bad film.", "Worse worse worse acting."]
+    assert cut_sentences(corpus, TextSettings(strip_markup=True), 2, seed=0).texts == cut.texts  # seeded

@@ -86,6 +86,11 @@ def card_lines(entry: ListedModel) -> Table:
     if isinstance(history, list) and history and all(isinstance(epoch, dict) for epoch in history):
         grid.add_row("history", history_table(history))
     for split, numbers in card.section("metrics").items():
+        if split == "by_source":  # per source, one line a source (parse has checked the shape)
+            for source, score in card.source_scores("test").items():
+                grid.add_row(f"test {printable(source)}", f"accuracy {format_value(score.accuracy)}, loss {format_value(score.loss)}, "
+                                                          f"n {format_value(score.n)}")
+            continue
         grid.add_row(printable(split), pairs(numbers) if isinstance(numbers, dict) else format_value(numbers))
     if accuracy(card):
         grid.add_row("accuracy", Text(f"{accuracy(card)} on the held-out test split", style="bold"))

@@ -1,0 +1,147 @@
+"""The search for the `default` preset (issue 15): every run in one table, greedy, one change at a time.
+
+    python benchmarks/default_search.py              # every row not yet measured, then the table
+    python benchmarks/default_search.py --only NAME  # one row (measured again if it was)
+    python benchmarks/default_search.py --table      # the table of what is measured, nothing trained
+
+Each row is its parent row with one change (``ROWS``: name, parent, change, why). Parents were chosen
+greedily as the rows came in: the best so far on the VALIDATION splits (IMDB's and RT's, averaged), never
+on a test split and never on the typed set, which is reported for every row and used for nothing.
+
+A row trains with ``rnnplay.training.classifier.train_classifier`` (the command ``rnnplay train`` runs)
+into a scratch models folder, then scores the saved model with the NumPy runtime on IMDB's and RT's
+validation and test splits (``rnnplay.corpora.split``, seed 0, each source on its own: the splits of
+``imdb``, ``rt`` and ``reviews`` are the same texts) and on corpora/typed-reviews.csv. Seconds are the
+card's training seconds (``model.fit``, every epoch and validation pass) on the machine as it was: the
+2-core machine was shared with other jobs during this search, so they are upper bounds; re-measure a
+row quietly with ``--only``.
+
+Results go to benchmarks/results/default_search.json (one record a row) and default_search.md.
+The cut-sentence label noise is measured by ``benchmarks/sentence_noise.py``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import tempfile
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from common import ROOT
+from typed import load_typed
+
+from rnnplay.config import ClassifierConfig
+from rnnplay.corpora import Corpus, load_corpus, split
+
+RESULTS = ROOT / "benchmarks" / "results"
+SEED = 0
+CBOW = "reviews-cbow64"  # rnnplay cbow train --corpus reviews --dimension 64 --name reviews-cbow64, in saved/ or $SEARCH_VECTORS_DIR
+
+# The shipped recipe before this search (the old `default` preset), trained on IMDB alone.
+START = ClassifierConfig(cell="lstm", bidirectional=True, units=32, embedding_dim=64, vocab_size=10_000, max_length=300,
+                         truncate="end", dense_units=64, dropout=0.5, batch_size=128, learning_rate=1e-3, epochs=3)
+
+# name, parent, change (corpus and/or config fields), why it was tried
+ROWS: list[tuple[str, str | None, dict[str, Any], str]] = [
+    ("start", None, {"corpus": "imdb"}, "the old default preset (what saved/imdb-bilstm was)"),
+    ("reviews", "start", {"corpus": "reviews"}, "train on IMDB and RT sentences together"),
+    ("max", "reviews", {"pooling": "max"}, "max over every state instead of the last"),
+    ("mean", "reviews", {"pooling": "mean"}, "mean over every state instead of the last"),
+    ("bucket", "max", {"bucket": True}, "pad batches to their longest (RT sentences are short), for speed"),
+    ("cbow", "max", {"init_embeddings": CBOW}, "embedding from CBOW vectors trained on both corpora"),
+    ("cut1", "max", {"cut_sentences": 1}, "one sentence cut from each IMDB training review, with its label"),
+    ("smooth", "max", {"label_smoothing": 0.1}, "label smoothing"),
+    ("vocab20k", "max", {"vocab_size": 20_000}, "a larger vocabulary"),
+    ("cosine", "max", {"schedule": "cosine"}, "learning rate falling to 0 over the run"),
+    ("embdrop", "max", {"embedding_dropout": 0.2}, "dropout placement: also drop whole word vectors"),
+    ("len200", "max", {"max_length": 200}, "shorter reviews: faster"),
+]
+
+
+def config_of(name: str) -> tuple[str, ClassifierConfig]:
+    """The corpus and config of a row: its parent's with its change applied."""
+    rows = {r[0]: r for r in ROWS}
+    _, parent, change, _ = rows[name]
+    corpus, config = ("imdb", START) if parent is None else config_of(parent)
+    change = dict(change)
+    corpus = change.pop("corpus", corpus)
+    return corpus, replace(config, **change)
+
+
+def corpora() -> dict[str, tuple[Corpus, Corpus]]:
+    """(validation, test) of each source, split as training splits it."""
+    return {name: (s.validation, s.test) for name, s in ((n, split(load_corpus(n), SEED)) for n in ("imdb", "rt"))}
+
+
+def measure(name: str, parts: dict[str, tuple[Corpus, Corpus]]) -> dict[str, Any]:
+    from rnnplay.runtime.classifier import Classifier
+    from rnnplay.training.classifier import train_classifier
+
+    corpus, config = config_of(name)
+    with tempfile.TemporaryDirectory() as scratch:
+        models = Path(scratch)
+        if config.init_embeddings:  # the vectors are read from the models folder, as `rnnplay train` reads them
+            os.symlink(Path(os.environ.get("SEARCH_VECTORS_DIR", ROOT / "saved")) / CBOW, models / CBOW)
+        path = train_classifier(config, corpus, models / name)
+        classifier = Classifier.load(path)
+        card = classifier.card
+        scores: dict[str, Any] = {}
+        for source, (validation, test) in parts.items():
+            for part, data in (("validation", validation), ("test", test)):
+                scores[f"{source}_{part}"] = round(float(((classifier.predict(data.texts) >= 0.5) == (data.labels == 1)).mean()), 4)
+        typed = load_typed()
+        scores["typed"] = round(float(((classifier.predict(typed.texts) >= 0.5) == (typed.labels == 1)).mean()), 4)
+    return {"name": name, "corpus": corpus, "config": config.to_dict(), "seconds": card.number("training", "seconds"),
+            "best_epoch": card.number("training", "best_epoch"), "load": os.getloadavg()[0], **scores,
+            "choose": round((scores["imdb_validation"] + scores["rt_validation"]) / 2, 4)}
+
+
+def load_results() -> dict[str, dict[str, Any]]:
+    file = RESULTS / "default_search.json"
+    return {r["name"]: r for r in json.loads(file.read_text())} if file.exists() else {}
+
+
+def save_results(results: dict[str, dict[str, Any]]) -> None:
+    RESULTS.mkdir(exist_ok=True)
+    ordered = [results[r[0]] for r in ROWS if r[0] in results]
+    (RESULTS / "default_search.json").write_text(json.dumps(ordered, indent=1) + "\n")
+    (RESULTS / "default_search.md").write_text(table(results))
+
+
+def table(results: dict[str, dict[str, Any]]) -> str:
+    lines = ["| row | parent + change | IMDB held-out | RT held-out | typed | train s (load) | IMDB val | RT val | choose (val mean) | why |",
+             "|---|---|---|---|---|---|---|---|---|---|"]
+    for name, parent, change, why in ROWS:
+        r = results.get(name)
+        what = f"{parent or '—'} + {', '.join(f'{k}={v}' for k, v in change.items())}"
+        if r is None:
+            lines.append(f"| {name} | {what} | not run | | | | | | | {why} |")
+            continue
+        lines.append(f"| {name} | {what} | {r['imdb_test']:.4f} | {r['rt_test']:.4f} | {r['typed']:.4f} | "
+                     f"{r['seconds']:.0f} ({r['load']:.1f}) | {r['imdb_validation']:.4f} | {r['rt_validation']:.4f} | {r['choose']:.4f} | {why} |")
+    return "\n".join(lines) + "\n"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--only", help="measure this row (again)")
+    parser.add_argument("--table", action="store_true", help="print the table, train nothing")
+    args = parser.parse_args()
+    results = load_results()
+    if not args.table:
+        names = [args.only] if args.only else [r[0] for r in ROWS if r[0] not in results]
+        parts = corpora()
+        for name in names:
+            row = measure(name, parts)
+            results = {**load_results(), name: row}  # rows measured meanwhile by another run are kept
+            save_results(results)
+            print(json.dumps(row), flush=True)
+    print(table(results))
+
+
+if __name__ == "__main__":
+    sys.exit(main())
