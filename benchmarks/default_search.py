@@ -51,14 +51,14 @@ ROWS: list[tuple[str, str | None, dict[str, Any], str]] = [
     ("reviews", "start", {"corpus": "reviews"}, "train on IMDB and RT sentences together"),
     ("max", "reviews", {"pooling": "max"}, "max over every state instead of the last"),
     ("mean", "reviews", {"pooling": "mean"}, "mean over every state instead of the last"),
-    ("bucket", "max", {"bucket": True}, "pad batches to their longest (RT sentences are short), for speed"),
-    ("cbow", "max", {"init_embeddings": CBOW}, "embedding from CBOW vectors trained on both corpora"),
-    ("cut1", "max", {"cut_sentences": 1}, "one sentence cut from each IMDB training review, with its label"),
-    ("smooth", "max", {"label_smoothing": 0.1}, "label smoothing"),
-    ("vocab20k", "max", {"vocab_size": 20_000}, "a larger vocabulary"),
-    ("cosine", "max", {"schedule": "cosine"}, "learning rate falling to 0 over the run"),
-    ("embdrop", "max", {"embedding_dropout": 0.2}, "dropout placement: also drop whole word vectors"),
-    ("len200", "max", {"max_length": 200}, "shorter reviews: faster"),
+    ("bucket", "reviews", {"bucket": True}, "pad batches to their longest (RT sentences are short), for speed"),
+    ("cbow", "reviews", {"init_embeddings": CBOW}, "embedding from CBOW vectors trained on both corpora"),
+    ("cut1", "reviews", {"cut_sentences": 1}, "one sentence cut from each IMDB training review, with its label"),
+    ("smooth", "reviews", {"label_smoothing": 0.1}, "label smoothing"),
+    ("vocab20k", "reviews", {"vocab_size": 20_000}, "a larger vocabulary"),
+    ("cosine", "reviews", {"schedule": "cosine"}, "learning rate falling to 0 over the run"),
+    ("embdrop", "reviews", {"embedding_dropout": 0.2}, "dropout placement: also drop whole word vectors"),
+    ("len200", "reviews", {"max_length": 200}, "shorter reviews: faster"),
 ]
 
 
