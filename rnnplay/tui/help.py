@@ -452,9 +452,10 @@ solid: trained); the table gives it at a few distances and the decay per step, t
 log g(k) by least squares (a linear RNN whose recurrent weight is w gives exactly w). A decay of 0.5
 leaves 0.5^50 ≈ 1e-15 of the gradient after 50 steps: such a cell cannot learn from the first token.
 
-A small gradient is not always a short memory: a memory latched firmly (a forget gate near 1) passes
-little gradient, because nudging the input barely moves the state, while changing the input flips the
-answer (Bengio et al. 1994). Read the score and the gradient together.
+Under the results, the token tasks give a second measure, influence: the share of held-out answers that
+change when the decisive token is swapped (A ↔ B). Bengio et al. (1994) argue that a firmly latched
+memory passes little gradient yet decides the answer; the swap and the gradient side by side let you see
+whether your trained cells do. Read the score, the swap and the gradient together.
 
 ## One unit
 h(t) = tanh(w·h(t−1) + u·x(t) + b) with a single number for a state (the input is one impulse, x(1) = 1
