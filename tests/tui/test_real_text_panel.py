@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import threading
+import time
+
+import pytest
 from textual.app import App, ComposeResult
 from textual.widgets import Footer, ProgressBar, Static
 
+from rnnplay.errors import Cancelled
 from rnnplay.memory_probe import probe_held_out
 from rnnplay.runtime.classifier import Classifier
 from rnnplay.tui.widgets.real_text_panel import RealTextPanel
@@ -65,15 +70,36 @@ async def test_a_new_classifier_clears_the_result_and_none_is_one_line() -> None
         assert "imdb-bilstm" in str(pilot.app.query_one("#real-status", Static).render()) and panel.probe is None
 
 
+def probe_until_cancelled(started: threading.Event, stopped: threading.Event):
+    """A stand-in for ``probe_held_out`` that runs until it is cancelled, so Esc always meets a running probe
+    (the real one on 6 samples can end before Esc arrives on a quiet machine)."""
+
+    def probe(classifier, samples, distances, seed, progress=None, cancelled=lambda: False):
+        started.set()
+        while not cancelled():
+            time.sleep(0.01)
+        stopped.set()
+        raise Cancelled("the memory probe was stopped")
+
+    return probe
+
+
 @pilot_test
-async def test_escape_stops_a_running_probe() -> None:
+async def test_escape_stops_a_running_probe(monkeypatch: pytest.MonkeyPatch) -> None:
+    from rnnplay.tui.widgets import real_text_panel
+
+    started, stopped = threading.Event(), threading.Event()
+    monkeypatch.setattr(real_text_panel, "probe_held_out", probe_until_cancelled(started, stopped))
     async with RealApp(Classifier.load(SHIPPED_LSTM)).run_test(size=(80, 24)) as pilot:
-        await pilot.press("enter", "escape")
+        await pilot.press("enter")
+        await until(pilot, started.is_set, "the probe runs")
         panel = pilot.app.query_one(RealTextPanel)
+        assert panel.running
+        await pilot.press("escape")
         assert not panel.running and "stopped" in str(pilot.app.query_one("#real-status", Static).render())
         await pilot.app.workers.wait_for_complete()
         await pilot.pause()
-        assert panel.probe is None and not pilot.app.finished
+        assert stopped.is_set() and panel.probe is None and not pilot.app.finished
 
 
 def test_snapshot_real_text_panel_at_80_by_24(snap_compare) -> None:
