@@ -29,7 +29,6 @@ if TYPE_CHECKING:
     from rnnplay.runtime.classifier import Classifier
 
 LABELS = ("negative", "positive")  # index = label
-CHUNK = 1024  # texts predicted between two progress reports (each chunk is batched again by the runtime)
 CARD_DIGITS = 4  # training rounds the card's accuracy to 4 decimals
 
 
@@ -157,21 +156,11 @@ def find_mistakes(classifier: Classifier, progress: Callable[[int, int], None] |
                   should_stop: Callable[[], bool] = lambda: False) -> Mistakes:
     """Score ``classifier`` on its own test split. ``progress(done, total)`` follows the prediction;
     ``should_stop`` ends it early with ``Cancelled`` (the TUI's worker, when the view is closed)."""
-    from rnnplay.errors import Cancelled
-
     started = time.perf_counter()
     corpus, seed = recorded_split(classifier.card)
     test = held_out_split(classifier.card)
     ids = [classifier.encoder.encode(text) for text in test.texts]
-    order = sorted(range(len(ids)), key=lambda i: -len(ids[i]))  # similar lengths batch together
-    probabilities = np.empty(len(ids), dtype=np.float64)
-    for start in range(0, len(order), CHUNK):
-        if should_stop():
-            raise Cancelled("stopped before the test split was scored")
-        chunk = order[start : start + CHUNK]
-        probabilities[chunk] = classifier.predict_ids([ids[i] for i in chunk])
-        if progress is not None:
-            progress(min(start + CHUNK, len(order)), len(order))
+    probabilities = classifier.predict_ids(ids, progress=progress, should_stop=should_stop, stopped="stopped before the test split was scored")
     return scored(classifier.name, corpus, seed, test, probabilities, classifier.card.held_out_accuracy,
                   time.perf_counter() - started)
 

@@ -17,7 +17,7 @@ import numpy as np
 
 from rnnplay import card as cards
 from rnnplay.card import ClassifierArchitecture
-from rnnplay.errors import RnnplayError
+from rnnplay.errors import Cancelled, RnnplayError
 from rnnplay.runtime.recurrent import DirectionWeights, RecurrentLayer
 from rnnplay.store import StoredModel, load_model
 from rnnplay.text import Encoder
@@ -212,13 +212,20 @@ class Classifier:
         check_arrays(parsed, arrays, where)
         return cls(StoredModel(Path(path), parsed, arrays, list(vocabulary)))
 
-    def predict_ids(self, sequences: Sequence[np.ndarray], batch_size: int = 256) -> np.ndarray:
-        """P(positive) for each id sequence, in input order."""
+    def predict_ids(self, sequences: Sequence[np.ndarray], batch_size: int = 256, progress: Callable[[int, int], None] | None = None,
+                    should_stop: Callable[[], bool] = lambda: False, stopped: str = "stopped before every text was scored") -> np.ndarray:
+        """P(positive) for each id sequence, in input order. Longest first, so each batch pads little;
+        ``progress(done, total)`` after each batch, and ``should_stop()`` before each ends it with ``Cancelled(stopped)``
+        (a worker whose view was closed)."""
         order = sorted(range(len(sequences)), key=lambda i: -len(sequences[i]))
         result = np.empty(len(sequences), dtype=np.float64)
         for start in range(0, len(order), batch_size):
+            if should_stop():
+                raise Cancelled(stopped)
             chunk = order[start : start + batch_size]
             result[chunk] = self.network.probabilities([sequences[i] for i in chunk])
+            if progress is not None:
+                progress(min(start + batch_size, len(order)), len(order))
         return result
 
     def predict(self, texts: Iterable[str], batch_size: int = 256) -> np.ndarray:

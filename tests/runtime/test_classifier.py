@@ -52,6 +52,20 @@ def test_order_and_batching_do_not_change_predictions(shipped_classifier, held_o
     np.testing.assert_allclose(shipped_classifier.predict(texts[::-1])[::-1], together, atol=1e-6)
 
 
+def test_progress_follows_every_batch_and_a_stop_between_batches_cancels(shipped_classifier, held_out):
+    from rnnplay.errors import Cancelled
+
+    ids = [shipped_classifier.encoder.encode(text) for text in held_out.texts[:100]]
+    reports: list[tuple[int, int]] = []
+    scored = shipped_classifier.predict_ids(ids, batch_size=32, progress=lambda done, total: reports.append((done, total)))
+    assert reports == [(32, 100), (64, 100), (96, 100), (100, 100)]
+    np.testing.assert_allclose(scored, shipped_classifier.predict_ids(ids), atol=1e-6)  # batching moves only the last bits
+    asked: list[int] = []
+    with pytest.raises(Cancelled, match="^enough$"):
+        shipped_classifier.predict_ids(ids, batch_size=32, should_stop=lambda: len(asked.append(1) or asked) > 2, stopped="enough")
+    assert len(asked) == 3  # asked before each batch: two ran, the third was refused
+
+
 def test_empty_and_unknown_texts_still_get_a_probability(shipped_classifier):
     p = shipped_classifier.predict(["", "zzxq qqxz", "!!!"])
     assert np.all((p > 0) & (p < 1))
