@@ -45,15 +45,46 @@ class Dense:
 POOLINGS = ("last", "max", "mean")
 
 
+class Pooling:
+    """Max or mean over a layer's states, as a reduction that can be done in parts (max, or a sum then a division
+    by the count): one mechanism for the forward pass (``pool``), streaming (``running_pool``) and explain,
+    which combines the reduced states of a text's two sides without re-running them."""
+
+    def __init__(self, pooling: str) -> None:
+        if pooling not in ("max", "mean"):
+            raise ValueError(f"unknown pooling {pooling!r}")
+        self.max = pooling == "max"
+        self.empty = -np.inf if self.max else 0.0  # the reduction of no state
+
+    def reduced(self, states: np.ndarray, lengths: np.ndarray, axis: int) -> np.ndarray:
+        """Each row's reduction over its first ``lengths[r]`` steps along ``axis`` (1 for (batch, time, width),
+        0 for a (time, batch, width) record); padding is left out."""
+        steps = np.arange(states.shape[axis]).reshape((1, -1, 1) if axis == 1 else (-1, 1, 1))
+        valid = steps < (lengths[:, None, None] if axis == 1 else lengths[None, :, None])
+        if self.max:
+            return np.where(valid, states, -np.inf).max(axis=axis, initial=-np.inf)
+        return np.where(valid, states, 0.0).sum(axis=axis, dtype=np.float64)
+
+    def cumulative(self, states: np.ndarray) -> np.ndarray:
+        """(n + 1, width): the reduction of states[:k] for k = 0 … n (row 0 is the empty one)."""
+        running = np.maximum.accumulate(states, axis=0) if self.max else np.cumsum(states, axis=0, dtype=np.float64)
+        return np.concatenate([np.full((1, states.shape[1]), self.empty), running])
+
+    def combine(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        return np.maximum(a, b) if self.max else a + b
+
+    def finish(self, reduced: np.ndarray, counts: np.ndarray) -> np.ndarray:
+        """The head's input from reductions over ``counts`` states each (a row of no state gives zeros)."""
+        if self.max:
+            return np.where(counts[:, None] > 0, reduced, 0.0).astype(np.float32)
+        return (reduced / np.maximum(counts, 1)[:, None]).astype(np.float32)
+
+
 def pool(states: np.ndarray, lengths: np.ndarray, pooling: str) -> np.ndarray:
-    """The head's input from every state of the last layer, (batch, time, width) with zeros at padding:
-    the max or the mean over each row's first ``lengths`` steps (a row of no words gives zeros)."""
-    if pooling == "mean":
-        return states.sum(axis=1) / np.maximum(lengths, 1)[:, None].astype(states.dtype)
-    if pooling != "max":
-        raise ValueError(f"unknown pooling {pooling!r}")
-    valid = np.arange(states.shape[1])[None, :, None] < lengths[:, None, None]
-    return np.where(lengths[:, None] > 0, np.where(valid, states, -np.inf).max(axis=1, initial=-np.inf), 0.0).astype(states.dtype)
+    """The head's input from every state of the last layer, (batch, time, width): the max or the mean over
+    each row's first ``lengths`` steps (a row of no words gives zeros)."""
+    reduction = Pooling(pooling)
+    return reduction.finish(reduction.reduced(states, lengths, axis=1), lengths)
 
 
 def running_pool(states: np.ndarray, pooling: str) -> np.ndarray:
@@ -61,9 +92,8 @@ def running_pool(states: np.ndarray, pooling: str) -> np.ndarray:
     that pools can stream (a running max, a running mean); ``last`` gives the states themselves."""
     if pooling == "last" or len(states) == 0:
         return states
-    if pooling == "max":
-        return np.maximum.accumulate(states, axis=0)
-    return (np.cumsum(states, axis=0, dtype=np.float64) / np.arange(1, len(states) + 1)[:, None]).astype(states.dtype)
+    reduction = Pooling(pooling)
+    return reduction.finish(reduction.cumulative(states)[1:], np.arange(1, len(states) + 1))
 
 
 class Network:

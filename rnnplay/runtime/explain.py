@@ -30,7 +30,7 @@ from typing import Any, Literal, NamedTuple
 import numpy as np
 
 from rnnplay.errors import RnnplayError
-from rnnplay.runtime.classifier import Classifier, Network, label, running_pool, sigmoid
+from rnnplay.runtime.classifier import Classifier, Network, Pooling, label, running_pool, sigmoid
 from rnnplay.runtime.recurrent import Sliding, step_inputs
 from rnnplay.text import OOV_ID
 
@@ -158,36 +158,6 @@ def _variants_pooled(network: Network, ids: np.ndarray, known: np.ndarray) -> tu
     return float(prefix[-1]), without, sigmoid(prefix), True
 
 
-class _Pool:
-    """Pooling as a running reduction: states are reduced in parts (max, or sum then a division by the count)."""
-
-    def __init__(self, pooling: str) -> None:
-        self.max = pooling == "max"
-        self.empty = -np.inf if self.max else 0.0
-
-    def cumulative(self, states: np.ndarray) -> np.ndarray:
-        """(n + 1, units): the reduction of states[:k] for k = 0 … n (row 0 is the empty one)."""
-        empty = np.full((1, states.shape[1]), self.empty)
-        running = np.maximum.accumulate(states, axis=0) if self.max else np.cumsum(states, axis=0, dtype=np.float64)
-        return np.concatenate([empty, running])
-
-    def recorded(self, record: np.ndarray, lengths: np.ndarray) -> np.ndarray:
-        """(rows, units): each row's reduction over its first ``lengths[r]`` steps of a (steps, rows, units) record."""
-        if not self.max:
-            return record.sum(axis=0, dtype=np.float64)  # zeros at padding
-        valid = np.arange(record.shape[0])[:, None, None] < lengths[None, :, None]
-        return np.where(valid, record, -np.inf).max(axis=0, initial=-np.inf)
-
-    def combine(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
-        return np.maximum(a, b) if self.max else a + b
-
-    def finish(self, reduced: np.ndarray, counts: np.ndarray) -> np.ndarray:
-        """The pooled features: a max of no state, or a mean, made as ``classifier.pool`` makes them."""
-        if self.max:
-            return np.where(counts[:, None] > 0, reduced, 0.0).astype(np.float32)
-        return (reduced / np.maximum(counts, 1)[:, None]).astype(np.float32)
-
-
 def _variants_bidirectional_pooled(network: Network, ids: np.ndarray, known: np.ndarray) -> tuple[float, np.ndarray, np.ndarray]:
     """One bidirectional layer that pools: ``_variants_bidirectional``'s runs, each recording its states.
 
@@ -195,7 +165,7 @@ def _variants_bidirectional_pooled(network: Network, ids: np.ndarray, known: np.
     the rest are the continuations that ``_variants_bidirectional`` runs anyway, so the pooled states of
     every variant cost the same steps as its final states did (only recorded, then reduced).
     """
-    layer, pool = network.layers[0], _Pool(network.pooling)
+    layer, pool = network.layers[0], Pooling(network.pooling)
     forward, backward = layer.one_way(0), layer.one_way(1)
     n, units = len(ids), layer.units
     vectors = network.embedding[ids]
@@ -212,7 +182,7 @@ def _variants_bidirectional_pooled(network: Network, ids: np.ndarray, known: np.
     lengths = n - 1 - np.arange(n)
     _, going = forward.run_states(Sliding(ahead[1:], 1, max(n - 1, 1), n), lengths, [s[:n] for s in start_ahead], record="outputs")
     assert going is not None
-    without_ahead = pool.combine(ahead_before[:n], pool.recorded(going[0], lengths))
+    without_ahead = pool.combine(ahead_before[:n], pool.reduced(going[0], lengths, axis=0))
 
     # Backward halves in one batch, rows as in ``_variants_bidirectional``.
     p = len(known)
@@ -225,7 +195,7 @@ def _variants_bidirectional_pooled(network: Network, ids: np.ndarray, known: np.
     starts[without_rows] = np.arange(n)
     _, back = backward.run_states(step_inputs(behind[::-1], offsets, n), lengths, [s[starts] for s in start_behind], record="outputs")
     assert back is not None
-    reduced = pool.recorded(back[0], lengths)
+    reduced = pool.reduced(back[0], lengths, axis=0)
     without_behind = pool.combine(reduced[without_rows][::-1], behind_after[1:])  # words before i, then the whole text's after i
     prefix_behind = np.concatenate([reduced[prefix_rows][::-1], pool.cumulative(behind_h[::-1])[-1:]])  # prefixes p … n-1
 
