@@ -42,7 +42,7 @@ class Dense:
         return ACTIVATIONS[self.activation](x @ self.kernel + self.bias)
 
 
-POOLINGS = ("last", "max", "mean")
+POOLINGS = cards.POOLINGS  # last: the final state; max, mean: over the words
 
 
 class Pooling:

@@ -30,7 +30,7 @@ from typing import Any, Callable, Sequence
 import numpy as np
 
 from rnnplay.card import GATES
-from rnnplay.runtime.classifier import Dense, Network, running_pool
+from rnnplay.runtime.classifier import POOLINGS, Dense, Network, running_pool
 from rnnplay.runtime.explain import streamed_states
 from rnnplay.runtime.inside import MEMORY_GATE, run_layers
 from rnnplay.runtime.recurrent import DirectionWeights, RecurrentLayer
@@ -440,8 +440,8 @@ class AxisStats:
         if not isinstance(linear, bool):
             raise ValueError("linear_head must be true or false")
         pooling = data.get("pooling", "last")
-        if pooling not in ("last", "max", "mean"):
-            raise ValueError("pooling must be last, max or mean")
+        if pooling not in POOLINGS:
+            raise ValueError(f"pooling must be one of {', '.join(POOLINGS)}")
         return cls(f.whole("reviews", low=2), Pca.from_json(data.get("pca"), width),
                    None if forward is None else Pca.from_json(forward, units),
                    f.array("cloud", (len(labels), 2)), labels.astype(np.int8), f.array("readout", (width,)), linear, pooling)
