@@ -450,7 +450,9 @@ would move if the input k steps before the end moved, averaged over held-out seq
 backpropagation through time. The plot shows g(k)/g(0) on a log scale (dotted: at initialisation,
 solid: trained); the table gives it at a few distances and the decay per step, the factor fitted to
 log g(k) by least squares (a linear RNN whose recurrent weight is w gives exactly w). A decay of 0.5
-leaves 0.5^50 ≈ 1e-15 of the gradient after 50 steps: such a cell cannot learn from the first token.
+leaves 0.5^50 ≈ 1e-15 of the gradient after 50 steps, so training starts with almost no signal from the
+first tokens; whether the cell learns anyway is what the race shows (compare the decay at initialisation
+with the decay after training: run the adding problem and see whether the steepest-decaying cell learns).
 
 Under the results, the token tasks give a second measure, influence: the share of held-out answers that
 change when the decisive token is swapped (A ↔ B). Bengio et al. (1994) argue that a firmly latched
