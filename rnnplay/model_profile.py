@@ -41,6 +41,7 @@ from rnnplay.card import VOCAB, WEIGHTS
 from rnnplay.errors import RnnplayError
 from rnnplay.runtime import profile as stats
 from rnnplay.runtime.profile import Profile
+from rnnplay.store.reading import read_json
 
 if TYPE_CHECKING:
     from rnnplay.runtime.classifier import Classifier
@@ -116,7 +117,7 @@ def cached_profile(classifier: Classifier, folder: Path | None = None) -> ModelP
 
     try:
         corpus, seed = recorded_split(classifier.card)
-        data = _read(cache_file(classifier, folder))
+        data = read_json(cache_file(classifier, folder), limits.MAX_PROFILE_BYTES)
         if not isinstance(data, dict) or not isinstance(data.get("header"), dict):
             return None
         header = data["header"]
@@ -128,17 +129,6 @@ def cached_profile(classifier: Classifier, folder: Path | None = None) -> ModelP
     except (RnnplayError, OSError, ValueError, TypeError, KeyError, RecursionError):
         return None
     return ModelProfile(classifier.name, weights_digest(classifier), corpus, seed, header["held_out_texts"], profile, cached=True)
-
-
-def _read(path: Path) -> Any:
-    """The JSON of a cache file, at most ``limits.MAX_PROFILE_BYTES`` of it (ValueError when larger)."""
-    flags = os.O_RDONLY | os.O_CLOEXEC | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
-    fd = os.open(path, flags)
-    with os.fdopen(fd, "rb") as f:
-        data = f.read(limits.MAX_PROFILE_BYTES + 1)
-    if len(data) > limits.MAX_PROFILE_BYTES:
-        raise ValueError("too large to be a profile")
-    return json.loads(data.decode("utf-8"))
 
 
 def model_profile(classifier: Classifier, progress: Callable[[float], None] | None = None,

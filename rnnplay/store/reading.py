@@ -98,6 +98,18 @@ class _Folder:
         os.close(self.fd)
 
 
+def read_json(path: Path, limit: int) -> object:
+    """The JSON value of a small file of ours (a cached profile, a saved race), reading at most ``limit`` bytes
+    and never through a symbolic link. OSError when it cannot be opened; ValueError when it is larger, not
+    UTF-8 or not JSON."""
+    flags = os.O_RDONLY | os.O_CLOEXEC | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+    with os.fdopen(os.open(path, flags), "rb") as f:
+        data = f.read(limit + 1)
+    if len(data) > limit:
+        raise ValueError(f"larger than {limit:,} bytes")
+    return json.loads(data.decode("utf-8"))
+
+
 def sha256(path: Path) -> str:
     with Path(path).open("rb") as f:
         return _digest(f)
