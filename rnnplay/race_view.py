@@ -17,6 +17,7 @@ from rich.table import Table
 from rich.text import Text
 
 from rnnplay.printable import printable
+from rnnplay.training.memory_tasks import ADDING_TOLERANCE
 from rnnplay.training.progress import Phase
 from rnnplay.training.race_record import (
     CELL_NAMES,
@@ -31,6 +32,7 @@ from rnnplay.training.race_record import (
     RunEpoch,
     RunStart,
     SavedRace,
+    score_at,
 )
 
 
@@ -60,8 +62,7 @@ class RaceBoard:
 
     def score(self, cell: str, epoch: int) -> tuple[float, float, int]:
         """Mean and spread over the seeds that have reached ``epoch`` so far, and how many have."""
-        values = [s[epoch - 1].score for (c, _), s in self.scores.items() if c == cell and len(s) >= epoch]
-        return _mean_spread(values) + (len(values),)
+        return score_at((s for (c, _), s in self.scores.items() if c == cell), epoch)
 
     def status(self) -> str:
         """One line: which run, epoch and batch, and its loss."""
@@ -140,7 +141,7 @@ def baseline_line(result: RaceResult) -> Text:
     if result.request.task == "adding":
         accuracy = {cell: np.mean([r.epochs[-1].accuracy for r in result.runs_of(cell) if r.epochs]) for cell in result.request.cells}
         shown = ", ".join(f"{CELL_NAMES[c]} {a:.2f}" for c, a in accuracy.items())
-        return Text(f"predict-the-mean baseline MSE {result.baseline:.4f} (from the data); within 0.04 of the target: {shown}")
+        return Text(f"predict-the-mean baseline MSE {result.baseline:.4f} (from the data); within {ADDING_TOLERANCE:g} of the target: {shown}")
     return Text(f"chance (always the commonest class of the training set) scores {result.baseline:.3f} on the held-out sequences")
 
 
@@ -192,13 +193,6 @@ def history_table(saved: Sequence[SavedRace]) -> Table:
         table.add_row(r.started.replace("T", " ")[:19], r.request.task, str(r.request.length),
                       f"{r.request.epochs}×{r.request.seeds}", finals, printable(entry.path.name))
     return table
-
-
-def _mean_spread(values: Sequence[float]) -> tuple[float, float]:
-    clean = [v for v in values if math.isfinite(v)]
-    if not clean:
-        return math.nan, math.nan
-    return float(np.mean(clean)), float(np.std(clean, ddof=1)) if len(clean) > 1 else 0.0
 
 
 def _fmt(value: float, request: RaceRequest) -> str:

@@ -20,13 +20,14 @@ import os
 from dataclasses import asdict, dataclass, field, fields
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Callable, Sequence, Union
+from typing import Any, Callable, Iterable, Sequence, Union
 
 import numpy as np
 
 from rnnplay import limits
 from rnnplay.errors import RnnplayError, UsageError
-from rnnplay.runtime.decay import GradientDecay
+from rnnplay.runtime.decay import GradientDecay, fit_decay
+from rnnplay.store.reading import read_json
 from rnnplay.training.memory_tasks import MIN_LENGTH, TASKS
 from rnnplay.training.progress import Phase
 
@@ -178,8 +179,6 @@ class Summary:
     high: float
     seeds: int
     seconds: float  # mean training time per seed
-    decay_init: float  # mean fitted decay per step over the seeds, at initialisation …
-    decay_trained: float  # … and after training
     swapped: float | None = None  # mean share of answers changed by swapping the decisive token (None: adding)
 
 
@@ -199,23 +198,19 @@ class RaceResult:
 
     def score(self, cell: str, epoch: int) -> tuple[float, float, int]:
         """The mean and spread over the seeds of ``cell``'s score at ``epoch``, and how many seeds reached it."""
-        scores = [r.epochs[epoch - 1].score for r in self.runs_of(cell) if len(r.epochs) >= epoch]
-        return _mean_spread(scores) + (len(scores),)
+        return score_at((r.epochs for r in self.runs_of(cell)), epoch)
 
     def summary(self, cell: str) -> Summary:
         runs = self.runs_of(cell)
         swaps = [r.swapped for r in runs if r.swapped is not None]
         finals = [r.final for r in runs]
-        mean, spread = _mean_spread(finals)
+        mean, spread = mean_spread(finals)
         return Summary(cell, mean, spread, min(finals, default=math.nan), max(finals, default=math.nan), len(runs),
                        float(np.mean([r.seconds for r in runs])) if runs else math.nan,
-                       _nanmean([r.at_init.decay for r in runs]), _nanmean([r.trained.decay for r in runs]),
                        _nanmean(swaps) if swaps else None)
 
     def decay(self, cell: str, trained: bool) -> GradientDecay | None:
         """The cell's mean decay curve over its seeds (norms averaged distance by distance, the decay refitted)."""
-        from rnnplay.runtime.decay import fit_decay
-
         curves = [(r.trained if trained else r.at_init).norms for r in self.runs_of(cell)]
         if not curves:
             return None
@@ -300,7 +295,14 @@ def _finite(value: float) -> float | None:
     return None if not math.isfinite(value) else float(value)
 
 
-def _mean_spread(values: Sequence[float]) -> tuple[float, float]:
+def score_at(histories: Iterable[Sequence[EpochScore]], epoch: int) -> tuple[float, float, int]:
+    """The mean and spread of the scores at ``epoch`` over the histories (one a seed) that reached it, and how many did."""
+    scores = [history[epoch - 1].score for history in histories if len(history) >= epoch]
+    return mean_spread(scores) + (len(scores),)
+
+
+def mean_spread(values: Sequence[float]) -> tuple[float, float]:
+    """Mean and sample standard deviation (0 for one value) of the finite values."""
     clean = [v for v in values if math.isfinite(v)]
     if not clean:
         return math.nan, math.nan
@@ -395,12 +397,7 @@ def read_race(path: Path) -> RaceResult:
     from rnnplay.printable import printable
 
     try:
-        flags = os.O_RDONLY | os.O_CLOEXEC | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
-        with os.fdopen(os.open(path, flags), "rb") as f:
-            data = f.read(limits.MAX_RACE_BYTES + 1)
-        if len(data) > limits.MAX_RACE_BYTES:
-            raise ValueError(f"larger than {limits.MAX_RACE_BYTES:,} bytes")
-        return RaceResult.from_json(json.loads(data.decode("utf-8")))
+        return RaceResult.from_json(read_json(path, limits.MAX_RACE_BYTES))
     except OSError as error:
         raise RnnplayError(f"cannot read {printable(path)}: {error.strerror or error}") from None
     except (ValueError, TypeError, UnicodeDecodeError) as error:

@@ -12,10 +12,9 @@ from textual.containers import Vertical
 from textual.widgets import Static
 from textual_plotext import PlotextPlot
 
+from rnnplay.runtime.decay import FLOOR
 from rnnplay.training.race_record import RaceResult
 from rnnplay.tui.widgets.race_curves import CELL_COLOURS, cell_legend
-
-FLOOR = 1e-300
 
 
 class DecayPlot(Vertical):
