@@ -72,3 +72,19 @@ def test_ctrl_c_cancels_with_130_and_saves_nothing(monkeypatch):
     assert result.exit_code == 130
     assert result.output.endswith("rnnplay: error: race cancelled; nothing was saved\n")
     assert not races_dir().exists()
+
+
+def test_the_commands_defaults_are_the_requests():
+    """The options spell their defaults out (the CLI's start imports no NumPy); they must not drift from RaceRequest's."""
+    import typer
+
+    from rnnplay.commands.race import parse_cells
+    from rnnplay.training.race_record import RaceRequest
+
+    options = {p.name: p.default for p in typer.main.get_command(app).commands["race"].params}
+    request = RaceRequest()
+    for name in ("task", "length", "epochs", "seeds", "seed", "sequences", "batch_size", "units", "embedding_dim",
+                 "learning_rate", "optimizer", "forget_bias", "initializer", "scaled"):
+        assert options[name] == getattr(request, name), name
+    assert parse_cells(options["cells"]) == request.cells
+    assert (options["clipnorm"] or None) == request.clipnorm
