@@ -171,12 +171,20 @@ def decay_table(result: RaceResult) -> Table:
 
 def race_report(result: RaceResult) -> list[Any]:
     """Everything a finished race shows, in order: settings, epochs, results, baseline, gradient decay."""
-    return [Text(describe_request(result.request), style="dim"),
-            epoch_table(result.request, result.score, title="held-out score by epoch"),
-            Text(""), summary_table(result), *result_notes(result), Text(""),
+    return [Text(describe_request(result.request), style="dim"), *results_part(result, title="held-out score by epoch"), Text(""),
             Text("gradient over distance, ‖∂h(T)/∂x(T−k)‖ ÷ its value at k = 0 (mean over held-out sequences):", style="bold"),
             decay_table(result),
             Text(f"race took {result.seconds:.1f} s (TensorFlow's start included)", style="dim")]
+
+
+def results_part(result: RaceResult, title: str | None = None) -> list[Any]:
+    """The scores by epoch, the results per cell and what they stand against: the CLI's report and the Lab's pane."""
+    return [epoch_table(result.request, result.score, title=title), Text(""), summary_table(result), *result_notes(result)]
+
+
+def final_scores(result: RaceResult) -> str:
+    """Each cell's final score, mean over the seeds, on one line (the history's rows)."""
+    return ", ".join(f"{CELL_NAMES[c]} {_fmt(result.summary(c).mean, result.request)}" for c in result.request.cells)
 
 
 def history_table(saved: Sequence[SavedRace]) -> Table:
@@ -189,9 +197,8 @@ def history_table(saved: Sequence[SavedRace]) -> Table:
             table.add_row("?", "", "", "", Text(printable(entry.problem), style="red"), printable(entry.path.name))
             continue
         r = entry.result
-        finals = ", ".join(f"{CELL_NAMES[c]} {_fmt(r.summary(c).mean, r.request)}" for c in r.request.cells)
         table.add_row(r.started.replace("T", " ")[:19], r.request.task, str(r.request.length),
-                      f"{r.request.epochs}×{r.request.seeds}", finals, printable(entry.path.name))
+                      f"{r.request.epochs}×{r.request.seeds}", final_scores(r), printable(entry.path.name))
     return table
 
 

@@ -31,7 +31,7 @@ from textual.worker import Worker, WorkerState, get_current_worker
 
 from rnnplay.errors import Cancelled, RnnplayError
 from rnnplay.printable import printable
-from rnnplay.race_view import RaceBoard, decay_table, describe_request, epoch_table, result_notes, summary_table
+from rnnplay.race_view import RaceBoard, decay_table, describe_request, epoch_table, final_scores, results_part
 from rnnplay.training.memory_tasks import TASKS
 from rnnplay.training.progress import Phase
 from rnnplay.training.race_record import (
@@ -299,8 +299,7 @@ class RacePane(VerticalScroll, can_focus=False):
             curves.start(result.request.cells, result.request.epochs, result.request.scored_by, result.score)
         self.query_one("#race-results", Static).update(Group(
             Text(f"{result.started.replace('T', ' ')[:19]} · " + describe_request(result.request), style="dim"),
-            epoch_table(result.request, result.score), Text(""), summary_table(result), *result_notes(result),
-            Text(f"race took {result.seconds:.1f} s", style="dim")))
+            *results_part(result), Text(f"race took {result.seconds:.1f} s", style="dim")))
         self.query_one(DecayPlot).show(result)
         self.query_one("#race-decay-table", Static).update(Group(
             Text("g(k)/g(0), g(k) = ‖∂h(T)/∂x(T−k)‖ over held-out sequences; decay/step fitted on log g", style="bold"),
@@ -317,9 +316,8 @@ class RacePane(VerticalScroll, can_focus=False):
                 options.add_option(Option(Text(f"{printable(entry.path.name)}: {entry.problem}", style="red"), id=str(index), disabled=True))
                 continue
             r = entry.result
-            finals = ", ".join(f"{c} {r.summary(c).mean:.3g}" for c in r.request.cells)
             options.add_option(Option(f"{r.started.replace('T', ' ')[:16]}  {r.request.task} T={r.request.length} "
-                                      f"{r.request.epochs}×{r.request.seeds}  {finals}", id=str(index)))
+                                      f"{r.request.epochs}×{r.request.seeds}  {final_scores(r)}", id=str(index)))
         if not self.saved:
             options.add_option(Option("no saved races yet", disabled=True))
         elif options.highlighted is None:
