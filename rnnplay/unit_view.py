@@ -14,26 +14,14 @@ import numpy as np
 from rich.table import Table
 from rich.text import Text
 
+from rnnplay.render import sparkline
 from rnnplay.runtime.one_unit import UnitRun, UnitSettings, number, power
 
-SPARK = "▁▂▃▄▅▆▇█"
 FORMULAS = {
     "tanh": "h(t) = tanh(w·h(t−1) + u·x(t) + b)",
     "linear": "h(t) = w·h(t−1) + u·x(t) + b",
     "lstm": "c(t) = f·c(t−1) + i·tanh(w·h(t−1) + u·x(t) + b), h(t) = o·tanh(c(t))",
 }
-
-
-def spark(values: np.ndarray, low: float, high: float) -> str:
-    """One block per value from ``low`` (▁) to ``high`` (█); a value that is not finite shows as ``!``."""
-    span = (high - low) or 1.0
-    out = []
-    for v in values:
-        if not math.isfinite(v):
-            out.append("!")
-        else:
-            out.append(SPARK[min(len(SPARK) - 1, max(0, int((v - low) / span * len(SPARK))))])
-    return "".join(out)
 
 
 def thinned(values: np.ndarray, width: int) -> tuple[np.ndarray, int]:
@@ -78,7 +66,7 @@ def state_rows(result: UnitRun, width: int) -> list[tuple[str, str, str]]:
         low = min(0.0, float(finite.min())) if len(finite) else 0.0
         high = max(0.0, float(finite.max())) if len(finite) else 1.0
         note = f"{number(low)} … {number(high)}" + (f", every {ordinal(every)}" if every > 1 else "")
-        rows.append((name, spark(picked, low, high), note))
+        rows.append((name, sparkline(picked, low, high), note))
     return rows
 
 
@@ -92,7 +80,7 @@ def back_row(result: UnitRun, width: int) -> tuple[str, str, str]:
     low, high = (float(finite.min()), float(finite.max())) if len(finite) else (0.0, 1.0)
     shown = np.where(np.isfinite(logs), logs, low)
     state = "c" if result.c is not None else "h"
-    return (f"∂{state}(T)/∂{state}(t)", spark(shown, low, high), f"log, {number(10 ** low)} … {number(10 ** high)}")
+    return (f"∂{state}(T)/∂{state}(t)", sparkline(shown, low, high), f"log, {number(10 ** low)} … {number(10 ** high)}")
 
 
 def unit_view(result: UnitRun, width: int = 50) -> list[Any]:

@@ -58,3 +58,11 @@ def test_an_overflow_is_null_in_json_not_infinity() -> None:
 def test_mistakes_are_one_line_and_exit_2(args: list[str], message: str) -> None:
     result = runner.invoke(app, ["unit", *args])
     assert result.exit_code == 2 and message in result.output and "Traceback" not in result.output
+
+
+def test_an_overflow_shows_in_the_sparkline_as_a_mark() -> None:
+    from rnnplay.runtime.one_unit import UnitSettings, run
+    from rnnplay.unit_view import state_rows
+
+    (_, row, _), = state_rows(run(UnitSettings(cell="linear", w=10.0, steps=1000)), width=50)
+    assert row.endswith("!") and row[0] != "!"
