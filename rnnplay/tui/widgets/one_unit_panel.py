@@ -94,8 +94,8 @@ class OneUnitPanel(Vertical, can_focus=True):
         yield Static(id="unit-plot")
         yield Static(id="unit-product")
         yield Static(id="unit-reading")
-        yield Static(Text("w/W u/U b/B: −/+0.05 · c: tanh, linear, lstm · t/T: steps −/+10 · f/F: LSTM forget gate "
-                          "−/+0.01 · 0: reset"), id="unit-keys")
+        yield Static(Text(f"w/W u/U b/B: −/+{STEP:g} · c: {', '.join(CELLS)} · t/T: steps −/+{STEPS_STEP} · "
+                          f"f/F: LSTM forget gate −/+{FORGET_STEP:g} · 0: reset"), id="unit-keys")
 
     def on_mount(self) -> None:
         self.refresh_view()
