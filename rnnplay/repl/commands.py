@@ -414,8 +414,8 @@ def memory(session: Session, args: str) -> Outcome:
     from typer import TyperException
 
     from rnnplay.commands.common import Typer
+    from rnnplay.commands.memory import checked_samples, parse_distances
     from rnnplay.commands.memory import memory as memory_command
-    from rnnplay.commands.memory import parse_distances
     from rnnplay.memory_probe import probe_held_out
     from rnnplay.memory_view import memory_view
     from rnnplay.repl.cli_commands import usage_problem
@@ -434,10 +434,9 @@ def memory(session: Session, args: str) -> Outcome:
     names = params["model"] or []
     if len(names) > 1:
         raise UsageError(":memory runs on one classifier: the one in use, or one --model NAME")
-    if not 1 <= params["samples"] <= 2000:
-        raise UsageError(f"--samples must be from 1 to 2,000, not {params['samples']}")
+    samples = checked_samples(params["samples"])
     classifier = session._load_classifier(names[0]) if names else session.classifier  # another model, not switched to
-    probe = probe_held_out(classifier, params["samples"], parse_distances(params["distances"]), params["seed"])
+    probe = probe_held_out(classifier, samples, parse_distances(params["distances"]), params["seed"])
     return Outcome("memory", probe.to_json(), memory_view(probe))
 
 
