@@ -113,7 +113,9 @@ class OneUnitPanel(Vertical, can_focus=True):
             if s.cell != "lstm":
                 self.notify("f is the LSTM's forget gate: press c for the lstm cell", severity="warning")
                 return
-            current = s.forget if s.forget is not None else float(np.mean(self.result.forget)) if self.result.forget is not None else 0.9
+            gate = self.result.forget
+            assert gate is not None  # an lstm run always has its forget gate
+            current = s.forget if s.forget is not None else float(np.mean(gate))  # from σ(…): its mean over the run
             changed = dataclasses.replace(s, forget=round(max(0.0, min(1.0, current + direction * FORGET_STEP)), 4))
         else:
             changed = dataclasses.replace(s, **{name: round(getattr(s, name) + direction * STEP, 4)})
