@@ -22,6 +22,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from rnnplay.runtime.cells import sigmoid
+
 CELLS = ("tanh", "linear", "lstm")
 MAX_STEPS = 1000
 VANISHED, FADING, GROWING, EXPLODED = 1e-2, 0.5, 2.0, 1e2  # |∂ state(T) / ∂ state(0)| thresholds for the reading
@@ -118,10 +120,6 @@ class UnitRun:
     def reading(self) -> str:
         """One line a teacher can read out: what the derivative did and what the state did, every figure from the run."""
         return reading(self)
-
-
-def sigmoid(a: np.ndarray | float) -> np.ndarray:
-    return 0.5 * (1.0 + np.tanh(0.5 * np.asarray(a, dtype=np.float64)))
 
 
 def check(settings: UnitSettings) -> None:
