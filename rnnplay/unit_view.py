@@ -55,6 +55,14 @@ def settings_line(s: UnitSettings) -> str:
     return f"{', '.join(parts)} · {s.steps} steps · {s.input_description()} · {start}"
 
 
+def range_with_zero(values: np.ndarray) -> tuple[float, float]:
+    """The finite values' range, widened to take in 0 so a state's sign shows (0 … 1 when none is finite)."""
+    finite = values[np.isfinite(values)]
+    if not len(finite):
+        return 0.0, 1.0
+    return min(0.0, float(finite.min())), max(0.0, float(finite.max()))
+
+
 def state_rows(result: UnitRun, width: int) -> list[tuple[str, str, str]]:
     """(label, sparkline, range) rows: the state (and h for the LSTM), with its range."""
     rows = []
@@ -62,9 +70,7 @@ def state_rows(result: UnitRun, width: int) -> list[tuple[str, str, str]]:
     for name, values in named:
         assert values is not None
         picked, every = thinned(values[1:], width)
-        finite = picked[np.isfinite(picked)]
-        low = min(0.0, float(finite.min())) if len(finite) else 0.0
-        high = max(0.0, float(finite.max())) if len(finite) else 1.0
+        low, high = range_with_zero(picked)
         note = f"{number(low)} … {number(high)}" + (f", every {ordinal(every)}" if every > 1 else "")
         rows.append((name, sparkline(picked, low, high), note))
     return rows

@@ -21,7 +21,7 @@ from textual.containers import Vertical
 from textual.widgets import Static
 
 from rnnplay.runtime.one_unit import CELLS, MAX_STEPS, UnitRun, UnitSettings, number, run
-from rnnplay.unit_view import FORMULAS, product_line, settings_line
+from rnnplay.unit_view import FORMULAS, product_line, range_with_zero, settings_line
 
 EIGHTHS = " ▁▂▃▄▅▆▇█"
 STEP = 0.05  # w, u and b move by this a key press
@@ -37,9 +37,7 @@ def column_plot(values: np.ndarray, rows: int, width: int) -> list[Text]:
     """
     every = max(1, math.ceil(len(values) / max(1, width)))
     picked = values[::every]
-    finite = picked[np.isfinite(picked)]
-    low = min(0.0, float(finite.min())) if len(finite) else 0.0
-    high = max(0.0, float(finite.max())) if len(finite) else 1.0
+    low, high = range_with_zero(picked)
     span = (high - low) or 1.0
     heights = [round((v - low) / span * rows * 8) if math.isfinite(v) else -1 for v in picked]
     labels = [number(high), *[""] * (rows - 2), number(low)] if rows >= 2 else [number(high)]
