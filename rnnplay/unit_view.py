@@ -109,7 +109,8 @@ def unit_view(result: UnitRun, width: int = 50) -> list[Any]:
     if result.forget is not None:
         table.add_row("f(t)", "", *(number(float(result.forget[t - 1])) for t in steps[1:]))
     state = "c" if result.c is not None else "h"
-    table.add_row(f"∂{state}(T)/∂{state}(t)", *(number(float(result.back()[t])) for t in steps))
+    back = result.back()
+    table.add_row(f"∂{state}(T)/∂{state}(t)", *(number(float(back[t])) for t in steps))
     return [title, Text(settings_line(s), style="dim"), grid, table, product_line(result),
             Text.assemble(("reading: ", "bold"), result.reading())]
 
