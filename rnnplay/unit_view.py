@@ -25,11 +25,12 @@ FORMULAS = {
 
 
 def thinned(values: np.ndarray, width: int) -> tuple[np.ndarray, int]:
-    """At most ``width`` values: every k-th (and the last), so a 1,000-step run fits a line."""
-    every = max(1, math.ceil(len(values) / width))
+    """At most ``width`` values: every k-th, and the last (the state at T, which the reading names), so a
+    1,000-step run fits a line."""
+    every = max(1, math.ceil(len(values) / max(1, width)))
     picked = values[::every]
-    if (len(values) - 1) % every:
-        picked = np.append(picked, values[-1])
+    if (len(values) - 1) % every:  # the last is off the stride: it takes the final place, within the width
+        picked = np.append(picked[: max(1, width) - 1], values[-1])
     return picked, every
 
 

@@ -66,3 +66,15 @@ def test_an_overflow_shows_in_the_sparkline_as_a_mark() -> None:
 
     (_, row, _), = state_rows(run(UnitSettings(cell="linear", w=10.0, steps=1000)), width=50)
     assert row.endswith("!") and row[0] != "!"
+
+
+@pytest.mark.parametrize("count, width", [(200, 50), (1000, 50), (51, 50), (50, 50), (7, 50), (100, 66)])
+def test_a_thinned_line_fits_its_width_and_ends_at_the_last_step(count: int, width: int) -> None:
+    import numpy as np
+
+    from rnnplay.unit_view import thinned
+
+    values = np.arange(count, dtype=float)
+    picked, every = thinned(values, width)
+    assert len(picked) <= width and picked[0] == 0 and picked[-1] == count - 1
+    assert np.all(np.diff(picked)[:-1] == every)  # every k-th; the last gap is what is left to the end

@@ -21,7 +21,7 @@ from textual.containers import Vertical
 from textual.widgets import Static
 
 from rnnplay.runtime.one_unit import CELLS, MAX_STEPS, UnitRun, UnitSettings, number, run
-from rnnplay.unit_view import FORMULAS, product_line, range_with_zero, settings_line
+from rnnplay.unit_view import FORMULAS, product_line, range_with_zero, settings_line, thinned
 
 EIGHTHS = " ▁▂▃▄▅▆▇█"
 STEP = 0.05  # w, u and b move by this a key press
@@ -35,8 +35,7 @@ def column_plot(values: np.ndarray, rows: int, width: int) -> list[Text]:
 
     More values than ``width`` are thinned to every k-th (the last kept); a value that is not finite shows as ``!``.
     """
-    every = max(1, math.ceil(len(values) / max(1, width)))
-    picked = values[::every]
+    picked, _ = thinned(values, width)
     low, high = range_with_zero(picked)
     span = (high - low) or 1.0
     heights = [round((v - low) / span * rows * 8) if math.isfinite(v) else -1 for v in picked]
