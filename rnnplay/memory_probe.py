@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Any, Callable, Sequence
 import numpy as np
 
 from rnnplay.errors import Cancelled, RnnplayError
+from rnnplay.text import MARKUP
 
 if TYPE_CHECKING:
     from rnnplay.runtime.classifier import Classifier
@@ -44,7 +45,6 @@ FILLER_POOL = 400  # filler sentences gathered before sampling
 REVIEW_CHUNK = 200  # reviews scored between two progress reports
 MAX_SAMPLES = 2000
 SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
-MARKUP = re.compile(r"<br\s*/?>", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -127,8 +127,9 @@ class MemoryProbe:
 
 
 def sentences(review: str) -> list[str]:
-    """A review's sentences: ``<br />`` is a break, and a sentence ends at . ! or ? followed by a space."""
-    return [part for part in SENTENCE_END.split(MARKUP.sub(" ", review)) if part.strip()]
+    """A review's sentences: ``<br />`` is a break (the standardizer's own markup step makes it a space), and a
+    sentence ends at . ! or ? followed by a space."""
+    return [part for part in SENTENCE_END.split(MARKUP.run(review)) if part.strip()]
 
 
 def gather(classifier: Classifier, reviews: Sequence[str], labels: Sequence[int] | None, wanted: int, rng: np.random.Generator,

@@ -51,9 +51,11 @@ def bar(fraction: float, width: int = 20) -> str:
 
 
 def sparkline(values: Sequence[float] | np.ndarray, low: float = 0.0, high: float = 1.0) -> str:
-    """One block character per value, from ``low`` (▁) to ``high`` (█)."""
+    """One block character per value, from ``low`` (▁) to ``high`` (█); a value that is not finite (an
+    overflow, a NaN) shows as ``!`` rather than failing."""
     span = (high - low) or 1.0
-    return "".join(SPARK[min(len(SPARK) - 1, max(0, int((v - low) / span * len(SPARK))))] for v in values)
+    return "".join(SPARK[min(len(SPARK) - 1, max(0, int((v - low) / span * len(SPARK))))] if math.isfinite(v) else "!"
+                   for v in values)
 
 
 def human_size(size: float) -> str:

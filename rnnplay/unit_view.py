@@ -14,9 +14,9 @@ import numpy as np
 from rich.table import Table
 from rich.text import Text
 
+from rnnplay.render import sparkline
 from rnnplay.runtime.one_unit import UnitRun, UnitSettings, number, power
 
-SPARK = "▁▂▃▄▅▆▇█"
 FORMULAS = {
     "tanh": "h(t) = tanh(w·h(t−1) + u·x(t) + b)",
     "linear": "h(t) = w·h(t−1) + u·x(t) + b",
@@ -24,24 +24,13 @@ FORMULAS = {
 }
 
 
-def spark(values: np.ndarray, low: float, high: float) -> str:
-    """One block per value from ``low`` (▁) to ``high`` (█); a value that is not finite shows as ``!``."""
-    span = (high - low) or 1.0
-    out = []
-    for v in values:
-        if not math.isfinite(v):
-            out.append("!")
-        else:
-            out.append(SPARK[min(len(SPARK) - 1, max(0, int((v - low) / span * len(SPARK))))])
-    return "".join(out)
-
-
 def thinned(values: np.ndarray, width: int) -> tuple[np.ndarray, int]:
-    """At most ``width`` values: every k-th (and the last), so a 1,000-step run fits a line."""
-    every = max(1, math.ceil(len(values) / width))
+    """At most ``width`` values: every k-th, and the last (the state at T, which the reading names), so a
+    1,000-step run fits a line."""
+    every = max(1, math.ceil(len(values) / max(1, width)))
     picked = values[::every]
-    if (len(values) - 1) % every:
-        picked = np.append(picked, values[-1])
+    if (len(values) - 1) % every:  # the last is off the stride: it takes the final place, within the width
+        picked = np.append(picked[: max(1, width) - 1], values[-1])
     return picked, every
 
 
@@ -67,6 +56,14 @@ def settings_line(s: UnitSettings) -> str:
     return f"{', '.join(parts)} · {s.steps} steps · {s.input_description()} · {start}"
 
 
+def range_with_zero(values: np.ndarray) -> tuple[float, float]:
+    """The finite values' range, widened to take in 0 so a state's sign shows (0 … 1 when none is finite)."""
+    finite = values[np.isfinite(values)]
+    if not len(finite):
+        return 0.0, 1.0
+    return min(0.0, float(finite.min())), max(0.0, float(finite.max()))
+
+
 def state_rows(result: UnitRun, width: int) -> list[tuple[str, str, str]]:
     """(label, sparkline, range) rows: the state (and h for the LSTM), with its range."""
     rows = []
@@ -74,11 +71,9 @@ def state_rows(result: UnitRun, width: int) -> list[tuple[str, str, str]]:
     for name, values in named:
         assert values is not None
         picked, every = thinned(values[1:], width)
-        finite = picked[np.isfinite(picked)]
-        low = min(0.0, float(finite.min())) if len(finite) else 0.0
-        high = max(0.0, float(finite.max())) if len(finite) else 1.0
+        low, high = range_with_zero(picked)
         note = f"{number(low)} … {number(high)}" + (f", every {ordinal(every)}" if every > 1 else "")
-        rows.append((name, spark(picked, low, high), note))
+        rows.append((name, sparkline(picked, low, high), note))
     return rows
 
 
@@ -92,7 +87,7 @@ def back_row(result: UnitRun, width: int) -> tuple[str, str, str]:
     low, high = (float(finite.min()), float(finite.max())) if len(finite) else (0.0, 1.0)
     shown = np.where(np.isfinite(logs), logs, low)
     state = "c" if result.c is not None else "h"
-    return (f"∂{state}(T)/∂{state}(t)", spark(shown, low, high), f"log, {number(10 ** low)} … {number(10 ** high)}")
+    return (f"∂{state}(T)/∂{state}(t)", sparkline(shown, low, high), f"log, {number(10 ** low)} … {number(10 ** high)}")
 
 
 def unit_view(result: UnitRun, width: int = 50) -> list[Any]:
@@ -115,7 +110,8 @@ def unit_view(result: UnitRun, width: int = 50) -> list[Any]:
     if result.forget is not None:
         table.add_row("f(t)", "", *(number(float(result.forget[t - 1])) for t in steps[1:]))
     state = "c" if result.c is not None else "h"
-    table.add_row(f"∂{state}(T)/∂{state}(t)", *(number(float(result.back()[t])) for t in steps))
+    back = result.back()
+    table.add_row(f"∂{state}(T)/∂{state}(t)", *(number(float(back[t])) for t in steps))
     return [title, Text(settings_line(s), style="dim"), grid, table, product_line(result),
             Text.assemble(("reading: ", "bold"), result.reading())]
 

@@ -75,3 +75,10 @@ def test_the_ranking_table_sets_no_colour_of_its_own():
     assert "".join(segment.text for segment in segments).count("\n") == 4
     styles = [segment.style for segment in segments if segment.style is not None and segment.text.strip()]
     assert styles and all(style.color is None and style.bgcolor is None and not style.dim for style in styles)
+
+
+def test_a_sparkline_marks_a_value_that_is_not_finite_instead_of_failing():
+    from rnnplay.render import sparkline
+
+    assert sparkline([0.0, 0.5, 1.0]) == "▁▅█"
+    assert sparkline([0.0, float("inf"), float("nan"), 1.0]) == "▁!!█"

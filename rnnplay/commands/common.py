@@ -68,6 +68,18 @@ class Typer(typer.Typer):
         return super().command(*args, **kwargs)
 
 
+def command_options(function: Callable[..., Any], name: str, argv: list[str]) -> dict[str, Any]:
+    """The options ``argv`` gives the CLI command ``function``, parsed by its own Typer parser without running it
+    (the REPL's ``:unit``, ``:memory``). Click raises its usage errors (unknown option, a word where a number goes)."""
+    import typer.main
+
+    app = Typer()
+    app.command()(function)
+    command = typer.main.get_command(app)
+    with command.make_context(name, list(argv)) as context:
+        return dict(context.params)
+
+
 def say(message: str) -> None:
     """One error line on stderr: ``rnnplay: error: MESSAGE``.
 

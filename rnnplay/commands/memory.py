@@ -29,6 +29,15 @@ def parse_distances(value: str) -> tuple[int, ...]:
     return found
 
 
+def checked_samples(samples: int) -> int:
+    """``--samples`` within the probe's limit, or one usage line (the CLI's and the REPL's one check)."""
+    from rnnplay.memory_probe import MAX_SAMPLES
+
+    if not 1 <= samples <= MAX_SAMPLES:
+        raise UsageError(f"--samples must be from 1 to {MAX_SAMPLES:,}, not {samples}")
+    return samples
+
+
 def run_probe(classifier: Any, samples: int, distances: tuple[int, ...], seed: int) -> Any:
     """The probe with a progress bar on stderr."""
     from rich.console import Console
@@ -56,8 +65,7 @@ def memory(
     """How far back each classifier remembers on real text: a decisive sentence at the start or the end of neutral filler."""
     from rnnplay.runtime.models import open_classifier
 
-    if not 1 <= samples <= 2000:
-        raise UsageError(f"--samples must be from 1 to 2,000, not {samples}")
+    checked_samples(samples)
     lengths = parse_distances(distances)
     names = list(model or SHIPPED)
     classifiers = [open_classifier(model_name(name, "--model"), models_dir) for name in names]

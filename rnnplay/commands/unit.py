@@ -10,7 +10,7 @@ from typing import Any, Optional
 
 import typer
 
-from rnnplay.commands.common import user_errors
+from rnnplay.commands.common import command_options, user_errors
 from rnnplay.errors import UsageError
 
 
@@ -77,13 +77,7 @@ def parse_unit_options(argv: list[str]) -> tuple[Any, bool]:
 
     Click raises its usage errors (unknown option, a word where a number goes); the caller words them.
     """
-    import typer.main
-
-    app = typer.Typer()
-    app.command()(unit)
-    command = typer.main.get_command(app)
-    with command.make_context("unit", list(argv), resilient_parsing=False) as context:
-        params = dict(context.params)
+    params = command_options(unit, "unit", argv)
     json_output = bool(params.pop("json_output"))
     return unit_settings(params["cell"], params["w"], params["u"], params["b"], params["steps"], params["x"], params["h0"],
                          params["c0"], params["forget"], params["forget_bias"], params["forget_u"], params["input_gate"],

@@ -393,13 +393,13 @@ def unit(session: Session, args: str) -> Outcome:
     from typer import TyperException
 
     from rnnplay.commands.unit import parse_unit_options
-    from rnnplay.repl.cli_commands import usage_problem
+    from rnnplay.repl.cli_commands import help_outcome, usage_problem
     from rnnplay.runtime.one_unit import run
     from rnnplay.unit_view import unit_json, unit_view
 
     argv = cli_options(args, ":unit [OPTIONS]")
     if "--help" in argv or "-h" in argv:
-        return run_help("unit", argv)
+        return help_outcome("unit")
     try:
         settings, _ = parse_unit_options(argv)
     except TyperException as error:
@@ -410,42 +410,29 @@ def unit(session: Session, args: str) -> Outcome:
 
 def memory(session: Session, args: str) -> Outcome:
     """``:memory [--samples N] [--seed S] [--distances …] [--model NAME]``: the real-text probe on the classifier in use."""
-    import typer.main
     from typer import TyperException
 
-    from rnnplay.commands.common import Typer
+    from rnnplay.commands.common import command_options
+    from rnnplay.commands.memory import checked_samples, parse_distances
     from rnnplay.commands.memory import memory as memory_command
-    from rnnplay.commands.memory import parse_distances
     from rnnplay.memory_probe import probe_held_out
     from rnnplay.memory_view import memory_view
-    from rnnplay.repl.cli_commands import usage_problem
+    from rnnplay.repl.cli_commands import help_outcome, usage_problem
 
     argv = cli_options(args, ":memory [OPTIONS]")
     if "--help" in argv or "-h" in argv:
-        return run_help("memory", argv)
-    app = Typer()
-    app.command()(memory_command)
-    command = typer.main.get_command(app)
+        return help_outcome("memory")
     try:
-        with command.make_context("memory", argv) as context:
-            params = dict(context.params)
+        params = command_options(memory_command, "memory", argv)
     except TyperException as error:
         raise UsageError(usage_problem(error, ":memory --help")) from None
     names = params["model"] or []
     if len(names) > 1:
         raise UsageError(":memory runs on one classifier: the one in use, or one --model NAME")
-    if not 1 <= params["samples"] <= 2000:
-        raise UsageError(f"--samples must be from 1 to 2,000, not {params['samples']}")
+    samples = checked_samples(params["samples"])
     classifier = session._load_classifier(names[0]) if names else session.classifier  # another model, not switched to
-    probe = probe_held_out(classifier, params["samples"], parse_distances(params["distances"]), params["seed"])
+    probe = probe_held_out(classifier, samples, parse_distances(params["distances"]), params["seed"])
     return Outcome("memory", probe.to_json(), memory_view(probe))
-
-
-def run_help(command: str, argv: list[str]) -> Outcome:
-    """``:unit --help``: the CLI command's own help text."""
-    from rnnplay.repl.cli_commands import help_outcome
-
-    return help_outcome(command)
 
 
 # --- the REPL itself -----------------------------------------------------------------------------

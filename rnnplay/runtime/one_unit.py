@@ -18,9 +18,11 @@ run; the tests check each derivative against central finite differences.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
+
+from rnnplay.runtime.cells import sigmoid
 
 CELLS = ("tanh", "linear", "lstm")
 MAX_STEPS = 1000
@@ -75,9 +77,9 @@ class UnitRun:
     settings: UnitSettings
     h: np.ndarray  # h(0..T), T + 1 values
     factors: np.ndarray  # ∂state(t)/∂state(t−1) for t = 1..T (h for tanh/linear, c for the LSTM)
+    pre: np.ndarray  # t = 1..T: the pre-activation a(t) (tanh, linear), or the LSTM's candidate g(t) = tanh(…) itself
     c: np.ndarray | None = None  # LSTM: c(0..T)
     forget: np.ndarray | None = None  # LSTM: f(1..T)
-    pre: np.ndarray = field(default_factory=lambda: np.zeros(0))  # a(1..T), the pre-activation (tanh, linear) or candidate's
 
     @property
     def state(self) -> np.ndarray:
@@ -120,10 +122,6 @@ class UnitRun:
         return reading(self)
 
 
-def sigmoid(a: np.ndarray | float) -> np.ndarray:
-    return 0.5 * (1.0 + np.tanh(0.5 * np.asarray(a, dtype=np.float64)))
-
-
 def check(settings: UnitSettings) -> None:
     """Refuse what cannot be run, in one line (the front ends turn ValueError into a usage error)."""
     if settings.cell not in CELLS:
@@ -161,7 +159,7 @@ def run(settings: UnitSettings) -> UnitRun:
         factors = w * (1.0 - h[1:] ** 2)  # tanh′(a) = 1 − tanh(a)²
     else:
         factors = np.full(settings.steps, float(w))
-    return UnitRun(settings, h, factors, pre=pre)
+    return UnitRun(settings, h, factors, pre)
 
 
 def _run_lstm(settings: UnitSettings, x: np.ndarray) -> UnitRun:
@@ -180,7 +178,7 @@ def _run_lstm(settings: UnitSettings, x: np.ndarray) -> UnitRun:
     # ∂c(t)/∂c(t−1) = f(t) + i·g′·w·∂h(t−1)/∂c(t−1); h(0) is given, not made from c(0), so step 1 is f(1) alone.
     through_h = np.zeros(steps)
     through_h[1:] = i * (1.0 - g[1:] ** 2) * w * o * (1.0 - np.tanh(c[1:-1]) ** 2)
-    return UnitRun(settings, h, f + through_h, c=c, forget=f, pre=g)
+    return UnitRun(settings, h, f + through_h, g, c=c, forget=f)
 
 
 # --- the reading -----------------------------------------------------------------------------------

@@ -39,3 +39,16 @@ def test_mistakes_are_one_line() -> None:
     assert result.exit_code == 2 and "--distances takes whole numbers" in result.output
     result = runner.invoke(app, ["memory", "-m", "nowhere-model"])
     assert result.exit_code == 1 and "Traceback" not in result.output
+
+
+def test_the_options_defaults_and_limits_are_the_probes() -> None:
+    """The default distances and the samples' limit are written out in the options (the CLI does not import the
+    probe at start); they must not drift from the probe's."""
+    import inspect
+
+    from rnnplay.commands.memory import memory, parse_distances
+    from rnnplay.memory_probe import DISTANCES, MAX_SAMPLES
+
+    options = inspect.signature(memory).parameters
+    assert parse_distances(options["distances"].default.default) == DISTANCES
+    assert f"1 to {MAX_SAMPLES:,}" in options["samples"].default.help

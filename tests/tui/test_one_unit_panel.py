@@ -33,7 +33,7 @@ async def test_keys_change_w_and_everything_shown_follows() -> None:
         assert panel.settings.w == pytest.approx(1.1)
         expected = run(UnitSettings(w=1.1))
         assert panel.result.derivative == pytest.approx(expected.derivative)
-        assert expected.reading()[:40] in " ".join(text_of(pilot.app, "#unit-reading").split())
+        assert " ".join(expected.reading().split()) in " ".join(text_of(pilot.app, "#unit-reading").split())
         await pilot.press("u", "b", "B", "B")
         assert panel.settings.u == pytest.approx(0.95) and panel.settings.b == pytest.approx(0.05)
 
@@ -72,3 +72,22 @@ def test_snapshot_one_unit_panel_at_80_by_24(snap_compare) -> None:
         await pilot.press("W", "W", "W", "W")
 
     assert snap_compare(UnitApp(), terminal_size=(80, 24), run_before=run_before)
+
+
+def test_the_help_and_the_key_line_give_the_panels_own_step_sizes() -> None:
+    """The help (F7) is written by hand: it must name the steps the keys really take."""
+    from rnnplay.tui.help import KEY_NOTES, LAB
+    from rnnplay.tui.widgets.one_unit_panel import FORGET_STEP, STEP, STEPS_STEP
+
+    assert f"by {STEP:g}" in KEY_NOTES["nudge('w', 1)"] and f"(by {STEP:g})" in LAB.split("## One unit")[1]
+    assert f"adds {STEPS_STEP}" in KEY_NOTES["nudge('steps', 1)"] and f"takes {STEPS_STEP} away" in KEY_NOTES["nudge('steps', 1)"]
+    assert f"by {FORGET_STEP:g}" in KEY_NOTES["nudge('forget', 1)"]
+
+
+@pilot_test
+async def test_the_key_line_under_the_panel_gives_its_step_sizes() -> None:
+    from rnnplay.tui.widgets.one_unit_panel import FORGET_STEP, STEP, STEPS_STEP
+
+    async with UnitApp().run_test(size=(120, 24)) as pilot:
+        keys = " ".join(text_of(pilot.app, "#unit-keys").split())
+        assert f"−/+{STEP:g}" in keys and f"steps −/+{STEPS_STEP}" in keys and f"−/+{FORGET_STEP:g}" in keys

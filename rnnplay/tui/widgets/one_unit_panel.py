@@ -21,7 +21,7 @@ from textual.containers import Vertical
 from textual.widgets import Static
 
 from rnnplay.runtime.one_unit import CELLS, MAX_STEPS, UnitRun, UnitSettings, number, run
-from rnnplay.unit_view import FORMULAS, product_line, settings_line
+from rnnplay.unit_view import FORMULAS, product_line, range_with_zero, settings_line, thinned
 
 EIGHTHS = " ▁▂▃▄▅▆▇█"
 STEP = 0.05  # w, u and b move by this a key press
@@ -35,11 +35,8 @@ def column_plot(values: np.ndarray, rows: int, width: int) -> list[Text]:
 
     More values than ``width`` are thinned to every k-th (the last kept); a value that is not finite shows as ``!``.
     """
-    every = max(1, math.ceil(len(values) / max(1, width)))
-    picked = values[::every]
-    finite = picked[np.isfinite(picked)]
-    low = min(0.0, float(finite.min())) if len(finite) else 0.0
-    high = max(0.0, float(finite.max())) if len(finite) else 1.0
+    picked, _ = thinned(values, width)
+    low, high = range_with_zero(picked)
     span = (high - low) or 1.0
     heights = [round((v - low) / span * rows * 8) if math.isfinite(v) else -1 for v in picked]
     labels = [number(high), *[""] * (rows - 2), number(low)] if rows >= 2 else [number(high)]
@@ -94,8 +91,8 @@ class OneUnitPanel(Vertical, can_focus=True):
         yield Static(id="unit-plot")
         yield Static(id="unit-product")
         yield Static(id="unit-reading")
-        yield Static(Text("w/W u/U b/B: −/+0.05 · c: tanh, linear, lstm · t/T: steps −/+10 · f/F: LSTM forget gate "
-                          "−/+0.01 · 0: reset"), id="unit-keys")
+        yield Static(Text(f"w/W u/U b/B: −/+{STEP:g} · c: {', '.join(CELLS)} · t/T: steps −/+{STEPS_STEP} · "
+                          f"f/F: LSTM forget gate −/+{FORGET_STEP:g} · 0: reset"), id="unit-keys")
 
     def on_mount(self) -> None:
         self.refresh_view()
@@ -113,7 +110,9 @@ class OneUnitPanel(Vertical, can_focus=True):
             if s.cell != "lstm":
                 self.notify("f is the LSTM's forget gate: press c for the lstm cell", severity="warning")
                 return
-            current = s.forget if s.forget is not None else float(np.mean(self.result.forget)) if self.result.forget is not None else 0.9
+            gate = self.result.forget
+            assert gate is not None  # an lstm run always has its forget gate
+            current = s.forget if s.forget is not None else float(np.mean(gate))  # from σ(…): its mean over the run
             changed = dataclasses.replace(s, forget=round(max(0.0, min(1.0, current + direction * FORGET_STEP)), 4))
         else:
             changed = dataclasses.replace(s, **{name: round(getattr(s, name) + direction * STEP, 4)})
