@@ -22,7 +22,6 @@ NumPy only; the held-out split is rebuilt from the card as ``mistakes`` rebuilds
 from __future__ import annotations
 
 import math
-import re
 import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Callable, Sequence
@@ -30,7 +29,7 @@ from typing import TYPE_CHECKING, Any, Callable, Sequence
 import numpy as np
 
 from rnnplay.errors import Cancelled, RnnplayError
-from rnnplay.text import MARKUP
+from rnnplay.text import sentences
 
 if TYPE_CHECKING:
     from rnnplay.runtime.classifier import Classifier
@@ -44,7 +43,6 @@ NEUTRAL_BAND = 0.1  # |P − 0.5| alone at most this: a filler sentence
 FILLER_POOL = 400  # filler sentences gathered before sampling
 REVIEW_CHUNK = 200  # reviews scored between two progress reports
 MAX_SAMPLES = 2000
-SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 
 
 @dataclass(frozen=True)
@@ -124,12 +122,6 @@ class MemoryProbe:
                        for f in self.filler],
             "examples": [{"text": s.text, "p_positive": round(s.probability, 6)} for s in self.decisive[:3]],
         }
-
-
-def sentences(review: str) -> list[str]:
-    """A review's sentences: ``<br />`` is a break (the standardizer's own markup step makes it a space), and a
-    sentence ends at . ! or ? followed by a space."""
-    return [part for part in SENTENCE_END.split(MARKUP.run(review)) if part.strip()]
 
 
 def gather(classifier: Classifier, reviews: Sequence[str], labels: Sequence[int] | None, wanted: int, rng: np.random.Generator,

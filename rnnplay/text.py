@@ -216,3 +216,14 @@ def build_vocabulary(token_lists: Iterable[Sequence[str]], max_size: int) -> lis
     counts.pop(PAD, None)
     ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
     return [PAD, OOV] + [token for token, _ in ranked[: max(0, max_size - 2)]]
+
+
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+
+
+def sentences(text: str, strip_markup: bool = True) -> list[str]:
+    """A text's sentences, for the places that cut reviews into short pieces (the memory probe, training's
+    cut sentences): a sentence ends at . ! or ? followed by white space; ``<br />`` is a break first (the
+    standardizer's own markup step) unless ``strip_markup`` is off."""
+    plain = MARKUP.run(text) if strip_markup else text
+    return [part for part in _SENTENCE_END.split(plain) if part.strip()]

@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from rnnplay.memory_probe import CONFIDENT, NEUTRAL_BAND, gather, probe, sentences
+from rnnplay.memory_probe import CONFIDENT, NEUTRAL_BAND, gather, probe
 from rnnplay.runtime.classifier import Classifier
 
 PLANTED_VOCAB = ["", "[UNK]", "great", "awful", "the", "film", "was", "long", "plot", "and"]
@@ -63,10 +63,6 @@ def rendered(result) -> str:
         for part in memory_view(result):
             console.print(part)
     return captured.get()
-
-
-def test_sentences_split_at_ends_and_line_breaks() -> None:
-    assert sentences("Great film. Really!<br /><br />Would I? Yes") == ["Great film.", "Really!", "Would I?", "Yes"]
 
 
 def test_a_planted_memory_that_fades_forgets_the_start_but_not_the_end(tmp_path: Path) -> None:

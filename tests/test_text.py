@@ -198,3 +198,12 @@ def test_each_step_is_what_keras_does_at_that_point():
         lowered, stripped = (step.after for step in standardization_steps(TextSettings(strip_markup=False), text))
         assert lowered == tf.strings.lower(text).numpy().decode("utf-8"), text
         assert stripped == tf.strings.regex_replace(lowered, KERAS_PUNCTUATION.pattern, "").numpy().decode("utf-8"), text
+
+
+def test_sentences_split_at_ends_and_line_breaks_and_keep_markup_when_asked():
+    from rnnplay.text import sentences
+
+    assert sentences("Great film. Really!<br /><br />Would I? Yes") == ["Great film.", "Really!", "Would I?", "Yes"]
+    assert sentences("Fine.<br />Odd? ") == ["Fine.", "Odd?"]
+    assert sentences("Fine.<br />Odd.", strip_markup=False) == ["Fine.<br />Odd."]
+    assert sentences("   ") == []

@@ -13,7 +13,6 @@ Nothing is written until training has finished: a cancelled or crashed run leave
 from __future__ import annotations
 
 import platform
-import re
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,7 +26,7 @@ from rnnplay.corpora import Corpus, Splits, load_corpus, training_splits
 from rnnplay.errors import RnnplayError
 from rnnplay.runtime.classifier import Classifier
 from rnnplay.store import KERAS, Reservation, new_card, reserve, write_model
-from rnnplay.text import Encoder, TextSettings, build_vocabulary
+from rnnplay.text import Encoder, TextSettings, build_vocabulary, sentences
 from rnnplay.training import keras_model, tensorflow_modules
 from rnnplay.training.progress import BatchEnd, EpochEnd, EpochStart, Listener, Phase, ignore, stop_if_asked
 
@@ -79,7 +78,6 @@ def _width(sequences: list[np.ndarray], most: int | None) -> int | None:
     return rounded if most is None else min(rounded, most)
 
 
-SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 SENTENCE_WORDS = (4, 40)  # a cut sentence has this many tokens (fewer says little; more is rarely one sentence)
 
 
@@ -92,12 +90,11 @@ def cut_sentences(corpus: Corpus, settings: TextSettings, per_text: int, seed: i
     rng = np.random.default_rng(seed + 1)
     texts, labels = [], []
     for text, label in zip(corpus.texts, corpus.labels):
-        plain = text.replace("<br />", " ") if settings.strip_markup else text
-        sentences = [s for s in SENTENCE_END.split(plain) if SENTENCE_WORDS[0] <= len(settings.tokens(s)) <= SENTENCE_WORDS[1]]
-        if len(sentences) < 2:
+        pieces = [s for s in sentences(text, settings.strip_markup) if SENTENCE_WORDS[0] <= len(settings.tokens(s)) <= SENTENCE_WORDS[1]]
+        if len(pieces) < 2:
             continue
-        for index in sorted(rng.choice(len(sentences), min(per_text, len(sentences)), replace=False)):
-            texts.append(sentences[index])
+        for index in sorted(rng.choice(len(pieces), min(per_text, len(pieces)), replace=False)):
+            texts.append(pieces[index])
             labels.append(label)
     return Corpus(corpus.name, texts, np.asarray(labels, dtype=np.int8))
 
