@@ -77,6 +77,16 @@ def softmax(scores: np.ndarray) -> np.ndarray:
     return probabilities / probabilities.sum()
 
 
+def one_token(settings: TextSettings, word: str) -> str:
+    """``word`` standardized as a model's text was (``Good!`` → ``good``), or one line saying why it is not one word."""
+    tokens = settings.tokens(word)
+    if not tokens:
+        raise RnnplayError(f"{word!r} is empty once standardized: give a word" if word.strip() else "give a word, not an empty string")
+    if len(tokens) > 1:
+        raise RnnplayError(f"{word!r} is {len(tokens)} words ({' '.join(tokens)}); give one word")
+    return tokens[0]
+
+
 def unit_rows(matrix: np.ndarray) -> np.ndarray:
     """Rows scaled to length 1 (float32); a zero row stays zero instead of becoming NaN."""
     matrix = np.asarray(matrix, dtype=np.float32)
@@ -158,14 +168,10 @@ class Vectors:
 
     def lookup(self, word: str) -> int:
         """The row of a word, standardized as the model's text was (``Good!`` finds ``good``)."""
-        tokens = self.settings.tokens(word)
-        if not tokens:
-            raise RnnplayError(f"{word!r} is empty once standardized: give a word" if word.strip() else "give a word, not an empty string")
-        if len(tokens) > 1:
-            raise RnnplayError(f"{word!r} is {len(tokens)} words ({' '.join(tokens)}); give one word")
-        index = self.key_to_index.get(tokens[0])
+        token = one_token(self.settings, word)
+        index = self.key_to_index.get(token)
         if index is None:
-            raise UnknownWord(word, self.name, len(self), self.suggestions(tokens[0]))
+            raise UnknownWord(word, self.name, len(self), self.suggestions(token))
         return index
 
     def suggestions(self, word: str, n: int = 3, cutoff: float = 0.75) -> list[str]:

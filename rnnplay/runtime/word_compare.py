@@ -20,7 +20,7 @@ import numpy as np
 
 from rnnplay.errors import RnnplayError
 from rnnplay.runtime.classifier import Classifier
-from rnnplay.runtime.vectors import Vectors
+from rnnplay.runtime.vectors import Vectors, one_token
 from rnnplay.text import OOV, OOV_ID
 
 
@@ -98,18 +98,9 @@ class WordComparison:
         return {"a": self.a, "b": self.b, "spaces": [space.to_json() for space in self.spaces]}
 
 
-def _token(settings: Any, word: str) -> str:
-    tokens = settings.tokens(word)
-    if not tokens:
-        raise RnnplayError(f"{word!r} is empty once standardized: give a word" if word.strip() else "give a word, not an empty string")
-    if len(tokens) > 1:
-        raise RnnplayError(f"{word!r} is {len(tokens)} words ({' '.join(tokens)}); give one word")
-    return tokens[0]
-
-
 def in_vectors(space: Vectors, word: str) -> Placed:
     """A word in a ``Vectors`` space: its row there, or no vector at all (CBOW never saw it)."""
-    token = _token(space.settings, word)
+    token = one_token(space.settings, word)
     index = space.key_to_index.get(token)
     if index is None:
         return Placed(word, token, None, None, True, tuple(space.suggestions(token)))
@@ -118,7 +109,7 @@ def in_vectors(space: Vectors, word: str) -> Placed:
 
 def in_classifier(classifier: Classifier, word: str) -> Placed:
     """A word as the classifier reads it: its encoder id (``[UNK]``'s when unknown) and that embedding row."""
-    token = _token(classifier.encoder.settings, word)
+    token = one_token(classifier.encoder.settings, word)
     index = int(classifier.encoder.ids([token])[0])
     return Placed(word, token, index, classifier.network.embedding[index], index == OOV_ID)
 
