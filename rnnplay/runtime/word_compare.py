@@ -98,13 +98,14 @@ class WordComparison:
         return {"a": self.a, "b": self.b, "spaces": [space.to_json() for space in self.spaces]}
 
 
-def in_vectors(space: Vectors, word: str) -> Placed:
-    """A word in a ``Vectors`` space: its row there, or no vector at all (CBOW never saw it)."""
+def in_vectors(space: Vectors, word: str, offset: int = 0) -> Placed:
+    """A word in a ``Vectors`` space: its row there (its one-hot position ``offset`` further on), or no vector
+    at all (CBOW never saw it)."""
     token = one_token(space.settings, word)
     index = space.key_to_index.get(token)
     if index is None:
         return Placed(word, token, None, None, True, tuple(space.suggestions(token)))
-    return Placed(word, token, index, space.vectors[index], False)
+    return Placed(word, token, index + offset, space.vectors[index], False)
 
 
 def in_classifier(classifier: Classifier, word: str) -> Placed:
@@ -135,14 +136,10 @@ def compare_words(a: str, b: str, vectors: Vectors | None, classifier: Classifie
         raise RnnplayError("give word vectors or a classifier to compare the words in")
     spaces = []
     if vectors is not None:
-        size = len(vectors)
-        if vectors.source_kind == "classifier":
-            size += 2  # the classifier's one-hot length counts its padding and [UNK] rows, which Vectors leaves out
-        placed = [in_vectors(vectors, word) for word in (a, b)]
-        if vectors.source_kind == "classifier":
-            placed = [Placed(p.word, p.token, None if p.index is None else p.index + 2, p.vector, p.unknown, p.suggestions)
-                      for p in placed]
-        spaces.append(compare_in(vectors.name, space_kind(vectors), size, vectors.vector_size, placed))
+        # a classifier's one-hot positions count its padding and [UNK] rows, which Vectors leaves out
+        offset = 2 if vectors.source_kind == "classifier" else 0
+        placed = [in_vectors(vectors, word, offset) for word in (a, b)]
+        spaces.append(compare_in(vectors.name, space_kind(vectors), len(vectors) + offset, vectors.vector_size, placed))
     if classifier is not None:
         spaces.append(compare_in(classifier.name, "classifier", len(classifier.encoder), classifier.network.embedding.shape[1],
                                  [in_classifier(classifier, word) for word in (a, b)]))
