@@ -164,6 +164,11 @@ class Vectors:
     def vector_size(self) -> int:
         return self.vectors.shape[1]
 
+    @property
+    def kind(self) -> str:
+        """What the views call the space: "classifier" (an embedding) or "word vectors" (CBOW or imported)."""
+        return "classifier" if self.source_kind == "classifier" else "word vectors"
+
     # --- words ---------------------------------------------------------------------------------
 
     def lookup(self, word: str) -> int:

@@ -126,10 +126,6 @@ def compare_in(name: str, kind: str, size: int, dimension: int, placed: Sequence
     return SpaceComparison(name, kind, size, dimension, (a, b), hot, dense)
 
 
-def space_kind(space: Vectors) -> str:
-    return "classifier" if space.source_kind == "classifier" else "word vectors"
-
-
 def compare_words(a: str, b: str, vectors: Vectors | None, classifier: Classifier | None) -> WordComparison:
     """``a`` and ``b`` in the word vectors (CBOW) and in the classifier's embedding, whichever are given."""
     if vectors is None and classifier is None:
@@ -139,7 +135,7 @@ def compare_words(a: str, b: str, vectors: Vectors | None, classifier: Classifie
         # a classifier's one-hot positions count its padding and [UNK] rows, which Vectors leaves out
         offset = 2 if vectors.source_kind == "classifier" else 0
         placed = [in_vectors(vectors, word, offset) for word in (a, b)]
-        spaces.append(compare_in(vectors.name, space_kind(vectors), len(vectors) + offset, vectors.vector_size, placed))
+        spaces.append(compare_in(vectors.name, vectors.kind, len(vectors) + offset, vectors.vector_size, placed))
     if classifier is not None:
         spaces.append(compare_in(classifier.name, "classifier", len(classifier.encoder), classifier.network.embedding.shape[1],
                                  [in_classifier(classifier, word) for word in (a, b)]))
