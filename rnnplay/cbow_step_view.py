@@ -17,7 +17,7 @@ from rich.text import Text
 
 from rnnplay.inside_view.axis import Canvas
 from rnnplay.printable import printable
-from rnnplay.render import SPARK, bar
+from rnnplay.render import bar, sparkline
 from rnnplay.runtime.tiny_cbow import NEGATIVE_SAMPLING_NOTE, Forward, InputMap, TinyCbow, Update
 
 NEGATIVE_RGB, NEUTRAL_RGB, POSITIVE_RGB = (66, 125, 168), (225, 225, 225), (219, 59, 71)  # wevi's blue-white-red
@@ -123,8 +123,7 @@ def curve(values: Sequence[float], width: int) -> str:
     if not values:
         return ""
     chunks = [float(c.mean()) for c in np.array_split(np.asarray(values, dtype=float), min(width, len(values)))]
-    low, span = min(chunks), (max(chunks) - min(chunks)) or 1.0
-    return "".join(SPARK[min(len(SPARK) - 1, int((c - low) / span * len(SPARK)))] for c in chunks)
+    return sparkline(chunks, min(chunks), max(chunks))
 
 
 def loss_view(model: TinyCbow, width: int = 60) -> Text:

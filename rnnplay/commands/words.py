@@ -56,11 +56,16 @@ ModelOption = typer.Option(DEFAULT_MODEL, "--model", "-m", help="The classifier 
 JsonOption = typer.Option(False, "--json", help="One JSON object instead of the tables.")
 
 
-def compared(a: str, b: str, vectors: str, model: str, models_dir: Optional[Path]) -> Any:
+def classifier_named(model: str, models_dir: Optional[Path]) -> Any:
     from rnnplay.runtime.models import open_classifier
+
+    return open_classifier(model_name(model, "--model"), models_dir)
+
+
+def compared(a: str, b: str, vectors: str, classifier: Any, models_dir: Optional[Path]) -> Any:
     from rnnplay.runtime.word_compare import compare_words
 
-    return compare_words(a, b, load_vectors(vectors, models_dir), open_classifier(model_name(model, "--model"), models_dir))
+    return compare_words(a, b, load_vectors(vectors, models_dir), classifier)
 
 
 def print_json(data: Any) -> None:
@@ -81,7 +86,7 @@ def similarity(
     """The cosine of two words under one-hot vectors, the word vectors and the classifier's embedding, side by side."""
     from rnnplay.words_view.compare import similarity_view
 
-    comparison = compared(a, b, vectors, model, models_dir)
+    comparison = compared(a, b, vectors, classifier_named(model, models_dir), models_dir)
     if json_output:
         return print_json(comparison.to_json())
     show(similarity_view(comparison))
@@ -106,18 +111,17 @@ def onehot(
         raise UsageError(f"onehot takes two words (e.g. rnnplay onehot good great), not {len(words)}, or --cost TEXT")
     data: dict[str, Any] = {}
     views: list[Any] = []
+    classifier = classifier_named(model, models_dir)  # loaded once, for the words and the cost alike
     if words:
         from rnnplay.words_view.compare import onehot_view
 
-        comparison = compared(words[0], words[1], vectors, model, models_dir)
+        comparison = compared(words[0], words[1], vectors, classifier, models_dir)
         data["comparison"] = comparison.to_json()
         views += onehot_view(comparison)
     if cost is not None:
-        from rnnplay.runtime.models import open_classifier
         from rnnplay.runtime.onehot_cost import text_cost
         from rnnplay.words_view.cost import cost_view
 
-        classifier = open_classifier(model_name(model, "--model"), models_dir)
         measured = text_cost(classifier.network.embedding, classifier.encoder.encode(cost))
         data["cost"] = {"model": classifier.name, **measured.to_json()}
         views += cost_view(measured, f"{classifier.name}'s embedding")
@@ -138,12 +142,11 @@ def map_(
     """A 2-D map (PCA) of words in the word vectors and in the classifier's embedding, side by side."""
     from rich.console import Console
 
-    from rnnplay.runtime.models import open_classifier
     from rnnplay.runtime.vectors import Vectors
     from rnnplay.runtime.word_map import parse_groups, word_maps
     from rnnplay.words_view.word_map import maps_view
 
-    classifier = open_classifier(model_name(model, "--model"), models_dir)
+    classifier = classifier_named(model, models_dir)
     maps = word_maps([load_vectors(vectors, models_dir), Vectors.from_stored(classifier.stored)], parse_groups(words or []))
     if json_output:
         return print_json({"maps": [m.to_json() for m in maps]})

@@ -1,4 +1,5 @@
-"""CBOW's guess of a blank, step by step: the same pipeline ``Cbow.guess`` runs, every stage kept.
+"""CBOW's guess of a blank, step by step: ``Cbow.score_blank`` (the stages ``Cbow.guess`` ranks), with
+what the view adds around them: the words skipped or past the window, and gensim's prior-free ranking.
 
 1. The context: the words around ``___`` the model knows, up to ``window`` on each side (unknown words
    are skipped before the window is counted, as word2vec drops them; known words past the window are
@@ -19,14 +20,7 @@ from typing import Any
 
 import numpy as np
 
-from rnnplay.errors import RnnplayError
-from rnnplay.runtime.vectors import Cbow, best_first
-
-
-def softmax(scores: np.ndarray) -> np.ndarray:
-    """exp(score) / Σ exp, in float64 and shifted by the maximum so no score overflows."""
-    probabilities = np.exp(scores - scores.max())
-    return probabilities / probabilities.sum()
+from rnnplay.runtime.vectors import Cbow, softmax, top_rows
 
 
 @dataclass(frozen=True)
@@ -49,11 +43,7 @@ class DissectedGuess:
 
     def ranking(self, values: np.ndarray, k: int) -> list[int]:
         """The ``k`` rows of highest ``values``, best first (ties in vocabulary order), context left out if asked."""
-        ranked = values.astype(np.float64, copy=True)
-        if self.exclude_context:
-            ranked[list(self.read)] = -np.inf
-            k = min(k, len(ranked) - len(set(self.read)))
-        return [int(i) for i in best_first(ranked, k)]
+        return [int(i) for i in top_rows(values, k, self.read if self.exclude_context else ())]
 
     def final(self, k: int) -> list[tuple[str, float]]:
         """The guess: what ``Cbow.guess`` returns."""
@@ -79,20 +69,11 @@ class DissectedGuess:
 
 def dissect(space: Cbow, text: str, exclude_context: bool = False) -> DissectedGuess:
     """Run ``space``'s guess of the blank in ``text`` stage by stage (the same checks and messages as ``guess``)."""
-    if not text.strip():
-        raise RnnplayError("give a text with a blank (___), not an empty one")
-    left, right = space.context(text)
-    if not left and not right:
-        raise RnnplayError(space._no_context(text))
-    before, after = space._around_blank(text)
+    blank = space.score_blank(text)
+    before, after = space.around_blank(text)
     skipped = tuple(dict.fromkeys(t for t in before + after if t not in space.key_to_index))
     known_before = [t for t in before if t in space.key_to_index]
     known_after = [t for t in after if t in space.key_to_index]
-    beyond = tuple(known_before[: len(known_before) - len(left)] + known_after[len(right):])
-    read = tuple(space.key_to_index[t] for t in left + right)
-    hidden = space.vectors[list(read)].mean(axis=0)
-    scores = (space.output @ hidden).astype(np.float64)
-    prior = space.noise_log
-    probabilities = softmax(scores if prior is None else scores + prior)
-    return DissectedGuess(space, text, tuple(left), tuple(right), skipped, beyond, read, hidden, scores, prior,
-                          probabilities, softmax(scores), exclude_context)
+    beyond = tuple(known_before[: len(known_before) - len(blank.left)] + known_after[len(blank.right):])
+    return DissectedGuess(space, text, blank.left, blank.right, skipped, beyond, blank.read, blank.hidden, blank.scores,
+                          space.noise_log, blank.probabilities, softmax(blank.scores), exclude_context)

@@ -10,7 +10,7 @@ a model fed one-hot inputs would receive it; building it is not counted against 
 
 from __future__ import annotations
 
-import time
+import timeit
 from dataclasses import dataclass
 from typing import Any, Callable
 
@@ -23,23 +23,16 @@ MIN_TIMING = 0.005  # seconds one timing lasts at least (a fast call is repeated
 
 
 def best_time(call: Callable[[], Any], repeats: int = REPEATS, min_timing: float = MIN_TIMING) -> float:
-    """Seconds one ``call`` takes: the best of ``repeats`` timings, each long enough to measure."""
+    """Seconds one ``call`` takes: the best of ``repeats`` timings, each long enough to measure.
+
+    ``timeit``'s own ``autorange`` aims at 0.2 s a timing, far longer than a pane should wait, so the
+    number of calls a timing makes grows tenfold only until ``min_timing`` is reached.
+    """
+    timer = timeit.Timer(call)
     number = 1
-    while True:
-        start = time.perf_counter()
-        for _ in range(number):
-            call()
-        elapsed = time.perf_counter() - start
-        if elapsed >= min_timing or number >= 1_000_000:
-            break
+    while (elapsed := timer.timeit(number)) < min_timing and number < 1_000_000:
         number *= 10
-    best = elapsed / number
-    for _ in range(repeats - 1):
-        start = time.perf_counter()
-        for _ in range(number):
-            call()
-        best = min(best, (time.perf_counter() - start) / number)
-    return best
+    return min([elapsed, *timer.repeat(repeats - 1, number)]) / number
 
 
 def one_hot_matrix(ids: np.ndarray, size: int) -> np.ndarray:

@@ -22,6 +22,7 @@ from __future__ import annotations
 import difflib
 import itertools
 import re
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Iterator, Sequence
 
@@ -61,11 +62,48 @@ def best_first(scores: np.ndarray, k: int) -> np.ndarray:
     return top[np.lexsort((top, -scores[top]))][:k]
 
 
+def top_rows(values: np.ndarray, k: int, leave_out: Sequence[int] = ()) -> np.ndarray:
+    """``best_first`` of ``values`` with the rows ``leave_out`` out of the ranking (``k`` shrinks to what is left)."""
+    if not len(leave_out):
+        return best_first(values, k)
+    ranked = np.array(values, dtype=np.float64)
+    ranked[list(leave_out)] = -np.inf  # below every value: the rows left out come last, and are cut
+    return best_first(ranked, min(k, len(ranked) - len(set(leave_out))))
+
+
+def softmax(scores: np.ndarray) -> np.ndarray:
+    """exp(score) / Σ exp, shifted by the maximum so no score overflows."""
+    probabilities = np.exp(scores - scores.max())
+    return probabilities / probabilities.sum()
+
+
+def one_token(settings: TextSettings, word: str) -> str:
+    """``word`` standardized as a model's text was (``Good!`` → ``good``), or one line saying why it is not one word."""
+    tokens = settings.tokens(word)
+    if not tokens:
+        raise RnnplayError(f"{word!r} is empty once standardized: give a word" if word.strip() else "give a word, not an empty string")
+    if len(tokens) > 1:
+        raise RnnplayError(f"{word!r} is {len(tokens)} words ({' '.join(tokens)}); give one word")
+    return tokens[0]
+
+
 def unit_rows(matrix: np.ndarray) -> np.ndarray:
     """Rows scaled to length 1 (float32); a zero row stays zero instead of becoming NaN."""
     matrix = np.asarray(matrix, dtype=np.float32)
     norms = np.linalg.norm(matrix, axis=-1, keepdims=True)
     return np.divide(matrix, norms, out=np.zeros_like(matrix), where=norms > 0)
+
+
+@dataclass(frozen=True)
+class BlankScores:
+    """CBOW's reading of one blank, every stage kept: what ``guess`` ranks and ``guess_dissect`` shows."""
+
+    left: tuple[str, ...]  # the words read before the blank
+    right: tuple[str, ...]  # and after it
+    read: tuple[int, ...]  # their vocabulary rows
+    hidden: np.ndarray  # h, the mean of their input vectors
+    scores: np.ndarray  # W′·h, float64
+    probabilities: np.ndarray  # softmax(W′·h + log Pn), or softmax(W′·h) when no counts are stored
 
 
 class Vectors:
@@ -126,18 +164,19 @@ class Vectors:
     def vector_size(self) -> int:
         return self.vectors.shape[1]
 
+    @property
+    def kind(self) -> str:
+        """What the views call the space: "classifier" (an embedding) or "word vectors" (CBOW or imported)."""
+        return "classifier" if self.source_kind == "classifier" else "word vectors"
+
     # --- words ---------------------------------------------------------------------------------
 
     def lookup(self, word: str) -> int:
         """The row of a word, standardized as the model's text was (``Good!`` finds ``good``)."""
-        tokens = self.settings.tokens(word)
-        if not tokens:
-            raise RnnplayError(f"{word!r} is empty once standardized: give a word" if word.strip() else "give a word, not an empty string")
-        if len(tokens) > 1:
-            raise RnnplayError(f"{word!r} is {len(tokens)} words ({' '.join(tokens)}); give one word")
-        index = self.key_to_index.get(tokens[0])
+        token = one_token(self.settings, word)
+        index = self.key_to_index.get(token)
         if index is None:
-            raise UnknownWord(word, self.name, len(self), self.suggestions(tokens[0]))
+            raise UnknownWord(word, self.name, len(self), self.suggestions(token))
         return index
 
     def suggestions(self, word: str, n: int = 3, cutoff: float = 0.75) -> list[str]:
@@ -250,12 +289,12 @@ class Cbow(Vectors):
         As in word2vec, words outside the vocabulary are dropped before the window is counted (they
         never reached the model in training either).
         """
-        left, right = self._around_blank(text)
+        left, right = self.around_blank(text)
         left = [t for t in left if t in self.key_to_index]
         right = [t for t in right if t in self.key_to_index]
         return left[max(0, len(left) - self.window):], right[: self.window]
 
-    def _around_blank(self, text: str) -> tuple[list[str], list[str]]:
+    def around_blank(self, text: str) -> tuple[list[str], list[str]]:
         """Every word before and after the one blank, standardized, known to the model or not."""
         pieces = BLANK.split(text)  # split first: the tokenizer would strip the underscores
         if len(pieces) == 1:
@@ -269,13 +308,7 @@ class Cbow(Vectors):
         return ""
 
     def guess(self, text: str, k: int = 10, exclude_context: bool = False) -> list[tuple[str, float]]:
-        """CBOW's prediction of the blank: a softmax over W′ · h, h the mean of the context rows of W.
-
-        Negative sampling trains W′·h towards log P(w | context) / (k · Pn(w)), Pn the noise
-        distribution (count^0.75), so when the counts are stored we add log Pn(w) back before the
-        softmax: the model's own estimate of P(w | context). Without the prior the ranking favours
-        rare words tied to the context ("a complete waste of ___" → "piece" before "time"). Training
-        never normalised these scores, so read the probabilities as estimates, not calibrated odds.
+        """CBOW's prediction of the blank: the ``k`` words of highest probability in ``score_blank``.
 
         A context word often ranks high (W′ and W of a word point alike, so "the acting was ___"
         guesses "acting"): ``exclude_context`` leaves the words CBOW read out of the ranking. The
@@ -283,28 +316,34 @@ class Cbow(Vectors):
         """
         if k < 1:
             raise RnnplayError("k must be at least 1")
+        blank = self.score_blank(text)
+        top = top_rows(blank.probabilities, k, blank.read if exclude_context else ())
+        return [(self.index_to_key[i], float(blank.probabilities[i])) for i in top]
+
+    def score_blank(self, text: str) -> BlankScores:
+        """Every stage of the guess of the blank: a softmax over W′ · h, h the mean of the context rows of W.
+
+        Negative sampling trains W′·h towards log P(w | context) / (k · Pn(w)), Pn the noise
+        distribution (count^0.75), so when the counts are stored we add log Pn(w) back before the
+        softmax: the model's own estimate of P(w | context). Without the prior the ranking favours
+        rare words tied to the context ("a complete waste of ___" → "piece" before "time"). Training
+        never normalised these scores, so read the probabilities as estimates, not calibrated odds.
+        ``guess`` ranks these probabilities; ``guess_dissect`` shows every stage.
+        """
         if not text.strip():
             raise RnnplayError("give a text with a blank (___), not an empty one")
         left, right = self.context(text)
         if not left and not right:
             raise RnnplayError(self._no_context(text))
-        read = [self.key_to_index[t] for t in left + right]
-        hidden = self.vectors[read].mean(axis=0)
+        read = tuple(self.key_to_index[t] for t in left + right)
+        hidden = self.vectors[list(read)].mean(axis=0)
         scores = (self.output @ hidden).astype(np.float64)
-        if self.noise_log is not None:
-            scores += self.noise_log
-        probabilities = np.exp(scores - scores.max())
-        probabilities /= probabilities.sum()
-        ranked = probabilities.copy()
-        if exclude_context:
-            ranked[read] = -1.0  # below every probability: the words read come last, and are cut
-            k = min(k, len(ranked) - len(set(read)))
-        top = best_first(ranked, k)
-        return [(self.index_to_key[i], float(probabilities[i])) for i in top]
+        probabilities = softmax(scores if self.noise_log is None else scores + self.noise_log)
+        return BlankScores(tuple(left), tuple(right), read, hidden, scores, probabilities)
 
     def _no_context(self, text: str) -> str:
         """Why nothing around the blank can be read: no words at all, or none the model knows."""
-        left, right = self._around_blank(text)
+        left, right = self.around_blank(text)
         words = left + right
         if not words:
             return f"the text has no words around the blank (___) to guess from: write a sentence with a gap, e.g. '{EXAMPLE}'"

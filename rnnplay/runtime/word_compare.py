@@ -20,7 +20,7 @@ import numpy as np
 
 from rnnplay.errors import RnnplayError
 from rnnplay.runtime.classifier import Classifier
-from rnnplay.runtime.vectors import Vectors
+from rnnplay.runtime.vectors import Vectors, one_token
 from rnnplay.text import OOV, OOV_ID
 
 
@@ -98,27 +98,19 @@ class WordComparison:
         return {"a": self.a, "b": self.b, "spaces": [space.to_json() for space in self.spaces]}
 
 
-def _token(settings: Any, word: str) -> str:
-    tokens = settings.tokens(word)
-    if not tokens:
-        raise RnnplayError(f"{word!r} is empty once standardized: give a word" if word.strip() else "give a word, not an empty string")
-    if len(tokens) > 1:
-        raise RnnplayError(f"{word!r} is {len(tokens)} words ({' '.join(tokens)}); give one word")
-    return tokens[0]
-
-
-def in_vectors(space: Vectors, word: str) -> Placed:
-    """A word in a ``Vectors`` space: its row there, or no vector at all (CBOW never saw it)."""
-    token = _token(space.settings, word)
+def in_vectors(space: Vectors, word: str, offset: int = 0) -> Placed:
+    """A word in a ``Vectors`` space: its row there (its one-hot position ``offset`` further on), or no vector
+    at all (CBOW never saw it)."""
+    token = one_token(space.settings, word)
     index = space.key_to_index.get(token)
     if index is None:
         return Placed(word, token, None, None, True, tuple(space.suggestions(token)))
-    return Placed(word, token, index, space.vectors[index], False)
+    return Placed(word, token, index + offset, space.vectors[index], False)
 
 
 def in_classifier(classifier: Classifier, word: str) -> Placed:
     """A word as the classifier reads it: its encoder id (``[UNK]``'s when unknown) and that embedding row."""
-    token = _token(classifier.encoder.settings, word)
+    token = one_token(classifier.encoder.settings, word)
     index = int(classifier.encoder.ids([token])[0])
     return Placed(word, token, index, classifier.network.embedding[index], index == OOV_ID)
 
@@ -134,24 +126,16 @@ def compare_in(name: str, kind: str, size: int, dimension: int, placed: Sequence
     return SpaceComparison(name, kind, size, dimension, (a, b), hot, dense)
 
 
-def space_kind(space: Vectors) -> str:
-    return "classifier" if space.source_kind == "classifier" else "word vectors"
-
-
 def compare_words(a: str, b: str, vectors: Vectors | None, classifier: Classifier | None) -> WordComparison:
     """``a`` and ``b`` in the word vectors (CBOW) and in the classifier's embedding, whichever are given."""
     if vectors is None and classifier is None:
         raise RnnplayError("give word vectors or a classifier to compare the words in")
     spaces = []
     if vectors is not None:
-        size = len(vectors)
-        if vectors.source_kind == "classifier":
-            size += 2  # the classifier's one-hot length counts its padding and [UNK] rows, which Vectors leaves out
-        placed = [in_vectors(vectors, word) for word in (a, b)]
-        if vectors.source_kind == "classifier":
-            placed = [Placed(p.word, p.token, None if p.index is None else p.index + 2, p.vector, p.unknown, p.suggestions)
-                      for p in placed]
-        spaces.append(compare_in(vectors.name, space_kind(vectors), size, vectors.vector_size, placed))
+        # a classifier's one-hot positions count its padding and [UNK] rows, which Vectors leaves out
+        offset = 2 if vectors.source_kind == "classifier" else 0
+        placed = [in_vectors(vectors, word, offset) for word in (a, b)]
+        spaces.append(compare_in(vectors.name, vectors.kind, len(vectors) + offset, vectors.vector_size, placed))
     if classifier is not None:
         spaces.append(compare_in(classifier.name, "classifier", len(classifier.encoder), classifier.network.embedding.shape[1],
                                  [in_classifier(classifier, word) for word in (a, b)]))

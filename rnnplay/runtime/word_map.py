@@ -69,15 +69,14 @@ def word_map(space: Vectors, groups: Sequence[Sequence[str]]) -> WordMap:
             elif token not in seen:
                 seen.add(token)
                 chosen.append((token, number))
-    kind = "classifier" if space.source_kind == "classifier" else "word vectors"
     if len(chosen) < 2:
-        return WordMap(space.name, kind, (), tuple(missing), (0.0, 0.0))
+        return WordMap(space.name, space.kind, (), tuple(missing), (0.0, 0.0))
     rows = unit_rows(space.vectors[[space.key_to_index[token] for token, _ in chosen]])
     components = pca(rows, np.zeros(len(rows)), k=2)
     xy = components.project(rows)
     explained = (float(components.explained[0]), float(components.explained[1]) if len(components.explained) > 1 else 0.0)
     points = tuple(MapPoint(token, group, float(x), float(y)) for (token, group), (x, y) in zip(chosen, xy))
-    return WordMap(space.name, kind, points, tuple(missing), explained)
+    return WordMap(space.name, space.kind, points, tuple(missing), explained)
 
 
 def word_maps(spaces: Sequence[Vectors | None], groups: Sequence[Sequence[str]]) -> list[WordMap]:

@@ -14,7 +14,7 @@ from rich.table import Table
 from rich.text import Text
 
 from rnnplay.printable import printable
-from rnnplay.render import SPARK, share_colour
+from rnnplay.render import share_colour, sparkline
 
 if TYPE_CHECKING:
     from rnnplay.runtime.word_compare import Placed, SpaceComparison, WordComparison
@@ -86,9 +86,9 @@ def strip(vector: np.ndarray, scale: float, dark: bool | None = None, width: int
     lines = []
     for start in range(0, len(vector), width):
         line = Text()
-        for value in vector[start:start + width]:
-            level = int((float(value) / scale + 1.0) / 2.0 * len(SPARK)) if scale else len(SPARK) // 2
-            line.append(SPARK[min(len(SPARK) - 1, max(0, level))], style=share_colour(float(value), dark, full=scale or 1.0))
+        values = vector[start:start + width]
+        for block, value in zip(sparkline(values, -(scale or 1.0), scale or 1.0), values):
+            line.append(block, style=share_colour(float(value), dark, full=scale or 1.0))
         lines.append(line)
     return lines
 

@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from rnnplay.errors import RnnplayError
-from rnnplay.runtime.vectors import Cbow, UnknownWord, Vectors, cosines_across, guesser, nearest_first, unit_rows
+from rnnplay.runtime.vectors import Cbow, UnknownWord, Vectors, cosines_across, guesser, nearest_first, softmax, unit_rows
 from rnnplay.store import load_model
 from rnnplay.text import TextSettings
 from tests.conftest import PLANTED_WORDS, SHIPPED_MODEL, planted_arrays, write_raw_model, write_vectors_model
@@ -355,3 +355,8 @@ def test_cosines_across_refuses_a_word_one_space_lacks(planted, contexts, word):
 
 def test_nearest_first_in_batches_is_the_whole_ranking(planted):
     assert list(nearest_first(planted, "good", batch=2)) == [w for w, _ in planted.neighbours("good", len(planted))]
+
+
+def test_softmax_is_stable():
+    p = softmax(np.array([1000.0, 0.0, -1000.0]))
+    assert np.isfinite(p).all() and p.sum() == pytest.approx(1.0) and p[0] == pytest.approx(1.0)

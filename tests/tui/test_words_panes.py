@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from rich.console import Console
 from textual.widgets import Input, Static, TabbedContent, TextArea
 
@@ -137,8 +138,9 @@ def test_words_onehot_snapshot(snap_compare) -> None:
     assert snap_compare(RnnplayApp(), terminal_size=(100, 30), run_before=run_before)
 
 
-def test_words_map_snapshot(snap_compare) -> None:
-    """The map of the default groups at 100×30."""
+@pytest.mark.parametrize("size", [(100, 30), (80, 24)], ids=["100x30", "80x24"])
+def test_words_map_snapshot(snap_compare, size) -> None:
+    """The map of the default groups, at 100×30 and at 80×24."""
 
     async def run_before(pilot) -> None:
         await open_words(pilot)
@@ -146,19 +148,7 @@ def test_words_map_snapshot(snap_compare) -> None:
         await pilot.press("ctrl+l")
         await pilot.pause()
 
-    assert snap_compare(RnnplayApp(), terminal_size=(100, 30), run_before=run_before)
-
-
-def test_words_map_small_snapshot(snap_compare) -> None:
-    """The map of the default groups at 80×24."""
-
-    async def run_before(pilot) -> None:
-        await open_words(pilot)
-        steady_cursors(pilot)
-        await pilot.press("ctrl+l")
-        await pilot.pause()
-
-    assert snap_compare(RnnplayApp(), terminal_size=(80, 24), run_before=run_before)
+    assert snap_compare(RnnplayApp(), terminal_size=size, run_before=run_before)
 
 
 def test_words_dissect_snapshot(snap_compare) -> None:

@@ -297,5 +297,5 @@ def compare(strip: CrossSpace, spaces: Sequence[Any], word: str) -> None:
 
 def space_labels(spaces: Sequence[Any]) -> list[str]:
     """What kind each space is ("word vectors", "classifier"); their names if the kinds do not tell them apart."""
-    kinds = ["classifier" if space.source_kind == "classifier" else "word vectors" for space in spaces]
+    kinds = [space.kind for space in spaces]
     return kinds if len(set(kinds)) == len(kinds) else [space.name for space in spaces]
