@@ -59,6 +59,15 @@ ROWS: list[tuple[str, str | None, dict[str, Any], str]] = [
     ("cosine", "reviews", {"schedule": "cosine"}, "learning rate falling to 0 over the run"),
     ("embdrop", "reviews", {"embedding_dropout": 0.2}, "dropout placement: also drop whole word vectors"),
     ("len200", "reviews", {"max_length": 200}, "shorter reviews: faster"),
+    # round 2: from the best of round 1 on validation (vocab20k), bucketed so a run fits the 90-second budget
+    ("v20b", "vocab20k", {"bucket": True}, "round 2's parent: vocab20k, bucketed (its padding made it 110 s)"),
+    ("v20b-cut1", "v20b", {"cut_sentences": 1}, "round 1's best typed score, on the new parent"),
+    ("v20b-cosine", "v20b", {"schedule": "cosine"}, "round 1's best IMDB score, on the new parent"),
+    ("v20b-cbow", "v20b", {"init_embeddings": CBOW}, "embedding from CBOW vectors trained on both corpora"),
+    ("v20b-max", "v20b", {"pooling": "max"}, "max pooling again, now bucketed (less padding to mask)"),
+    ("v20b-ep5", "v20b", {"epochs": 5}, "more epochs, the best on validation kept"),
+    ("v20b-u64", "v20b", {"units": 64}, "a wider recurrent layer"),
+    ("v20b-len500", "v20b", {"max_length": 500}, "more of each long review"),
 ]
 
 

@@ -173,7 +173,7 @@ class Card:
         numbers = self.section("metrics").get(split)
         if not isinstance(numbers, Mapping):
             return Score()
-        return Score(_number(numbers.get("accuracy")), _number(numbers.get("loss")), _whole(numbers.get("n")))
+        return _score(numbers)
 
     @property
     def held_out_accuracy(self) -> float | None:
@@ -185,8 +185,13 @@ class Card:
         by_source = self.section("metrics").get("by_source")
         if not isinstance(by_source, Mapping):
             return {}
-        return {name: Score(_number(splits[split].get("accuracy")), _number(splits[split].get("loss")), _whole(splits[split].get("n")))
-                for name, splits in by_source.items() if split in splits}
+        return {name: _score(splits[split]) for name, splits in by_source.items() if split in splits}
+
+    def file_scores(self) -> dict[str, Score]:
+        """The user's own held-out files scored after training (``--test-file``), by file name; ``parse`` has
+        checked their shape."""
+        files = self.section("metrics").get("test_files")
+        return {name: _score(numbers) for name, numbers in files.items()} if isinstance(files, Mapping) else {}
 
     def number(self, section: str, key: str) -> float | None:
         """One number of a descriptive part (``card.number("training", "seconds")``), None when absent."""
@@ -200,6 +205,10 @@ def _number(value: Any) -> float | None:
 
 def _whole(value: Any) -> int | None:
     return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def _score(numbers: Mapping[str, Any]) -> Score:
+    return Score(_number(numbers.get("accuracy")), _number(numbers.get("loss")), _whole(numbers.get("n")))
 
 
 # --- parsing --------------------------------------------------------------------------------------
@@ -348,24 +357,36 @@ def parse_files(data: Any, where: str = "files") -> dict[str, str]:
     return files
 
 
+def _check_score(numbers: Any, place: str) -> None:
+    """One set of held-out figures: {"accuracy": 0…1, "loss": ≥ 0, "n": whole}."""
+    if not isinstance(numbers, dict):
+        raise CardError(f"{place} must be a JSON object, not {_kind(numbers)}")
+    accuracy, loss, n = (numbers.get(key) for key in ("accuracy", "loss", "n"))
+    if (number := _number(accuracy)) is None or not 0 <= number <= 1:
+        raise CardError(f"{place}.accuracy must be a number from 0 to 1, not {_shown(accuracy)}")
+    if (number := _number(loss)) is None or number < 0:
+        raise CardError(f"{place}.loss must be a number ≥ 0, not {_shown(loss)}")
+    if (whole := _whole(n)) is None or whole < 0:
+        raise CardError(f"{place}.n must be a whole number ≥ 0, not {_shown(n)}")
+
+
 def _check_by_source(data: Any, where: str = "metrics.by_source") -> None:
-    """Per-source figures: {source: {split: {"accuracy": 0…1, "loss": ≥ 0, "n": whole}}}."""
+    """Per-source figures: {source: {split: score}}."""
     if not isinstance(data, dict):
         raise CardError(f"{where} must be a JSON object, not {_kind(data)}")
     for name, splits in data.items():
         if not isinstance(splits, dict):
             raise CardError(f"{where}.{_shown(name)} must be a JSON object, not {_kind(splits)}")
         for split, numbers in splits.items():
-            place = f"{where}.{_shown(name)}.{_shown(split)}"
-            if not isinstance(numbers, dict):
-                raise CardError(f"{place} must be a JSON object, not {_kind(numbers)}")
-            accuracy, loss, n = (numbers.get(key) for key in ("accuracy", "loss", "n"))
-            if (number := _number(accuracy)) is None or not 0 <= number <= 1:
-                raise CardError(f"{place}.accuracy must be a number from 0 to 1, not {_shown(accuracy)}")
-            if (number := _number(loss)) is None or number < 0:
-                raise CardError(f"{place}.loss must be a number ≥ 0, not {_shown(loss)}")
-            if (whole := _whole(n)) is None or whole < 0:
-                raise CardError(f"{place}.n must be a whole number ≥ 0, not {_shown(n)}")
+            _check_score(numbers, f"{where}.{_shown(name)}.{_shown(split)}")
+
+
+def _check_test_files(data: Any, where: str = "metrics.test_files") -> None:
+    """The user's own held-out files (``rnnplay train --test-file``): {file name: score}."""
+    if not isinstance(data, dict):
+        raise CardError(f"{where} must be a JSON object, not {_kind(data)}")
+    for name, numbers in data.items():
+        _check_score(numbers, f"{where}.{_shown(name)}")
 
 
 def parse(data: Any) -> Card:
@@ -385,6 +406,8 @@ def parse(data: Any) -> Card:
             raise CardError(f"{key} must be a JSON object, not {_kind(f.data[key])}")
     if isinstance(f.data.get("metrics"), dict) and "by_source" in f.data["metrics"]:
         _check_by_source(f.data["metrics"]["by_source"])
+    if isinstance(f.data.get("metrics"), dict) and "test_files" in f.data["metrics"]:
+        _check_test_files(f.data["metrics"]["test_files"])
     size = f.whole("size_bytes", limits.Bound(0, 2**53), 0)
     return Card(
         name=f.string("name", longest=limits.MAX_NAME_BYTES),

@@ -85,6 +85,9 @@ def broken(path: str, value):
     ("metrics.by_source", {"imdb": {"test": {"accuracy": 1.5, "loss": 0.3, "n": 5}}}, "metrics.by_source.'imdb'.'test'.accuracy must be a number from 0 to 1"),
     ("metrics.by_source", {"rt": {"test": {"accuracy": 0.8, "loss": -1, "n": 5}}}, ".loss must be a number ≥ 0, not -1"),
     ("metrics.by_source", {"rt": {"test": {"accuracy": 0.8, "loss": 0.4, "n": "5"}}}, ".n must be a whole number ≥ 0, not '5'"),
+    ("metrics.test_files", [], "metrics.test_files must be a JSON object, not a list"),
+    ("metrics.test_files", {"typed.csv": 0.9}, "metrics.test_files.'typed.csv' must be a JSON object, not a number"),
+    ("metrics.test_files", {"typed.csv": {"accuracy": 0.9, "loss": 0.3}}, "metrics.test_files.'typed.csv'.n must be a whole number ≥ 0, not None"),
     ("architecture.pooling", "attention", "architecture.pooling must be one of last, max, mean, not 'attention'"),
     ("training", "imdb", "training must be a JSON object, not a text"),
     ("name", 7, "name must be a text"),
@@ -155,3 +158,11 @@ def test_per_source_figures_are_typed():
     assert parsed.source_scores("validation") == {"imdb": cards.Score(0.9, 0.2, 3)}
     assert cards.parse(classifier_card()).source_scores() == {}
     assert cards.parse(classifier_card()).classifier.pooling == "last"  # cards written before pooling existed
+
+
+def test_the_users_own_test_files_are_typed():
+    card = classifier_card()
+    card["metrics"] = {"test": {"accuracy": 0.9, "loss": 0.3, "n": 10},
+                       "test_files": {"typed-reviews.csv": {"accuracy": 0.85, "loss": 0.4, "n": 160}}}
+    assert cards.parse(card).file_scores() == {"typed-reviews.csv": cards.Score(0.85, 0.4, 160)}
+    assert cards.parse(classifier_card()).file_scores() == {}

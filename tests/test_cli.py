@@ -50,6 +50,18 @@ def test_train_unknown_corpus_is_one_line(models_dir):
     assert result.exit_code == 1 and "unknown corpus 'nowhere.csv'" in result.output
 
 
+def test_train_test_files_are_checked_before_training(models_dir, tmp_path):
+    missing = runner.invoke(app, ["train", "--corpus", "rt", "--test-file", str(tmp_path / "typed.csv")])
+    assert missing.exit_code == 2 and "--test-file" in missing.output and "no such file" in missing.output
+    for folder in ("a", "b"):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "typed.csv").write_text("text,label\ngood,1\nbad,0\n")
+    twice = runner.invoke(app, ["train", "--corpus", "rt", "--test-file", str(tmp_path / "a" / "typed.csv"),
+                                "--test-file", str(tmp_path / "b" / "typed.csv")])
+    assert twice.exit_code == 2 and "same name" in twice.output
+    assert not (models_dir / "rt-default").exists()
+
+
 def test_an_empty_model_name_is_a_usage_error_for_every_command():
     for args in (["neighbours", "good", "--vectors", ""], ["cbow", "export", " ", "out.txt"], ["repl", "--model", ""]):
         result = runner.invoke(app, args)

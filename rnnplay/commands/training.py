@@ -15,6 +15,7 @@ import typer
 from rnnplay.commands.cbow import CBOW_HELP, cbow_app
 from rnnplay.commands.common import CONTEXT_SETTINGS, ModelsDir, Typer, figure, run_training, shown, user_errors
 from rnnplay.commands.race import add_race_command
+from rnnplay.errors import UsageError
 from rnnplay.printable import printable
 
 
@@ -48,6 +49,7 @@ def train(
     cut_sentences: Optional[int] = typer.Option(None, help="Also train on this many sentences cut from each training text, with its label."),
     text_column: str = typer.Option("text", help="Text column of a CSV/TSV/JSONL corpus."),
     label_column: str = typer.Option("label", help="Label column (0/1, neg/pos, negative/positive, false/true)."),
+    test_file: Optional[list[Path]] = typer.Option(None, "--test-file", help="Your own held-out set (CSV/TSV/JSONL, text and label columns), scored after training and recorded on the card; never used to choose. Repeatable."),
     force: bool = typer.Option(False, "--force", help="Replace an existing model of the same name."),
     models_dir: Optional[Path] = ModelsDir,
 ) -> Path:
@@ -68,16 +70,23 @@ def train(
         label_smoothing=label_smoothing, embedding_dropout=embedding_dropout, bucket=bucket, cut_sentences=cut_sentences,
     )
     require_corpus(corpus)  # a typo is one line, before any progress display
+    test_files = list(test_file or [])
+    for path in test_files:
+        if not path.is_file():
+            raise UsageError(f"--test-file {printable(str(path))}: no such file")
+    if len({path.name for path in test_files}) < len(test_files):
+        raise UsageError("two --test-file files have the same name; the card records each by its name")
     target = user_models_dir(models_dir) / check_name(name or f"{Path(corpus).stem}-{preset}")
     from rnnplay.training.classifier import train_classifier
 
     path, card, console = run_training(lambda listener: train_classifier(
-        config, corpus, target, text_column=text_column, label_column=label_column, overwrite=force, listener=listener))
+        config, corpus, target, text_column=text_column, label_column=label_column, overwrite=force, listener=listener,
+        test_files=test_files))
     test = card.score("test")
     console.print(f"saved [bold]{shown(path)}[/bold]: held-out accuracy {figure(test.accuracy, '.4f')} on "
                   f"{figure(test.n, ',')} texts, trained in {figure(card.number('training', 'seconds'), '.0f')}s "
                   f"(best epoch {figure(card.number('training', 'best_epoch'), '.0f')})")
-    for source, score in card.source_scores("test").items():
+    for source, score in {**card.source_scores("test"), **card.file_scores()}.items():
         console.print(f"  {shown(source)}: held-out accuracy {figure(score.accuracy, '.4f')} on {figure(score.n, ',')} texts")
     return path
 

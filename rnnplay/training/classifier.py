@@ -16,7 +16,7 @@ import platform
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Sequence
 
 import numpy as np
 
@@ -146,19 +146,26 @@ def train_classifier(
     overwrite: bool = False,
     listener: Listener = ignore,
     should_stop: Callable[[], bool] = lambda: False,
+    test_files: Sequence[Path] = (),
 ) -> Path:
-    """Train on ``corpus_name`` (split with ``config.seed``) and save the model folder at ``target``."""
+    """Train on ``corpus_name`` (split with ``config.seed``) and save the model folder at ``target``.
+
+    ``test_files`` are held-out sets of the user's own (a CSV/TSV/JSONL with text and label columns), scored
+    once training has finished and recorded on the card beside the test split; nothing reads them to choose an
+    epoch or a setting (the best epoch is chosen on the validation split)."""
     config.check()
     # The name is ours from here until the model is in place: a second run of it is refused now, not after
     # minutes of training, and a models folder that cannot be written is found before any work is spent.
     with reserve(target, overwrite) as slot:
-        return _train_classifier(config, corpus_name, target, slot, text_column, label_column, listener, should_stop)
+        return _train_classifier(config, corpus_name, target, slot, text_column, label_column, listener, should_stop, test_files)
 
 
 def _train_classifier(config: ClassifierConfig, corpus_name: str, target: Path, slot: Reservation, text_column: str,
-                      label_column: str, listener: Listener, should_stop: Callable[[], bool]) -> Path:
+                      label_column: str, listener: Listener, should_stop: Callable[[], bool], test_files: Sequence[Path]) -> Path:
     listener(Phase(f"loading corpus {corpus_name}"))
     corpus = load_corpus(corpus_name, text_column, label_column)
+    # read now, so a bad file fails before training; absolute, so a file named like a built-in corpus is the file
+    own_tests = {path.name: load_corpus(str(path.absolute())) for path in test_files}
     splits = training_splits(corpus, config.seed)  # refuses too few texts or one label, before TensorFlow
     listener(Phase(f"tokenizing {len(corpus):,} texts"))
     settings = TextSettings(strip_markup=config.strip_markup, max_length=config.max_length, truncate=config.truncate)
@@ -226,6 +233,8 @@ def _train_classifier(config: ClassifierConfig, corpus_name: str, target: Path, 
             name: {part: accuracy(runtime, encode(encoder, getattr(splits, part).of_source(name))) for part in ("validation", "test")}
             for name in splits.test.sources
         }
+    if own_tests:
+        card["metrics"]["test_files"] = {name: accuracy(runtime, encode(encoder, data)) for name, data in own_tests.items()}
     stop_if_asked(should_stop)
     listener(Phase(f"saving {target}"))
     with slot.writing() as scratch:

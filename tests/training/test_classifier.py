@@ -110,6 +110,23 @@ def test_training_from_word_vectors_records_them(planted_vectors, tmp_path):
     assert 0 < card["training"]["init_embeddings"]["coverage"] < 1
 
 
+def test_own_test_files_are_scored_after_training_and_recorded_by_name(tmp_path):
+    """The card's figure for a --test-file is the saved model's accuracy on that file (recomputed here with the
+    runtime), recorded under the file's name; the model is chosen on validation as without it."""
+    from rnnplay.corpora import load_corpus
+    from rnnplay.training.classifier import train_classifier
+
+    own = tmp_path / "imdb"  # named like a built-in corpus: the file is read, not the corpus
+    own.write_text("text,label\nThe acting was wonderful.,1\nA superb plot.,1\nThe music was awful.,0\nA dull film.,0\n")
+    path = train_classifier(ClassifierConfig(**{**TINY.to_dict(), "epochs": 3}), str(TINY_CSV), tmp_path / "m", test_files=[own])
+    stored = load_model(path)
+    data = load_corpus(str(own.absolute()))
+    expected = float(((Classifier.load(path).predict(data.texts) >= 0.5) == (data.labels == 1)).mean())
+    assert list(stored.card.file_scores()) == ["imdb"]
+    assert stored.card.file_scores()["imdb"].accuracy == pytest.approx(expected, abs=1e-4)
+    assert stored.card.file_scores()["imdb"].n == 4
+
+
 def test_cancel_before_tensorflow_starts_stops_there(tmp_path):
     """A cancel while the corpus is read stops before the seconds of TensorFlow start-up and compiling."""
     from rnnplay.training.classifier import train_classifier

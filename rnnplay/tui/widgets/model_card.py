@@ -86,10 +86,11 @@ def card_lines(entry: ListedModel) -> Table:
     if isinstance(history, list) and history and all(isinstance(epoch, dict) for epoch in history):
         grid.add_row("history", history_table(history))
     for split, numbers in card.section("metrics").items():
-        if split == "by_source":  # per source, one line a source (parse has checked the shape)
-            for source, score in card.source_scores("test").items():
-                grid.add_row(f"test {printable(source)}", f"accuracy {format_value(score.accuracy)}, loss {format_value(score.loss)}, "
-                                                          f"n {format_value(score.n)}")
+        if split in ("by_source", "test_files"):  # each source, or each of the user's own files: one line (parse checked them)
+            scores = card.source_scores("test") if split == "by_source" else card.file_scores()
+            for name, score in scores.items():
+                grid.add_row(f"test {printable(name)}", f"accuracy {format_value(score.accuracy)}, loss {format_value(score.loss)}, "
+                                                        f"n {format_value(score.n)}")
             continue
         grid.add_row(printable(split), pairs(numbers) if isinstance(numbers, dict) else format_value(numbers))
     if accuracy(card):
