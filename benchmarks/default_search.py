@@ -68,6 +68,11 @@ ROWS: list[tuple[str, str | None, dict[str, Any], str]] = [
     ("v20b-ep5", "v20b", {"epochs": 5}, "more epochs, the best on validation kept"),
     ("v20b-u64", "v20b", {"units": 64}, "a wider recurrent layer"),
     ("v20b-len500", "v20b", {"max_length": 500}, "more of each long review"),
+    # round 3: from the best of round 2 on validation (v20b-cbow)
+    ("r3-cosine", "v20b-cbow", {"schedule": "cosine"}, "the schedule that helped in round 2, with CBOW's start"),
+    ("r3-cosine-ep4", "r3-cosine", {"epochs": 4}, "a fourth epoch, now that the rate falls to 0"),
+    ("r3-embdrop", "v20b-cbow", {"embedding_dropout": 0.2}, "keep the CBOW start from being overwritten by drop-outs of words"),
+    ("r3-vocab30k", "v20b-cbow", {"vocab_size": 30_000}, "CBOW gives rarer words a meaningful start: keep more of them"),
 ]
 
 

@@ -357,6 +357,7 @@ def test_cbow_train_names_the_model_after_the_corpus(tmp_path, models_dir):
     (["--sample", "1"], "--sample must be a number at least 0 and below 1, not 1.0"),
     (["--alpha", "0.00001"], "--min-alpha (0.0001) must not be above --alpha (1e-05)"),
     (["--max-vocab", "1"], "--max-vocab must be a whole number from 2 to 5,000,000, not 1"),
+    (["--training-split", "-1"], "--training-split must be a whole number from 0"),
 ])
 def test_cbow_train_bad_options(tmp_path, args, message):
     corpus = write_corpus(tmp_path / "tiny.txt")
@@ -398,3 +399,10 @@ def test_guess_dissected(planted_vectors):
     assert result.exit_code == 0 and "gensim: softmax(W′·h)" in result.stdout
     assert "skipped, not in planted's vocabulary: zzzq" in result.stdout
     assert_one_line_error(run("guess", "the ___", "--json", "--vectors", str(planted_vectors)), "--json goes with --dissect", 2)
+
+
+def test_cbow_training_split_needs_labelled_texts(tmp_path):
+    corpus = write_corpus(tmp_path / "tiny.txt")
+    result = run("cbow", "train", "--corpus", str(corpus), "--training-split", "0", "--models-dir", str(tmp_path / "vecs"))
+    assert result.exit_code == 1 and "Traceback" not in result.stderr
+    assert len([line for line in result.stderr.splitlines() if line.startswith("rnnplay: error: ")]) == 1, result.stderr

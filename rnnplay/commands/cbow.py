@@ -36,10 +36,12 @@ def cbow_train(
     seed: Optional[int] = typer.Option(None, help="Seed for the initial vectors, subsampling, windows and noise."),
     float16: bool = typer.Option(False, "--float16", help="Store the vectors at half size (as the shipped imdb-cbow)."),
     text_column: str = typer.Option("text", help="Text column of a CSV/TSV/JSONL corpus."),
+    training_split: Optional[int] = typer.Option(None, "--training-split", metavar="SEED", help="Read only the training split a classifier trained with --seed SEED uses (its validation and test texts left out), for vectors that start its embedding. Needs labelled texts."),
     force: bool = typer.Option(False, "--force", help="Replace existing vectors of the same name."),
     models_dir: Optional[Path] = ModelsDir,
 ) -> Path:
     """Train CBOW word vectors (word2vec's algorithm, TensorFlow) and save them; Ctrl-C saves nothing."""
+    from rnnplay import limits
     from rnnplay.config import CbowConfig
     from rnnplay.corpora import require_corpus
     from rnnplay.store import check_name, user_models_dir
@@ -49,12 +51,14 @@ def cbow_train(
         alpha=alpha, min_alpha=min_alpha, batch_size=batch_size, workers=workers, max_vocab=max_vocab,
         strip_markup=strip_markup, seed=seed,
     )
+    limits.require([limits.check("seed", training_split, limits.CLASSIFIER, "--training-split")])
     require_corpus(corpus)  # a typo is one line, before any progress display
     target = user_models_dir(models_dir) / check_name(name or f"{Path(corpus).stem}-cbow")
     from rnnplay.training.cbow import train_cbow
 
     path, card, console = run_training(lambda listener: train_cbow(
-        config, corpus, target, text_column=text_column, half=float16, overwrite=force, listener=listener))
+        config, corpus, target, text_column=text_column, half=float16, overwrite=force, listener=listener,
+        training_split=training_split))
     number = lambda key: card.number("training", key)
     speed = number("windows_per_second")
     console.print(f"saved [bold]{shown(path)}[/bold]: {card.architecture.vocab_size:,} words × {config.dimension}, "

@@ -35,7 +35,7 @@ from typing import Any, Callable, Iterable, Sequence
 import numpy as np
 
 from rnnplay.config import CbowConfig
-from rnnplay.corpora import load_texts
+from rnnplay.corpora import load_corpus, load_texts, split
 from rnnplay.errors import RnnplayError
 from rnnplay.store import Reservation, new_card, reserve, write_model
 from rnnplay.text import TextSettings
@@ -297,22 +297,28 @@ def train_cbow(
     overwrite: bool = False,
     listener: Listener = ignore,
     should_stop: Callable[[], bool] = lambda: False,
+    training_split: int | None = None,
 ) -> Path:
     """Train on every text of ``corpus_name`` and save a vectors model at ``target`` (atomically).
 
     ``half`` stores the vectors as float16: half the size, and the same neighbours to three decimals.
+    ``training_split`` (a split seed) reads only the training split a classifier with that ``--seed`` trains on,
+    so vectors that start its embedding have never read its validation or test texts, not even unlabelled.
     """
     config.check()
     # The name is ours from here until the model is in place: a second run of it is refused now, not after
     # minutes of training, and a models folder that cannot be written is found before any work is spent.
     with reserve(target, overwrite) as slot:
-        return _train_cbow(config, corpus_name, target, slot, text_column, half, listener, should_stop)
+        return _train_cbow(config, corpus_name, target, slot, text_column, half, listener, should_stop, training_split)
 
 
 def _train_cbow(config: CbowConfig, corpus_name: str, target: Path, slot: Reservation, text_column: str, half: bool,
-                listener: Listener, should_stop: Callable[[], bool]) -> Path:
+                listener: Listener, should_stop: Callable[[], bool], training_split: int | None) -> Path:
     listener(Phase(f"loading corpus {corpus_name}"))
-    texts = load_texts(corpus_name, text_column)
+    if training_split is None:
+        texts = load_texts(corpus_name, text_column)
+    else:  # the split needs the labels only to exist: it is the classifier's own 70/10/20 per source
+        texts = split(load_corpus(corpus_name, text_column), training_split).train.texts
     settings = TextSettings(strip_markup=config.strip_markup)
     listener(Phase(f"tokenizing {len(texts):,} texts"))
     vectors = train_vectors((settings.tokens(t) for t in texts), config, listener=listener, should_stop=should_stop)
@@ -324,7 +330,7 @@ def _train_cbow(config: CbowConfig, corpus_name: str, target: Path, slot: Reserv
     card = new_card(
         "vectors", target.name, architecture, settings,
         training={"corpus": corpus_name, "texts": len(texts), "config": config.to_dict(),
-                  **vectors.stats},
+                  **({"training_split_seed": training_split} if training_split is not None else {}), **vectors.stats},
         metrics={"loss": history[-1]["loss"] if history else None},
         versions=versions(tf, keras),
     )

@@ -309,3 +309,21 @@ def test_overwrite_replaces_an_existing_model(corpus_txt, tmp_path):
     train_cbow(SMALL, str(corpus_txt), target, overwrite=True)
     assert not (target / "old.txt").exists() and read_card(target).kind == "vectors"
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []
+
+
+@pytest.mark.tensorflow
+def test_training_split_reads_only_the_classifiers_training_texts(tmp_path):
+    """Each text carries a word of its own: the vectors know exactly the training split's words, so nothing
+    of the texts a classifier with that seed is validated and tested on was read."""
+    from rnnplay.corpora import load_corpus, split
+    from rnnplay.text import TextSettings
+
+    csv = tmp_path / "labelled.csv"
+    csv.write_text("text,label\n" + "".join(f"glim frap own{i} zorp,{i % 2}\n" for i in range(60)))
+    target = train_cbow(SMALL, str(csv), tmp_path / "train-only", training_split=0)
+    card = read_card(target)
+    training = split(load_corpus(str(csv)), 0).train.texts
+    own = {token for text in training for token in TextSettings().tokens(text) if token.startswith("own")}
+    assert {word for word in Vectors.load(target).index_to_key if word.startswith("own")} == own
+    assert len(own) == len(training) == 42 and card.section("training")["texts"] == 42
+    assert card.section("training")["training_split_seed"] == 0
