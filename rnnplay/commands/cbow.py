@@ -52,7 +52,10 @@ def cbow_train(
         strip_markup=strip_markup, seed=seed,
     )
     limits.require([limits.check("seed", training_split, limits.CLASSIFIER, "--training-split")])
-    require_corpus(corpus)  # a typo is one line, before any progress display
+    path = require_corpus(corpus)  # a typo is one line, before any progress display
+    if training_split is not None and path is not None and path.suffix.lower() == ".txt":
+        raise UsageError("--training-split needs the labelled corpus the classifier trains on: "
+                         "a built-in corpus or a CSV/TSV/JSONL file with a label column, not a .txt file")
     target = user_models_dir(models_dir) / check_name(name or f"{Path(corpus).stem}-cbow")
     from rnnplay.training.cbow import train_cbow
 
