@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import zipfile
 
 import numpy as np
 import pytest
@@ -104,10 +105,15 @@ def test_training_from_word_vectors_records_them(planted_vectors, tmp_path):
     from rnnplay.training.classifier import train_classifier
 
     config = ClassifierConfig(**{**TINY.to_dict(), "epochs": 2, "init_embeddings": str(planted_vectors)})
-    card = json.loads((train_classifier(config, str(TINY_CSV), tmp_path / "from-vectors") / "card.json").read_text())
+    path = train_classifier(config, str(TINY_CSV), tmp_path / "from-vectors")
+    card = json.loads((path / "card.json").read_text())
     assert card["training"]["config"]["init_embeddings"] == str(planted_vectors)
     assert card["training"]["init_embeddings"]["vectors"] == "planted"
     assert 0 < card["training"]["init_embeddings"]["coverage"] < 1
+    with zipfile.ZipFile(path / "model.keras") as archive:  # the start values are not kept as JSON in the config
+        layers = json.loads(archive.read("config.json"))["config"]["layers"]
+    embedding = next(layer for layer in layers if layer["class_name"] == "Embedding")
+    assert embedding["config"]["embeddings_initializer"]["class_name"] == "RandomUniform"
 
 
 def test_own_test_files_are_scored_after_training_and_recorded_by_name(tmp_path):
