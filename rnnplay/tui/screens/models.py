@@ -32,9 +32,10 @@ from rnnplay.tui.widgets.errors_view import ErrorsView
 from rnnplay.tui.widgets.layer_summary import LayerSummary
 from rnnplay.tui.widgets.model_card import ModelCard
 
-COLUMNS = ("name", "kind", "corpus", "architecture", "acc.", "size", "date")
+COLUMNS = ("name", "kind", "corpus", "arch.", "acc.", "size", "date")  # short headers: 80 columns hold them all
 IN_USE = "●"
-FLEXIBLE = "architecture"  # the one column cut to fit a narrow terminal (the card below shows it whole)
+FLEXIBLE = "arch."  # the architecture: the one column cut to fit a narrow terminal (the card below shows it whole)
+MIN_FLEXIBLE = 8  # "BiLSTM …"
 LEGEND = f"{IN_USE} in use   * shipped (read-only)   enter/l load · d delete · r refresh · e errors"
 ErrorsKey = tuple[str, str]
 
@@ -125,9 +126,11 @@ class ModelsTab(Vertical):
             index = COLUMNS.index(FLEXIBLE)
             widest = [max(len(name), *(len(row[i]) for row in self.rows.values())) for i, name in enumerate(COLUMNS)]
             widest[0] += 2  # the in-use mark
-            room = table.size.width - 2 * table.cell_padding * len(COLUMNS) - (sum(widest) - widest[index])
+            # rows beyond the table's height bring a vertical scrollbar, which takes its width from the row
+            scrollbar = table.styles.scrollbar_size_vertical if len(self.rows) + 1 > table.size.height else 0
+            room = table.size.width - scrollbar - 2 * table.cell_padding * len(COLUMNS) - (sum(widest) - widest[index])
             column.auto_width = False
-            column.width = max(len(FLEXIBLE), min(widest[index], room))
+            column.width = max(MIN_FLEXIBLE, min(widest[index], room))
         index, width = COLUMNS.index(FLEXIBLE), column.width
         for key, row in self.rows.items():
             cells = list(row[1:])
