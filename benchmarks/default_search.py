@@ -78,6 +78,8 @@ ROWS: list[tuple[str, str | None, dict[str, Any], str]] = [
     ("r3-vocab30k", "v20b-cbow", {"vocab_size": 30_000}, "CBOW gives rarer words a meaningful start: keep more of them"),
     # the best of round 3 on validation, made honest: its CBOW start read only the training split
     ("r4-cbowtrain", "v20b-cbow", {"init_embeddings": CBOW_TRAIN}, "CBOW vectors that never read a held-out text"),
+    ("r4-ep4", "r4-cbowtrain", {"epochs": 4}, "its best epoch was its last: one more"),
+    ("r4-cosine-ep4", "r4-ep4", {"schedule": "cosine"}, "the rate falling to 0 over those four epochs"),
 ]
 
 

@@ -22,9 +22,9 @@ def shipped(path):
 def test_the_shipped_cards_parse_into_typed_data():
     model = cards.parse(shipped(SHIPPED_MODEL))
     assert isinstance(model.architecture, ClassifierArchitecture) and model.kind == "classifier"
-    assert model.classifier.parameters() == 669_057  # what Keras' model.summary() printed at training
-    assert model.held_out_accuracy == pytest.approx(0.8784) and model.score("test").n == 5000
-    assert model.corpus == "imdb" and model.text.max_length == 300 and model.text.truncate == "end"
+    assert model.classifier.parameters() == 1_309_057  # what Keras' model.summary() printed at training
+    assert model.held_out_accuracy == pytest.approx(0.8554) and model.score("test").n == 6706
+    assert model.corpus == "reviews" and model.text.max_length == 300 and model.text.truncate == "end"
     vectors = cards.parse(shipped(SHIPPED_VECTORS))
     assert isinstance(vectors.architecture, VectorsArchitecture) and vectors.vectors.dtype == "float16"
     assert vectors.vector_size == 100 and vectors.number("metrics", "loss") == pytest.approx(2.0509)

@@ -21,10 +21,10 @@ def test_models_lists_shipped_and_user_models(models_dir):
     result = runner.invoke(app, ["models"], env={"COLUMNS": "200"})
     assert result.exit_code == 0
     assert "imdb-bilstm" in result.output and "shipped" in result.output
-    listed = {line.split()[0]: line for line in result.output.splitlines() if line.startswith("imdb-")}
-    assert list(listed) == ["imdb-bilstm", "imdb-cbow", "imdb-lstm"]  # the shipped models, by name
+    listed = {line.split()[0]: line for line in result.output.splitlines() if line.startswith(("imdb-", "reviews-"))}
+    assert list(listed) == ["imdb-bilstm", "imdb-cbow", "imdb-lstm", "reviews-cbow"]  # the shipped models, by name
     assert "BiLSTM 32" in listed["imdb-bilstm"]
-    assert " LSTM 32, vocab 10,000 " in listed["imdb-lstm"] and " 0.871 " in listed["imdb-lstm"]  # one direction; its card's accuracy
+    assert " LSTM 32, vocab 20,000 " in listed["imdb-lstm"] and " 0.837 " in listed["imdb-lstm"]  # one direction; its card's accuracy
     assert "broken" in result.output and "unreadable" in result.output
     assert "broken: " in result.output and "is not a saved model: it has no card.json" in result.output
 
@@ -105,6 +105,27 @@ def test_train_from_word_vectors_takes_their_dimension(models_dir, planted_vecto
     assert card["architecture"]["embedding_dim"] == 8 and card["training"]["init_embeddings"]["vectors"] == "planted"
     missing = runner.invoke(app, ["train", "--corpus", str(TINY_CSV), "--init-embeddings", "no-such-vectors"])
     assert missing.exit_code == 1 and "no model named 'no-such-vectors'" in missing.output
+
+
+@pytest.mark.tensorflow
+def test_the_default_preset_starts_from_reviews_cbow_unless_told_otherwise(models_dir):
+    """The shipped vectors are found from any models folder; a different --embedding-dim or --init-embeddings none
+    trains from random vectors instead of failing on a size the preset's vectors cannot fill."""
+    from tests.conftest import TINY_CSV
+
+    small = ["train", "--corpus", str(TINY_CSV), "--units", "4", "--dense-units", "4", "--max-length", "10", "--epochs", "1"]
+    runs = {"started": [], "resized": ["--embedding-dim", "4"], "random": ["--init-embeddings", "none"]}
+    cards = {}
+    for name, extra in runs.items():
+        result = runner.invoke(app, [*small, *extra, "--name", name])
+        assert result.exit_code == 0, result.output
+        assert ("note: --embedding-dim 4 is not the 64 of the preset's start vectors (reviews-cbow)" in result.output) == (name == "resized")
+        cards[name] = json.loads((models_dir / name / "card.json").read_text())
+    assert cards["started"]["training"]["init_embeddings"]["vectors"] == "reviews-cbow"
+    assert cards["started"]["training"]["config"]["init_embeddings"] == "reviews-cbow"
+    for name, dimension in (("resized", 4), ("random", 64)):
+        assert "init_embeddings" not in cards[name]["training"] and cards[name]["training"]["config"]["init_embeddings"] is None
+        assert cards[name]["architecture"]["embedding_dim"] == dimension
 
 
 def test_help_does_not_show_internal_notes():

@@ -53,7 +53,7 @@ def test_neighbours_in_the_classifier_embedding():
     expected = Vectors.load(SHIPPED_MODEL).neighbours("excellent", k=5)
     result = run("neighbours", "excellent", "-k", "5", "--vectors", "imdb-bilstm")
     assert result.exit_code == 0, result.output
-    assert "imdb-bilstm (a classifier's embedding, 9,998 words × 64)" in result.stdout
+    assert "imdb-bilstm (a classifier's embedding, 19,998 words × 64)" in result.stdout
     assert table(result.stdout) == [[str(i), w, f"{s:.4f}"] for i, (w, s) in enumerate(expected, start=1)]
 
 
@@ -89,7 +89,7 @@ def test_onehot_draws_both_vectors(planted_vectors):
     result = run("onehot", "good", "great", "--vectors", str(planted_vectors))
     assert result.exit_code == 0, result.output
     assert "0…0 1 0…0  (1 at row 4 of 16)" in result.stdout and "0…0 1 0…0  (1 at row 5 of 16)" in result.stdout
-    assert "(1 at id 49 of 10,000)" in result.stdout  # good in imdb-bilstm
+    assert "(1 at id 49 of 20,000)" in result.stdout  # good in imdb-bilstm
     assert "planted (word vectors): one-hot 16 long, dense 8 numbers" in result.stdout
 
 
@@ -97,10 +97,10 @@ def test_onehot_cost_on_a_text():
     result = run("onehot", "--cost", "a fine film with a dull ending", "--json")
     assert result.exit_code == 0, result.output
     cost = json.loads(result.stdout)["cost"]
-    assert (cost["model"], cost["tokens"], cost["vocab"], cost["dimension"]) == ("imdb-bilstm", 7, 10_000, 64)
-    assert cost["equal"] and cost["one_hot_bytes"] == 7 * 10_000 * 4 and cost["ids_bytes"] == 28
+    assert (cost["model"], cost["tokens"], cost["vocab"], cost["dimension"]) == ("imdb-bilstm", 7, 20_000, 64)
+    assert cost["equal"] and cost["one_hot_bytes"] == 7 * 20_000 * 4 and cost["ids_bytes"] == 28
     result = run("onehot", "--cost", "a fine film")
-    assert result.exit_code == 0 and "lookup against one-hot × Dense: 3 tokens, W 10,000 × 64 (imdb-bilstm's embedding)" in result.stdout
+    assert result.exit_code == 0 and "lookup against one-hot × Dense: 3 tokens, W 20,000 × 64 (imdb-bilstm's embedding)" in result.stdout
     assert "same numbers: yes, exactly" in result.stdout
 
 
@@ -161,7 +161,7 @@ def test_missing_and_corrupt_models(planted_vectors, tmp_path, monkeypatch):
     assert result.exit_code == 0 and result.stdout.startswith("nearest to 'good' in imdb-cbow"), result.output
     monkeypatch.setattr("rnnplay.commands.common.DEFAULT_VECTORS", "gone-cbow")  # a missing default gets a hint
     assert_one_line_error(run("neighbours", "good", "--vectors", "gone-cbow"),
-                          "no model named 'gone-cbow' (known: imdb-bilstm, imdb-cbow, imdb-lstm); pass --vectors NAME")
+                          "no model named 'gone-cbow' (known: imdb-bilstm, imdb-cbow, imdb-lstm, reviews-cbow); pass --vectors NAME")
     broken = tmp_path / "broken"
     shutil.copytree(planted_vectors, broken)
     (broken / "vocab.txt").write_text("edited\n")
@@ -220,7 +220,7 @@ def test_export_the_classifier_embedding(tmp_path):
     result = run("cbow", "export", "imdb-bilstm", str(tmp_path / "emb.bin"), "-f", "word2vec-binary")
     assert result.exit_code == 0
     words, matrix, _, _declared = read_word2vec(tmp_path / "emb.bin")
-    assert len(words) == 9998 and matrix.shape == (9998, 64)
+    assert len(words) == 19_998 and matrix.shape == (19_998, 64)
 
 
 def test_eval_with_small_files(planted_vectors, tmp_path):

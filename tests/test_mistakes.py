@@ -158,14 +158,14 @@ def test_an_imported_model_has_no_split(tmp_path: Path) -> None:
 
 @pytest.mark.slow
 def test_the_shipped_model_reproduces_its_card() -> None:
-    """5,000 IMDB reviews through the NumPy runtime: the card's 0.8784, exactly. About 2.5 s on an idle machine;
+    """6,706 texts (5,000 IMDB reviews, 1,706 RT sentences) through the NumPy runtime: the card's 0.8554, exactly. About 2.5 s on an idle machine;
     slow because BLAS threads fighting other work for two cores made it 11-22 s."""
     started = time.perf_counter()
     result = find_mistakes(Classifier.load(SHIPPED_MODEL))
     seconds = time.perf_counter() - started
-    assert result.total == 5000 and result.card_accuracy == 0.8784
-    assert round(result.accuracy, 4) == 0.8784 and result.matches_card
-    assert len(result.mistakes) == 5000 - result.correct == 608
+    assert result.total == 6706 and result.card_accuracy == 0.8554
+    assert round(result.accuracy, 4) == 0.8554 and result.matches_card
+    assert len(result.mistakes) == 6706 - result.correct == 970
     assert seconds < 60
 
 

@@ -7,6 +7,7 @@ Typer hands back to an in-process caller, so the REPL can switch to it.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import Optional
 
@@ -40,7 +41,7 @@ def train(
     restore_best: Optional[bool] = typer.Option(None, "--restore-best/--keep-last", help="Keep the epoch with the best validation accuracy, or the last."),
     strip_markup: Optional[bool] = typer.Option(None, "--strip-markup/--keep-markup", help="Turn <br /> into spaces before tokenizing."),
     seed: Optional[int] = typer.Option(None, help="Seed for the split, the initial weights and the shuffling."),
-    init_embeddings: Optional[str] = typer.Option(None, "--init-embeddings", help="Start the embedding from these word vectors (e.g. imdb-cbow); sets --embedding-dim to theirs."),
+    init_embeddings: Optional[str] = typer.Option(None, "--init-embeddings", help="Start the embedding from these word vectors (e.g. imdb-cbow); sets --embedding-dim to theirs. The default preset starts from reviews-cbow; none starts from random vectors."),
     pooling: Optional[str] = typer.Option(None, help="What the head reads of the last layer: last (its final state), max or mean (over every word)."),
     schedule: Optional[str] = typer.Option(None, help="Learning rate over the run: constant, or cosine (down to 0 at the end)."),
     label_smoothing: Optional[float] = typer.Option(None, help="Pull the 0/1 targets this far towards 1/2 (0 for none)."),
@@ -56,19 +57,29 @@ def train(
     """Train a sentiment classifier (TensorFlow) and save it; Ctrl-C stops and saves nothing."""
     # Returns the saved folder, for callers that run the app in-process (the REPL's :train). This is a
     # comment, not part of the docstring, because Typer shows the docstring as the help text.
+    from rnnplay.config import NO_VECTORS
     from rnnplay.config import preset as preset_config
     from rnnplay.corpora import require_corpus
     from rnnplay.store import check_name, read_card, resolve, user_models_dir
 
-    if init_embeddings and embedding_dim is None:
-        embedding_dim = read_card(resolve(init_embeddings, models_dir)).vector_size
-    config = preset_config(preset).with_overrides(
+    base = preset_config(preset)
+    if init_embeddings == NO_VECTORS:  # the preset's start vectors (the default's reviews-cbow) left out
+        base, init_embeddings = replace(base, init_embeddings=None), None
+    if (vectors := init_embeddings or base.init_embeddings) and embedding_dim is None:
+        embedding_dim = read_card(resolve(vectors, models_dir)).vector_size
+    config = base.with_overrides(
         cell=cell, bidirectional=bidirectional, layers=layers, units=units, embedding_dim=embedding_dim,
         vocab_size=vocab_size, max_length=max_length, truncate=truncate, dense_units=dense_units, dropout=dropout,
         batch_size=batch_size, learning_rate=learning_rate, epochs=epochs, restore_best=restore_best,
         strip_markup=strip_markup, seed=seed, init_embeddings=init_embeddings, pooling=pooling, schedule=schedule,
         label_smoothing=label_smoothing, embedding_dropout=embedding_dropout, bucket=bucket, cut_sentences=cut_sentences,
     )
+    if init_embeddings is None and config.init_embeddings and embedding_dim is not None:  # checked: a size in bounds
+        size = read_card(resolve(config.init_embeddings, models_dir)).vector_size
+        if size != config.embedding_dim:  # the size asked for wins over the preset's start, which cannot fill it
+            typer.echo(f"note: --embedding-dim {embedding_dim} is not the {size} of the preset's start vectors "
+                       f"({config.init_embeddings}): the embedding starts at random", err=True)
+            config = replace(config, init_embeddings=None)
     require_corpus(corpus)  # a typo is one line, before any progress display
     test_files = list(test_file or [])
     for path in test_files:

@@ -270,7 +270,7 @@ def initial_embedding(config: ClassifierConfig, vocabulary: list[str], models_di
     vectors = open_vectors(config.init_embeddings or "", models_dir)
     if vectors.vector_size != config.embedding_dim:
         raise RnnplayError(f"{vectors.name} has {vectors.vector_size}-d vectors but the embedding is {config.embedding_dim}-d "
-                           f"(set --embedding-dim {vectors.vector_size})")
+                           f"(set --embedding-dim {vectors.vector_size}, or --init-embeddings none for random starting vectors)")
     matrix = np.random.default_rng(config.seed).uniform(-0.05, 0.05, (len(vocabulary), config.embedding_dim)).astype(np.float32)
     matrix[0] = 0.0
     rows = [(i, vectors.key_to_index[token]) for i, token in enumerate(vocabulary[2:], 2) if token in vectors.key_to_index]

@@ -43,7 +43,7 @@ def test_train_switches_to_the_model_it_saved(session, models_dir, monkeypatch, 
     assert outcome.error is None and calls[0][0] == models_dir / "quick"
     assert outcome.data["saved"] == str(models_dir / "quick") and session.classifier.stored.path == models_dir / "quick"
     last = outcome.view[-1].plain  # the copy's card keeps its name
-    assert last.startswith("now using imdb-bilstm: BiLSTM 32, vocab 10,000, held-out accuracy 0.")
+    assert last.startswith("now using imdb-bilstm: BiLSTM 32, vocab 20,000, held-out accuracy 0.")
     assert last.endswith("(:model imdb-bilstm goes back)")
     assert "saved" in capsys.readouterr().err  # the CLI's own closing line, on stderr as in the CLI
     assert handle(session, "a fine film").data["model"] == "imdb-bilstm"  # the copy's card keeps its name

@@ -172,7 +172,7 @@ def test_tokens_shows_the_encoder_step_by_step(session):
     for line in ["<br />      it.<br /><br />I → it. I", "lower-case  Really → really ×76  GOOD → good ×76  Don't → don't  I → i",
                  "don't → dont  it. → it  7/10, → 710", "split       316 tokens",
                  "truncate    16 of 316 dropped (the last 300 kept): really good acting truly really",
-                 "ids         [89 707 9 10 198 9 2470 2 1 110 13 378 63 49",
+                 "ids         [89 720 9 11 199 9 2535 2 1 111 14 382 63 49",
                  "1 × 300, unpadded: what the model reads", "in a Keras batch: already max_length 300 long",
                  "mask        all 300 read (mask_zero; only 0 is skipped, [UNK] = 1 is read)"]:
         assert line in shown_text, line
@@ -186,7 +186,7 @@ def test_tokens_says_when_a_model_does_not_mask(session, models_dir):
     outcome = handle(session, ":tokens a good film")
     assert outcome.data["mask_zero"] is False
     assert "mask        none (mask_zero off)" in shown(outcome)
-    assert "padded      [4 49 19 0 … 0]  in a Keras batch: 297 zeros up to max_length 300" in shown(outcome)
+    assert "padded      [3 49 19 0 … 0]  in a Keras batch: 297 zeros up to max_length 300" in shown(outcome)
 
 
 def test_prefix_traces_p_after_each_word(session):
@@ -198,7 +198,7 @@ def test_prefix_traces_p_after_each_word(session):
 
 def test_model_shows_and_switches_the_classifier(session, models_dir):
     outcome = handle(session, ":model")
-    assert shown(outcome).startswith("using imdb-bilstm: BiLSTM 32, vocab 10,000, held-out accuracy")
+    assert shown(outcome).startswith("using imdb-bilstm: BiLSTM 32, vocab 20,000, held-out accuracy")
     assert outcome.data["accuracy"] == session.classifier.card.held_out_accuracy  # the card's, not 3 shown decimals
     shutil.copytree(SHIPPED_MODEL, models_dir / "mine")
     outcome = handle(session, ":model mine")

@@ -35,7 +35,7 @@ def test_commands_after_a_colon(session):
 
 def test_model_names_after_model_and_vectors(session, models_dir):
     shutil.copytree(SHIPPED_VECTORS, models_dir / "mine")
-    assert complete(session, ":model ") == ["imdb-bilstm", "imdb-cbow", "imdb-lstm", "mine"]
+    assert complete(session, ":model ") == ["imdb-bilstm", "imdb-cbow", "imdb-lstm", "mine", "reviews-cbow"]
     assert complete(session, ":vectors imdb-b") == ["imdb-bilstm"] and replaced(session, ":vectors imdb-b") == {-6}
     assert complete(session, ":model imdb-bilstm ") == []  # one name only
 

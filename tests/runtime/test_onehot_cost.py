@@ -37,10 +37,10 @@ def test_best_time_repeats_a_fast_call_until_it_can_be_measured():
 def test_the_cost_on_a_text(shipped_classifier):
     ids = shipped_classifier.encoder.encode("the acting was wonderful and the plot made no sense")
     cost = text_cost(shipped_classifier.network.embedding, ids, repeats=1)
-    assert cost.tokens == 10 and cost.vocab == 10_000 and cost.dimension == 64 and cost.equal
+    assert cost.tokens == 10 and cost.vocab == 20_000 and cost.dimension == 64 and cost.equal
 
 
-@pytest.mark.parametrize("ids, message", [([], "no words"), ([10_000], "from 0 to 9,999"), ([-1], "from 0 to")])
+@pytest.mark.parametrize("ids, message", [([], "no words"), ([20_000], "from 0 to 19,999"), ([-1], "from 0 to")])
 def test_bad_ids_are_refused(shipped_classifier, ids, message):
     with pytest.raises(RnnplayError, match=message):
         text_cost(shipped_classifier.network.embedding, np.array(ids, dtype=np.int32), repeats=1)

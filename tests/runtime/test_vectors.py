@@ -193,7 +193,7 @@ def test_imported_vectors_without_output_refuse_to_guess(tmp_path):
 def test_shipped_classifier_embedding_is_a_vector_space(shipped_classifier):
     vectors = Vectors.from_stored(shipped_classifier.stored)
     embedding = shipped_classifier.stored.arrays["embedding"]
-    assert len(vectors) == embedding.shape[0] - 2 == 9998 and vectors.source_kind == "classifier"
+    assert len(vectors) == embedding.shape[0] - 2 == 19_998 and vectors.source_kind == "classifier"
     assert vectors.index_to_key[:3] == shipped_classifier.encoder.vocabulary[2:5]
     unit = embedding[2:] / np.linalg.norm(embedding[2:], axis=1, keepdims=True)
     row = vectors.key_to_index["excellent"]

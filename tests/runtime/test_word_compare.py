@@ -28,7 +28,7 @@ def test_the_shipped_pair_in_both_spaces(cbow, shipped_classifier):
     comparison = compare_words("good", "great", cbow, shipped_classifier)
     words_space, classifier_space = comparison.spaces
     assert (words_space.name, words_space.kind, words_space.size) == ("imdb-cbow", "word vectors", len(cbow))
-    assert (classifier_space.kind, classifier_space.size, classifier_space.dimension) == ("classifier", 10_000, 64)
+    assert (classifier_space.kind, classifier_space.size, classifier_space.dimension) == ("classifier", 20_000, 64)
     assert words_space.one_hot_cosine == 0.0 and classifier_space.one_hot_cosine == 0.0
     assert words_space.dense_cosine == pytest.approx(cbow.similarity("good", "great"), abs=1e-6)
     embedding = shipped_classifier.network.embedding
@@ -64,7 +64,7 @@ def test_two_unknown_words_are_the_same_unk_for_the_classifier(shipped_classifie
 def test_a_classifier_as_the_word_vectors_keeps_its_ids(shipped_classifier):
     embedding_space = Vectors.load(SHIPPED_MODEL)
     a, b = compare_words("good", "bad", embedding_space, shipped_classifier).spaces
-    assert a.size == b.size == 10_000 and [p.index for p in a.words] == [p.index for p in b.words]
+    assert a.size == b.size == 20_000 and [p.index for p in a.words] == [p.index for p in b.words]
     assert a.dense_cosine == pytest.approx(b.dense_cosine, abs=1e-6)
 
 

@@ -38,7 +38,7 @@ def test_round_trip_keeps_arrays_vocabulary_and_hashes(tmp_path):
 
 
 def test_the_shipped_models_load():
-    assert load_model(SHIPPED_MODEL).card.held_out_accuracy == pytest.approx(0.8784)
+    assert load_model(SHIPPED_MODEL).card.held_out_accuracy == pytest.approx(0.8554)
     assert load_model(SHIPPED_VECTORS).arrays["input"].dtype == np.float16
 
 

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from textual.widgets import Input, TabbedContent
 
+from rnnplay.render import percent
 from rnnplay.tui.app import RnnplayApp
 from rnnplay.tui.screens.inside import InsideTab, StepsView, inside_result
 from rnnplay.tui.screens.play import PlayTab
@@ -254,7 +255,7 @@ async def test_views_two_to_five_show_the_text_beside_the_models_held_out_review
         assert tab.result.path is not None and len(tab.result.path.words) == 10  # one point per word
         gradient = pane_text(pilot, "gradient")
         assert "this text (10 words)" in gradient and "held-out" in gradient
-        assert f"{100 * figures.first_half[0]:.1f}%" in gradient  # the corpus figure is the profile's own
+        assert f" {percent(figures.first_half[0])} " in gradient  # the corpus figure is the profile's own
         assert "wonderful" in gradient and "leave-one-out" in gradient
         memory = pane_text(pilot, "memory")
         assert "forget gate" in memory and "at init" in memory and "held-out" in memory
@@ -355,6 +356,7 @@ async def test_the_tracing_runs_in_a_worker_thread(monkeypatch) -> None:
 
 TRACED_WITHOUT_TENSORFLOW = """
 import sys
+from rnnplay.render import percent
 from rnnplay.tui.app import RnnplayApp
 from rnnplay.tui.screens.inside import InsideTab
 

@@ -50,14 +50,14 @@ def listed(table: DataTable) -> list[str]:
 async def test_the_table_lists_shipped_and_user_models(user_model: Path) -> None:
     async with RnnplayApp().run_test(size=(100, 30)) as pilot:
         table = await open_models(pilot)
-        assert listed(table) == ["my-bilstm", "imdb-bilstm", "imdb-cbow", "imdb-lstm"]
+        assert listed(table) == ["my-bilstm", "imdb-bilstm", "imdb-cbow", "imdb-lstm", "reviews-cbow"]
         rows = {Path(str(key.value)).name: [str(cell) for cell in table.get_row(key)] for key in table.rows}
         assert rows["imdb-bilstm"][0] == "● imdb-bilstm *"  # in use, shipped
         assert rows["my-bilstm"][0].strip() == "my-bilstm"
-        assert rows["imdb-bilstm"][1:5] == ["classifier", "imdb", "BiLSTM 32, vocab 10,000", "0.878"]
+        assert rows["imdb-bilstm"][1:5] == ["classifier", "reviews", "BiLSTM 32, vocab 20,000", "0.855"]
         assert rows["imdb-cbow"][1] == "vectors"
         assert rows["imdb-lstm"][0] == "  imdb-lstm *"  # shipped, not in use
-        assert rows["imdb-lstm"][1:5] == ["classifier", "imdb", "LSTM 32, vocab 10,000", "0.871"]
+        assert rows["imdb-lstm"][1:5] == ["classifier", "reviews", "LSTM 32, vocab 20,000", "0.837"]
 
 
 @pilot_test
@@ -69,9 +69,9 @@ async def test_selecting_a_model_shows_its_card_and_layers(user_model: Path) -> 
         assert "input vectors" in shown_text(pilot.app.query_one(LayerSummary))
         await open_models(pilot, "my-bilstm")
         card = shown_text(pilot.app.query_one(ModelCard))
-        assert "my-bilstm" in card and str(user_model.parent.name) in card and "0.878" in card
+        assert "my-bilstm" in card and str(user_model.parent.name) in card and "0.855" in card
         layers = shown_text(pilot.app.query_one(LayerSummary))
-        for line in ("Embedding", "(batch, time, 64)", "640,000", "Bidirectional(LSTM)", "24,832", "Total params", "669,057"):
+        for line in ("Embedding", "(batch, time, 64)", "1,280,000", "Bidirectional(LSTM)", "24,832", "Total params", "1,309,057"):
             assert line in layers
 
 
@@ -158,7 +158,7 @@ async def test_delete_asks_first_and_then_removes_the_model_everywhere(user_mode
         await pilot.click("#confirm-yes")
         await until(pilot, lambda: not user_model.exists(), "the model is deleted")
         assert pilot.app.catalog == catalog + 1
-        assert listed(table) == ["imdb-bilstm", "imdb-cbow", "imdb-lstm"]
+        assert listed(table) == ["imdb-bilstm", "imdb-cbow", "imdb-lstm", "reviews-cbow"]
         assert str(user_model) not in pilot.app.query_one(ClassifierPicker).folders
 
 

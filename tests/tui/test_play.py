@@ -471,7 +471,7 @@ async def test_the_chart_has_more_rows_on_a_taller_terminal_and_labels_its_axis(
     for size, rows in (((80, 24), 3), ((100, 30), 4), ((100, 44), 6)):
         async with RnnplayApp().run_test(size=size) as pilot:
             await settle(pilot)
-            await put_text(pilot, "a wonderful film but awful")  # from 0.86 down to under 0.3: the whole range
+            await put_text(pilot, "a wonderful film but awful")  # up to 0.96 and down to 0.19: the whole range
             trace = pilot.app.query_one(PrefixTrace)
             lines = [line.plain for line in trace.content.renderables]
             chart = lines[:rows]
@@ -480,7 +480,7 @@ async def test_the_chart_has_more_rows_on_a_taller_terminal_and_labels_its_axis(
             assert lines[rows].split() == ["a", "wonderful", "film", "but", "awful"]  # the words under their columns, after the chart
             assert any(line.startswith("Re-read:") for line in lines)
 
-            await put_text(pilot, "a wonderful film")  # 0.54 to 0.86: zoomed, with the range labelled
+            await put_text(pilot, "a good film")  # 0.39 to 0.73: zoomed, with the range labelled
             lines = [line.plain for line in trace.content.renderables]
             assert float(lines[0].split()[0]) < 1 and float(lines[rows - 1].split()[0]) > 0
             assert any(line.startswith("y zoomed to") for line in lines)

@@ -291,7 +291,7 @@ async def test_direction_says_its_state_and_the_note_follows_the_form() -> None:
         await pilot.pause()
         assert str(direction.query_one("SelectCurrent #label").content) == "left to right only"
         await type_into(pilot, "layers", "2")
-        assert note() == ("default, edited: GRU 32, 2 layers, left to right, vocab 10,000, last 300 tokens, 3 epochs; "
+        assert note() == ("default, edited: GRU 32, 2 layers, left to right, vocab 20,000, last 300 tokens, 4 epochs; "
                           "the rest as default")
         pilot.app.query_one("#train-preset", Select).value = "tutorial"
         await pilot.pause()
@@ -331,7 +331,7 @@ async def test_deleting_the_model_just_trained_withdraws_the_offer(models_dir: P
         assert not pilot.app.query_one("#train-use", Button).disabled
         await pilot.press("f6")
         table = await open_models(pilot, "just-trained")
-        assert table.row_count == 4  # just-trained, then the three shipped models
+        assert table.row_count == 5  # just-trained, then the four shipped models
         await pilot.press("d")
         await until(pilot, lambda: isinstance(pilot.app.screen, ConfirmDialog), "the question is asked")
         await pilot.press("y")

@@ -96,7 +96,7 @@ def test_the_note_is_the_presets_until_the_form_is_edited() -> None:
     assert form_note("default", numbers(), "lstm", True) == f"default: {PRESETS['default'][1]}"
     assert form_note("tutorial", numbers("tutorial"), "lstm", True) == f"tutorial: {PRESETS['tutorial'][1]}"
     edited = form_note("default", numbers(layers="2", epochs="1"), "gru", False)
-    assert edited == ("default, edited: GRU 32, 2 layers, left to right, vocab 10,000, last 300 tokens, 1 epoch; "
+    assert edited == ("default, edited: GRU 32, 2 layers, left to right, vocab 20,000, last 300 tokens, 1 epoch; "
                       "the rest as default")
     assert form_note("tutorial", numbers("tutorial", units="8"), "lstm", True) == \
         "tutorial, edited: LSTM 8, 1 layer, both ways, vocab 1,000, whole texts, 10 epochs; the rest as tutorial"

@@ -108,16 +108,18 @@ def strip(pilot) -> CrossSpace:
 
 
 @pilot_test
-async def test_the_strip_shows_the_same_words_cosine_in_both_spaces_where_good_and_bad_part() -> None:
+async def test_the_strip_shows_the_same_words_cosine_in_both_spaces() -> None:
     async with RnnplayApp().run_test(size=(100, 30)) as pilot:
         words = await open_words(pilot)
         await query(pilot, "good")
         vectors, embedding = pilot.app.vectors, words.embedding
         shown = strip(pilot)
         assert shown.rows == cosines_across("good", [vectors, embedding]) and shown.message == ""
-        left, right = dict(shown.rows)["bad"]  # the lesson: same contexts, opposite verdicts
+        # Each space's own measurement. (Whether the classifier pulls good and bad apart depends on the model: the
+        # shipped one started from CBOW vectors and kept them close; one trained from random vectors does not.)
+        left, right = dict(shown.rows)["bad"]
         assert left == pytest.approx(vectors.similarity("good", "bad"), abs=1e-6) and left > 0
-        assert right == pytest.approx(embedding.similarity("good", "bad"), abs=1e-6) and right < 0
+        assert right == pytest.approx(embedding.similarity("good", "bad"), abs=1e-6)
         assert f"bad {signed(left)} / {signed(right)}" in shown.text
         assert "word vectors / classifier" in shown.text and "“good”" in shown.text
         assert 0 < shown.size.height <= MAX_LINES  # both lists still show most of their words
@@ -273,7 +275,7 @@ async def test_the_vectors_picker_offers_no_blank_while_vectors_are_in_use(model
         assert pilot.app.vectors.name == next(iter(words.choices)) == choice.value == picked(choice) == "planted-here"
         await pilot.press("ctrl+o", "end", "enter")
         await pilot.pause()
-        assert pilot.app.vectors.name == choice.value == picked(choice) == "imdb-cbow"
+        assert pilot.app.vectors.name == choice.value == picked(choice) == list(words.choices)[-1] == "reviews-cbow"
 
 
 @pilot_test

@@ -49,7 +49,7 @@ async def test_one_hot_against_dense_compares_the_pair_in_both_spaces() -> None:
         assert [(s.one_hot_cosine, s.dense_cosine) for s in pane.comparison.spaces] == \
             [(s.one_hot_cosine, s.dense_cosine) for s in expected.spaces]
         text = shown(pilot.app.query_one("#onehot-result", Static))
-        assert "(1 at id 49 of 10,000)" in text and "imdb-cbow (word vectors)" in text and "0        +0.68" in text
+        assert "(1 at id 49 of 20,000)" in text and "imdb-cbow (word vectors)" in text and "0        +0.68" in text
         await two_words(pilot, "good", "zzzqq")
         text = " ".join(shown(pilot.app.query_one("#onehot-result", Static)).split())
         assert "“zzzqq” is not in imdb-bilstm's vocabulary: read as [UNK] (id 1)" in text
@@ -64,7 +64,7 @@ async def test_the_cost_is_measured_on_plays_text_then_on_the_one_typed() -> Non
         pane = pilot.app.query_one(OnehotPane)
         await until(pilot, lambda: pane.cost is not None, "the cost of Play's text")
         assert pane.text == "a fine film with a dull ending"
-        assert (pane.cost.tokens, pane.cost.vocab, pane.cost.dimension) == (7, 10_000, 64) and pane.cost.equal
+        assert (pane.cost.tokens, pane.cost.vocab, pane.cost.dimension) == (7, 20_000, 64) and pane.cost.equal
         assert "same numbers: yes, exactly" in shown(pilot.app.query_one("#cost-result", Static))
         pilot.app.query_one("#cost-text", Input).focus()
         await pilot.press("ctrl+u", *"good", "enter")
