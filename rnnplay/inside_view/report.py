@@ -29,7 +29,7 @@ HEATMAP_ROWS = 30  # words the heatmap shows at most (around the word stepped to
 
 
 def summary(report: InsideReport) -> Text:
-    """``imdb-bilstm · positive 0.676 · 10 words · 2 unknown``: what was read, in one line."""
+    """``imdb-bilstm · positive 0.653 · 10 words · 2 unknown``: what was read, in one line."""
     from rnnplay.runtime.classifier import label
     from rnnplay.text import OOV_ID
 

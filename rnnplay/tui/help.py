@@ -262,9 +262,12 @@ close here. The list at the top picks other saved vectors.
 The first layer of the classifier in use on Play. It was trained only to get the verdict right, so
 words end up near each other when they push the verdict the same way, so "good" and "bad" can point
 apart, and odd words can sit near "good" because they came up in positive reviews (a "710" is a
-reviewer's "7/10").
+reviewer's "7/10"). Where it started matters too: the shipped imdb-bilstm started from CBOW vectors and
+kept much of their layout (its card's training section names them), while a classifier trained from
+random vectors shows the verdict's split most plainly.
 
-**Why the two spaces differ:** same words, different training tasks. Guessing a word from its
+**Why the two spaces differ:** same words, different training tasks (and, for a classifier started from
+CBOW vectors, only as far as training moved them). Guessing a word from its
 neighbours groups words by where they occur; deciding positive or negative groups them by which way
 they pull the verdict.
 

@@ -7,10 +7,10 @@ one pair at a time, wevi's way). Ctrl+B opens the guess box's guess, dissected (
 
 Left: the word vectors (``app.vectors``, CBOW by default), where words that occur in the same places
 sit together: "good" beside "bad" (cosine +0.70 in the shipped imdb-cbow). Right: the current
-classifier's embedding (``app.classifier``), shaped only by what helps the verdict: there "good" is
-away from "bad" (−0.42 in imdb-bilstm), though its nearest words are odd ones ("moves", "710", from
-reviewers' "7/10") rather than "excellent". Since the two lists hold different words, a strip under
-them gives the same few words' cosine in both spaces, where the flip shows. Every answer comes from
+classifier's embedding (``app.classifier``), shaped by what helps the verdict from wherever it started:
+trained from random vectors "good" is away from "bad" (−0.52); the shipped imdb-bilstm started from CBOW
+vectors and kept them close (+0.70). Since the two lists hold different words, a strip under them gives
+the same few words' cosine in both spaces, where a flip shows. Every answer comes from
 ``runtime.vectors``; this module only asks and lays out.
 """
 
