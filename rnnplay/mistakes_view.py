@@ -25,7 +25,7 @@ def excerpt(text: str, width: int = EXCERPT_CHARS) -> str:
 
 
 def summary(result: Mistakes) -> Text:
-    """Two lines: what was tested (``imdb-bilstm on imdb's test split (seed 0): 5,000 reviews``), then how it went."""
+    """Two lines: what was tested (``imdb-bilstm on reviews's test split (seed 0): 6,706 reviews``), then how it went."""
     line = Text()
     line.append(printable(result.model), "bold")
     line.append(f" on {printable(result.corpus)}'s test split (seed {result.seed}): {result.total:,} reviews\n")

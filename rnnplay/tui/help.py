@@ -261,8 +261,8 @@ close here. The list at the top picks other saved vectors.
 ## Classifier embedding (right)
 The first layer of the classifier in use on Play. It was trained only to get the verdict right, so
 words end up near each other when they push the verdict the same way, so "good" and "bad" can point
-apart, and odd words can sit near "good" because they came up in positive reviews (a "710" is a
-reviewer's "7/10"). Where it started matters too: the shipped imdb-bilstm started from CBOW vectors and
+apart, and odd words can sit together because they came up in reviews of the same verdict (in the
+shipped imdb-bilstm "710", a reviewer's "7/10", sits beside "810", "910" and "bravo"). Where it started matters too: the shipped imdb-bilstm started from CBOW vectors and
 kept much of their layout (its card's training section names them), while a classifier trained from
 random vectors shows the verdict's split most plainly.
 
