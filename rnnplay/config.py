@@ -105,17 +105,18 @@ class ClassifierConfig:
         return cls(**{k: v for k, v in data.items() if k in known})
 
 
-# CBOW vectors of the reviews corpus's training split (seed 0), shipped in saved/; README says how they
-# are made. ``--init-embeddings none`` trains the default preset from random vectors instead.
-DEFAULT_VECTORS = "reviews-cbow"
+# The default preset's start vectors (not the Words tab's, commands.common.DEFAULT_VECTORS): CBOW vectors of
+# the reviews corpus's training split (seed 0), shipped in saved/; README says how they are made.
+# ``--init-embeddings none`` trains the default preset from random vectors instead.
+START_VECTORS = "reviews-cbow"
 NO_VECTORS = "none"
 
 PRESETS: dict[str, tuple[ClassifierConfig, str]] = {
-    # The best row on validation of issue 15's search (benchmarks/default_search.py, row r4-ep4): 72 s
-    # on 2 cores for the reviews corpus. Its embedding starts from the shipped reviews-cbow vectors.
+    # The best row on validation of issue 15's search (benchmarks/default_search.py, row r4-ep4): 64 to
+    # 94 s of training on 2 cores for the reviews corpus (the same command, three runs). Its embedding starts from the shipped reviews-cbow vectors.
     "default": (
-        ClassifierConfig(vocab_size=20_000, epochs=4, bucket=True, init_embeddings=DEFAULT_VECTORS),
-        f"fast on a CPU: vocab 20k, embedding from {DEFAULT_VECTORS} (CBOW), BiLSTM 32, last 300 tokens, "
+        ClassifierConfig(vocab_size=20_000, epochs=4, bucket=True, init_embeddings=START_VECTORS),
+        f"fast on a CPU: vocab 20k, embedding from {START_VECTORS} (CBOW), BiLSTM 32, last 300 tokens, "
         "dropout 0.5, best of 4 epochs on validation",
     ),
     "tutorial": (
