@@ -193,6 +193,16 @@ class Card:
         files = self.section("metrics").get("test_files")
         return {name: _score(numbers) for name, numbers in files.items()} if isinstance(files, Mapping) else {}
 
+    @property
+    def strategy(self) -> str:
+        """The tf.distribute strategy that trained the model (its class name), "" on cards from before it was recorded."""
+        return str(self.section("training").get("strategy", ""))
+
+    @property
+    def devices(self) -> tuple[str, ...]:
+        """The devices the model trained on, () on cards from before they were recorded; ``parse`` has checked them."""
+        return tuple(self.section("training").get("devices", ()))
+
     def number(self, section: str, key: str) -> float | None:
         """One number of a descriptive part (``card.number("training", "seconds")``), None when absent."""
         return _number(self.section(section).get(key))
@@ -389,6 +399,21 @@ def _check_test_files(data: Any, where: str = "metrics.test_files") -> None:
         _check_score(numbers, f"{where}.{_shown(name)}")
 
 
+def _check_placement(training: dict[str, Any], where: str = "training") -> None:
+    """``strategy`` (a class name) and ``devices`` (at most ``MAX_DEVICES`` names), both optional: older cards lack them."""
+    f = _Fields(training, where)
+    if "strategy" in training:
+        f.string("strategy", longest=limits.MAX_DEVICE_NAME)
+    if "devices" in training:
+        devices = training["devices"]
+        if not isinstance(devices, list) or len(devices) > limits.MAX_DEVICES:
+            raise CardError(f"{where}.devices must be a list of at most {limits.MAX_DEVICES} device names, not {_shown(devices)}")
+        for index, device in enumerate(devices):
+            if not isinstance(device, str) or not 0 < len(device) <= limits.MAX_DEVICE_NAME:
+                raise CardError(f"{where}.devices[{index}] must be a device name of 1 to {limits.MAX_DEVICE_NAME} characters, "
+                                f"not {_shown(device)}")
+
+
 def parse(data: Any) -> Card:
     """A ``Card`` from the JSON value of ``card.json`` (or one a writer is about to save)."""
     f = _Fields(data, "")
@@ -408,6 +433,8 @@ def parse(data: Any) -> Card:
         _check_by_source(f.data["metrics"]["by_source"])
     if isinstance(f.data.get("metrics"), dict) and "test_files" in f.data["metrics"]:
         _check_test_files(f.data["metrics"]["test_files"])
+    if isinstance(f.data.get("training"), dict):
+        _check_placement(f.data["training"])
     size = f.whole("size_bytes", limits.Bound(0, 2**53), 0)
     return Card(
         name=f.string("name", longest=limits.MAX_NAME_BYTES),

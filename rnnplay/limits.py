@@ -135,6 +135,8 @@ MISTAKES_LISTED = 1_000  # misclassified reviews listed at most (--limit, :error
 
 # --- files ----------------------------------------------------------------------------------------
 MAX_CARD_BYTES = 1 << 20  # a card with a long training history is about 10 KB
+MAX_DEVICES = 64  # devices a card says a model trained on (training.devices)
+MAX_DEVICE_NAME = 200  # one device's name ("/job:worker/replica:0/task:12/device:GPU:7" is 43), or a strategy's class name
 MAX_TOKEN_BYTES = 1_000  # one vocabulary token (a URL-sized word at most)
 # A corpus is read into memory (a file, a pipe or a folder's files together): 15 times the built-in
 # IMDB CSV (33 MB), 5 times text8. Tokenized for CBOW, text takes about 10 times its size in memory,

@@ -90,6 +90,13 @@ def broken(path: str, value):
     ("metrics.test_files", {"typed.csv": {"accuracy": 0.9, "loss": 0.3}}, "metrics.test_files.'typed.csv'.n must be a whole number ≥ 0, not None"),
     ("architecture.pooling", "attention", "architecture.pooling must be one of last, max, mean, not 'attention'"),
     ("training", "imdb", "training must be a JSON object, not a text"),
+    ("training.devices", "/device:CPU:0", "training.devices must be a list of at most 64 device names, not '/device:CPU:0'"),
+    ("training.devices", ["/device:CPU:0"] * 65, "training.devices must be a list of at most 64 device names, not a list"),
+    ("training.devices", ["/device:CPU:0", 1], "training.devices[1] must be a device name of 1 to 200 characters, not 1"),
+    ("training.devices", [""], "training.devices[0] must be a device name of 1 to 200 characters, not ''"),
+    ("training.devices", ["x" * 201], "training.devices[0] must be a device name of 1 to 200 characters, not a text"),
+    ("training.strategy", ["MirroredStrategy"], "training.strategy must be a text of at most 200 characters"),
+    ("training.strategy", "S" * 201, "training.strategy must be a text of at most 200 characters"),
     ("name", 7, "name must be a text"),
     ("files", {"../../etc/passwd": "0" * 64}, "files lists '../../etc/passwd': a card may list only weights.npz, vocab.txt, model.keras"),
     ("files", {"/proc/kmsg": "0" * 64}, "a card may list only"),
@@ -130,7 +137,8 @@ def test_any_json_value_is_a_card_or_one_card_error(value):
         assert "\n" not in str(error)
 
 
-FIELDS = ["kind", "format", "name", "architecture", "text", "files", "training", "metrics", "architecture.layers",
+FIELDS = ["kind", "format", "name", "architecture", "text", "files", "training", "metrics", "training.devices",
+          "training.strategy", "architecture.layers",
           "architecture.units", "architecture.head", "architecture.head.0", "architecture.head.0.units",
           "architecture.cell", "architecture.bidirectional", "text.max_length", "text.truncate", "text.standardize"]
 
@@ -166,3 +174,15 @@ def test_the_users_own_test_files_are_typed():
                        "test_files": {"typed-reviews.csv": {"accuracy": 0.85, "loss": 0.4, "n": 160}}}
     assert cards.parse(card).file_scores() == {"typed-reviews.csv": cards.Score(0.85, 0.4, 160)}
     assert cards.parse(classifier_card()).file_scores() == {}
+
+
+def test_strategy_and_devices_are_typed_and_optional():
+    card = classifier_card()
+    card["training"] = {"corpus": "tiny", "strategy": "MirroredStrategy", "devices": ["/device:CPU:0", "/device:CPU:1"]}
+    parsed = cards.parse(card)
+    assert parsed.strategy == "MirroredStrategy" and parsed.devices == ("/device:CPU:0", "/device:CPU:1")
+    card["training"] = {"corpus": "tiny", "devices": [f"/device:GPU:{i}" for i in range(64)]}  # the most a card may list
+    assert len(cards.parse(card).devices) == 64
+    older = cards.parse(shipped(SHIPPED_MODEL))  # trained before either was recorded
+    assert older.strategy == "" and older.devices == ()
+    assert cards.parse(classifier_card()).devices == ()

@@ -99,9 +99,12 @@ def test_train_from_word_vectors_takes_their_dimension(models_dir, planted_vecto
     from tests.conftest import TINY_CSV
 
     result = runner.invoke(app, ["train", "--corpus", str(TINY_CSV), "--init-embeddings", str(planted_vectors), "--units", "4",
-                                 "--dense-units", "4", "--max-length", "10", "--epochs", "1", "--name", "from-planted"])
+                                 "--dense-units", "4", "--max-length", "10", "--epochs", "1", "--name", "from-planted",
+                                 "--strategy", "one"])
     assert result.exit_code == 0, result.output
     card = json.loads((models_dir / "from-planted" / "card.json").read_text())
+    [device] = card["training"]["devices"]  # one device: the first GPU, or the CPU
+    assert f"  trained on {device}\n" in result.output and device.startswith("/device:")
     assert card["architecture"]["embedding_dim"] == 8 and card["training"]["init_embeddings"]["vectors"] == "planted"
     missing = runner.invoke(app, ["train", "--corpus", str(TINY_CSV), "--init-embeddings", "no-such-vectors"])
     assert missing.exit_code == 1 and "no model named 'no-such-vectors'" in missing.output

@@ -51,6 +51,7 @@ def train(
     text_column: str = typer.Option("text", help="Text column of a CSV/TSV/JSONL corpus."),
     label_column: str = typer.Option("label", help="Label column (0/1, neg/pos, negative/positive, false/true)."),
     test_file: Optional[list[Path]] = typer.Option(None, "--test-file", help="Your own held-out set (CSV/TSV/JSONL, text and label columns), scored after training and recorded on the card; never used to choose. Repeatable."),
+    strategy: str = typer.Option("auto", "--strategy", help="Devices that train (tf.distribute): auto (mirrored over the GPUs when there are several, else one), one (one device), mirrored (every GPU, or every logical CPU device without a GPU)."),
     force: bool = typer.Option(False, "--force", help="Replace an existing model of the same name."),
     models_dir: Optional[Path] = ModelsDir,
 ) -> Path:
@@ -61,7 +62,9 @@ def train(
     from rnnplay.config import preset as preset_config
     from rnnplay.corpora import require_corpus
     from rnnplay.store import check_name, read_card, resolve, user_models_dir
+    from rnnplay.training.distribute import check_strategy
 
+    check_strategy(strategy)  # a typo is one line, before any file is read
     base = preset_config(preset)
     if init_embeddings == NO_VECTORS:  # the preset's start vectors (the default's reviews-cbow) left out
         base, init_embeddings = replace(base, init_embeddings=None), None
@@ -92,11 +95,15 @@ def train(
 
     path, card, console = run_training(lambda listener: train_classifier(
         config, corpus, target, text_column=text_column, label_column=label_column, overwrite=force, listener=listener,
-        test_files=test_files))
+        test_files=test_files, strategy=strategy))
     test = card.score("test")
     console.print(f"saved [bold]{shown(path)}[/bold]: held-out accuracy {figure(test.accuracy, '.4f')} on "
                   f"{figure(test.n, ',')} texts, trained in {figure(card.number('training', 'seconds'), '.0f')}s "
                   f"(best epoch {figure(card.number('training', 'best_epoch'), '.0f')})")
+    if card.devices:  # cards record them since --strategy
+        from rnnplay.training.distribute import describe_devices
+
+        console.print(f"  trained {shown(describe_devices(card.strategy, card.devices))}")
     for source, score in {**card.source_scores("test"), **card.file_scores()}.items():
         console.print(f"  {shown(source)}: held-out accuracy {figure(score.accuracy, '.4f')} on {figure(score.n, ',')} texts")
     return path

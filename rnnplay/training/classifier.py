@@ -28,6 +28,7 @@ from rnnplay.runtime.classifier import Classifier
 from rnnplay.store import KERAS, Reservation, new_card, reserve, write_model
 from rnnplay.text import Encoder, TextSettings, build_vocabulary, sentences
 from rnnplay.training import keras_model, tensorflow_modules
+from rnnplay.training.distribute import check_strategy, make_strategy
 from rnnplay.training.progress import BatchEnd, EpochEnd, EpochStart, Listener, Phase, ignore, stop_if_asked
 
 BUCKET_BATCHES = 50  # batches per bucket when lengths vary: sorted within, shuffled across
@@ -147,21 +148,28 @@ def train_classifier(
     listener: Listener = ignore,
     should_stop: Callable[[], bool] = lambda: False,
     test_files: Sequence[Path] = (),
+    strategy: str = "auto",
 ) -> Path:
     """Train on ``corpus_name`` (split with ``config.seed``) and save the model folder at ``target``.
 
     ``test_files`` are held-out sets of the user's own (a CSV/TSV/JSONL with text and label columns), scored
     once training has finished and recorded on the card beside the test split; nothing reads them to choose an
-    epoch or a setting (the best epoch is chosen on the validation split)."""
+    epoch or a setting (the best epoch is chosen on the validation split).
+
+    ``strategy`` names the ``tf.distribute`` strategy that trains (``rnnplay.training.distribute``: auto, one or
+    mirrored); the card records it and the devices it used."""
     config.check()
+    check_strategy(strategy)
     # The name is ours from here until the model is in place: a second run of it is refused now, not after
     # minutes of training, and a models folder that cannot be written is found before any work is spent.
     with reserve(target, overwrite) as slot:
-        return _train_classifier(config, corpus_name, target, slot, text_column, label_column, listener, should_stop, test_files)
+        return _train_classifier(config, corpus_name, target, slot, text_column, label_column, listener, should_stop, test_files,
+                                 strategy)
 
 
 def _train_classifier(config: ClassifierConfig, corpus_name: str, target: Path, slot: Reservation, text_column: str,
-                      label_column: str, listener: Listener, should_stop: Callable[[], bool], test_files: Sequence[Path]) -> Path:
+                      label_column: str, listener: Listener, should_stop: Callable[[], bool], test_files: Sequence[Path],
+                      strategy: str) -> Path:
     listener(Phase(f"loading corpus {corpus_name}"))
     corpus = load_corpus(corpus_name, text_column, label_column)
     # read now, so a bad file fails before training; absolute, so a file named like a built-in corpus is the file
@@ -187,21 +195,30 @@ def _train_classifier(config: ClassifierConfig, corpus_name: str, target: Path, 
     # with it most of the speed, so it stays off; CPU kernels here are deterministic in practice.)
     keras.utils.set_random_seed(config.seed)
     rng = np.random.default_rng(config.seed)
-    model = keras_model.build(config, len(vocabulary), embedding)
+    placement = make_strategy(tf, strategy)  # refuses mirroring over a single device
+    listener(Phase(f"training {placement.describe()}"))
     fixed = config.max_length is not None
     steps = -(-len(train.ids) // config.batch_size)
-    rate: Any = config.learning_rate
-    if config.schedule == "cosine":
-        rate = keras.optimizers.schedules.CosineDecay(config.learning_rate, decay_steps=steps * config.epochs)
-    model.compile(
-        optimizer=keras.optimizers.Adam(rate),
-        loss=keras.losses.BinaryCrossentropy(from_logits=True, label_smoothing=config.label_smoothing),
-        metrics=[keras.metrics.BinaryAccuracy(name="accuracy", threshold=0.0)],
-        jit_compile=fixed,  # one shape per batch: compile once; varying shapes would recompile each time
-    )
+    with placement.strategy.scope():  # the variables live where the strategy puts them: a copy per device when mirrored
+        model = keras_model.build(config, len(vocabulary), embedding)
+        rate: Any = config.learning_rate
+        if config.schedule == "cosine":
+            rate = keras.optimizers.schedules.CosineDecay(config.learning_rate, decay_steps=steps * config.epochs)
+        model.compile(
+            optimizer=keras.optimizers.Adam(rate),
+            loss=keras.losses.BinaryCrossentropy(from_logits=True, label_smoothing=config.label_smoothing),
+            metrics=[keras.metrics.BinaryAccuracy(name="accuracy", threshold=0.0)],
+            # One shape per batch: compile once; varying shapes would recompile each time. Not over several
+            # devices: XLA under MirroredStrategy on two logical CPUs (TF 2.21, Keras 3.15) fails at the first
+            # step ("Trying to access resource .../replica_1 located in device CPU:1 from device CPU:0", XLA's
+            # known issue with variables on another device), so a mirrored run is compiled by TensorFlow's graph.
+            jit_compile=fixed and placement.replicas == 1,
+        )
     width = config.max_length if fixed else None
     validation_batches = batches(validation, 512, None, width, config.bucket)
     # A generator reshuffles each epoch; output_signature lets batches vary in length (no PyDataset).
+    # Under MirroredStrategy Keras splits each batch between the replicas; a batch that does not divide evenly
+    # is fine (measured on two logical CPUs: batches of 33, 7 and 1, where one replica gets nothing, all train).
     signature = (tf.TensorSpec((None, None), tf.int32), tf.TensorSpec((None,), tf.float32))
     train_data = tf.data.Dataset.from_generator(lambda: iter(batches(train, config.batch_size, rng, width, config.bucket)),
                                                 output_signature=signature)
@@ -218,7 +235,8 @@ def _train_classifier(config: ClassifierConfig, corpus_name: str, target: Path, 
         training={
             "corpus": corpus_name, "split_seed": config.seed, "split": split_sizes(splits),
             "config": config.to_dict(), "seconds": round(seconds, 1), "best_epoch": reporter.best_epoch,
-            "history": reporter.history, **({"init_embeddings": init} if init else {}),
+            "history": reporter.history, "strategy": placement.name, "devices": list(placement.devices),
+            **({"init_embeddings": init} if init else {}),
             **({"cut_sentences": cuts} if cuts else {}),
         },
         versions=versions(tf, keras),
