@@ -358,6 +358,11 @@ loads it: a classifier on Play, word vectors on Words.
   padding and `[UNK]`; every other word becomes `[UNK]`.
 - **Max length**: tokens kept per text (0 keeps whole texts); which end is kept comes with the preset.
 - **Epochs**: passes over the training texts.
+- **Devices** (`--strategy`, TensorFlow's `tf.distribute`): *one device* trains on the first GPU, or on
+  the CPU; *mirrored* keeps a copy of the model on each GPU (or logical CPU device), splits every batch
+  between them and sums their gradients; *auto* mirrors when there are several GPUs. The model card
+  records the devices. Training on several machines (`--strategy multi-worker`) is the CLI's: it takes
+  one process per machine.
 - **Save as**: the new model's name; left empty, it gets the name shown in grey.
 
 ## The form: word vectors (CBOW)

@@ -35,6 +35,7 @@ class TrainingRequest:
     corpus: str
     target: Path
     config: ClassifierConfig | CbowConfig
+    strategy: str = "auto"  # a classifier's tf.distribute strategy (rnnplay.training.distribute); CBOW has its own threads
 
     @property
     def name(self) -> str:
@@ -50,14 +51,16 @@ class TrainingRequest:
             what = f"{describe_architecture(config)}, {length}"
         else:
             what = f"CBOW {config.dimension}-d, window {config.window}, min count {config.min_count}"
-        return f"{what}, {config.epochs} epoch{'s' if config.epochs != 1 else ''} on {self.corpus}"
+        where = f", {self.strategy}" if isinstance(config, ClassifierConfig) and self.strategy != "auto" else ""
+        return f"{what}, {config.epochs} epoch{'s' if config.epochs != 1 else ''} on {self.corpus}{where}"
 
     def run(self, listener: Listener, should_stop: Callable[[], bool]) -> Path:
         """Train and save (the services write atomically: a cancelled run leaves no folder)."""
         if self.kind == "classifier":
             from rnnplay.training.classifier import train_classifier
 
-            return train_classifier(self.config, self.corpus, self.target, listener=listener, should_stop=should_stop)  # type: ignore[arg-type]
+            return train_classifier(self.config, self.corpus, self.target, listener=listener, should_stop=should_stop,  # type: ignore[arg-type]
+                                    strategy=self.strategy)
         from rnnplay.training.cbow import train_cbow
 
         return train_cbow(self.config, self.corpus, self.target, listener=listener, should_stop=should_stop)  # type: ignore[arg-type]
@@ -142,16 +145,19 @@ def target_for(name: str, fallback: str, models_dir: Path | None) -> Path:
 
 
 def classifier_request(corpus: str, preset_name: str, fields: Mapping[str, str], cell: str, bidirectional: bool,
-                       name: str, models_dir: Path | None) -> TrainingRequest:
+                       name: str, models_dir: Path | None, strategy: str = "auto") -> TrainingRequest:
     """The form's classifier fields over the chosen preset (``max length`` 0 keeps whole texts)."""
+    from rnnplay.training.distribute import check_strategy
+
     numbers = numbers_of("classifier", fields)
+    check_strategy(strategy)
     corpus = check_corpus(corpus)
     try:
         config = preset(preset_name).with_overrides(cell=cell, bidirectional=bidirectional, **numbers)
     except RnnplayError as error:
         raise RnnplayError(field_message(error)) from None
     target = target_for(name, default_name(corpus, preset_name, models_dir), models_dir)
-    return TrainingRequest("classifier", corpus, target, config)
+    return TrainingRequest("classifier", corpus, target, config, strategy)
 
 
 def cbow_request(corpus: str, fields: Mapping[str, str], name: str, models_dir: Path | None) -> TrainingRequest:

@@ -298,6 +298,19 @@ async def test_direction_says_its_state_and_the_note_follows_the_form() -> None:
         assert note().startswith("tutorial: TensorFlow's")  # a preset chosen again is the preset
 
 
+@pilot_test
+async def test_the_devices_field_reaches_the_request(models_dir: Path) -> None:
+    from rnnplay.tui.widgets.training_form import TrainingForm
+
+    async with RnnplayApp().run_test(size=(100, 30)) as pilot:
+        await open_train(pilot)
+        form = pilot.app.query_one(TrainingForm)
+        assert form.request(models_dir).strategy == "auto"
+        pilot.app.query_one("#train-strategy", Select).value = "mirrored"
+        await pilot.pause()
+        assert form.request(models_dir).strategy == "mirrored"
+
+
 # --- the new model's offer: ctrl+u, and gone with the model ----------------------------------------------
 
 @pilot_test

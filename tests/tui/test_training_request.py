@@ -51,6 +51,16 @@ def test_fields_override_the_preset_as_the_cli_flags_do(models_dir: Path) -> Non
     assert "GRU 4" in request.describe() and "whole texts" in request.describe()
 
 
+def test_the_devices_field_is_the_cli_strategy_and_is_checked_as_it_is(models_dir: Path) -> None:
+    fields = preset_fields("default")
+    args = ("imdb", "default", numbers(), str(fields["cell"]), bool(fields["bidirectional"]))
+    assert classifier_request(*args, "", None).strategy == "auto"  # as rnnplay train without --strategy
+    mirrored = classifier_request(*args, "m", None, "mirrored")
+    assert mirrored.strategy == "mirrored" and mirrored.describe().endswith("on imdb, mirrored")
+    with pytest.raises(RnnplayError, match="--strategy must be one of .*, not 'two'"):
+        classifier_request(*args, "m", None, "two")
+
+
 def test_cbow_fields_override_word2vec_defaults(models_dir: Path) -> None:
     fields = dict(cbow_fields(), dimension="8", min_count="1")
     request = cbow_request("rt", fields, "", None)

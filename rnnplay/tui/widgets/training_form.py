@@ -1,7 +1,7 @@
 """The Train tab's form: what to train (a classifier or CBOW vectors), on which corpus, with which settings.
 
 The fields are the CLI's flags that matter most for learning (cell, direction, layers, units,
-vocabulary, length, epochs; for CBOW dimension, window, min count, epochs); the rest come from the
+vocabulary, length, epochs, the devices that train; for CBOW dimension, window, min count, epochs); the rest come from the
 chosen preset or word2vec's defaults. The form only collects text: ``training_request`` turns it
 into a config, and says what is wrong in the form's own words. Number fields keep what is typed
 (Textual's ``type="integer"`` would drop the ``.`` of ``2.5`` and make it 25): each field checks its
@@ -42,6 +42,9 @@ KINDS = [("sentiment classifier", "classifier"), ("word vectors (CBOW)", "vector
 CELLS = [(name, cell) for cell, name in CELL_NAMES.items()]
 # A drop-down rather than a checkbox: the text shown is the state ("both ways" beside an empty box read wrong).
 DIRECTIONS = [("both ways (Bi)", True), ("left to right only", False)]
+# tf.distribute strategies the form offers (``--strategy``); multi-worker is left to the CLI: it needs a
+# TF_CONFIG and one process per worker, which a form in one process cannot start.
+DEVICES = [("auto", "auto"), ("one device", "one"), ("mirrored", "mirrored")]
 PREFIXES: dict[Kind, str] = {"classifier": "train", "vectors": "cbow"}  # of the number fields' ids
 _CBOW = CbowConfig()
 CBOW_NOTE = (f"CBOW: word2vec's defaults (subsampling {_CBOW.sample:g}, {_CBOW.negative} noise words, "
@@ -92,6 +95,8 @@ class TrainingForm(Vertical):
             for key, label in CLASSIFIER_NUMBERS.items():
                 yield Label(label.capitalize())
                 yield number_input("classifier", key, "0 = whole texts" if key == "max_length" else "")
+            yield Label("Devices")
+            yield Select(DEVICES, value="auto", allow_blank=False, compact=True, id="train-strategy")
         with Grid(classes="form-grid", id="cbow-fields"):
             for key, label in CBOW_NUMBERS.items():
                 yield Label(label.capitalize())
@@ -132,6 +137,10 @@ class TrainingForm(Vertical):
     def bidirectional(self) -> bool:
         return bool(self.query_one("#train-bidirectional", Select).value)
 
+    @property
+    def strategy(self) -> str:
+        return str(self.query_one("#train-strategy", Select).value)
+
     def numbers(self, kind: Kind = "classifier") -> dict[str, str]:
         """The number fields' text, as typed, for a classifier's or CBOW's rows."""
         return {key: self.query_one(f"#{field_id(PREFIXES[kind], key)}", Input).value for key in NUMBERS[kind][0]}
@@ -141,7 +150,8 @@ class TrainingForm(Vertical):
         name = self.query_one("#train-name", Input).value
         if self.kind == "vectors":
             return cbow_request(self.corpus, self.numbers("vectors"), name, models_dir)
-        return classifier_request(self.corpus, self.preset, self.numbers(), self.cell, self.bidirectional, name, models_dir)
+        return classifier_request(self.corpus, self.preset, self.numbers(), self.cell, self.bidirectional, name, models_dir,
+                                  self.strategy)
 
     def fill_preset(self, name: str) -> None:
         """Show a preset's values in the fields (the user edits from there)."""
