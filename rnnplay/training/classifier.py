@@ -57,8 +57,13 @@ def batches(data: Encoded, batch_size: int, rng: np.random.Generator | None, wid
             bucket: bool = False) -> list[tuple[np.ndarray, np.ndarray]]:
     """Shuffled (or in-order, without ``rng``) padded batches; bucketed by length when ``width`` is None or
     ``bucket`` (then padded to the batch's longest, rounded up to ``BUCKET_STEP`` and at most ``width``)."""
+    return [(pad([data.ids[i] for i in idx], _width([data.ids[i] for i in idx], width) if bucket else width), data.labels[idx])
+            for idx in batch_rows(data, batch_size, rng, width is None or bucket)]
+
+
+def batch_rows(data: Encoded, batch_size: int, rng: np.random.Generator | None, bucketed: bool) -> list[np.ndarray]:
+    """Which texts make each batch, in order: ``batches`` without the padding."""
     order = rng.permutation(len(data.ids)) if rng is not None else np.arange(len(data.ids))
-    bucketed = width is None or bucket
     if bucketed:
         span = batch_size * BUCKET_BATCHES
         order = np.concatenate([
@@ -68,8 +73,34 @@ def batches(data: Encoded, batch_size: int, rng: np.random.Generator | None, wid
     cut = [order[i : i + batch_size] for i in range(0, len(order), batch_size)]
     if rng is not None and bucketed:
         cut = [cut[i] for i in rng.permutation(len(cut))]
-    return [(pad([data.ids[i] for i in idx], _width([data.ids[i] for i in idx], width) if bucket else width), data.labels[idx])
-            for idx in cut]
+    return cut
+
+
+def batch_dataset(tf: Any, data: Encoded, rows: list[np.ndarray], width: int | None, bucket: bool) -> Any:
+    """The batches ``rows`` name, padded as ``batches`` pads them, as a tf.data pipeline of TensorFlow ops only.
+
+    No Python generator: under MirroredStrategy on two logical CPUs, a ``from_generator`` dataset hung at an
+    epoch's end (the default preset on reviews, its second epoch: every thread waiting, 0 % CPU), with the
+    main thread deleting the epoch's iterator. The texts are one ragged tensor, the batches' rows another.
+    """
+    lengths = [len(ids) for ids in data.ids]
+    texts = tf.RaggedTensor.from_row_lengths(np.concatenate([*data.ids, np.zeros(0, np.int32)]).astype(np.int32), lengths)
+    labels = tf.constant(data.labels, tf.float32)
+    batch_of = tf.RaggedTensor.from_row_lengths(np.concatenate(rows).astype(np.int64), [len(r) for r in rows])
+
+    def padded(rows_of_batch: Any) -> Any:
+        ids = tf.gather(texts, rows_of_batch).to_tensor(0)
+        longest = tf.maximum(tf.shape(ids)[1], 1)
+        if width is None or bucket:  # the batch's longest (at least 1), rounded up to BUCKET_STEP when bucketing
+            target = (longest + BUCKET_STEP - 1) // BUCKET_STEP * BUCKET_STEP if bucket else longest
+            if width is not None:
+                target = tf.minimum(target, width)
+        else:
+            target = tf.constant(width)
+        ids = tf.pad(ids, [[0, 0], [0, target - tf.shape(ids)[1]]])
+        return tf.ensure_shape(ids, (None, None)), tf.gather(labels, rows_of_batch)
+
+    return tf.data.Dataset.from_tensor_slices(batch_of).map(padded).prefetch(2)
 
 
 def _width(sequences: list[np.ndarray], most: int | None) -> int | None:
@@ -215,17 +246,18 @@ def _train_classifier(config: ClassifierConfig, corpus_name: str, target: Path, 
             jit_compile=fixed and placement.replicas == 1,
         )
     width = config.max_length if fixed else None
-    validation_batches = batches(validation, 512, None, width, config.bucket)
-    # A generator reshuffles each epoch; output_signature lets batches vary in length (no PyDataset).
-    # Under MirroredStrategy Keras splits each batch between the replicas; a batch that does not divide evenly
-    # is fine (measured on two logical CPUs: batches of 33, 7 and 1, where one replica gets nothing, all train).
-    signature = (tf.TensorSpec((None, None), tf.int32), tf.TensorSpec((None,), tf.float32))
-    train_data = tf.data.Dataset.from_generator(lambda: iter(batches(train, config.batch_size, rng, width, config.bucket)),
-                                                output_signature=signature)
-    validation_data = tf.data.Dataset.from_generator(lambda: iter(validation_batches), output_signature=signature)
+    validation_rows = batch_rows(validation, 512, None, width is None or config.bucket)
+    # Every epoch's batches are drawn now, in the order a per-epoch reshuffle would draw them, and fed as one
+    # pipeline: one iterator for the whole run (steps_per_epoch), none deleted at an epoch's end. Under
+    # MirroredStrategy Keras splits each batch between the replicas; a batch that does not divide evenly is
+    # fine (measured on two logical CPUs: batches of 33, 7 and 1, where one replica gets nothing, all train).
+    train_rows = [rows for _ in range(config.epochs) for rows in batch_rows(train, config.batch_size, rng, width is None or config.bucket)]
+    train_data = batch_dataset(tf, train, train_rows, width, config.bucket)
+    validation_data = batch_dataset(tf, validation, validation_rows, width, config.bucket).repeat()
     reporter = make_reporter(keras, config, steps, listener, should_stop)
     started = time.perf_counter()
-    model.fit(train_data, validation_data=validation_data, epochs=config.epochs, verbose=0, callbacks=[reporter])
+    model.fit(train_data, validation_data=validation_data, epochs=config.epochs, steps_per_epoch=steps,
+              validation_steps=len(validation_rows), verbose=0, callbacks=[reporter])
     seconds = time.perf_counter() - started
 
     listener(Phase("evaluating on the held-out test split"))

@@ -181,3 +181,24 @@ def test_cut_sentences_keep_their_review_s_label_and_leave_one_sentence_texts_al
     assert set(cut.texts[:2]) <= {"One two three four.", "Five six seven eight!", "Nine ten eleven twelve?"}
     assert cut.texts[2:] == ["Bad bad bad film.", "Worse worse worse acting."]
     assert cut_sentences(corpus, TextSettings(strip_markup=True), 2, seed=0).texts == cut.texts  # seeded
+
+
+@pytest.mark.parametrize(("width", "bucket"), [(20, False), (None, False), (40, True), (None, True)])
+def test_the_tensorflow_pipeline_feeds_exactly_the_numpy_batches(width, bucket):
+    """batch_dataset is batches without a Python generator: the same texts, order, padding and labels."""
+    from rnnplay.training import tensorflow_modules
+    from rnnplay.training.classifier import Encoded, batch_dataset, batch_rows, batches
+
+    tf, _ = tensorflow_modules()
+    rng = np.random.default_rng(3)
+    data = Encoded([rng.integers(1, 50, n).astype(np.int32) for n in rng.integers(0, 70, 301)],
+                   rng.integers(0, 2, 301).astype(np.float32))
+    cap = [ids[:width] if width else ids for ids in data.ids]  # the encoder truncates to max_length
+    data = Encoded(cap, data.labels)
+    expected = batches(data, 32, np.random.default_rng(7), width, bucket)
+    rows = batch_rows(data, 32, np.random.default_rng(7), width is None or bucket)
+    fed = list(batch_dataset(tf, data, rows, width, bucket).as_numpy_iterator())
+    assert len(fed) == len(expected) == 10
+    for (x, y), (want_x, want_y) in zip(fed, expected):
+        np.testing.assert_array_equal(x, want_x)
+        np.testing.assert_array_equal(y, want_y)
