@@ -2,13 +2,16 @@
 
 ``one`` is TensorFlow's default strategy: one device (the first GPU if there is one, else the CPU).
 ``mirrored`` is ``MirroredStrategy``: a copy of the model on each visible GPU, or on each logical CPU
-device when there is no GPU, every batch split between them and the gradients summed. ``auto`` mirrors
-when more than one GPU is visible, and is ``one`` otherwise. Nothing here imports TensorFlow until a
+device when there is no GPU, every batch split between them and the gradients summed. TensorFlow shows a
+CPU as one device, so without a GPU ``mirrored`` first splits it into one logical device per core (which
+TensorFlow allows only before its runtime has started). ``auto`` mirrors when more than one GPU is
+visible, and is ``one`` otherwise. Nothing here imports TensorFlow until a
 strategy is made, so the names can be checked before any data is read.
 """
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from typing import Any
 
@@ -53,13 +56,29 @@ def describe_devices(strategy: str, devices: tuple[str, ...] | list[str]) -> str
 def make_strategy(tf: Any, name: str) -> Placement:
     """The strategy ``name`` over this machine's visible devices (TensorFlow must be imported: ``tf``)."""
     check_strategy(name)
+    if name == "mirrored" and not tf.config.list_physical_devices("GPU"):
+        split_cpu(tf, os.cpu_count() or 1)  # before anything lists logical devices: that starts the runtime
     gpus = [device.name for device in tf.config.list_logical_devices("GPU")]
     if name == "mirrored" or (name == "auto" and len(gpus) > 1):
         devices = gpus or [device.name for device in tf.config.list_logical_devices("CPU")]
         if len(devices) < 2:
-            raise RnnplayError(f"--strategy mirrored needs at least two devices to mirror over; this machine shows one "
-                               f"({', '.join(devices) or 'none'}): use --strategy one")
+            raise RnnplayError(f"--strategy mirrored needs at least two devices to mirror over; this process shows one "
+                               f"({', '.join(devices) or 'none'}), and a CPU can be split only before TensorFlow has started "
+                               f"(in a new process) on a machine of several cores: use --strategy one")
         return Placement(tf.distribute.MirroredStrategy(devices), tuple(devices))
     # The default strategy places everything on TensorFlow's first device: the first GPU, else the CPU.
     first = gpus[:1] or [device.name for device in tf.config.list_logical_devices("CPU")][:1]
     return Placement(tf.distribute.get_strategy(), tuple(first))
+
+
+def split_cpu(tf: Any, cores: int) -> None:
+    """Show the CPU as ``cores`` logical devices, for ``mirrored`` without a GPU; a no-op on one core, when it
+    is split already (by the caller, or an earlier run in this process), or once the runtime has started
+    (then ``make_strategy`` finds one device and says so)."""
+    cpus = tf.config.list_physical_devices("CPU")
+    if cores < 2 or not cpus or tf.config.get_logical_device_configuration(cpus[0]):
+        return
+    try:
+        tf.config.set_logical_device_configuration(cpus[0], [tf.config.LogicalDeviceConfiguration()] * cores)
+    except RuntimeError:  # "Virtual devices cannot be modified after being initialized"
+        pass
