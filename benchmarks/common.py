@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import json
+import os
 import statistics
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -35,3 +38,19 @@ def print_table() -> None:
     print("\n| measure | value | note |\n|---|---|---|")
     for what, value, note in ROWS:
         print(f"| {what} | {value} | {note} |")
+
+
+def in_fresh_process(script: str, *args: str) -> dict:
+    """Run ``script`` in a new Python (TensorFlow's devices are fixed once its runtime starts) and return the
+    JSON object its last line prints; ``{"ok": False, "error": ...}`` with stderr's last line if it fails."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "TF_CPP_MIN_LOG_LEVEL": "3"}
+    done = subprocess.run([sys.executable, "-c", script, *args], capture_output=True, text=True, env=env)
+    if done.returncode:
+        return {"ok": False, "error": (done.stderr.strip().splitlines() or [f"exit {done.returncode}"])[-1][:300]}
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def write_results(name: str, command: str, note: str, table: list[str]) -> None:
+    """``benchmarks/results/NAME.md``: the command that made it, what it ran on, the table (also printed)."""
+    (ROOT / "benchmarks" / "results" / f"{name}.md").write_text(f"# `{command}`\n\n{note}\n\n" + "\n".join(table) + "\n")
+    print("\n".join(table))
