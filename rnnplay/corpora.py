@@ -22,7 +22,7 @@ import re
 import stat
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterable, Iterator
+from typing import Callable, Generator, Iterable, Iterator
 
 import numpy as np
 
@@ -240,14 +240,14 @@ _ESCAPED = re.compile("[\\udc80-\\udcff]")  # bytes that were not UTF-8, as ``su
 _SURROGATE = re.compile("[\\ud800-\\udfff]")
 
 
-def _lines(raw: io.RawIOBase, where: str, limit: int | None) -> Iterator[str]:
+def _lines(raw: io.RawIOBase, where: str, limit: int | None, buffer: int = 1 << 16) -> Iterator[str]:
     """A file's lines with their endings (``\\n``, ``\\r\\n`` or ``\\r``, as ``newline=""`` reads them), the BOM
     removed (Excel writes one), each at most ``limit`` characters.
 
     Decoding with ``surrogateescape`` and looking for the escapes line by line names the line of a
     bad byte without reading the file twice (a pipe cannot be).
     """
-    text = io.TextIOWrapper(io.BufferedReader(raw, 1 << 16), encoding="utf-8", errors="surrogateescape", newline="")
+    text = io.TextIOWrapper(io.BufferedReader(raw, buffer), encoding="utf-8", errors="surrogateescape", newline="")
     number = 0
     while line := text.readline(-1 if limit is None else limit + 3):
         number += 1
@@ -287,7 +287,7 @@ _JSON_KINDS = {dict: "an object", list: "a list", type(None): "null"}
 
 
 def _rows(lines: Iterable[str], where: str, delimiter: str, columns: list[str],
-          on_header: Callable[[], None] = lambda: None) -> Iterator[tuple[str, dict[str, str]]]:
+          on_header: Callable[[], None] = lambda: None) -> Generator[tuple[str, dict[str, str]], None, None]:
     """The rows of a CSV/TSV with a header that names ``columns``, each with its ``file:line``.
 
     ``on_header`` is called once the header is read and checked (the streamed reader notes there where
@@ -332,7 +332,7 @@ def _table(lines: Iterable[str], where: str, delimiter: str, text_column: str, l
 
 
 def _table_records(lines: Iterable[str], where: str, delimiter: str, text_column: str, label_column: str | None,
-                   on_header: Callable[[], None] = lambda: None) -> Iterator[tuple[str, str, int | None]]:
+                   on_header: Callable[[], None] = lambda: None) -> Generator[tuple[str, str, int | None], None, None]:
     """A CSV/TSV's records one at a time: ``(file:line, text, label)``, the label None without ``label_column``."""
     for place, row in _rows(lines, where, delimiter, [text_column] + ([label_column] if label_column else []), on_header):
         yield place, row[text_column], parse_label(row[label_column], place) if label_column else None
