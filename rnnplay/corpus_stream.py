@@ -163,9 +163,10 @@ def index_corpus(name: str, seed: int, text_column: str = "text", label_column: 
     several = spec.wanted is not None and len(spec.wanted) > 1
     source = np.frombuffer(sources, dtype=np.int8).copy() if several else None
     names = tuple(SOURCE_NAMES[w] for w in spec.wanted or ()) if several else ()
-    check_training_split(name, len(starts), None, seed)
+    called = name if spec.wanted else path.name  # as corpora names a corpus it has read
+    check_training_split(called, len(starts), None, seed)
     parts = split_parts(len(starts), seed, source, len(names))
-    check_training_split(name, len(starts), label_array[parts == TRAIN], seed)
+    check_training_split(called, len(starts), label_array[parts == TRAIN], seed)
     return DiskCorpus(name, path, spec.kind, np.frombuffer(starts, dtype=np.int64).copy(), label_array, parts, names, source,
                       spec.columns, spec.delimiter, header, spec.files, spec.wanted, (stamp.st_size, stamp.st_mtime_ns))
 
