@@ -28,6 +28,12 @@ def status(key: str) -> int:
     raise KeyError(key)
 
 
+def phases(event: object) -> None:
+    """Each phase of the capped run on stderr, so a run that dies shows where."""
+    if type(event).__name__ == "Phase":
+        print(f"{event.text} (address space {status('VmSize') >> 20} MiB)", file=sys.stderr, flush=True)  # type: ignore[attr-defined]
+
+
 def main(mode: str, warm: str, big: str, out: str, margin_mb: str) -> int:
     from rnnplay.training.classifier import train_classifier
 
@@ -37,7 +43,7 @@ def main(mode: str, warm: str, big: str, out: str, margin_mb: str) -> int:
     cap = before + (int(margin_mb) << 20)
     resource.setrlimit(resource.RLIMIT_AS, (cap, resource.RLIM_INFINITY))
     try:
-        train_classifier(CONFIG, big, Path(out) / "big", stream=stream)
+        train_classifier(CONFIG, big, Path(out) / "big", stream=stream, listener=phases)
         finished = True
     except MemoryError:
         finished = False
