@@ -22,7 +22,7 @@ import re
 import stat
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Callable, Generator, Iterable, Iterator
 
 import numpy as np
 
@@ -180,14 +180,15 @@ def _size(count: int) -> str:
 class _Budget:
     """The bytes a corpus may still read, shared by every file of a folder."""
 
-    def __init__(self, where: str, what: str = "") -> None:
-        self.where, self.what, self.left = where, what, limits.MAX_CORPUS_BYTES
+    def __init__(self, where: str, what: str = "", most: int | None = None,
+                 why: str = "the most a corpus may hold (it is read into memory)") -> None:
+        self.most = limits.MAX_CORPUS_BYTES if most is None else most  # read now: tests lower the limit
+        self.where, self.what, self.why, self.left = where, what, why, self.most
 
     def spend(self, count: int) -> None:
         self.left -= count
         if self.left < 0:
-            raise RnnplayError(f"{self.where}: more than {_size(limits.MAX_CORPUS_BYTES)}{self.what}, "
-                               "the most a corpus may hold (it is read into memory)")
+            raise RnnplayError(f"{self.where}: more than {_size(self.most)}{self.what}, {self.why}")
 
 
 class _Capped(io.RawIOBase):
@@ -239,14 +240,14 @@ _ESCAPED = re.compile("[\\udc80-\\udcff]")  # bytes that were not UTF-8, as ``su
 _SURROGATE = re.compile("[\\ud800-\\udfff]")
 
 
-def _lines(raw: io.RawIOBase, where: str, limit: int | None) -> Iterator[str]:
+def _lines(raw: io.RawIOBase, where: str, limit: int | None, buffer: int = 1 << 16) -> Iterator[str]:
     """A file's lines with their endings (``\\n``, ``\\r\\n`` or ``\\r``, as ``newline=""`` reads them), the BOM
     removed (Excel writes one), each at most ``limit`` characters.
 
     Decoding with ``surrogateescape`` and looking for the escapes line by line names the line of a
     bad byte without reading the file twice (a pipe cannot be).
     """
-    text = io.TextIOWrapper(io.BufferedReader(raw, 1 << 16), encoding="utf-8", errors="surrogateescape", newline="")
+    text = io.TextIOWrapper(io.BufferedReader(raw, buffer), encoding="utf-8", errors="surrogateescape", newline="")
     number = 0
     while line := text.readline(-1 if limit is None else limit + 3):
         number += 1
@@ -285,8 +286,12 @@ LABELS = "0/1, neg/pos, negative/positive, false/true"
 _JSON_KINDS = {dict: "an object", list: "a list", type(None): "null"}
 
 
-def _rows(lines: Iterable[str], where: str, delimiter: str, columns: list[str]) -> Iterator[tuple[str, dict[str, str]]]:
-    """The rows of a CSV/TSV with a header that names ``columns``, each with its ``file:line``."""
+def _rows(lines: Iterable[str], where: str, delimiter: str, columns: list[str],
+          on_header: Callable[[], None] = lambda: None) -> Generator[tuple[str, dict[str, str]], None, None]:
+    """The rows of a CSV/TSV with a header that names ``columns``, each with its ``file:line``.
+
+    ``on_header`` is called once the header is read and checked (the streamed reader notes there where
+    the first row starts)."""
     kind = "TSV" if delimiter == "\t" else "CSV"
     previous = csv.field_size_limit(limits.MAX_TEXT_CHARS)  # the module's limit is process-wide: restored below
     reader = csv.DictReader(lines, delimiter=delimiter, strict=True)
@@ -299,6 +304,7 @@ def _rows(lines: Iterable[str], where: str, delimiter: str, columns: list[str]) 
                 f"({_cut(', '.join(header), 80) if header else 'empty file'}); "
                 "name them with --text-column/--label-column"
             )
+        on_header()
         for row in reader:
             if None in row or any(row[column] is None for column in columns):
                 raise RnnplayError(f"{where}:{reader.line_num}: the row does not have as many fields as the header")
@@ -317,12 +323,19 @@ def _table(lines: Iterable[str], where: str, delimiter: str, text_column: str, l
     """A CSV/TSV with a header row; no labels read when ``label_column`` is None (word vectors need only texts)."""
     texts: list[str] = []
     labels: list[int] = []
-    for place, row in _rows(lines, where, delimiter, [text_column] + ([label_column] if label_column else [])):
-        texts.append(row[text_column])
+    for _, text, label in _table_records(lines, where, delimiter, text_column, label_column):
+        texts.append(text)
         _counted(texts, where)
-        if label_column:
-            labels.append(parse_label(row[label_column], place))
+        if label is not None:
+            labels.append(label)
     return texts, labels
+
+
+def _table_records(lines: Iterable[str], where: str, delimiter: str, text_column: str, label_column: str | None,
+                   on_header: Callable[[], None] = lambda: None) -> Generator[tuple[str, str, int | None], None, None]:
+    """A CSV/TSV's records one at a time: ``(file:line, text, label)``, the label None without ``label_column``."""
+    for place, row in _rows(lines, where, delimiter, [text_column] + ([label_column] if label_column else []), on_header):
+        yield place, row[text_column], parse_label(row[label_column], place) if label_column else None
 
 
 def _builtin(name: str) -> Corpus:
@@ -358,23 +371,28 @@ def _json_record(line: str, where: str) -> object:
 def _jsonl(lines: Iterable[str], where: str, text_column: str, label_column: str | None) -> tuple[list[str], list[int]]:
     texts: list[str] = []
     labels: list[int] = []
-    keys = [text_column] + ([label_column] if label_column else [])
     for number, line in enumerate(lines, 1):
         if not line.strip():
             continue
-        place = f"{where}:{number}"
-        record = _json_record(line, place)
-        if not isinstance(record, dict) or any(key not in record for key in keys):
-            raise RnnplayError(f"{place}: expected an object with keys {' and '.join(map(repr, keys))}")
-        text = record[text_column]
-        if not isinstance(text, str):
-            raise RnnplayError(f"{place}: {text_column!r} is not a string")
-        # A lone surrogate escape ("\\ud83d" of a cut emoji) is no character and could not be saved.
-        texts.append(_SURROGATE.sub("\ufffd", text))
+        text, label = _jsonl_record(line, f"{where}:{number}", text_column, label_column)
+        texts.append(text)
         _counted(texts, where)
-        if label_column:
-            labels.append(parse_label(record[label_column], place))
+        if label is not None:
+            labels.append(label)
     return texts, labels
+
+
+def _jsonl_record(line: str, place: str, text_column: str, label_column: str | None) -> tuple[str, int | None]:
+    """One JSONL line's text and label (None without ``label_column``)."""
+    keys = [text_column] + ([label_column] if label_column else [])
+    record = _json_record(line, place)
+    if not isinstance(record, dict) or any(key not in record for key in keys):
+        raise RnnplayError(f"{place}: expected an object with keys {' and '.join(map(repr, keys))}")
+    text = record[text_column]
+    if not isinstance(text, str):
+        raise RnnplayError(f"{place}: {text_column!r} is not a string")
+    # A lone surrogate escape ("\\ud83d" of a cut emoji) is no character and could not be saved.
+    return _SURROGATE.sub("\ufffd", text), parse_label(record[label_column], place) if label_column else None
 
 
 def _txt(lines: Iterable[str], where: str) -> list[str]:
@@ -437,24 +455,43 @@ def _read_text(file: Path, budget: _Budget) -> str:
 # --- splits ----------------------------------------------------------------------------------------
 
 
+TRAIN, VALIDATION, TEST = 0, 1, 2  # the parts ``split_parts`` assigns
+
+
+def split_parts(count: int, seed: int = 0, source: np.ndarray | None = None, sources: int = 1) -> np.ndarray:
+    """Which part each of ``count`` texts falls in (``TRAIN``, ``VALIDATION`` or ``TEST``, int8), as ``split`` cuts them.
+
+    Only the number of texts (of each source) decides, never the texts: a corpus streamed from disk is split
+    from its count alone, text for text as the same corpus in memory.
+    """
+    parts = np.empty(count, dtype=np.int8)
+    for group in [np.arange(count)] if source is None else [np.flatnonzero(source == index) for index in range(sources)]:
+        order = np.random.default_rng(seed).permutation(len(group))
+        n_test = round(len(group) * TEST_FRACTION)
+        n_val = round(len(group) * VALIDATION_FRACTION)
+        parts[group[order[:n_test]]] = TEST
+        parts[group[order[n_test : n_test + n_val]]] = VALIDATION
+        parts[group[order[n_test + n_val :]]] = TRAIN
+    return parts
+
+
 def split(corpus: Corpus, seed: int = 0) -> Splits:
     """Shuffle once with ``seed``: 20 % test, 10 % validation, the rest train.
 
     The test split is only for the held-out figures on a model card; epochs are chosen on validation.
     A corpus of several sources splits each source on its own with the same seed, so ``reviews``' IMDB
     test split is ``imdb``'s, and its Rotten Tomatoes one is ``rt``'s: the figures compare across corpora.
+    Each part keeps the corpus' order (of several sources: source by source, each in the corpus' order).
     """
-    if corpus.source is not None:
-        parts = [split(corpus.of_source(name), seed) for name in corpus.sources]
-        return Splits(*(corpus.joined([getattr(p, part) for p in parts]) for part in ("train", "validation", "test")))
-    order = np.random.default_rng(seed).permutation(len(corpus))
-    n_test = round(len(corpus) * TEST_FRACTION)
-    n_val = round(len(corpus) * VALIDATION_FRACTION)
-    return Splits(
-        train=corpus.subset(np.sort(order[n_test + n_val :])),
-        validation=corpus.subset(np.sort(order[n_test : n_test + n_val])),
-        test=corpus.subset(np.sort(order[:n_test])),
-    )
+    parts = split_parts(len(corpus), seed, corpus.source, len(corpus.sources))
+
+    def part(which: int) -> Corpus:
+        if corpus.source is None:
+            return corpus.subset(np.flatnonzero(parts == which))
+        return corpus.subset(np.concatenate([np.flatnonzero((parts == which) & (corpus.source == index))
+                                             for index in range(len(corpus.sources))]))
+
+    return Splits(train=part(TRAIN), validation=part(VALIDATION), test=part(TEST))
 
 
 def training_splits(corpus: Corpus, seed: int) -> Splits:
@@ -463,12 +500,18 @@ def training_splits(corpus: Corpus, seed: int) -> Splits:
     Every split must hold a text (below 6 texts the 10 % validation split rounds to none, and Keras
     has no validation accuracy to report), and the training split must hold both labels.
     """
-    if len(corpus) < limits.MIN_TRAINING_TEXTS:
-        raise RnnplayError(f"corpus {corpus.name!r} has {len(corpus)} text{'s' * (len(corpus) != 1)}; training needs at least "
-                           f"{limits.MIN_TRAINING_TEXTS} (split 70/10/20 into training, validation and test)")
+    check_training_split(corpus.name, len(corpus), None, seed)
     splits = split(corpus, seed)
-    if len(set(splits.train.labels.tolist())) < 2:
-        only = "positive" if splits.train.labels[0] == 1 else "negative"
-        raise RnnplayError(f"the training split of corpus {corpus.name!r} (seed {seed}) has only {only} texts; "
-                           "a classifier needs both labels to learn from: add texts of the other label or change the seed")
+    check_training_split(corpus.name, len(corpus), splits.train.labels, seed)
     return splits
+
+
+def check_training_split(name: str, count: int, train_labels: np.ndarray | None, seed: int) -> None:
+    """``training_splits``' checks, on a corpus' size and (once split) its training labels."""
+    if count < limits.MIN_TRAINING_TEXTS:
+        raise RnnplayError(f"corpus {name!r} has {count} text{'s' * (count != 1)}; training needs at least "
+                           f"{limits.MIN_TRAINING_TEXTS} (split 70/10/20 into training, validation and test)")
+    if train_labels is not None and len(set(train_labels.tolist())) < 2:
+        only = "positive" if train_labels[0] == 1 else "negative"
+        raise RnnplayError(f"the training split of corpus {name!r} (seed {seed}) has only {only} texts; "
+                           "a classifier needs both labels to learn from: add texts of the other label or change the seed")

@@ -144,6 +144,10 @@ MAX_TOKEN_BYTES = 1_000  # one vocabulary token (a URL-sized word at most)
 MAX_CORPUS_BYTES = 512 << 20
 MAX_CORPUS_TEXTS = 5_000_000  # rows, lines or files; Amazon's 3.6 M polarity reviews fit
 MAX_TEXT_CHARS = 10_000_000  # one text (a field, a JSON line, a folder's file); IMDB's longest is 14 K
+# A corpus streamed from disk (``rnnplay train --stream``) holds 11 bytes a text in memory, not its texts
+# (corpus_stream.py): 20 M texts are 220 MB of index; 64 GiB is far past what an epoch on a laptop reads.
+MAX_STREAMED_BYTES = 64 << 30
+MAX_STREAMED_TEXTS = 20_000_000
 MIN_TRAINING_TEXTS = 10  # texts with a word; a seeded 70/10/20 split leaves validation empty below 6
 MAX_NAME_BYTES = 200  # a model name: the file system allows 255 bytes, a save adds a prefix and a suffix
 MAX_PROFILE_BYTES = 8 << 20  # a cached corpus profile (model_profile); the largest model a card allows needs about 1.5 MB

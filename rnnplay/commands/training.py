@@ -51,6 +51,7 @@ def train(
     text_column: str = typer.Option("text", help="Text column of a CSV/TSV/JSONL corpus."),
     label_column: str = typer.Option("label", help="Label column (0/1, neg/pos, negative/positive, false/true)."),
     test_file: Optional[list[Path]] = typer.Option(None, "--test-file", help="Your own held-out set (CSV/TSV/JSONL, text and label columns), scored after training and recorded on the card; never used to choose. Repeatable."),
+    stream: Optional[bool] = typer.Option(None, "--stream/--no-stream", help="Leave the corpus file on disk and read it again each epoch (for a corpus larger than memory), or load it into memory (faster when it fits). Default: stream a file larger than 512 MiB, load anything smaller and the built-in corpora."),
     strategy: str = typer.Option("auto", "--strategy", help="Devices that train (tf.distribute): auto (mirrored over the GPUs when there are several, else one), one (one device), mirrored (every GPU, or every logical CPU device without a GPU)."),
     force: bool = typer.Option(False, "--force", help="Replace an existing model of the same name."),
     models_dir: Optional[Path] = ModelsDir,
@@ -95,11 +96,13 @@ def train(
 
     path, card, console = run_training(lambda listener: train_classifier(
         config, corpus, target, text_column=text_column, label_column=label_column, overwrite=force, listener=listener,
-        test_files=test_files, strategy=strategy))
+        test_files=test_files, strategy=strategy, stream=stream))
     test = card.score("test")
     console.print(f"saved [bold]{shown(path)}[/bold]: held-out accuracy {figure(test.accuracy, '.4f')} on "
                   f"{figure(test.n, ',')} texts, trained in {figure(card.number('training', 'seconds'), '.0f')}s "
                   f"(best epoch {figure(card.number('training', 'best_epoch'), '.0f')})")
+    if card.section("training").get("streamed"):
+        console.print("  streamed from disk (--stream): read again each epoch, never held in memory")
     if card.devices:  # cards record them since --strategy
         from rnnplay.training.distribute import describe_devices
 

@@ -16,14 +16,14 @@ import platform
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Sequence
+from typing import Any, Callable, Iterator, Sequence
 
 import numpy as np
 
 from rnnplay import __version__, limits
 from rnnplay.config import ClassifierConfig
-from rnnplay.corpora import Corpus, Splits, load_corpus, training_splits
-from rnnplay.errors import RnnplayError
+from rnnplay.corpora import TEST, TRAIN, VALIDATION, Corpus, Splits, load_corpus, require_corpus, training_splits
+from rnnplay.errors import RnnplayError, UsageError
 from rnnplay.runtime.classifier import Classifier
 from rnnplay.store import KERAS, Reservation, new_card, reserve, write_model
 from rnnplay.text import Encoder, TextSettings, build_vocabulary, sentences
@@ -33,6 +33,7 @@ from rnnplay.training.progress import BatchEnd, EpochEnd, EpochStart, Listener, 
 
 BUCKET_BATCHES = 50  # batches per bucket when lengths vary: sorted within, shuffled across
 BUCKET_STEP = 32  # with max_length and bucket, batches are padded to a multiple of this many tokens
+VALIDATION_BATCH = 512  # texts a validation batch holds (no gradients: a larger batch costs nothing more)
 
 
 @dataclass(frozen=True)
@@ -180,6 +181,7 @@ def train_classifier(
     should_stop: Callable[[], bool] = lambda: False,
     test_files: Sequence[Path] = (),
     strategy: str = "auto",
+    stream: bool | None = None,
 ) -> Path:
     """Train on ``corpus_name`` (split with ``config.seed``) and save the model folder at ``target``.
 
@@ -188,34 +190,64 @@ def train_classifier(
     epoch or a setting (the best epoch is chosen on the validation split).
 
     ``strategy`` names the ``tf.distribute`` strategy that trains (``rnnplay.training.distribute``: auto, one or
-    mirrored); the card records it and the devices it used."""
+    mirrored); the card records it and the devices it used.
+
+    ``stream`` leaves the corpus on disk and reads it again each epoch (``rnnplay.training.streaming``), for a
+    corpus larger than memory; False loads it into memory, which is faster when it fits; None (the default)
+    streams a corpus file larger than ``limits.MAX_CORPUS_BYTES``, the most the in-memory path reads."""
     config.check()
     check_strategy(strategy)
+    if stream is None:
+        stream = should_stream(corpus_name)
+    if stream and config.cut_sentences:
+        raise UsageError("--cut-sentences needs the corpus in memory; it cannot be combined with --stream")
     # The name is ours from here until the model is in place: a second run of it is refused now, not after
     # minutes of training, and a models folder that cannot be written is found before any work is spent.
     with reserve(target, overwrite) as slot:
         return _train_classifier(config, corpus_name, target, slot, text_column, label_column, listener, should_stop, test_files,
-                                 strategy)
+                                 strategy, stream)
+
+
+def should_stream(corpus_name: str) -> bool:
+    """Whether a corpus is too large to load: a regular file past ``limits.MAX_CORPUS_BYTES`` (a built-in corpus,
+    a folder or a pipe is loaded)."""
+    path = require_corpus(corpus_name)
+    try:
+        return path is not None and path.is_file() and path.stat().st_size > limits.MAX_CORPUS_BYTES
+    except OSError:
+        return False  # the in-memory reader says what is wrong
+
+
+Batch = tuple[np.ndarray, np.ndarray]
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """A corpus made ready to train on, whether held in memory or streamed from disk."""
+
+    vocabulary: list[str]
+    encoder: Encoder
+    sizes: dict[str, int]  # texts in the train, validation and test splits
+    train_count: int  # texts a training epoch reads (cut sentences included)
+    # (tf, rng) → the training batches of every epoch, each epoch shuffled with rng; the validation batches
+    # once an epoch; and how many validation batches make one pass
+    datasets: Callable[[Any, np.random.Generator], tuple[Any, Any, int]]
+    scores: Callable[[Classifier], dict[str, Any]]  # the card's metrics for the split, once trained
+    sources: tuple[str, ...]
+    notes: dict[str, Any]  # what the card's training section adds (cut sentences, streamed)
 
 
 def _train_classifier(config: ClassifierConfig, corpus_name: str, target: Path, slot: Reservation, text_column: str,
                       label_column: str, listener: Listener, should_stop: Callable[[], bool], test_files: Sequence[Path],
-                      strategy: str) -> Path:
-    listener(Phase(f"loading corpus {corpus_name}"))
-    corpus = load_corpus(corpus_name, text_column, label_column)
-    # read now, so a bad file fails before training; absolute, so a file named like a built-in corpus is the file
-    own_tests = {path.name: load_corpus(str(path.absolute())) for path in test_files}
-    splits = training_splits(corpus, config.seed)  # refuses too few texts or one label, before TensorFlow
-    listener(Phase(f"tokenizing {len(corpus):,} texts"))
+                      strategy: str, stream: bool) -> Path:
+    def own_tests() -> dict[str, Corpus]:
+        # read early, so a bad file fails before training; absolute, so a file named like a built-in corpus is the file
+        return {path.name: load_corpus(str(path.absolute())) for path in test_files}
+
     settings = TextSettings(strip_markup=config.strip_markup, max_length=config.max_length, truncate=config.truncate)
-    vocabulary = build_vocabulary((settings.tokens(t) for t in splits.train.texts), config.vocab_size)
-    encoder = Encoder(vocabulary, settings)
-    train, validation, test = (encode(encoder, part) for part in (splits.train, splits.validation, splits.test))
-    require_words(corpus_name, train, validation, test)
-    cuts = 0
-    if config.cut_sentences:  # from the training split only: validation and test stay whole texts
-        sentences = encode(encoder, cut_sentences(splits.train, settings, config.cut_sentences, config.seed))
-        train, cuts = Encoded(train.ids + sentences.ids, np.concatenate([train.labels, sentences.labels])), len(sentences.ids)
+    prepare = _streamed if stream else _in_memory
+    data, tests = prepare(config, corpus_name, settings, text_column, label_column, listener, own_tests)
+    vocabulary, encoder = data.vocabulary, data.encoder
 
     embedding, init = initial_embedding(config, vocabulary, target.parent) if config.init_embeddings else (None, None)
     stop_if_asked(should_stop)
@@ -229,7 +261,7 @@ def _train_classifier(config: ClassifierConfig, corpus_name: str, target: Path, 
     placement = make_strategy(tf, strategy)  # refuses mirroring over a single device
     listener(Phase(f"training {placement.describe()}"))
     fixed = config.max_length is not None
-    steps = -(-len(train.ids) // config.batch_size)
+    steps = -(-data.train_count // config.batch_size)
     with placement.strategy.scope():  # the variables live where the strategy puts them: a copy per device when mirrored
         model = keras_model.build(config, len(vocabulary), embedding)
         rate: Any = config.learning_rate
@@ -245,19 +277,15 @@ def _train_classifier(config: ClassifierConfig, corpus_name: str, target: Path, 
             # known issue with variables on another device), so a mirrored run is compiled by TensorFlow's graph.
             jit_compile=fixed and placement.replicas == 1,
         )
-    width = config.max_length if fixed else None
-    validation_rows = batch_rows(validation, 512, None, width is None or config.bucket)
-    # Every epoch's batches are drawn now, in the order a per-epoch reshuffle would draw them, and fed as one
-    # pipeline: one iterator for the whole run (steps_per_epoch), none deleted at an epoch's end. Under
-    # MirroredStrategy Keras splits each batch between the replicas; a batch that does not divide evenly is
-    # fine (measured on two logical CPUs: batches of 33, 7 and 1, where one replica gets nothing, all train).
-    train_rows = [rows for _ in range(config.epochs) for rows in batch_rows(train, config.batch_size, rng, width is None or config.bucket)]
-    train_data = batch_dataset(tf, train, train_rows, width, config.bucket)
-    validation_data = batch_dataset(tf, validation, validation_rows, width, config.bucket).repeat()
+    # Every epoch's batches go through one pipeline, one iterator for the whole run (steps_per_epoch): none is
+    # deleted at an epoch's end, where a generator's dataset hung under MirroredStrategy. Keras splits each
+    # batch between the replicas; a batch that does not divide evenly is fine (measured on two logical CPUs:
+    # batches of 33, 7 and 1, where one replica gets nothing, all train).
+    train_data, validation_data, validation_steps = data.datasets(tf, rng)
     reporter = make_reporter(keras, config, steps, listener, should_stop)
     started = time.perf_counter()
     model.fit(train_data, validation_data=validation_data, epochs=config.epochs, steps_per_epoch=steps,
-              validation_steps=len(validation_rows), verbose=0, callbacks=[reporter])
+              validation_steps=validation_steps, verbose=0, callbacks=[reporter])
     seconds = time.perf_counter() - started
 
     listener(Phase("evaluating on the held-out test split"))
@@ -265,26 +293,18 @@ def _train_classifier(config: ClassifierConfig, corpus_name: str, target: Path, 
     card = new_card("classifier",
         target.name, architecture, settings,
         training={
-            "corpus": corpus_name, "split_seed": config.seed, "split": split_sizes(splits),
+            "corpus": corpus_name, "split_seed": config.seed, "split": data.sizes,
             "config": config.to_dict(), "seconds": round(seconds, 1), "best_epoch": reporter.best_epoch,
             "history": reporter.history, "strategy": placement.name, "devices": list(placement.devices),
             **({"init_embeddings": init} if init else {}),
-            **({"cut_sentences": cuts} if cuts else {}),
+            **data.notes,
         },
         versions=versions(tf, keras),
     )
     runtime = Classifier.in_memory(target, card, arrays, vocabulary)  # refuses weights that diverged to NaN
-    card["metrics"] = {
-        "validation": accuracy(runtime, validation),
-        "test": accuracy(runtime, test),
-    }
-    if splits.test.source is not None:  # a corpus of several sources: each one's figures, on its own split
-        card["metrics"]["by_source"] = {
-            name: {part: accuracy(runtime, encode(encoder, getattr(splits, part).of_source(name))) for part in ("validation", "test")}
-            for name in splits.test.sources
-        }
-    if own_tests:
-        card["metrics"]["test_files"] = {name: accuracy(runtime, encode(encoder, data)) for name, data in own_tests.items()}
+    card["metrics"] = data.scores(runtime)
+    if tests:
+        card["metrics"]["test_files"] = {name: accuracy(runtime, encode(encoder, corpus)) for name, corpus in tests.items()}
     stop_if_asked(should_stop)
     listener(Phase(f"saving {target}"))
     with slot.writing() as scratch:
@@ -293,14 +313,94 @@ def _train_classifier(config: ClassifierConfig, corpus_name: str, target: Path, 
     return target
 
 
+def _in_memory(config: ClassifierConfig, corpus_name: str, settings: TextSettings, text_column: str, label_column: str,
+               listener: Listener, own_tests: Callable[[], dict[str, Corpus]]) -> tuple[Prepared, dict[str, Corpus]]:
+    """The corpus loaded, split, tokenized and encoded in memory: the fast path for a corpus that fits."""
+    listener(Phase(f"loading corpus {corpus_name}"))
+    corpus = load_corpus(corpus_name, text_column, label_column)
+    tests = own_tests()
+    splits = training_splits(corpus, config.seed)  # refuses too few texts or one label, before TensorFlow
+    listener(Phase(f"tokenizing {len(corpus):,} texts"))
+    vocabulary = build_vocabulary((settings.tokens(t) for t in splits.train.texts), config.vocab_size)
+    encoder = Encoder(vocabulary, settings)
+    train, validation, test = (encode(encoder, part) for part in (splits.train, splits.validation, splits.test))
+    require_words(corpus_name, train, validation, test)
+    cuts = 0
+    if config.cut_sentences:  # from the training split only: validation and test stay whole texts
+        sentences = encode(encoder, cut_sentences(splits.train, settings, config.cut_sentences, config.seed))
+        train, cuts = Encoded(train.ids + sentences.ids, np.concatenate([train.labels, sentences.labels])), len(sentences.ids)
+    width, bucketed = config.max_length, config.max_length is None or config.bucket
+
+    def datasets(tf: Any, rng: np.random.Generator) -> tuple[Any, Any, int]:
+        """TensorFlow ops only: every epoch's batch rows drawn now, in the order a reshuffle per epoch draws them."""
+        train_rows = [rows for _ in range(config.epochs) for rows in batch_rows(train, config.batch_size, rng, bucketed)]
+        validation_rows = batch_rows(validation, VALIDATION_BATCH, None, bucketed)
+        return (batch_dataset(tf, train, train_rows, width, config.bucket),
+                batch_dataset(tf, validation, validation_rows, width, config.bucket).repeat(), len(validation_rows))
+
+    def scores(runtime: Classifier) -> dict[str, Any]:
+        metrics: dict[str, Any] = {"validation": accuracy(runtime, validation), "test": accuracy(runtime, test)}
+        if splits.test.source is not None:  # a corpus of several sources: each one's figures, on its own split
+            metrics["by_source"] = {
+                name: {part: accuracy(runtime, encode(encoder, getattr(splits, part).of_source(name))) for part in ("validation", "test")}
+                for name in splits.test.sources
+            }
+        return metrics
+
+    return Prepared(
+        vocabulary, encoder, split_sizes(splits), len(train.ids), datasets,
+        scores, splits.test.sources, {"cut_sentences": cuts} if cuts else {},
+    ), tests
+
+
+def _streamed(config: ClassifierConfig, corpus_name: str, settings: TextSettings, text_column: str, label_column: str,
+              listener: Listener, own_tests: Callable[[], dict[str, Corpus]]) -> tuple[Prepared, dict[str, Corpus]]:
+    """The corpus left on disk: indexed and split in one pass, its vocabulary counted in a second, and read
+    again a window at a time each epoch (``rnnplay.training.streaming``)."""
+    from rnnplay.corpus_stream import index_corpus
+    from rnnplay.training import streaming
+
+    listener(Phase(f"indexing corpus {corpus_name} on disk"))
+    corpus = index_corpus(corpus_name, config.seed, text_column, label_column)  # refuses too few texts or one label
+    tests = own_tests()
+    listener(Phase(f"counting the words of {len(corpus):,} texts"))
+    vocabulary, worded = streaming.vocabulary(corpus, settings, config.vocab_size)
+    check_words(corpus_name, int(worded.sum()), len(corpus), bool(worded[TRAIN]))
+    encoder = Encoder(vocabulary, settings)
+    width = config.max_length
+    train, validation = corpus.indices(TRAIN), corpus.indices(VALIDATION)
+    sizes = {"train": len(train), "validation": len(validation), "test": len(corpus.indices(TEST))}
+    def datasets(tf: Any, rng: np.random.Generator) -> tuple[Any, Any, int]:
+        """Generators reading a window from disk at a time; each covers the whole run, so its iterator lives as long."""
+        def training() -> Iterator[Batch]:
+            for _ in range(config.epochs):
+                yield from streaming.epoch(corpus, encoder, train, config.batch_size, rng, width, config.bucket)
+
+        def validating() -> Iterator[Batch]:
+            for _ in range(config.epochs):
+                yield from streaming.epoch(corpus, encoder, validation, VALIDATION_BATCH, None, width, config.bucket)
+
+        return streaming.dataset(tf, training), streaming.dataset(tf, validating), -(-len(validation) // VALIDATION_BATCH)
+
+    return Prepared(
+        vocabulary, encoder, sizes, len(train), datasets,
+        lambda runtime: streaming.scores(runtime, corpus, encoder), corpus.sources, {"streamed": True},
+    ), tests
+
+
 def require_words(corpus_name: str, train: Encoded, validation: Encoded, test: Encoded) -> None:
     """Refuse texts with nothing to learn from (empty, or only punctuation once standardized)."""
     worded = sum(len(ids) > 0 for part in (train, validation, test) for ids in part.ids)
     total = sum(len(part.ids) for part in (train, validation, test))
+    check_words(corpus_name, worded, total, any(len(ids) for ids in train.ids))
+
+
+def check_words(corpus_name: str, worded: int, total: int, train_worded: bool) -> None:
+    """``require_words`` on counts: ``worded`` of ``total`` texts have a word, and ``train_worded`` says a training text has."""
     if worded < limits.MIN_TRAINING_TEXTS:
         raise RnnplayError(f"only {worded} of the {total:,} texts of corpus {corpus_name!r} have a word once standardized; "
                            f"training needs at least {limits.MIN_TRAINING_TEXTS}")
-    if not any(len(ids) for ids in train.ids):
+    if not train_worded:
         raise RnnplayError(f"no text of the training split of corpus {corpus_name!r} has a word once standardized")
 
 
@@ -347,13 +447,30 @@ def end_to_end(keras: Any, model: Any, vocabulary: list[str], settings: TextSett
 
 def accuracy(classifier: Classifier, data: Encoded) -> dict[str, float]:
     """Accuracy and log loss of the NumPy runtime, the figures a card reports."""
-    p = np.clip(classifier.predict_ids(data.ids), 1e-7, 1 - 1e-7)
-    y = data.labels
-    return {
-        "accuracy": round(float(np.mean((p >= 0.5) == (y == 1))), 4),
-        "loss": round(float(-np.mean(y * np.log(p) + (1 - y) * np.log(1 - p))), 4),
-        "n": len(y),
-    }
+    return Tally().add(classifier.predict_ids(data.ids), data.labels).figures()
+
+
+@dataclass
+class Tally:
+    """Right answers and log loss summed over texts scored a part at a time (a streamed corpus is never whole)."""
+
+    right: int = 0
+    loss: float = 0.0
+    n: int = 0
+
+    def add(self, p: np.ndarray, y: np.ndarray) -> Tally:
+        p = np.clip(p, 1e-7, 1 - 1e-7)
+        self.right += int(np.sum((p >= 0.5) == (y == 1)))
+        self.loss += float(-np.sum(y * np.log(p) + (1 - y) * np.log(1 - p)))
+        self.n += len(y)
+        return self
+
+    def __add__(self, other: Tally) -> Tally:
+        return Tally(self.right + other.right, self.loss + other.loss, self.n + other.n)
+
+    def figures(self) -> dict[str, float]:
+        n = max(self.n, 1)
+        return {"accuracy": round(self.right / n, 4), "loss": round(self.loss / n, 4), "n": self.n}
 
 
 def split_sizes(splits: Splits) -> dict[str, int]:

@@ -31,9 +31,10 @@ TWO_CPUS = textwrap.dedent("""
 
     config, corpus, folder = ClassifierConfig(**json.loads(sys.argv[1])), sys.argv[2], Path(sys.argv[3])
     cards = {}
-    for strategy in ("mirrored", "one"):  # mirrored first: it splits the CPU, before the runtime has started
-        card = load_model(train_classifier(config, corpus, folder / strategy, strategy=strategy)).card
-        cards[strategy] = {"accuracy": card.held_out_accuracy, "strategy": card.strategy, "devices": list(card.devices)}
+    # mirrored first: it splits the CPU, before the runtime has started; then streamed from disk, mirrored too
+    for name, strategy, stream in (("mirrored", "mirrored", False), ("streamed", "mirrored", True), ("one", "one", False)):
+        card = load_model(train_classifier(config, corpus, folder / name, strategy=strategy, stream=stream)).card
+        cards[name] = {"accuracy": card.held_out_accuracy, "strategy": card.strategy, "devices": list(card.devices)}
     print(json.dumps(cards))
 """)
 
@@ -45,12 +46,13 @@ def test_mirrored_over_two_cpu_devices_learns_as_well_as_one(tmp_path):
                           capture_output=True, text=True, env=env, timeout=300)
     assert done.returncode == 0, done.stderr[-3000:]
     cards = json.loads(done.stdout.strip().splitlines()[-1])
-    one, mirrored = cards["one"], cards["mirrored"]
+    one, mirrored, streamed = cards["one"], cards["mirrored"], cards["streamed"]
     assert one["devices"] == ["/device:CPU:0"] and one["strategy"] != "MirroredStrategy"
     cores = [f"/device:CPU:{n}" for n in range(os.cpu_count() or 1)]
     assert mirrored == {**mirrored, "strategy": "MirroredStrategy", "devices": cores}  # split by make_strategy itself
     assert one["accuracy"] >= 0.9
     assert abs(mirrored["accuracy"] - one["accuracy"]) <= 0.02, cards
+    assert streamed["devices"] == cores and abs(streamed["accuracy"] - one["accuracy"]) <= 0.02, cards
 
 
 def test_a_strategy_name_is_checked_before_anything_runs():

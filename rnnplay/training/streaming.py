@@ -1,0 +1,95 @@
+"""Training batches streamed from a corpus on disk (``rnnplay train --stream``), and its scores afterwards.
+
+The corpus stays on disk (``rnnplay.corpus_stream``: 11 bytes a text in memory). Before training, one
+pass over its texts builds the vocabulary with ``text.build_vocabulary`` from the training split's tokens
+(the same function, fed a generator, so the same vocabulary and the same ids as the corpus in memory).
+Each epoch then visits the training texts in a fresh random order, a window of ``batch_size ×
+BUCKET_BATCHES`` texts at a time: the window is read from disk, encoded with the model's ``Encoder`` and
+cut into padded batches by ``classifier.batches``, bucketed by length within the window as the in-memory
+path buckets within its spans. What an epoch holds is one window of encoded texts, never the corpus.
+
+Workers: ``num_workers``/``worker_index`` give each worker every ``num_workers``-th training text, disjoint
+shards that cover the split; the dataset's auto-sharding is off, since it is sharded here already (a
+generator dataset has no files for TensorFlow to shard by, and sharding by data would read everything on
+every worker). Only one worker trains today (``--strategy``); this is the input side of several.
+Nothing here imports TensorFlow: ``dataset`` is handed the module.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable, Iterator
+
+import numpy as np
+
+from rnnplay.corpora import TEST, TRAIN, VALIDATION
+from rnnplay.corpus_stream import DiskCorpus
+from rnnplay.runtime.classifier import Classifier
+from rnnplay.text import Encoder, TextSettings, build_vocabulary
+from rnnplay.training.classifier import BUCKET_BATCHES, Encoded, Tally, batches
+
+Batch = tuple[np.ndarray, np.ndarray]
+SCORE_WINDOW = 4096  # texts encoded and scored at a time after training
+
+
+def vocabulary(corpus: DiskCorpus, settings: TextSettings, size: int) -> tuple[list[str], np.ndarray]:
+    """The vocabulary of the training split, in one pass over the corpus; and per part (train, validation,
+    test) how many texts have a word once standardized (``classifier.check_words``)."""
+    worded = np.zeros(3, dtype=np.int64)
+
+    def training_tokens() -> Iterator[list[str]]:
+        for number, text in corpus.scan():
+            tokens = settings.tokens(text)
+            if tokens:
+                worded[corpus.parts[number]] += 1
+            if corpus.parts[number] == TRAIN:
+                yield tokens
+
+    return build_vocabulary(training_tokens(), size), worded
+
+
+def shard(indices: np.ndarray, num_workers: int = 1, worker_index: int = 0) -> np.ndarray:
+    """One worker's texts: every ``num_workers``-th, from the ``worker_index``-th."""
+    if not 0 <= worker_index < num_workers:
+        raise ValueError(f"worker {worker_index} of {num_workers}")
+    return indices[worker_index::num_workers]
+
+
+def epoch(corpus: DiskCorpus, encoder: Encoder, indices: np.ndarray, batch_size: int, rng: np.random.Generator | None,
+          width: int | None, bucket: bool, span: int | None = None) -> Iterator[Batch]:
+    """One pass over ``indices`` in batches: in a fresh random order with ``rng`` (in order without), read and
+    encoded a window of ``span`` texts (``batch_size × BUCKET_BATCHES``) at a time."""
+    order = rng.permutation(indices) if rng is not None else indices
+    span = span or batch_size * BUCKET_BATCHES
+    for start in range(0, len(order), span):
+        window = order[start : start + span]
+        data = Encoded(corpus.read(window, encoder.encode), corpus.labels[window].astype(np.float32))
+        yield from batches(data, batch_size, rng, width, bucket)
+
+
+def dataset(tf: Any, make: Callable[[], Iterator[Batch]]) -> Any:
+    """A ``tf.data`` dataset of the batches ``make()`` yields afresh each epoch, read ahead while a batch trains."""
+    signature = (tf.TensorSpec((None, None), tf.int32), tf.TensorSpec((None,), tf.float32))
+    options = tf.data.Options()
+    options.experimental_distribute.auto_shard_policy = tf.data.experimental.AutoShardPolicy.OFF  # sharded by ``shard``
+    return tf.data.Dataset.from_generator(make, output_signature=signature).with_options(options).prefetch(2)
+
+
+def scores(classifier: Classifier, corpus: DiskCorpus, encoder: Encoder) -> dict[str, Any]:
+    """The card's metrics for the validation and test splits (and per source), ``SCORE_WINDOW`` texts at a time."""
+    names = corpus.sources or ("",)
+    tallies = {(part, source): Tally() for part in (VALIDATION, TEST) for source in range(len(names))}
+    for part in (VALIDATION, TEST):
+        indices = corpus.indices(part)
+        for start in range(0, len(indices), SCORE_WINDOW):
+            window = indices[start : start + SCORE_WINDOW]
+            p = classifier.predict_ids(corpus.read(window, encoder.encode))
+            source = corpus.source[window] if corpus.source is not None else np.zeros(len(window), dtype=np.int8)
+            for index in range(len(names)):
+                mine = source == index
+                tallies[part, index].add(p[mine], corpus.labels[window][mine].astype(np.float32))
+    metrics: dict[str, Any] = {name: sum((tallies[part, s] for s in range(len(names))), Tally()).figures()
+                               for name, part in (("validation", VALIDATION), ("test", TEST))}
+    if corpus.sources:
+        metrics["by_source"] = {name: {"validation": tallies[VALIDATION, s].figures(), "test": tallies[TEST, s].figures()}
+                                for s, name in enumerate(corpus.sources)}
+    return metrics
