@@ -275,7 +275,9 @@ def _train_classifier(config: ClassifierConfig, corpus_name: str, target: Path, 
             # devices: XLA under MirroredStrategy on two logical CPUs (TF 2.21, Keras 3.15) fails at the first
             # step ("Trying to access resource .../replica_1 located in device CPU:1 from device CPU:0", XLA's
             # known issue with variables on another device), so a mirrored run is compiled by TensorFlow's graph.
-            jit_compile=fixed and placement.replicas == 1,
+            # Not on a GPU either: there Keras runs the LSTM with cuDNN, which XLA cannot compile (Keras would
+            # switch XLA off itself, with a warning on the user's terminal).
+            jit_compile=fixed and placement.replicas == 1 and placement.on_cpu,
         )
     # Every epoch's batches go through one pipeline, one iterator for the whole run (steps_per_epoch): none is
     # deleted at an epoch's end, where a generator's dataset hung under MirroredStrategy. Keras splits each

@@ -42,6 +42,10 @@ class Placement:
     def replicas(self) -> int:
         return len(self.devices)
 
+    @property
+    def on_cpu(self) -> bool:
+        return all(":CPU:" in device for device in self.devices)
+
     def describe(self) -> str:
         """"on /device:CPU:0", or "with MirroredStrategy on /device:CPU:0, /device:CPU:1"."""
         return describe_devices(self.name, self.devices)

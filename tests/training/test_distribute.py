@@ -81,3 +81,10 @@ def test_where_a_model_trained_in_words():
     assert describe_devices("_DefaultDistributionStrategy", ["/device:CPU:0"]) == "on /device:CPU:0"
     assert describe_devices("MirroredStrategy", ("/device:GPU:0", "/device:GPU:1")) == \
         "with MirroredStrategy on /device:GPU:0, /device:GPU:1"
+
+
+def test_xla_is_for_cpus_only():
+    from rnnplay.training.distribute import Placement
+
+    assert Placement(None, ("/device:CPU:0",)).on_cpu
+    assert not Placement(None, ("/device:GPU:0",)).on_cpu  # cuDNN's LSTM cannot be XLA-compiled
