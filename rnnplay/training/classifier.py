@@ -28,7 +28,8 @@ from rnnplay.runtime.classifier import Classifier
 from rnnplay.store import KERAS, Reservation, new_card, reserve, write_model
 from rnnplay.text import Encoder, TextSettings, build_vocabulary, sentences
 from rnnplay.training import keras_model, tensorflow_modules
-from rnnplay.training.distribute import check_strategy, make_strategy
+from rnnplay.training.distribute import MULTI_WORKER, check_strategy, make_strategy, read_cluster
+from rnnplay.training.loop import fit as fit_workers
 from rnnplay.training.progress import BatchEnd, EpochEnd, EpochStart, Listener, Phase, ignore, stop_if_asked
 
 BUCKET_BATCHES = 50  # batches per bucket when lengths vary: sorted within, shuffled across
@@ -156,10 +157,15 @@ def train_classifier(
     once training has finished and recorded on the card beside the test split; nothing reads them to choose an
     epoch or a setting (the best epoch is chosen on the validation split).
 
-    ``strategy`` names the ``tf.distribute`` strategy that trains (``rnnplay.training.distribute``: auto, one or
-    mirrored); the card records it and the devices it used."""
+    ``strategy`` names the ``tf.distribute`` strategy that trains (``rnnplay.training.distribute``: auto, one,
+    mirrored or multi-worker); the card records it and the devices it used. Under ``multi-worker`` (``TF_CONFIG``,
+    checked first) only the chief reserves ``target`` and saves there; every other worker trains with it, writes
+    nothing at all, and returns ``target``, where the chief saves on its own machine."""
     config.check()
     check_strategy(strategy)
+    if strategy == MULTI_WORKER and not read_cluster().is_chief:
+        return _train_classifier(config, corpus_name, target, None, text_column, label_column, listener, should_stop, test_files,
+                                 strategy)
     # The name is ours from here until the model is in place: a second run of it is refused now, not after
     # minutes of training, and a models folder that cannot be written is found before any work is spent.
     with reserve(target, overwrite) as slot:
@@ -167,7 +173,7 @@ def train_classifier(
                                  strategy)
 
 
-def _train_classifier(config: ClassifierConfig, corpus_name: str, target: Path, slot: Reservation, text_column: str,
+def _train_classifier(config: ClassifierConfig, corpus_name: str, target: Path, slot: Reservation | None, text_column: str,
                       label_column: str, listener: Listener, should_stop: Callable[[], bool], test_files: Sequence[Path],
                       strategy: str) -> Path:
     listener(Phase(f"loading corpus {corpus_name}"))
@@ -191,11 +197,14 @@ def _train_classifier(config: ClassifierConfig, corpus_name: str, target: Path, 
     listener(Phase("starting TensorFlow"))
     tf, keras = tensorflow_modules()
     stop_if_asked(should_stop)  # importing takes seconds: a cancel meanwhile stops here, not after compiling
+    if strategy == MULTI_WORKER:
+        listener(Phase(f"waiting for the other workers: this is {read_cluster().describe()}"))
+    # First of all TensorFlow work: MultiWorkerMirroredStrategy must configure the runtime before it starts.
+    placement = make_strategy(tf, strategy)  # refuses mirroring over a single device
     # Seeds make a run repeatable on one machine. (Op determinism would also switch XLA off, and
     # with it most of the speed, so it stays off; CPU kernels here are deterministic in practice.)
     keras.utils.set_random_seed(config.seed)
     rng = np.random.default_rng(config.seed)
-    placement = make_strategy(tf, strategy)  # refuses mirroring over a single device
     listener(Phase(f"training {placement.describe()}"))
     fixed = config.max_length is not None
     steps = -(-len(train.ids) // config.batch_size)
@@ -204,16 +213,22 @@ def _train_classifier(config: ClassifierConfig, corpus_name: str, target: Path, 
         rate: Any = config.learning_rate
         if config.schedule == "cosine":
             rate = keras.optimizers.schedules.CosineDecay(config.learning_rate, decay_steps=steps * config.epochs)
-        model.compile(
-            optimizer=keras.optimizers.Adam(rate),
-            loss=keras.losses.BinaryCrossentropy(from_logits=True, label_smoothing=config.label_smoothing),
-            metrics=[keras.metrics.BinaryAccuracy(name="accuracy", threshold=0.0)],
-            # One shape per batch: compile once; varying shapes would recompile each time. Not over several
-            # devices: XLA under MirroredStrategy on two logical CPUs (TF 2.21, Keras 3.15) fails at the first
-            # step ("Trying to access resource .../replica_1 located in device CPU:1 from device CPU:0", XLA's
-            # known issue with variables on another device), so a mirrored run is compiled by TensorFlow's graph.
-            jit_compile=fixed and placement.replicas == 1,
-        )
+        optimizer = keras.optimizers.Adam(rate)
+        loss = keras.losses.BinaryCrossentropy(from_logits=True, label_smoothing=config.label_smoothing)
+        if placement.cluster:  # Keras' fit fails under several workers: TensorFlow's own loop (rnnplay.training.loop)
+            loss = keras.losses.BinaryCrossentropy(from_logits=True, label_smoothing=config.label_smoothing, reduction=None)
+            optimizer.build(model.trainable_variables)  # its slots are mirrored variables too: made in the scope
+        else:
+            model.compile(
+                optimizer=optimizer,
+                loss=loss,
+                metrics=[keras.metrics.BinaryAccuracy(name="accuracy", threshold=0.0)],
+                # One shape per batch: compile once; varying shapes would recompile each time. Not over several
+                # devices: XLA under MirroredStrategy on two logical CPUs (TF 2.21, Keras 3.15) fails at the first
+                # step ("Trying to access resource .../replica_1 located in device CPU:1 from device CPU:0", XLA's
+                # known issue with variables on another device), so a mirrored run is compiled by TensorFlow's graph.
+                jit_compile=fixed and placement.replicas == 1,
+            )
     width = config.max_length if fixed else None
     validation_batches = batches(validation, 512, None, width, config.bucket)
     # A generator reshuffles each epoch; output_signature lets batches vary in length (no PyDataset).
@@ -223,10 +238,17 @@ def _train_classifier(config: ClassifierConfig, corpus_name: str, target: Path, 
     train_data = tf.data.Dataset.from_generator(lambda: iter(batches(train, config.batch_size, rng, width, config.bucket)),
                                                 output_signature=signature)
     validation_data = tf.data.Dataset.from_generator(lambda: iter(validation_batches), output_signature=signature)
-    reporter = make_reporter(keras, config, steps, listener, should_stop)
+    reporter: Any = make_reporter(keras, config, steps, listener, should_stop)
     started = time.perf_counter()
-    model.fit(train_data, validation_data=validation_data, epochs=config.epochs, verbose=0, callbacks=[reporter])
+    if placement.cluster:
+        reporter = fit_workers(tf, keras, model, optimizer, loss, placement, config,
+                               lambda: batches(train, config.batch_size, rng, width, config.bucket), validation_batches, steps,
+                               listener, should_stop)
+    else:
+        model.fit(train_data, validation_data=validation_data, epochs=config.epochs, verbose=0, callbacks=[reporter])
     seconds = time.perf_counter() - started
+    if slot is None:  # a worker that is not the chief: the chief saves, this one writes nothing
+        return target
 
     listener(Phase("evaluating on the held-out test split"))
     architecture, arrays, _ = keras_model.to_arrays(model)
@@ -236,6 +258,7 @@ def _train_classifier(config: ClassifierConfig, corpus_name: str, target: Path, 
             "corpus": corpus_name, "split_seed": config.seed, "split": split_sizes(splits),
             "config": config.to_dict(), "seconds": round(seconds, 1), "best_epoch": reporter.best_epoch,
             "history": reporter.history, "strategy": placement.name, "devices": list(placement.devices),
+            **({"workers": placement.workers} if placement.cluster else {}),
             **({"init_embeddings": init} if init else {}),
             **({"cut_sentences": cuts} if cuts else {}),
         },
