@@ -24,7 +24,8 @@ from typing import Any, Callable, Iterator
 import numpy as np
 
 from rnnplay.config import ClassifierConfig
-from rnnplay.training.distribute import Placement, shard
+from rnnplay.errors import RnnplayError
+from rnnplay.training.distribute import COLLECTIVE_TIMEOUT, Placement, shard
 from rnnplay.training.progress import BatchEnd, EpochEnd, EpochStart, Listener, stop_if_asked
 
 Batch = tuple[np.ndarray, np.ndarray]
@@ -83,6 +84,15 @@ def fit(tf: Any, keras: Any, model: Any, optimizer: Any, loss: Any, placement: P
     def predict(x: Any) -> Any:
         return model(x, training=False)[:, 0]
 
+    try:
+        return _epochs(tf, model, loss, config, data, train_step, predict, validation_batches, steps, listener, should_stop)
+    except (tf.errors.UnavailableError, tf.errors.DeadlineExceededError, tf.errors.CancelledError, tf.errors.AbortedError) as error:
+        raise RnnplayError(f"training stopped: another worker stopped or could not be reached within {COLLECTIVE_TIMEOUT} s "
+                           f"(TensorFlow: {type(error).__name__}); nothing was saved") from None
+
+
+def _epochs(tf: Any, model: Any, loss: Any, config: ClassifierConfig, data: Any, train_step: Any, predict: Any,
+            validation_batches: list[Batch], steps: int, listener: Listener, should_stop: Callable[[], bool]) -> Result:
     result, best_accuracy, best_weights = Result(), -1.0, None
     for epoch in range(1, config.epochs + 1):
         started = time.perf_counter()
