@@ -188,7 +188,11 @@ def make_strategy(tf: Any, name: str) -> Placement:
 
 def multi_worker(tf: Any, cluster: Cluster) -> Placement:
     """``MultiWorkerMirroredStrategy`` over ``cluster`` (TensorFlow reads the same ``TF_CONFIG``); the devices of
-    every worker, which must all have as many as this one (MultiWorkerMirroredStrategy's own rule)."""
+    every worker, which must all have as many as this one (MultiWorkerMirroredStrategy's own rule).
+
+    Making it waits without end until every worker has started (TensorFlow's barrier). Measured: meanwhile the
+    process ignores Ctrl-C and SIGTERM, even with the wait on another thread (Python's lock is held through
+    it); Ctrl-\\ (SIGQUIT) or kill -9 ends it."""
     options = tf.distribute.experimental.CommunicationOptions(timeout_seconds=COLLECTIVE_TIMEOUT)
     strategy = tf.distribute.MultiWorkerMirroredStrategy(communication_options=options)
     local = [device.split("/device:", 1)[1] for device in strategy.extended.worker_devices]
