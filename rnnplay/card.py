@@ -203,6 +203,12 @@ class Card:
         """The devices the model trained on, () on cards from before they were recorded; ``parse`` has checked them."""
         return tuple(self.section("training").get("devices", ()))
 
+    @property
+    def workers(self) -> int:
+        """The processes that trained the model together (``--strategy multi-worker``); 1 on cards without the
+        field (every other run, and cards from before it was recorded). ``parse`` has checked it."""
+        return int(self.section("training").get("workers", 1))
+
     def number(self, section: str, key: str) -> float | None:
         """One number of a descriptive part (``card.number("training", "seconds")``), None when absent."""
         return _number(self.section(section).get(key))
@@ -400,10 +406,13 @@ def _check_test_files(data: Any, where: str = "metrics.test_files") -> None:
 
 
 def _check_placement(training: dict[str, Any], where: str = "training") -> None:
-    """``strategy`` (a class name) and ``devices`` (at most ``MAX_DEVICES`` names), both optional: older cards lack them."""
+    """``strategy`` (a class name), ``devices`` (at most ``MAX_DEVICES`` names) and ``workers`` (1 to ``MAX_DEVICES``),
+    all optional: older cards lack them."""
     f = _Fields(training, where)
     if "strategy" in training:
         f.string("strategy", longest=limits.MAX_DEVICE_NAME)
+    if "workers" in training:
+        f.whole("workers", limits.Bound(1, limits.MAX_DEVICES))
     if "devices" in training:
         devices = training["devices"]
         if not isinstance(devices, list) or len(devices) > limits.MAX_DEVICES:

@@ -97,6 +97,10 @@ def broken(path: str, value):
     ("training.devices", ["x" * 201], "training.devices[0] must be a device name of 1 to 200 characters, not a text"),
     ("training.strategy", ["MirroredStrategy"], "training.strategy must be a text of at most 200 characters"),
     ("training.strategy", "S" * 201, "training.strategy must be a text of at most 200 characters"),
+    ("training.workers", 0, "training.workers must be"),
+    ("training.workers", 65, "training.workers must be"),
+    ("training.workers", "2", "training.workers must be"),
+    ("training.workers", True, "training.workers must be"),
     ("name", 7, "name must be a text"),
     ("files", {"../../etc/passwd": "0" * 64}, "files lists '../../etc/passwd': a card may list only weights.npz, vocab.txt, model.keras"),
     ("files", {"/proc/kmsg": "0" * 64}, "a card may list only"),
@@ -138,7 +142,7 @@ def test_any_json_value_is_a_card_or_one_card_error(value):
 
 
 FIELDS = ["kind", "format", "name", "architecture", "text", "files", "training", "metrics", "training.devices",
-          "training.strategy", "architecture.layers",
+          "training.strategy", "training.workers", "architecture.layers",
           "architecture.units", "architecture.head", "architecture.head.0", "architecture.head.0.units",
           "architecture.cell", "architecture.bidirectional", "text.max_length", "text.truncate", "text.standardize"]
 
@@ -184,5 +188,8 @@ def test_strategy_and_devices_are_typed_and_optional():
     card["training"] = {"corpus": "tiny", "devices": [f"/device:GPU:{i}" for i in range(64)]}  # the most a card may list
     assert len(cards.parse(card).devices) == 64
     older = cards.parse(shipped(SHIPPED_MODEL))  # trained before either was recorded
-    assert older.strategy == "" and older.devices == ()
+    assert older.strategy == "" and older.devices == () and older.workers == 1
+    card["training"] = {"corpus": "tiny", "strategy": "MultiWorkerMirroredStrategy", "workers": 2,
+                        "devices": ["/job:worker/replica:0/task:0/device:CPU:0", "/job:worker/replica:0/task:1/device:CPU:0"]}
+    assert cards.parse(card).workers == 2
     assert cards.parse(classifier_card()).devices == ()

@@ -133,10 +133,18 @@ def run_training(job: Callable[[Any], Path]) -> tuple[Path, Card, Any]:
 
     Returns the saved model's path, its card and the console, for the command's closing line.
     """
+    from rnnplay.store import read_card
+
+    path, console = run_job(job)
+    return path, read_card(path), console
+
+
+def run_job(job: Callable[[Any], Path]) -> tuple[Path, Any]:
+    """``run_training`` without reading a saved card: for a training worker that saves nothing (``--strategy
+    multi-worker``, not the chief). Returns what ``job`` returned and the console."""
     from rich.console import Console
 
     from rnnplay.progress_view import RichProgress
-    from rnnplay.store import read_card
 
     console = Console(stderr=True)
     try:
@@ -144,7 +152,7 @@ def run_training(job: Callable[[Any], Path]) -> tuple[Path, Card, Any]:
             path = job(progress)
     except KeyboardInterrupt:
         raise Cancelled("training cancelled; nothing was saved") from None
-    return path, read_card(path), console
+    return path, console
 
 
 def shown(path: object) -> str:

@@ -14,7 +14,7 @@ from typing import Optional
 import typer
 
 from rnnplay.commands.cbow import CBOW_HELP, cbow_app
-from rnnplay.commands.common import CONTEXT_SETTINGS, ModelsDir, Typer, figure, run_training, shown, user_errors
+from rnnplay.commands.common import CONTEXT_SETTINGS, ModelsDir, Typer, figure, run_job, run_training, shown, user_errors
 from rnnplay.commands.race import add_race_command
 from rnnplay.errors import UsageError
 from rnnplay.printable import printable
@@ -52,7 +52,7 @@ def train(
     label_column: str = typer.Option("label", help="Label column (0/1, neg/pos, negative/positive, false/true)."),
     test_file: Optional[list[Path]] = typer.Option(None, "--test-file", help="Your own held-out set (CSV/TSV/JSONL, text and label columns), scored after training and recorded on the card; never used to choose. Repeatable."),
     stream: Optional[bool] = typer.Option(None, "--stream/--no-stream", help="Leave the corpus file on disk and read it again each epoch (for a corpus larger than memory), or load it into memory (faster when it fits). Default: stream a file larger than 512 MiB, load anything smaller and the built-in corpora."),
-    strategy: str = typer.Option("auto", "--strategy", help="Devices that train (tf.distribute): auto (mirrored over the GPUs when there are several, else one), one (one device), mirrored (every GPU, or every logical CPU device without a GPU)."),
+    strategy: str = typer.Option("auto", "--strategy", help="Devices that train (tf.distribute): auto (mirrored over the GPUs when there are several, else one), one (one device), mirrored (every GPU; without one, the CPU split into a logical device per core), multi-worker (one process per worker, the cluster in TF_CONFIG; only the chief saves)."),
     force: bool = typer.Option(False, "--force", help="Replace an existing model of the same name."),
     models_dir: Optional[Path] = ModelsDir,
 ) -> Path:
@@ -63,9 +63,10 @@ def train(
     from rnnplay.config import preset as preset_config
     from rnnplay.corpora import require_corpus
     from rnnplay.store import check_name, read_card, resolve, user_models_dir
-    from rnnplay.training.distribute import check_strategy
+    from rnnplay.training.distribute import MULTI_WORKER, check_strategy, read_cluster
 
     check_strategy(strategy)  # a typo is one line, before any file is read
+    cluster = read_cluster() if strategy == MULTI_WORKER else None  # and so is a bad TF_CONFIG
     base = preset_config(preset)
     if init_embeddings == NO_VECTORS:  # the preset's start vectors (the default's reviews-cbow) left out
         base, init_embeddings = replace(base, init_embeddings=None), None
@@ -94,9 +95,15 @@ def train(
     target = user_models_dir(models_dir) / check_name(name or f"{Path(corpus).stem}-{preset}")
     from rnnplay.training.classifier import train_classifier
 
-    path, card, console = run_training(lambda listener: train_classifier(
+    job = lambda listener: train_classifier(
         config, corpus, target, text_column=text_column, label_column=label_column, overwrite=force, listener=listener,
-        test_files=test_files, strategy=strategy, stream=stream))
+        test_files=test_files, strategy=strategy, stream=stream)
+    if cluster is not None and not cluster.is_chief:  # trains with the chief and writes nothing
+        path, console = run_job(job)
+        console.print(f"{shown(cluster.describe())}: trained, and saved nothing; the chief, {shown(cluster.chief)}, saves the "
+                      f"model as [bold]{shown(path.name)}[/bold] in its models folder")
+        return path
+    path, card, console = run_training(job)
     test = card.score("test")
     console.print(f"saved [bold]{shown(path)}[/bold]: held-out accuracy {figure(test.accuracy, '.4f')} on "
                   f"{figure(test.n, ',')} texts, trained in {figure(card.number('training', 'seconds'), '.0f')}s "
@@ -106,7 +113,7 @@ def train(
     if card.devices:  # cards record them since --strategy
         from rnnplay.training.distribute import describe_devices
 
-        console.print(f"  trained {shown(describe_devices(card.strategy, card.devices))}")
+        console.print(f"  trained {shown(describe_devices(card.strategy, card.devices, card.workers))}")
     for source, score in {**card.source_scores("test"), **card.file_scores()}.items():
         console.print(f"  {shown(source)}: held-out accuracy {figure(score.accuracy, '.4f')} on {figure(score.n, ',')} texts")
     return path

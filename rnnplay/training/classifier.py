@@ -28,7 +28,8 @@ from rnnplay.runtime.classifier import Classifier
 from rnnplay.store import KERAS, Reservation, new_card, reserve, write_model
 from rnnplay.text import Encoder, TextSettings, build_vocabulary, sentences
 from rnnplay.training import keras_model, tensorflow_modules
-from rnnplay.training.distribute import check_strategy, make_strategy
+from rnnplay.training.distribute import MULTI_WORKER, check_strategy, make_strategy, read_cluster
+from rnnplay.training.loop import fit as fit_workers
 from rnnplay.training.progress import BatchEnd, EpochEnd, EpochStart, Listener, Phase, ignore, stop_if_asked
 
 BUCKET_BATCHES = 50  # batches per bucket when lengths vary: sorted within, shuffled across
@@ -189,8 +190,10 @@ def train_classifier(
     once training has finished and recorded on the card beside the test split; nothing reads them to choose an
     epoch or a setting (the best epoch is chosen on the validation split).
 
-    ``strategy`` names the ``tf.distribute`` strategy that trains (``rnnplay.training.distribute``: auto, one or
-    mirrored); the card records it and the devices it used.
+    ``strategy`` names the ``tf.distribute`` strategy that trains (``rnnplay.training.distribute``: auto, one,
+    mirrored or multi-worker); the card records it and the devices it used. Under ``multi-worker`` (``TF_CONFIG``,
+    checked first) only the chief reserves ``target`` and saves there; every other worker trains with it, writes
+    nothing at all, and returns ``target``, where the chief saves on its own machine.
 
     ``stream`` leaves the corpus on disk and reads it again each epoch (``rnnplay.training.streaming``), for a
     corpus larger than memory; False loads it into memory, which is faster when it fits; None (the default)
@@ -201,6 +204,9 @@ def train_classifier(
         stream = should_stream(corpus_name)
     if stream and config.cut_sentences:
         raise UsageError("--cut-sentences needs the corpus in memory; it cannot be combined with --stream")
+    if strategy == MULTI_WORKER and not read_cluster().is_chief:
+        return _train_classifier(config, corpus_name, target, None, text_column, label_column, listener, should_stop, test_files,
+                                 strategy, stream)
     # The name is ours from here until the model is in place: a second run of it is refused now, not after
     # minutes of training, and a models folder that cannot be written is found before any work is spent.
     with reserve(target, overwrite) as slot:
@@ -232,12 +238,14 @@ class Prepared:
     # (tf, rng) → the training batches of every epoch, each epoch shuffled with rng; the validation batches
     # once an epoch; and how many validation batches make one pass
     datasets: Callable[[Any, np.random.Generator], tuple[Any, Any, int]]
+    epoch_batches: Callable[[np.random.Generator], Iterator[Batch]]  # one epoch's, for the multi-worker loop
+    validation_batches: Callable[[], Iterator[Batch]]
     scores: Callable[[Classifier], dict[str, Any]]  # the card's metrics for the split, once trained
     sources: tuple[str, ...]
     notes: dict[str, Any]  # what the card's training section adds (cut sentences, streamed)
 
 
-def _train_classifier(config: ClassifierConfig, corpus_name: str, target: Path, slot: Reservation, text_column: str,
+def _train_classifier(config: ClassifierConfig, corpus_name: str, target: Path, slot: Reservation | None, text_column: str,
                       label_column: str, listener: Listener, should_stop: Callable[[], bool], test_files: Sequence[Path],
                       strategy: str, stream: bool) -> Path:
     def own_tests() -> dict[str, Corpus]:
@@ -254,11 +262,14 @@ def _train_classifier(config: ClassifierConfig, corpus_name: str, target: Path, 
     listener(Phase("starting TensorFlow"))
     tf, keras = tensorflow_modules()
     stop_if_asked(should_stop)  # importing takes seconds: a cancel meanwhile stops here, not after compiling
+    if strategy == MULTI_WORKER:
+        listener(Phase(f"waiting for the other workers: this is {read_cluster().describe()}"))
+    # First of all TensorFlow work: MultiWorkerMirroredStrategy must configure the runtime before it starts.
+    placement = make_strategy(tf, strategy)  # refuses mirroring over a single device
     # Seeds make a run repeatable on one machine. (Op determinism would also switch XLA off, and
     # with it most of the speed, so it stays off; CPU kernels here are deterministic in practice.)
     keras.utils.set_random_seed(config.seed)
     rng = np.random.default_rng(config.seed)
-    placement = make_strategy(tf, strategy)  # refuses mirroring over a single device
     listener(Phase(f"training {placement.describe()}"))
     fixed = config.max_length is not None
     steps = -(-data.train_count // config.batch_size)
@@ -267,28 +278,40 @@ def _train_classifier(config: ClassifierConfig, corpus_name: str, target: Path, 
         rate: Any = config.learning_rate
         if config.schedule == "cosine":
             rate = keras.optimizers.schedules.CosineDecay(config.learning_rate, decay_steps=steps * config.epochs)
-        model.compile(
-            optimizer=keras.optimizers.Adam(rate),
-            loss=keras.losses.BinaryCrossentropy(from_logits=True, label_smoothing=config.label_smoothing),
-            metrics=[keras.metrics.BinaryAccuracy(name="accuracy", threshold=0.0)],
-            # One shape per batch: compile once; varying shapes would recompile each time. Not over several
-            # devices: XLA under MirroredStrategy on two logical CPUs (TF 2.21, Keras 3.15) fails at the first
-            # step ("Trying to access resource .../replica_1 located in device CPU:1 from device CPU:0", XLA's
-            # known issue with variables on another device), so a mirrored run is compiled by TensorFlow's graph.
-            # Not on a GPU either: there Keras runs the LSTM with cuDNN, which XLA cannot compile (Keras would
-            # switch XLA off itself, with a warning on the user's terminal).
-            jit_compile=fixed and placement.replicas == 1 and placement.on_cpu,
-        )
-    # Every epoch's batches go through one pipeline, one iterator for the whole run (steps_per_epoch): none is
-    # deleted at an epoch's end, where a generator's dataset hung under MirroredStrategy. Keras splits each
-    # batch between the replicas; a batch that does not divide evenly is fine (measured on two logical CPUs:
-    # batches of 33, 7 and 1, where one replica gets nothing, all train).
-    train_data, validation_data, validation_steps = data.datasets(tf, rng)
-    reporter = make_reporter(keras, config, steps, listener, should_stop)
+        optimizer = keras.optimizers.Adam(rate)
+        loss = keras.losses.BinaryCrossentropy(from_logits=True, label_smoothing=config.label_smoothing)
+        if placement.cluster:  # Keras' fit fails under several workers: TensorFlow's own loop (rnnplay.training.loop)
+            loss = keras.losses.BinaryCrossentropy(from_logits=True, label_smoothing=config.label_smoothing, reduction=None)
+            optimizer.build(model.trainable_variables)  # its slots are mirrored variables too: made in the scope
+        else:
+            model.compile(
+                optimizer=optimizer,
+                loss=loss,
+                metrics=[keras.metrics.BinaryAccuracy(name="accuracy", threshold=0.0)],
+                # One shape per batch: compile once; varying shapes would recompile each time. Not over several
+                # devices: XLA under MirroredStrategy on two logical CPUs (TF 2.21, Keras 3.15) fails at the first
+                # step ("Trying to access resource .../replica_1 located in device CPU:1 from device CPU:0", XLA's
+                # known issue with variables on another device), so a mirrored run is compiled by TensorFlow's graph.
+                # Not on a GPU either: there Keras runs the LSTM with cuDNN, which XLA cannot compile (Keras would
+                # switch XLA off itself, with a warning on the user's terminal).
+                jit_compile=fixed and placement.replicas == 1 and placement.on_cpu,
+            )
+    reporter: Any = make_reporter(keras, config, steps, listener, should_stop)
     started = time.perf_counter()
-    model.fit(train_data, validation_data=validation_data, epochs=config.epochs, steps_per_epoch=steps,
-              validation_steps=validation_steps, verbose=0, callbacks=[reporter])
+    if placement.cluster:
+        reporter = fit_workers(tf, keras, model, optimizer, loss, placement, config, lambda: data.epoch_batches(rng),
+                               data.validation_batches, steps, listener, should_stop)
+    else:
+        # Every epoch's batches go through one pipeline, one iterator for the whole run (steps_per_epoch): none is
+        # deleted at an epoch's end, where a generator's dataset hung under MirroredStrategy. Keras splits each
+        # batch between the replicas; a batch that does not divide evenly is fine (measured on two logical CPUs:
+        # batches of 33, 7 and 1, where one replica gets nothing, all train).
+        train_data, validation_data, validation_steps = data.datasets(tf, rng)
+        model.fit(train_data, validation_data=validation_data, epochs=config.epochs, steps_per_epoch=steps,
+                  validation_steps=validation_steps, verbose=0, callbacks=[reporter])
     seconds = time.perf_counter() - started
+    if slot is None:  # a worker that is not the chief: the chief saves, this one writes nothing
+        return target
 
     listener(Phase("evaluating on the held-out test split"))
     architecture, arrays, _ = keras_model.to_arrays(model)
@@ -298,6 +321,7 @@ def _train_classifier(config: ClassifierConfig, corpus_name: str, target: Path, 
             "corpus": corpus_name, "split_seed": config.seed, "split": data.sizes,
             "config": config.to_dict(), "seconds": round(seconds, 1), "best_epoch": reporter.best_epoch,
             "history": reporter.history, "strategy": placement.name, "devices": list(placement.devices),
+            **({"workers": placement.workers} if placement.cluster else {}),
             **({"init_embeddings": init} if init else {}),
             **data.notes,
         },
@@ -351,6 +375,8 @@ def _in_memory(config: ClassifierConfig, corpus_name: str, settings: TextSetting
 
     return Prepared(
         vocabulary, encoder, split_sizes(splits), len(train.ids), datasets,
+        lambda rng: iter(batches(train, config.batch_size, rng, width, config.bucket)),
+        lambda: iter(batches(validation, VALIDATION_BATCH, None, width, config.bucket)),
         scores, splits.test.sources, {"cut_sentences": cuts} if cuts else {},
     ), tests
 
@@ -372,20 +398,26 @@ def _streamed(config: ClassifierConfig, corpus_name: str, settings: TextSettings
     width = config.max_length
     train, validation = corpus.indices(TRAIN), corpus.indices(VALIDATION)
     sizes = {"train": len(train), "validation": len(validation), "test": len(corpus.indices(TEST))}
+    def epoch_batches(rng: np.random.Generator) -> Iterator[Batch]:
+        return streaming.epoch(corpus, encoder, train, config.batch_size, rng, width, config.bucket)
+
+    def validation_batches() -> Iterator[Batch]:
+        return streaming.epoch(corpus, encoder, validation, VALIDATION_BATCH, None, width, config.bucket)
+
     def datasets(tf: Any, rng: np.random.Generator) -> tuple[Any, Any, int]:
         """Generators reading a window from disk at a time; each covers the whole run, so its iterator lives as long."""
         def training() -> Iterator[Batch]:
             for _ in range(config.epochs):
-                yield from streaming.epoch(corpus, encoder, train, config.batch_size, rng, width, config.bucket)
+                yield from epoch_batches(rng)
 
         def validating() -> Iterator[Batch]:
             for _ in range(config.epochs):
-                yield from streaming.epoch(corpus, encoder, validation, VALIDATION_BATCH, None, width, config.bucket)
+                yield from validation_batches()
 
         return streaming.dataset(tf, training), streaming.dataset(tf, validating), -(-len(validation) // VALIDATION_BATCH)
 
     return Prepared(
-        vocabulary, encoder, sizes, len(train), datasets,
+        vocabulary, encoder, sizes, len(train), datasets, epoch_batches, validation_batches,
         lambda runtime: streaming.scores(runtime, corpus, encoder), corpus.sources, {"streamed": True},
     ), tests
 

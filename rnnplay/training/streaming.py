@@ -8,10 +8,11 @@ BUCKET_BATCHES`` texts at a time: the window is read from disk, encoded with the
 cut into padded batches by ``classifier.batches``, bucketed by length within the window as the in-memory
 path buckets within its spans. What an epoch holds is one window of encoded texts, never the corpus.
 
-Workers: ``num_workers``/``worker_index`` give each worker every ``num_workers``-th training text, disjoint
-shards that cover the split; the dataset's auto-sharding is off, since it is sharded here already (a
-generator dataset has no files for TensorFlow to shard by, and sharding by data would read everything on
-every worker). Only one worker trains today (``--strategy``); this is the input side of several.
+Workers (``--strategy multi-worker``): every worker streams the same epochs from the same seed and keeps its
+piece of every global batch (``distribute.shard``, in ``rnnplay.training.loop``), so the pieces are
+disjoint, cover each batch, and every worker takes the same steps; each worker reads the whole training
+split from its own copy of the file to do so (bucketing needs a window's texts read before its batches
+are cut). The dataset's auto-sharding is off: a generator dataset has no files to shard by.
 Nothing here imports TensorFlow: ``dataset`` is handed the module.
 """
 
@@ -47,13 +48,6 @@ def vocabulary(corpus: DiskCorpus, settings: TextSettings, size: int) -> tuple[l
     return build_vocabulary(training_tokens(), size), worded
 
 
-def shard(indices: np.ndarray, num_workers: int = 1, worker_index: int = 0) -> np.ndarray:
-    """One worker's texts: every ``num_workers``-th, from the ``worker_index``-th."""
-    if not 0 <= worker_index < num_workers:
-        raise ValueError(f"worker {worker_index} of {num_workers}")
-    return indices[worker_index::num_workers]
-
-
 def epoch(corpus: DiskCorpus, encoder: Encoder, indices: np.ndarray, batch_size: int, rng: np.random.Generator | None,
           width: int | None, bucket: bool, span: int | None = None) -> Iterator[Batch]:
     """One pass over ``indices`` in batches: in a fresh random order with ``rng`` (in order without), read and
@@ -70,7 +64,7 @@ def dataset(tf: Any, make: Callable[[], Iterator[Batch]]) -> Any:
     """A ``tf.data`` dataset of the batches ``make()`` yields afresh each epoch, read ahead while a batch trains."""
     signature = (tf.TensorSpec((None, None), tf.int32), tf.TensorSpec((None,), tf.float32))
     options = tf.data.Options()
-    options.experimental_distribute.auto_shard_policy = tf.data.experimental.AutoShardPolicy.OFF  # sharded by ``shard``
+    options.experimental_distribute.auto_shard_policy = tf.data.experimental.AutoShardPolicy.OFF  # no files to shard by
     return tf.data.Dataset.from_generator(make, output_signature=signature).with_options(options).prefetch(2)
 
 

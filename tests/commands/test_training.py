@@ -103,4 +103,4 @@ def test_a_mistyped_corpus_is_one_clear_sentence_before_any_progress(command: li
 def test_train_refuses_an_unknown_strategy_before_reading_anything(models_dir) -> None:
     result = runner.invoke(app, ["train", "--corpus", "nowhere.csv", "--strategy", "multi-gpu"])  # no corpus error: checked first
     assert result.exit_code == 2
-    assert result.output == "rnnplay: error: --strategy must be one of auto, one, mirrored, not 'multi-gpu'\n"
+    assert result.output == "rnnplay: error: --strategy must be one of auto, one, mirrored, multi-worker, not 'multi-gpu'\n"

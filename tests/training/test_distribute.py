@@ -57,7 +57,7 @@ def test_mirrored_over_two_cpu_devices_learns_as_well_as_one(tmp_path):
 
 def test_a_strategy_name_is_checked_before_anything_runs():
     assert check_strategy("mirrored") == "mirrored"
-    with pytest.raises(UsageError, match="--strategy must be one of auto, one, mirrored, not 'mirorred'"):
+    with pytest.raises(UsageError, match="--strategy must be one of auto, one, mirrored, multi-worker, not 'mirorred'"):
         check_strategy("mirorred")
 
 
