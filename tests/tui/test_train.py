@@ -19,7 +19,7 @@ from rnnplay.tui.widgets.neighbour_list import NeighbourList
 from rnnplay.tui.widgets.training_curves import TrainingCurves
 from rnnplay.tui.widgets.training_form import TrainingForm
 from tests.conftest import TINY_CSV
-from tests.tui.conftest import pilot_test, write_user_model
+from tests.tui.conftest import pilot_test, steady_cursors, write_user_model
 from tests.tui.test_models import open_models
 
 TINY = {"corpus": str(TINY_CSV), "units": "4", "vocab-size": "100", "max-length": "20", "epochs": "2"}
@@ -34,6 +34,7 @@ async def open_train(pilot) -> TrainTab:
             break
     await pilot.press("f5")
     await pilot.pause()
+    steady_cursors(pilot)  # a snapshot taken mid-blink of a field's cursor differed from run to run
     return app.query_one(TrainTab)
 
 
