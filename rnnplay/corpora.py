@@ -65,11 +65,6 @@ class Corpus:
         indices = np.flatnonzero(self.source == self.sources.index(name))
         return Corpus(self.name, [self.texts[i] for i in indices], self.labels[indices])
 
-    def joined(self, parts: list[Corpus]) -> Corpus:
-        """Corpora of one source each, in ``self.sources``' order, as one corpus of those sources."""
-        source = np.concatenate([np.full(len(p), index, dtype=np.int8) for index, p in enumerate(parts)])
-        return Corpus(self.name, [t for p in parts for t in p.texts], np.concatenate([p.labels for p in parts]), self.sources, source)
-
 
 @dataclass(frozen=True)
 class Splits:
