@@ -362,9 +362,9 @@ loads it: a classifier on Play, word vectors on Words.
   the CPU; *mirrored* keeps a copy of the model on each GPU (or logical CPU device), splits every batch
   between them and sums their gradients; *auto* mirrors when there are several GPUs. Without a GPU,
   *mirrored* splits the CPU into one logical device per core, which TensorFlow allows only before its
-  first run in this session, and the split stays until rnnplay restarts: on 2 cores the default preset
-  took 84 s on one device, 192 s mirrored and 144 s on one device of a split CPU
-  (`benchmarks/results/distribute.md`). Mirroring over CPU cores shows the machinery; it adds no speed.
+  first run in this session, and the split stays until rnnplay restarts; a split CPU also runs *one
+  device* slower. Mirroring over CPU cores shows the machinery; it adds no cores. How long each takes on
+  your machine: `python benchmarks/distribute.py`.
   The model card records the devices. Training on several machines (`--strategy multi-worker`) is the
   CLI's: it takes one process per machine.
 - **Save as**: the new model's name; left empty, it gets the name shown in grey.
