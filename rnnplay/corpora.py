@@ -402,18 +402,23 @@ def _txt(lines: Iterable[str], where: str) -> list[str]:
 
 def _aclimdb(path: Path) -> Corpus:
     """``pos/`` and ``neg/`` folders, directly or under ``train/`` and ``test/`` (pooled; we split ourselves)."""
+    budget = _Budget(printable(path), " of .txt files")
+    files = _aclimdb_files(path)
+    texts = [_read_text(file, budget) for file, _ in files]
+    return Corpus(path.name, texts, np.asarray([label for _, label in files], dtype=np.int8))
+
+
+def _aclimdb_files(path: Path) -> list[tuple[Path, int]]:
+    """An aclImdb-style folder's ``.txt`` files and their labels, in the order they are read (root by root, ``neg``
+    then ``pos``), checked for the layout and bounded by ``MAX_CORPUS_TEXTS``."""
     roots = [path] if (path / "pos").is_dir() else [p for p in (path / "train", path / "test") if (p / "pos").is_dir()]
     if not roots or not all((root / "neg").is_dir() for root in roots):
         raise RnnplayError(f"{printable(path)}: a corpus folder needs pos/ and neg/ subfolders (the aclImdb layout)")
-    budget = _Budget(printable(path), " of .txt files")
-    texts: list[str] = []
-    labels: list[int] = []
+    files: list[tuple[Path, int]] = []
     for root in roots:
         for label, folder in ((0, "neg"), (1, "pos")):
-            for file in _txt_files(root / folder, len(texts)):
-                texts.append(_read_text(file, budget))
-                labels.append(label)
-    return Corpus(path.name, texts, np.asarray(labels, dtype=np.int8))
+            files += [(file, label) for file in _txt_files(root / folder, len(files))]
+    return files
 
 
 def _txt_files(folder: Path, before: int) -> list[Path]:

