@@ -204,6 +204,11 @@ class Card:
         return tuple(self.section("training").get("devices", ()))
 
     @property
+    def streamed(self) -> bool:
+        """Whether training read its corpus from disk each epoch (``--stream``); ``parse`` has checked it."""
+        return bool(self.section("training").get("streamed", False))
+
+    @property
     def workers(self) -> int:
         """The processes that trained the model together (``--strategy multi-worker``); 1 on cards without the
         field (every other run, and cards from before it was recorded). ``parse`` has checked it."""
@@ -406,13 +411,15 @@ def _check_test_files(data: Any, where: str = "metrics.test_files") -> None:
 
 
 def _check_placement(training: dict[str, Any], where: str = "training") -> None:
-    """``strategy`` (a class name), ``devices`` (at most ``MAX_DEVICES`` names) and ``workers`` (1 to ``MAX_DEVICES``),
-    all optional: older cards lack them."""
+    """``strategy`` (a class name), ``devices`` (at most ``MAX_DEVICES`` names), ``workers`` (1 to ``MAX_DEVICES``) and
+    ``streamed`` (true or false), all optional: older cards lack them."""
     f = _Fields(training, where)
     if "strategy" in training:
         f.string("strategy", longest=limits.MAX_DEVICE_NAME)
     if "workers" in training:
         f.whole("workers", limits.Bound(1, limits.MAX_DEVICES))
+    if "streamed" in training:
+        f.flag("streamed")
     if "devices" in training:
         devices = training["devices"]
         if not isinstance(devices, list) or len(devices) > limits.MAX_DEVICES:

@@ -101,6 +101,7 @@ def broken(path: str, value):
     ("training.workers", 65, "training.workers must be"),
     ("training.workers", "2", "training.workers must be"),
     ("training.workers", True, "training.workers must be"),
+    ("training.streamed", "yes", "training.streamed must be true or false, not 'yes'"),
     ("name", 7, "name must be a text"),
     ("files", {"../../etc/passwd": "0" * 64}, "files lists '../../etc/passwd': a card may list only weights.npz, vocab.txt, model.keras"),
     ("files", {"/proc/kmsg": "0" * 64}, "a card may list only"),
@@ -192,4 +193,5 @@ def test_strategy_and_devices_are_typed_and_optional():
     card["training"] = {"corpus": "tiny", "strategy": "MultiWorkerMirroredStrategy", "workers": 2,
                         "devices": ["/job:worker/replica:0/task:0/device:CPU:0", "/job:worker/replica:0/task:1/device:CPU:0"]}
     assert cards.parse(card).workers == 2
+    assert not older.streamed and cards.parse({**card, "training": {"corpus": "tiny", "streamed": True}}).streamed
     assert cards.parse(classifier_card()).devices == ()

@@ -108,7 +108,7 @@ def train(
     console.print(f"saved [bold]{shown(path)}[/bold]: held-out accuracy {figure(test.accuracy, '.4f')} on "
                   f"{figure(test.n, ',')} texts, trained in {figure(card.number('training', 'seconds'), '.0f')}s "
                   f"(best epoch {figure(card.number('training', 'best_epoch'), '.0f')})")
-    if card.section("training").get("streamed"):
+    if card.streamed:
         console.print("  streamed from disk (--stream): read again each epoch, never held in memory")
     if card.devices:  # cards record them since --strategy
         from rnnplay.training.distribute import describe_devices
