@@ -29,8 +29,9 @@ from rnnplay.store import KERAS, Reservation, new_card, reserve, write_model
 from rnnplay.text import Encoder, TextSettings, build_vocabulary, sentences
 from rnnplay.training import keras_model, tensorflow_modules
 from rnnplay.training.distribute import MULTI_WORKER, check_strategy, make_strategy, read_cluster
+from rnnplay.training.loop import BestEpoch
 from rnnplay.training.loop import fit as fit_workers
-from rnnplay.training.progress import BatchEnd, EpochEnd, EpochStart, Listener, Phase, ignore, stop_if_asked
+from rnnplay.training.progress import BatchEnd, EpochStart, Listener, Phase, ignore, stop_if_asked
 
 BUCKET_BATCHES = 50  # batches per bucket when lengths vary: sorted within, shuffled across
 BUCKET_STEP = 32  # with max_length and bucket, batches are padded to a multiple of this many tokens
@@ -139,8 +140,7 @@ def make_reporter(keras: Any, config: ClassifierConfig, steps: int, listener: Li
     class Reporter(keras.callbacks.Callback):
         def __init__(self) -> None:
             super().__init__()
-            self.best_accuracy, self.best_weights, self.best_epoch = -1.0, None, 0
-            self.history: list[dict[str, float]] = []
+            self.record = BestEpoch(config.epochs, config.restore_best, listener)
 
         def on_epoch_begin(self, epoch: int, logs: Any = None) -> None:
             self.started = time.perf_counter()
@@ -148,24 +148,16 @@ def make_reporter(keras: Any, config: ClassifierConfig, steps: int, listener: Li
 
         def on_train_batch_end(self, batch: int, logs: Any = None) -> None:
             logs = logs or {}
-            listener(BatchEnd(len(self.history) + 1, batch + 1, steps, float(logs.get("loss", np.nan)),
+            listener(BatchEnd(len(self.record.history) + 1, batch + 1, steps, float(logs.get("loss", np.nan)),
                               float(logs.get("accuracy", np.nan))))
             stop_if_asked(should_stop)
 
         def on_epoch_end(self, epoch: int, logs: Any = None) -> None:
-            logs = {k: float(v) for k, v in (logs or {}).items()}
-            best = logs["val_accuracy"] > self.best_accuracy
-            if best:
-                self.best_accuracy, self.best_epoch = logs["val_accuracy"], epoch + 1
-                if config.restore_best:
-                    self.best_weights = self.model.get_weights()
-            self.history.append({"epoch": epoch + 1, **{k: round(v, 5) for k, v in logs.items()}})
-            listener(EpochEnd(epoch + 1, config.epochs, logs["loss"], logs["accuracy"], logs["val_loss"],
-                              logs["val_accuracy"], time.perf_counter() - self.started, best))
+            self.record.end(epoch + 1, {k: float(v) for k, v in (logs or {}).items()}, time.perf_counter() - self.started,
+                            self.model)
 
         def on_train_end(self, logs: Any = None) -> None:
-            if config.restore_best and self.best_weights is not None:
-                self.model.set_weights(self.best_weights)
+            self.record.restore(self.model)
 
     return Reporter()
 
@@ -296,10 +288,9 @@ def _train_classifier(config: ClassifierConfig, corpus_name: str, target: Path, 
                 # switch XLA off itself, with a warning on the user's terminal).
                 jit_compile=fixed and placement.replicas == 1 and placement.on_cpu,
             )
-    reporter: Any = make_reporter(keras, config, steps, listener, should_stop)
     started = time.perf_counter()
     if placement.cluster:
-        reporter = fit_workers(tf, keras, model, optimizer, loss, placement, config, lambda: data.epoch_batches(rng),
+        record = fit_workers(tf, keras, model, optimizer, loss, placement, config, lambda: data.epoch_batches(rng),
                                data.validation_batches, steps, listener, should_stop)
     else:
         # Every epoch's batches go through one pipeline, one iterator for the whole run (steps_per_epoch): none is
@@ -307,8 +298,10 @@ def _train_classifier(config: ClassifierConfig, corpus_name: str, target: Path, 
         # batch between the replicas; a batch that does not divide evenly is fine (measured on two logical CPUs:
         # batches of 33, 7 and 1, where one replica gets nothing, all train).
         train_data, validation_data, validation_steps = data.datasets(tf, rng)
+        reporter = make_reporter(keras, config, steps, listener, should_stop)
         model.fit(train_data, validation_data=validation_data, epochs=config.epochs, steps_per_epoch=steps,
                   validation_steps=validation_steps, verbose=0, callbacks=[reporter])
+        record = reporter.record
     seconds = time.perf_counter() - started
     if slot is None:  # a worker that is not the chief: the chief saves, this one writes nothing
         return target
@@ -319,8 +312,8 @@ def _train_classifier(config: ClassifierConfig, corpus_name: str, target: Path, 
         target.name, architecture, settings,
         training={
             "corpus": corpus_name, "split_seed": config.seed, "split": data.sizes,
-            "config": config.to_dict(), "seconds": round(seconds, 1), "best_epoch": reporter.best_epoch,
-            "history": reporter.history, "strategy": placement.name, "devices": list(placement.devices),
+            "config": config.to_dict(), "seconds": round(seconds, 1), "best_epoch": record.best_epoch,
+            "history": record.history, "strategy": placement.name, "devices": list(placement.devices),
             **({"workers": placement.workers} if placement.cluster else {}),
             **({"init_embeddings": init} if init else {}),
             **data.notes,

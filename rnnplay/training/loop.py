@@ -32,11 +32,33 @@ Batch = tuple[np.ndarray, np.ndarray]
 
 
 @dataclass
-class Result:
-    """What ``Reporter`` keeps of a run: the per-epoch history and the best epoch (1-based)."""
+class BestEpoch:
+    """A run's per-epoch history and its best epoch by validation accuracy (1-based), with that epoch's weights
+    kept when ``restore_best``: what Keras' fit (``classifier.make_reporter``) and this loop both record."""
 
+    epochs: int
+    restore_best: bool
+    listener: Listener
     history: list[dict[str, float]] = field(default_factory=list)
     best_epoch: int = 0
+    best_accuracy: float = -1.0
+    best_weights: Any = None
+
+    def end(self, epoch: int, logs: dict[str, float], seconds: float, model: Any) -> None:
+        """Record epoch ``epoch``'s logs (loss, accuracy, val_loss, val_accuracy) and say so to the listener."""
+        best = logs["val_accuracy"] > self.best_accuracy
+        if best:
+            self.best_accuracy, self.best_epoch = logs["val_accuracy"], epoch
+            if self.restore_best:
+                self.best_weights = model.get_weights()
+        self.history.append({"epoch": epoch, **{k: round(v, 5) for k, v in logs.items()}})
+        self.listener(EpochEnd(epoch, self.epochs, logs["loss"], logs["accuracy"], logs["val_loss"], logs["val_accuracy"],
+                               seconds, best))
+
+    def restore(self, model: Any) -> None:
+        """The best epoch's weights back in ``model``, when they were kept."""
+        if self.restore_best and self.best_weights is not None:
+            model.set_weights(self.best_weights)
 
 
 def local_pieces(batches: Iterable[Batch], placement: Placement, pipeline: int) -> Iterator[tuple[np.ndarray, np.ndarray, np.float32]]:
@@ -51,7 +73,7 @@ def local_pieces(batches: Iterable[Batch], placement: Placement, pipeline: int) 
 
 def fit(tf: Any, keras: Any, model: Any, optimizer: Any, loss: Any, placement: Placement, config: ClassifierConfig,
         train_batches: Callable[[], Iterable[Batch]], validation_batches: Callable[[], Iterable[Batch]], steps: int, listener: Listener,
-        should_stop: Callable[[], bool]) -> Result:
+        should_stop: Callable[[], bool]) -> BestEpoch:
     """Train ``model`` (built in ``placement.strategy``'s scope, ``optimizer`` built there too) for ``config.epochs``;
     ``train_batches()`` gives one epoch's global batches, the same on every worker; ``validation_batches()`` the
     validation split's, each epoch (read from disk again when the corpus is streamed). Restores the best epoch's
@@ -93,8 +115,8 @@ def fit(tf: Any, keras: Any, model: Any, optimizer: Any, loss: Any, placement: P
 
 
 def _epochs(tf: Any, model: Any, loss: Any, config: ClassifierConfig, data: Any, train_step: Any, predict: Any,
-            validation_batches: Callable[[], Iterable[Batch]], steps: int, listener: Listener, should_stop: Callable[[], bool]) -> Result:
-    result, best_accuracy, best_weights = Result(), -1.0, None
+            validation_batches: Callable[[], Iterable[Batch]], steps: int, listener: Listener, should_stop: Callable[[], bool]) -> BestEpoch:
+    result = BestEpoch(config.epochs, config.restore_best, listener)
     for epoch in range(1, config.epochs + 1):
         started = time.perf_counter()
         listener(EpochStart(epoch, config.epochs, steps))
@@ -105,16 +127,8 @@ def _epochs(tf: Any, model: Any, loss: Any, config: ClassifierConfig, data: Any,
             stop_if_asked(should_stop)
         val_loss, val_accuracy = evaluate(tf, loss, predict, validation_batches())
         logs = {"accuracy": float(sums[1] / sums[2]), "loss": float(sums[0] / sums[2]), "val_accuracy": val_accuracy, "val_loss": val_loss}
-        best = val_accuracy > best_accuracy
-        if best:
-            best_accuracy, result.best_epoch = val_accuracy, epoch
-            if config.restore_best:
-                best_weights = model.get_weights()
-        result.history.append({"epoch": epoch, **{k: round(v, 5) for k, v in logs.items()}})
-        listener(EpochEnd(epoch, config.epochs, logs["loss"], logs["accuracy"], val_loss, val_accuracy,
-                          time.perf_counter() - started, best))
-    if config.restore_best and best_weights is not None:
-        model.set_weights(best_weights)
+        result.end(epoch, logs, time.perf_counter() - started, model)
+    result.restore(model)
     return result
 
 
