@@ -61,7 +61,8 @@ def epoch(corpus: DiskCorpus, encoder: Encoder, indices: np.ndarray, batch_size:
 
 
 def dataset(tf: Any, make: Callable[[], Iterator[Batch]]) -> Any:
-    """A ``tf.data`` dataset of the batches ``make()`` yields afresh each epoch, read ahead while a batch trains."""
+    """A ``tf.data`` dataset of the batches ``make()`` yields (training hands it every epoch's, so its iterator lives
+    for the whole run), read ahead while a batch trains."""
     signature = (tf.TensorSpec((None, None), tf.int32), tf.TensorSpec((None,), tf.float32))
     options = tf.data.Options()
     options.experimental_distribute.auto_shard_policy = tf.data.experimental.AutoShardPolicy.OFF  # no files to shard by
